@@ -1,0 +1,63 @@
+import { DynamicModule, Module, ValidationPipe, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppEnv } from './config/env.schema';
+import { AuditModule } from './modules/audit/audit.module';
+import { ScimApiModule } from './modules/scim-api/scim-api.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
+import { StagingModule } from './modules/staging/staging.module';
+import { SyncModule } from './modules/sync/sync.module';
+import { TenancyModule } from './modules/tenancy/tenancy.module';
+import { DatabaseModule } from './shared/database/database.module';
+import { buildTypeOrmOptions } from './shared/database/typeorm-options';
+import { EventsModule } from './shared/events/events.module';
+import { HealthModule } from './shared/health/health.module';
+import { AdminTokenGuard } from './shared/http/admin-token.guard';
+import { GlobalExceptionFilter } from './shared/http/global-exception.filter';
+import { RequestValidationException } from './shared/http/http-errors';
+import { ConfigModule } from './config/config.module';
+
+/**
+ * Composition root: the only place with forRoot() of TypeORM, EventEmitter and Schedule. Built from
+ * an already validated environment and a resolved database URL (see bootstrap.ts).
+ */
+@Module({})
+export class AppModule {
+  static register(env: AppEnv, adminToken: string, extra: Array<Type | DynamicModule> = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(env, adminToken),
+        TypeOrmModule.forRoot(buildTypeOrmOptions(env)),
+        EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        EventsModule,
+        HealthModule,
+        TenancyModule,
+        ScimApiModule,
+        StagingModule,
+        SyncModule,
+        SessionsModule,
+        AuditModule,
+        ...extra,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AdminTokenGuard },
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            forbidUnknownValues: true,
+            exceptionFactory: (errors) => RequestValidationException.fromValidationErrors(errors),
+          }),
+        },
+      ],
+    };
+  }
+}

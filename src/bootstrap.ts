@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { LoggerService } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AppEnv } from './config/env.schema';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './shared/database/embedded-postgres';
+import { buildTypeOrmOptions } from './shared/database/typeorm-options';
+
+export interface Runtime {
+  env: AppEnv;
+  adminToken: string;
+  embedded?: EmbeddedPostgresHandle;
+}
+
+/**
+ * Resolves what the app needs before Nest starts: the database (embedded when DATABASE_URL is unset)
+ * and the admin token (generated into DATA_DIR/admin-token, mode 0600, on first start when unset).
+ */
+export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promise<Runtime> {
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let resolved = env;
+  if (!env.DATABASE_URL) {
+    const dataDir = join(env.DATA_DIR, 'pg');
+    logger.log(`DATABASE_URL unset: starting embedded PostgreSQL (data in ${resolve(dataDir)}, port ${env.EMBEDDED_PG_PORT})`, 'Bootstrap');
+    embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, database: 'roster', persistent: true });
+    resolved = Object.freeze({ ...env, DATABASE_URL: embedded.url });
+  }
+  let adminToken = env.ADMIN_TOKEN;
+  if (!adminToken) {
+    if (env.DATABASE_URL) {
+      throw new Error('ADMIN_TOKEN is required when DATABASE_URL is set (generate one with: openssl rand -base64 32)');
+    }
+    adminToken = readOrCreateAdminToken(env.DATA_DIR, logger);
+  }
+  return { env: resolved, adminToken, embedded };
+}
+
+function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string {
+  const file = resolve(dataDir, 'admin-token');
+  if (existsSync(file)) {
+    logger.log(`admin token: read from ${file}`, 'Bootstrap');
+    return readFileSync(file, 'utf8').trim();
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  logger.log(`admin token: generated into ${file} (mode 0600) — read it from there`, 'Bootstrap');
+  return token;
+}
+
+/** Applies pending migrations under an advisory lock, so replicas starting together migrate once. */
+export async function runMigrations(env: AppEnv, logger?: LoggerService): Promise<void> {
+  const ds = new DataSource(buildTypeOrmOptions(env));
+  await ds.initialize();
+  try {
+    await ds.query(`SELECT pg_advisory_lock(hashtext('roster.migrations'))`);
+    try {
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      if (applied.length > 0) logger?.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`, 'Bootstrap');
+    } finally {
+      await ds.query(`SELECT pg_advisory_unlock(hashtext('roster.migrations'))`);
+    }
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,159 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable Roster reads. `validateEnv` is the only door from `process.env` into
+ * the app (ormconfig.ts uses it too), so a bad value stops boot with the full list of problems.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Base URL the IdP reaches Roster at; Tenant URLs are built from it. Default http://localhost:$PORT. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_URL?: string;
+
+  /** PostgreSQL connection string. Unset: an embedded PostgreSQL is started with data under DATA_DIR. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['postgres', 'postgresql'], require_protocol: true })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 20;
+
+  /** Run pending migrations at boot under an advisory lock (compose runs them as a separate step). */
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_MIGRATE_ON_BOOT = true;
+
+  @IsString()
+  DATA_DIR = '.data';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  /** Bearer token of the admin API. Unset with the embedded database: generated into DATA_DIR/admin-token. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
+  ADMIN_TOKEN?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  @IsIn(['json', 'pretty'])
+  @IsOptional()
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  /** Largest accepted SCIM request body; larger → 413 (advertised in ServiceProviderConfig). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  SCIM_MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+  /** Largest page a SCIM list returns (ServiceProviderConfig filter.maxResults). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  SCIM_MAX_RESULTS = 1000;
+
+  /** Per-connection SCIM request rate; 0 disables the limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SCIM_RATE_LIMIT_PER_SECOND = 100;
+
+  /** Extra requests a connection may burst above the per-second rate. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SCIM_RATE_LIMIT_BURST = 200;
+
+  /** Scheduled jobs (outbox relay polling excluded) can be switched off for API-only replicas. */
+  @Transform(toBool)
+  @IsBoolean()
+  CRON_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  OUTBOX_POLL_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
+  @Transform(toBool)
+  @IsBoolean()
+  OUTBOX_RELAY_ENABLED = true;
+}
+
+export type AppEnv = Readonly<EnvironmentVariables> & { readonly PUBLIC_URL: string };
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates and types the environment. Throws InvalidEnvironmentError listing every bad variable. */
+export function validateEnv(raw: Record<string, string | undefined>): AppEnv {
+  const known = Object.keys(new EnvironmentVariables());
+  const relevant: Record<string, string> = {};
+  for (const key of [...known, 'PUBLIC_URL', 'DATABASE_URL', 'ADMIN_TOKEN', 'LOG_FORMAT']) {
+    const value = raw[key];
+    if (value !== undefined) relevant[key] = value;
+  }
+  const env = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new InvalidEnvironmentError(
+      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`),
+    );
+  }
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({ ...env, PUBLIC_URL: publicUrl }) as AppEnv;
+}
+
+/** DI token of the validated environment. */
+export const APP_ENV = Symbol('APP_ENV');

@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { DeleteScimConnectionUseCase } from '../application/scim-connection.use-cases';
+import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase } from '../application/scim-token.use-cases';
+import { TenancyQueries } from '../application/tenancy.queries';
+import { IssueScimTokenRequestDto } from './dtos/tenant.request.dto';
+
+/** Admin API: one SCIM connection and its bearer tokens. */
+@Controller('admin/v1/scim-connections')
+export class ScimConnectionsController {
+  constructor(
+    private readonly deleteConnection: DeleteScimConnectionUseCase,
+    private readonly issueToken: IssueScimTokenUseCase,
+    private readonly rotateToken: RotateScimTokenUseCase,
+    private readonly revokeToken: RevokeScimTokenUseCase,
+    private readonly queries: TenancyQueries,
+  ) {}
+
+  @Get(':connectionId')
+  get(@Param('connectionId') connectionId: string) {
+    return this.queries.getConnection(connectionId);
+  }
+
+  @Delete(':connectionId')
+  @HttpCode(204)
+  async delete(@Param('connectionId') connectionId: string): Promise<void> {
+    await this.deleteConnection.execute(connectionId);
+  }
+
+  @Post(':connectionId/tokens')
+  @HttpCode(201)
+  issue(@Param('connectionId') connectionId: string, @Body() body: IssueScimTokenRequestDto) {
+    return this.issueToken.execute(connectionId, { name: body.name });
+  }
+
+  @Get(':connectionId/tokens')
+  async list(@Param('connectionId') connectionId: string) {
+    return { items: await this.queries.listTokens(connectionId) };
+  }
+
+  @Post(':connectionId/tokens/:tokenId/rotate')
+  @HttpCode(201)
+  rotate(@Param('connectionId') connectionId: string, @Param('tokenId') tokenId: string) {
+    return this.rotateToken.execute(connectionId, tokenId);
+  }
+
+  @Delete(':connectionId/tokens/:tokenId')
+  @HttpCode(204)
+  async revoke(@Param('connectionId') connectionId: string, @Param('tokenId') tokenId: string): Promise<void> {
+    await this.revokeToken.execute(connectionId, tokenId);
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { CreateScimConnectionUseCase } from '../application/scim-connection.use-cases';
+import { TenancyQueries } from '../application/tenancy.queries';
+import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
+import { CreateScimConnectionRequestDto, CreateTenantRequestDto, UpdateTenantRequestDto } from './dtos/tenant.request.dto';
+
+/** Admin API: tenants and their SCIM connections. Guarded by the global admin-token guard. */
+@Controller('admin/v1/tenants')
+export class TenantsController {
+  constructor(
+    private readonly createTenant: CreateTenantUseCase,
+    private readonly updateTenant: UpdateTenantUseCase,
+    private readonly createConnection: CreateScimConnectionUseCase,
+    private readonly queries: TenancyQueries,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: CreateTenantRequestDto) {
+    const t = await this.createTenant.execute({ name: body.name, ssoDomains: body.ssoDomains ?? [] });
+    return t;
+  }
+
+  @Get(':tenantId')
+  get(@Param('tenantId') tenantId: string) {
+    return this.queries.getTenant(tenantId);
+  }
+
+  @Patch(':tenantId')
+  update(@Param('tenantId') tenantId: string, @Body() body: UpdateTenantRequestDto) {
+    return this.updateTenant.execute(tenantId, body);
+  }
+
+  @Post(':tenantId/scim-connections')
+  @HttpCode(201)
+  createScimConnection(@Param('tenantId') tenantId: string, @Body() body: CreateScimConnectionRequestDto) {
+    return this.createConnection.execute(tenantId, { name: body?.name });
+  }
+
+  @Get(':tenantId/scim-connections')
+  async listScimConnections(@Param('tenantId') tenantId: string) {
+    return { items: await this.queries.listConnections(tenantId) };
+  }
+}

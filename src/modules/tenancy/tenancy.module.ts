@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { EventRegistry } from '../../shared/events/event-registry';
+import { CreateScimConnectionUseCase, DeleteScimConnectionUseCase, ScimConnectionViews } from './application/scim-connection.use-cases';
+import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase, VerifyScimTokenUseCase } from './application/scim-token.use-cases';
+import { TenancyQueries } from './application/tenancy.queries';
+import { CreateTenantUseCase, UpdateTenantUseCase } from './application/tenant.use-cases';
+import { ScimBearerStrategy } from './http/scim-bearer.strategy';
+import { ScimConnectionsController } from './http/scim-connections.controller';
+import { TenantsController } from './http/tenants.controller';
+import { ScimConnectionRepository } from './infrastructure/scim-connection.repository';
+import { ScimTokenRepository } from './infrastructure/scim-token.repository';
+import { TenantRepository } from './infrastructure/tenant.repository';
+import { ScimConnectionCreatedEvent } from './public/events/scim-connection-created.event';
+import { ScimConnectionDeletedEvent } from './public/events/scim-connection-deleted.event';
+import { ScimTokenIssuedEvent } from './public/events/scim-token-issued.event';
+import { ScimTokenRevokedEvent } from './public/events/scim-token-revoked.event';
+import { ScimTokenRotatedEvent } from './public/events/scim-token-rotated.event';
+import { TenantCreatedEvent } from './public/events/tenant-created.event';
+import { TenantUpdatedEvent } from './public/events/tenant-updated.event';
+
+EventRegistry.register(
+  TenantCreatedEvent,
+  TenantUpdatedEvent,
+  ScimConnectionCreatedEvent,
+  ScimConnectionDeletedEvent,
+  ScimTokenIssuedEvent,
+  ScimTokenRotatedEvent,
+  ScimTokenRevokedEvent,
+);
+
+@Module({
+  imports: [PassportModule],
+  controllers: [TenantsController, ScimConnectionsController],
+  providers: [
+    TenantRepository,
+    ScimConnectionRepository,
+    ScimTokenRepository,
+    ScimConnectionViews,
+    TenancyQueries,
+    CreateTenantUseCase,
+    UpdateTenantUseCase,
+    CreateScimConnectionUseCase,
+    DeleteScimConnectionUseCase,
+    IssueScimTokenUseCase,
+    RotateScimTokenUseCase,
+    RevokeScimTokenUseCase,
+    VerifyScimTokenUseCase,
+    ScimBearerStrategy,
+  ],
+})
+export class TenancyModule {}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppEnv } from '../../config/env.schema';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/**
+ * The single source of TypeORM options, used by AppModule and by ormconfig.ts (the CLI's DataSource).
+ * `synchronize` and `migrationsRun` are off everywhere: schema changes only by reviewed migration.
+ */
+export function buildTypeOrmOptions(env: Pick<AppEnv, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>): DataSourceOptions {
+  if (!env.DATABASE_URL) {
+    throw new Error('DATABASE_URL is not resolved yet (the embedded PostgreSQL must be started first)');
+  }
+  const root = join(__dirname, '..', '..');
+  return {
+    type: 'postgres',
+    url: env.DATABASE_URL,
+    entities: [join(root, 'modules', '*', 'infrastructure', '*.entity.{ts,js}'), join(root, 'shared', '**', '*.entity.{ts,js}')],
+    migrations: [join(root, 'database', 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: env.DATABASE_POOL_SIZE, application_name: 'roster' },
+    logging: ['error'],
+  };
+}

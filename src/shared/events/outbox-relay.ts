@@ -1,0 +1,139 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import { APP_ENV, type AppEnv } from '../../config/env.schema';
+import type { Actor } from '../domain/domain-event';
+import { EventRegistry } from './event-registry';
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  event_name: string;
+  version: number;
+  tenant_id: string | null;
+  payload: Record<string, unknown>;
+  correlation_id: string | null;
+  causation_id: string | null;
+  occurred_at: Date;
+  attempts: number;
+  actor: Actor;
+  source_ip: string | null;
+}
+
+const BATCH_SIZE = 100;
+/** A claimed row whose relay died is reclaimed after this lease. */
+const LEASE_SECONDS = 30;
+
+/**
+ * Moves committed outbox rows to @nestjs/event-emitter listeners. Claims rows with
+ * `FOR UPDATE SKIP LOCKED` (replicas share the work without a global lock), leases them, and marks
+ * each done, retried with exponential backoff, or dead after OUTBOX_MAX_ATTEMPTS.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly emitter: EventEmitter2,
+    @Inject(APP_ENV) private readonly env: AppEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.env.OUTBOX_RELAY_ENABLED) return;
+    this.timer = setInterval(() => this.kick(), this.env.OUTBOX_POLL_INTERVAL_MS);
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.draining;
+  }
+
+  /** Asks for a drain soon; concurrent kicks coalesce into one more pass. */
+  kick(): void {
+    if (!this.env.OUTBOX_RELAY_ENABLED || this.stopped) return;
+    void this.drain().catch((err: Error) => this.logger.error(`outbox drain failed: ${err.message}`));
+  }
+
+  /** Delivers everything currently due. Resolves when the outbox has nothing due left. */
+  drain(): Promise<void> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.deliverBatch()) > 0) {
+            /* keep going while there is work */
+          }
+        } while (this.again && !this.stopped);
+      } finally {
+        this.draining = undefined;
+      }
+    })();
+    return this.draining;
+  }
+
+  private async deliverBatch(): Promise<number> {
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `WITH claimed AS (
+       UPDATE platform.outbox_message o
+          SET status = 'processing', locked_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
+        WHERE o.id IN (
+              SELECT id FROM platform.outbox_message
+               WHERE (status = 'pending' AND available_at <= now())
+                  OR (status = 'processing' AND locked_until < now())
+               ORDER BY id
+               LIMIT $1
+               FOR UPDATE SKIP LOCKED)
+       RETURNING o.id, o.event_id, o.event_name, o.version, o.tenant_id, o.payload, o.correlation_id,
+                 o.causation_id, o.occurred_at, o.attempts, o.actor, o.source_ip)
+       SELECT * FROM claimed ORDER BY id`,
+      [BATCH_SIZE, LEASE_SECONDS],
+    );
+    for (const row of rows) await this.deliver(row);
+    return rows.length;
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const cls = EventRegistry.get(row.event_name);
+    try {
+      if (!cls) throw new Error(`no event class registered for ${row.event_name}`);
+      const event = new cls(row.payload as never, {
+        eventId: row.event_id,
+        tenantId: row.tenant_id,
+        correlationId: row.correlation_id,
+        causationId: row.causation_id,
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        actor: row.actor,
+        sourceIp: row.source_ip,
+      });
+      await this.emitter.emitAsync(row.event_name, event);
+      await this.dataSource.query(
+        `UPDATE platform.outbox_message SET status = 'done', processed_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
+        [row.id],
+      );
+    } catch (err) {
+      const message = (err as Error)?.message ?? String(err);
+      const dead = row.attempts >= this.env.OUTBOX_MAX_ATTEMPTS;
+      // Exponential backoff: 1 s, 2 s, 4 s … capped at 5 minutes.
+      const delaySeconds = Math.min(300, 2 ** (row.attempts - 1));
+      await this.dataSource.query(
+        `UPDATE platform.outbox_message
+            SET status = $2, available_at = now() + make_interval(secs => $3), locked_until = NULL, last_error = $4
+          WHERE id = $1`,
+        [row.id, dead ? 'dead' : 'pending', delaySeconds, message.slice(0, 2000)],
+      );
+      if (dead) this.logger.error(`outbox event ${row.event_name} ${row.event_id} is dead after ${row.attempts} attempts: ${message}`);
+      else this.logger.warn(`outbox event ${row.event_name} ${row.event_id} failed (attempt ${row.attempts}), retry in ${delaySeconds}s: ${message}`);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const AUTH_SCHEME = 'roster:auth-scheme';
+/** `admin` (the default for every route), `scim` (per-connection bearer, own guard) or `public`. */
+export type AuthScheme = 'admin' | 'scim' | 'public';
+
+/** Declares how a controller or route authenticates. Routes without it require the admin token. */
+export const Auth = (scheme: AuthScheme) => SetMetadata(AUTH_SCHEME, scheme);

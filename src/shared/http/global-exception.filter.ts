@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../domain/domain-error';
+import { ScimExceptionFilter } from '../scim/scim-exception.filter';
+import { isFastifyClientError } from './fastify-errors';
+import { RequestContext } from './request-context';
+
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+};
+
+const ERROR_NAME: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+/**
+ * Errors of the admin and session APIs as `{error, message, details?}`. Unexpected errors are logged
+ * once here and answered with a generic 500 and the correlation id — never a stack trace.
+ */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+  private readonly scim = new ScimExceptionFilter();
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // Anything under /scim/ (unknown routes, body errors raised before routing) speaks SCIM.
+    const url = host.switchToHttp().getRequest<{ url?: string }>().url ?? '';
+    if (url.startsWith('/scim/')) return this.scim.catch(exception, host);
+    const correlationId = RequestContext.current()?.correlationId;
+    let status: number;
+    let body: Record<string, unknown>;
+    if (exception instanceof DomainError) {
+      status = STATUS[exception.kind];
+      body = { error: ERROR_NAME[status] ?? 'error', message: exception.message };
+      if (exception.details.length > 0) body.details = exception.details;
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const res = exception.getResponse();
+      body =
+        typeof res === 'object' && res !== null && 'error' in res && 'details' in res
+          ? (res as Record<string, unknown>)
+          : { error: ERROR_NAME[status] ?? 'error', message: typeof res === 'string' ? res : exception.message };
+    } else if (isFastifyClientError(exception)) {
+      status = exception.statusCode;
+      body = { error: ERROR_NAME[status] ?? 'invalid_request', message: exception.message };
+    } else {
+      status = HttpStatus.INTERNAL_SERVER_ERROR;
+      body = { error: 'internal_error', message: 'internal error', correlationId };
+      this.logger.error(`unhandled error (correlation ${correlationId}): ${(exception as Error)?.stack ?? String(exception)}`);
+    }
+    if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}
+

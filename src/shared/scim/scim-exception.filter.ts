@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../domain/domain-error';
+import { isFastifyClientError } from '../http/fastify-errors';
+import { RequestContext } from '../http/request-context';
+import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './scim.constants';
+import { ScimError, type ScimType } from './scim-error';
+
+/** Renders a SCIM error envelope (RFC 7644 §3.12); `status` is a string per the RFC's examples. */
+export function sendScimError(reply: FastifyReply, status: number, detail: string, scimType?: ScimType): void {
+  const body: Record<string, unknown> = { schemas: [SCIM_MESSAGE.ERROR], status: String(status) };
+  if (scimType) body.scimType = scimType;
+  body.detail = detail;
+  if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="roster-scim"');
+  void reply.status(status).header('content-type', `${SCIM_CONTENT_TYPE}; charset=utf-8`).send(body);
+}
+
+/**
+ * Every failure on a SCIM route leaves as the RFC 7644 §3.12 envelope — including auth failures,
+ * throttling, Fastify's body errors and bugs (500 with a generic detail, logged once here).
+ */
+@Catch()
+export class ScimExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ScimError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof ScimError) return sendScimError(reply, exception.status, exception.message, exception.scimType);
+    if (exception instanceof DomainError) {
+      const status = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, precondition_failed: 412 }[exception.kind];
+      return sendScimError(reply, status, exception.message, exception.kind === 'conflict' ? 'uniqueness' : undefined);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 429) {
+        const retryAfter = reply.getHeader('retry-after');
+        if (retryAfter === undefined) void reply.header('Retry-After', '1');
+        return sendScimError(reply, 429, 'too many requests for this SCIM connection; retry after the Retry-After delay');
+      }
+      if (status === 401) return sendScimError(reply, 401, 'missing, invalid or revoked bearer token for this SCIM connection');
+      if (status === 404) return sendScimError(reply, 404, 'resource not found');
+      if (status === 405) return sendScimError(reply, 405, 'method not allowed');
+      if (status < 500) return sendScimError(reply, status, exception.message, status === 400 ? 'invalidSyntax' : undefined);
+    }
+    if (isFastifyClientError(exception)) {
+      if (exception.statusCode === 413) return sendScimError(reply, 413, 'request body exceeds the maximum size (see ServiceProviderConfig bulk.maxPayloadSize)');
+      if (exception.statusCode === 415) return sendScimError(reply, 415, 'use Content-Type application/scim+json or application/json');
+      return sendScimError(reply, 400, 'request body is not valid JSON', 'invalidSyntax');
+    }
+    const correlationId = RequestContext.current()?.correlationId;
+    this.logger.error(`unhandled SCIM error (correlation ${correlationId}): ${(exception as Error)?.stack ?? String(exception)}`);
+    return sendScimError(reply, 500, `internal error (correlation id ${correlationId ?? 'n/a'})`);
+  }
+}

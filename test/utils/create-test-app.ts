@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApp, createLogger } from '../../src/app.factory';
+import { validateEnv, type AppEnv } from '../../src/config/env.schema';
+import { OutboxRelay } from '../../src/shared/events/outbox-relay';
+import { HttpClient } from './http-client';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  env: AppEnv;
+  baseUrl: string;
+  http: HttpClient;
+  admin: HttpClient;
+  dataSource: DataSource;
+  /** Delivers every due outbox event now. */
+  drainOutbox(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real AppModule on a real port against the run's PostgreSQL database. */
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  extraModules: Array<Type | DynamicModule> = [],
+): Promise<TestApp> {
+  const url = process.env.ROSTER_TEST_DATABASE_URL;
+  if (!url) throw new Error('ROSTER_TEST_DATABASE_URL is unset: run through jest (global-setup)');
+  const env = validateEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: '10',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
+    CRON_ENABLED: 'false',
+    OUTBOX_POLL_INTERVAL_MS: '200',
+    SCIM_RATE_LIMIT_PER_SECOND: '0',
+    PUBLIC_URL: 'https://roster.test',
+    ...overrides,
+  });
+  const app = await createApp(env, env.ADMIN_TOKEN!, createLogger(env), extraModules);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const relay = app.get(OutboxRelay);
+  return {
+    app,
+    env,
+    baseUrl,
+    http: new HttpClient(baseUrl),
+    admin: new HttpClient(baseUrl, TEST_ADMIN_TOKEN),
+    dataSource: app.get(DataSource),
+    drainOutbox: () => relay.drain(),
+    close: () => app.close(),
+  };
+}
