@@ -85,6 +85,5 @@ export async function createApp(
 
   // Fastify's own errors (body too large, malformed JSON) reach Nest's filters through the error
   // handler Nest installs at init: GlobalExceptionFilter renders them, in SCIM form under /scim/.
-  app.enableShutdownHooks();
   return app;
 }

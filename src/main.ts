@@ -19,10 +19,19 @@ async function main(): Promise<void> {
   const runtime = await prepareRuntime(env, logger);
   if (runtime.env.DATABASE_MIGRATE_ON_BOOT) await runMigrations(runtime.env, logger);
   const app = await createApp(runtime.env, runtime.adminToken, logger);
-  if (runtime.embedded) {
-    const embedded = runtime.embedded;
-    app.getHttpAdapter().getInstance().addHook('onClose', async () => embedded.stop());
-  }
+  // Graceful stop: finish in-flight requests and the outbox pass, close the pool, then the
+  // embedded PostgreSQL (if any) — in that order.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received, shutting down`, 'Bootstrap');
+    await app.close();
+    await runtime.embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
   await app.listen(runtime.env.PORT, runtime.env.HOST);
   logger.log(`Roster listening on ${runtime.env.HOST}:${runtime.env.PORT}; Tenant URLs start with ${runtime.env.PUBLIC_URL}/scim/v2/`, 'Bootstrap');
 }

@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Injectable, Module } from '@nestjs/common';
+import { DomainEvent } from '../../../src/shared/domain/domain-event';
+import { TransactionHost } from '../../../src/shared/database/transaction-host';
+import { EventBus } from '../../../src/shared/events/event-bus';
+import { EventRegistry } from '../../../src/shared/events/event-registry';
+import { OnDomainEvent } from '../../../src/shared/events/on-domain-event.decorator';
+import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
+import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { expectEventually } from '../../utils/expect-eventually';
+import { createIsolatedDatabase } from '../../utils/isolated-database';
+
+class ProbePingedEvent extends DomainEvent<{ label: string }> {
+  static override readonly eventName = 'test.probe.pinged';
+}
+EventRegistry.register(ProbePingedEvent);
+
+/** Records deliveries; fails the first `failures[label]` times for a label; writes a row per success. */
+@Injectable()
+class ProbeListener {
+  static failures: Record<string, number> = {};
+  static calls: Record<string, number> = {};
+  constructor(private readonly tx: TransactionHost) {}
+
+  @OnDomainEvent(ProbePingedEvent)
+  async onPing(event: ProbePingedEvent): Promise<void> {
+    const label = event.payload.label;
+    ProbeListener.calls[label] = (ProbeListener.calls[label] ?? 0) + 1;
+    await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [label, event.eventId]);
+    if ((ProbeListener.failures[label] ?? 0) > 0) {
+      ProbeListener.failures[label]--;
+      throw new Error(`probe failure for ${label}`);
+    }
+  }
+}
+
+/** A second, always-succeeding handler of the same event: proves per-handler idempotency. */
+@Injectable()
+class SecondProbeListener {
+  static calls: Record<string, number> = {};
+  @OnDomainEvent(ProbePingedEvent)
+  async onPing(event: ProbePingedEvent): Promise<void> {
+    SecondProbeListener.calls[event.payload.label] = (SecondProbeListener.calls[event.payload.label] ?? 0) + 1;
+  }
+}
+
+@Injectable()
+class TenantCreatedCounter {
+  static seen: Record<string, number> = {};
+  @OnDomainEvent(TenantCreatedEvent)
+  async onTenantCreated(event: TenantCreatedEvent): Promise<void> {
+    TenantCreatedCounter.seen[event.payload.tenantId] = (TenantCreatedCounter.seen[event.payload.tenantId] ?? 0) + 1;
+  }
+}
+
+@Module({ providers: [ProbeListener, SecondProbeListener, TenantCreatedCounter] })
+class ProbeModule {}
+
+describe('Transactional outbox', () => {
+  let db: { url: string; dispose(): Promise<void> };
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createIsolatedDatabase();
+    t = await createTestApp({ DATABASE_URL: db.url, OUTBOX_MAX_ATTEMPTS: '3' }, [ProbeModule]);
+    await t.dataSource.query(`CREATE TABLE probe_effect (label text NOT NULL, event_id uuid NOT NULL)`);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.dispose();
+  });
+
+  const publish = (label: string) =>
+    t.app.get(TransactionHost).run(() => t.app.get(EventBus).publish(new ProbePingedEvent({ label }, { tenantId: null })));
+  const outboxRow = async (label: string) =>
+    (await t.dataSource.query(`SELECT * FROM platform.outbox_message WHERE payload->>'label' = $1`, [label]))[0];
+  const effects = async (label: string) =>
+    Number((await t.dataSource.query(`SELECT count(*) AS n FROM probe_effect WHERE label = $1`, [label]))[0].n);
+
+  it('delivers a committed event to every handler within milliseconds of the commit', async () => {
+    const started = Date.now();
+    await publish('fast');
+    await expectEventually(async () => expect((await outboxRow('fast')).status).toBe('done'), 2000, 5);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(ProbeListener.calls.fast).toBe(1);
+    expect(SecondProbeListener.calls.fast).toBe(1);
+    expect(await effects('fast')).toBe(1);
+  });
+
+  it('writes nothing when the publishing transaction rolls back', async () => {
+    await expect(
+      t.app.get(TransactionHost).run(async () => {
+        await t.app.get(EventBus).publish(new ProbePingedEvent({ label: 'rolled-back' }, { tenantId: null }));
+        throw new Error('use case failed after publishing');
+      }),
+    ).rejects.toThrow('use case failed');
+    await t.drainOutbox();
+    expect(await outboxRow('rolled-back')).toBeUndefined();
+    expect(ProbeListener.calls['rolled-back']).toBeUndefined();
+  });
+
+  it('refuses to publish outside a transaction', async () => {
+    await expect(t.app.get(EventBus).publish(new ProbePingedEvent({ label: 'no-tx' }, { tenantId: null }))).rejects.toThrow(/inside/);
+  });
+
+  it('retries a failing handler with backoff and runs the succeeding one exactly once', async () => {
+    ProbeListener.failures.flaky = 1;
+    await publish('flaky');
+    await expectEventually(async () => expect(ProbeListener.calls.flaky).toBe(1), 2000);
+    const afterFailure = await outboxRow('flaky');
+    expect(afterFailure.status).toBe('pending');
+    expect(afterFailure.attempts).toBe(1);
+    expect(afterFailure.last_error).toContain('probe failure');
+    expect(new Date(afterFailure.available_at).getTime()).toBeGreaterThan(Date.now() - 100);
+    // The failed attempt's effect rolled back with it.
+    expect(await effects('flaky')).toBe(0);
+    await expectEventually(async () => expect((await outboxRow('flaky')).status).toBe('done'), 5000);
+    expect(ProbeListener.calls.flaky).toBe(2);
+    expect(await effects('flaky')).toBe(1);
+    // The handler that succeeded on the first attempt was skipped on the retry.
+    expect(SecondProbeListener.calls.flaky).toBe(1);
+  });
+
+  it('dead-letters an event after OUTBOX_MAX_ATTEMPTS', async () => {
+    ProbeListener.failures.doomed = 100;
+    await publish('doomed');
+    // Backoff 1 s then 2 s: three attempts take ~3 s.
+    await expectEventually(async () => expect((await outboxRow('doomed')).status).toBe('dead'), 10000, 100);
+    const row = await outboxRow('doomed');
+    expect(row.attempts).toBe(3);
+    expect(ProbeListener.calls.doomed).toBe(3);
+    expect(await effects('doomed')).toBe(0);
+  });
+
+  it('does not run a handler twice when an event is redelivered', async () => {
+    await publish('again');
+    await expectEventually(async () => expect((await outboxRow('again')).status).toBe('done'));
+    await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending', available_at = now() WHERE payload->>'label' = 'again'`);
+    await t.drainOutbox();
+    expect((await outboxRow('again')).status).toBe('done');
+    expect(ProbeListener.calls.again).toBe(1);
+    expect(SecondProbeListener.calls.again).toBe(1);
+    expect(await effects('again')).toBe(1);
+  });
+
+  it('reclaims an event whose relay died mid-delivery once its lease expires', async () => {
+    await t.app.get(TransactionHost).run(async () => {
+      await t.app.get(EventBus).publish(new ProbePingedEvent({ label: 'orphan' }, { tenantId: null }));
+      // Simulate a relay that claimed the row and died: processing, lease already expired.
+      await t.app.get(TransactionHost).manager.query(
+        `UPDATE platform.outbox_message SET status = 'processing', attempts = 1, locked_until = now() - interval '1 second'
+          WHERE payload->>'label' = 'orphan'`,
+      );
+    });
+    await expectEventually(async () => expect((await outboxRow('orphan')).status).toBe('done'), 3000);
+    expect(ProbeListener.calls.orphan).toBe(1);
+  });
+
+  it('delivers an event exactly once per handler after the process is killed between commit and relay', async () => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'outbox-crash-child.ts')], {
+      env: { ...process.env, CHILD_DATABASE_URL: db.url, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const tenantId = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /TENANT ([0-9a-f-]{36})/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+
+    // The child committed the tenant and its event but never relayed it; our relay picks it up.
+    await expectEventually(async () => expect(TenantCreatedCounter.seen[tenantId]).toBe(1), 5000);
+    const [row] = await t.dataSource.query(`SELECT status, attempts FROM platform.outbox_message WHERE payload->>'tenantId' = $1`, [
+      tenantId,
+    ]);
+    expect(row).toEqual({ status: 'done', attempts: 1 });
+    await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending' WHERE payload->>'tenantId' = $1`, [tenantId]);
+    await t.drainOutbox();
+    expect(TenantCreatedCounter.seen[tenantId]).toBe(1);
+  }, 60000);
+});
