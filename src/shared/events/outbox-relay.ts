@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
@@ -30,7 +30,7 @@ const LEASE_SECONDS = 30;
  * each done, retried with exponential backoff, or dead after OUTBOX_MAX_ATTEMPTS.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -49,7 +49,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.kick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Runs before the DataSource closes (TypeORM closes it in onApplicationShutdown). */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.draining;
@@ -58,7 +59,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Asks for a drain soon; concurrent kicks coalesce into one more pass. */
   kick(): void {
     if (!this.env.OUTBOX_RELAY_ENABLED || this.stopped) return;
-    void this.drain().catch((err: Error) => this.logger.error(`outbox drain failed: ${err.message}`));
+    void this.drain().catch((err: Error) => {
+      if (!this.stopped) this.logger.error(`outbox drain failed: ${err.message}`);
+    });
   }
 
   /** Delivers everything currently due. Resolves when the outbox has nothing due left. */
