@@ -1,5 +1,36 @@
 import { Module } from '@nestjs/common';
+import { EventRegistry } from '../../shared/events/event-registry';
+import { StagingService } from './application/staging.service';
+import { StagedResourcesController } from './http/staged-resources.controller';
+import { StagedGroupRepository } from './infrastructure/staged-group.repository';
+import { StagedUserRepository } from './infrastructure/staged-user.repository';
+import { StagedGroupCreatedEvent } from './public/events/staged-group-created.event';
+import { StagedGroupDeletedEvent } from './public/events/staged-group-deleted.event';
+import { StagedGroupUpdatedEvent } from './public/events/staged-group-updated.event';
+import { StagedMembershipChangedEvent } from './public/events/staged-membership-changed.event';
+import { StagedUserCreatedEvent } from './public/events/staged-user-created.event';
+import { StagedUserDeactivatedEvent } from './public/events/staged-user-deactivated.event';
+import { StagedUserDeletedEvent } from './public/events/staged-user-deleted.event';
+import { StagedUserReactivatedEvent } from './public/events/staged-user-reactivated.event';
+import { StagedUserUpdatedEvent } from './public/events/staged-user-updated.event';
+import { StagingFacade } from './public/staging.facade';
 
-/** See README.md in this folder: purpose, owned tables, public API, events. */
-@Module({})
+EventRegistry.register(
+  StagedUserCreatedEvent,
+  StagedUserUpdatedEvent,
+  StagedUserDeactivatedEvent,
+  StagedUserReactivatedEvent,
+  StagedUserDeletedEvent,
+  StagedGroupCreatedEvent,
+  StagedGroupUpdatedEvent,
+  StagedGroupDeletedEvent,
+  StagedMembershipChangedEvent,
+);
+
+/** Shadow tables of what IdPs pushed (schema `staging`). See README.md. */
+@Module({
+  controllers: [StagedResourcesController],
+  providers: [StagedUserRepository, StagedGroupRepository, { provide: StagingFacade, useClass: StagingService }],
+  exports: [StagingFacade],
+})
 export class StagingModule {}

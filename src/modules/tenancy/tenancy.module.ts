@@ -1,9 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { EventRegistry } from '../../shared/events/event-registry';
 import { CreateScimConnectionUseCase, DeleteScimConnectionUseCase, ScimConnectionViews } from './application/scim-connection.use-cases';
 import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase, VerifyScimTokenUseCase } from './application/scim-token.use-cases';
 import { TenancyQueries } from './application/tenancy.queries';
+import { TenancyFacadeService } from './application/tenancy-facade.service';
+import { TenancyFacade } from './public/tenancy.facade';
 import { CreateTenantUseCase, UpdateTenantUseCase } from './application/tenant.use-cases';
 import { ScimBearerStrategy } from './http/scim-bearer.strategy';
 import { ScimConnectionsController } from './http/scim-connections.controller';
@@ -29,6 +31,8 @@ EventRegistry.register(
   ScimTokenRevokedEvent,
 );
 
+/** Global so other modules get TenancyFacade without importing Tenancy internals. */
+@Global()
 @Module({
   imports: [PassportModule],
   controllers: [TenantsController, ScimConnectionsController],
@@ -47,6 +51,8 @@ EventRegistry.register(
     RevokeScimTokenUseCase,
     VerifyScimTokenUseCase,
     ScimBearerStrategy,
+    { provide: TenancyFacade, useClass: TenancyFacadeService },
   ],
+  exports: [TenancyFacade],
 })
 export class TenancyModule {}

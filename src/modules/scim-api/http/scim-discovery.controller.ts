@@ -1,43 +1,62 @@
-import { Controller, Get, Inject, Param, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
-import { Auth } from '../../../shared/http/auth.decorator';
-import { SCIM_SCHEMA } from '../../../shared/scim/scim.constants';
-import { ScimBearerGuard } from './scim-bearer.guard';
-import { ScimContentTypeInterceptor } from '../../../shared/scim/scim-content-type.interceptor';
-import { ScimExceptionFilter } from '../../../shared/scim/scim-exception.filter';
+import { ScimError } from '../../../shared/scim/scim-error';
+import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
+import type { ScimPrincipal } from '../../tenancy/public';
+import { SCIM_SCHEMA_REGISTRY } from '../application/scim-registry.provider';
+import {
+  buildResourceTypeDocument,
+  buildResourceTypesList,
+  buildSchemaDocument,
+  buildSchemasList,
+  buildServiceProviderConfig,
+} from '../domain/discovery/scim-discovery.documents';
+import { ScimEndpoint } from './scim-controller.decorators';
+import { ScimConnection } from './scim-principal.decorator';
 
-/** Discovery endpoints (RFC 7644 §4). */
+/** Discovery endpoints (RFC 7644 §4; documents per RFC 7643 §5–7). Entra reads /Schemas on save. */
 @Controller('scim/v2/:connectionId')
-@Auth('scim')
-@UseGuards(ScimBearerGuard)
-@UseFilters(ScimExceptionFilter)
-@UseInterceptors(ScimContentTypeInterceptor)
+@ScimEndpoint()
 export class ScimDiscoveryController {
-  constructor(@Inject(APP_ENV) private readonly env: AppEnv) {}
+  constructor(
+    @Inject(APP_ENV) private readonly env: AppEnv,
+    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
+  ) {}
+
+  private base(p: ScimPrincipal) {
+    return `${this.env.PUBLIC_URL}/scim/v2/${p.connectionId}`;
+  }
 
   @Get('ServiceProviderConfig')
-  serviceProviderConfig(@Param('connectionId') connectionId: string) {
-    const base = `${this.env.PUBLIC_URL}/scim/v2/${connectionId}`;
-    // RFC 7643 §5.
-    return {
-      schemas: [SCIM_SCHEMA.SERVICE_PROVIDER_CONFIG],
+  serviceProviderConfig(@ScimConnection() p: ScimPrincipal) {
+    return buildServiceProviderConfig(this.base(p), {
+      maxResults: this.env.SCIM_MAX_RESULTS,
+      maxPayloadSize: this.env.SCIM_MAX_BODY_BYTES,
       documentationUri: `${this.env.PUBLIC_URL}/`,
-      patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: this.env.SCIM_MAX_BODY_BYTES },
-      filter: { supported: true, maxResults: this.env.SCIM_MAX_RESULTS },
-      changePassword: { supported: false },
-      sort: { supported: true },
-      etag: { supported: true },
-      authenticationSchemes: [
-        {
-          type: 'oauthbearertoken',
-          name: 'OAuth Bearer Token',
-          description: 'Per-connection bearer token issued by the Roster admin API',
-          specUri: 'https://www.rfc-editor.org/info/rfc6750',
-          primary: true,
-        },
-      ],
-      meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
-    };
+    });
+  }
+
+  @Get('ResourceTypes')
+  resourceTypes(@ScimConnection() p: ScimPrincipal) {
+    return buildResourceTypesList(this.base(p), { registry: this.registry });
+  }
+
+  @Get('ResourceTypes/:name')
+  resourceType(@ScimConnection() p: ScimPrincipal, @Param('name') name: string) {
+    const canonical = (['User', 'Group'] as const).find((n) => n.toLowerCase() === name.toLowerCase());
+    if (!canonical) throw ScimError.notFound(`ResourceType ${name.slice(0, 64)} not found`);
+    return buildResourceTypeDocument(this.base(p), { registry: this.registry, name: canonical });
+  }
+
+  @Get('Schemas')
+  schemas(@ScimConnection() p: ScimPrincipal) {
+    return buildSchemasList(this.base(p), { registry: this.registry });
+  }
+
+  @Get('Schemas/:id')
+  schema(@ScimConnection() p: ScimPrincipal, @Param('id') id: string) {
+    const doc = buildSchemaDocument(this.base(p), { registry: this.registry, id });
+    if (!doc) throw ScimError.notFound(`Schema ${id.slice(0, 200)} not found`);
+    return doc;
   }
 }

@@ -1,6 +1,7 @@
 /** Tenancy's public door: what other modules may import. */
 export * from './scim-bearer.constants';
 export * from './tenancy.errors';
+export * from './tenancy.facade';
 export * from './events/scim-connection-created.event';
 export * from './events/scim-connection-deleted.event';
 export * from './events/scim-token-issued.event';

@@ -1,0 +1,27 @@
+import type { PatchPath } from '../../../shared/scim/scim-filter.ast';
+import { parseEtagList } from './scim-presenter';
+
+export interface Projection {
+  attributes: PatchPath[];
+  excludedAttributes: PatchPath[];
+}
+
+/**
+ * The version an `If-Match` header demands (RFC 7644 §3.14): undefined for none or `*`; -1 when
+ * the header names no version we could hold, which fails the precondition.
+ */
+export function expectedVersion(ifMatch: string | undefined): number | undefined {
+  const parsed = parseEtagList(ifMatch);
+  if (!parsed || parsed.any) return undefined;
+  return parsed.versions[0] ?? -1;
+}
+
+/** Whether a JSON body names an attribute at the top level (case-insensitively, URN-qualified or not). */
+export function hasTopLevelKey(body: unknown, name: string): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const lower = name.toLowerCase();
+  return Object.keys(body).some((k) => {
+    const key = k.toLowerCase();
+    return key === lower || key.endsWith(`:${lower}`);
+  });
+}

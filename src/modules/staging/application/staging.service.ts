@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import type { DomainEvent } from '../../../shared/domain/domain-event';
+import { EventBus } from '../../../shared/events/event-bus';
+import { StagedGroupCreatedEvent } from '../public/events/staged-group-created.event';
+import { StagedGroupDeletedEvent } from '../public/events/staged-group-deleted.event';
+import { StagedGroupUpdatedEvent } from '../public/events/staged-group-updated.event';
+import { StagedMembershipChangedEvent } from '../public/events/staged-membership-changed.event';
+import { StagedUserCreatedEvent } from '../public/events/staged-user-created.event';
+import { StagedUserDeactivatedEvent } from '../public/events/staged-user-deactivated.event';
+import { StagedUserDeletedEvent } from '../public/events/staged-user-deleted.event';
+import { StagedUserReactivatedEvent } from '../public/events/staged-user-reactivated.event';
+import { StagedUserUpdatedEvent } from '../public/events/staged-user-updated.event';
+import { StagingError, StagingErrorCode } from '../public/staging.errors';
+import { StagingFacade } from '../public/staging.facade';
+import type {
+  MemberChanges,
+  StageGroupInput,
+  StagedGroupAdminRow,
+  StagedGroupRecord,
+  StagedListQuery,
+  StagedMember,
+  StagedPage,
+  StagedUserAdminRow,
+  StagedUserRecord,
+  StageUserInput,
+  StagingScope,
+} from '../public/staging.types';
+import { StagedGroupRepository } from '../infrastructure/staged-group.repository';
+import { StagedUserRepository } from '../infrastructure/staged-user.repository';
+
+const USER_NAME_UNIQUE = 'scim_user__connection_id_user_name__uq';
+/** Member id lists in events are capped; counts stay exact. */
+const EVENT_MEMBER_CAP = 1000;
+
+const notFound = (what: string) => new StagingError(StagingErrorCode.NOT_FOUND, `${what} not found`);
+
+function checkVersion(current: { version: number }, expected: number | undefined): void {
+  if (expected !== undefined && current.version !== expected) {
+    throw new StagingError(StagingErrorCode.VERSION_MISMATCH, `resource version is ${current.version}, If-Match asked for ${expected}`);
+  }
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  const name = e?.driverError?.constraint ?? e?.constraint;
+  return code === '23505' && name === constraint;
+}
+
+/**
+ * Staging's use cases behind the facade: every mutation is one transaction writing the shadow
+ * tables and the outbox rows of its events together.
+ */
+@Injectable()
+export class StagingService extends StagingFacade {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly users: StagedUserRepository,
+    private readonly groups: StagedGroupRepository,
+    private readonly events: EventBus,
+  ) {
+    super();
+  }
+
+  private meta(scope: StagingScope) {
+    return { tenantId: scope.tenantId };
+  }
+
+  private usernameTaken(input: StageUserInput): StagingError {
+    return new StagingError(StagingErrorCode.USERNAME_TAKEN, `userName "${input.userName.slice(0, 100)}" is already taken in this connection`);
+  }
+
+  async createUser(scope: StagingScope, input: StageUserInput): Promise<StagedUserRecord> {
+    try {
+      return await this.tx.run(async () => {
+        const user = await this.users.insert(scope, randomUUID(), input);
+        await this.events.publish(
+          new StagedUserCreatedEvent(
+            { connectionId: scope.connectionId, stagedUserId: user.id, externalId: user.externalId, active: user.active },
+            this.meta(scope),
+          ),
+        );
+        return user;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, USER_NAME_UNIQUE)) throw this.usernameTaken(input);
+      throw err;
+    }
+  }
+
+  getUser(scope: StagingScope, id: string): Promise<StagedUserRecord | null> {
+    return this.users.find(scope, id);
+  }
+
+  async modifyUser(
+    scope: StagingScope,
+    id: string,
+    mutate: (current: StagedUserRecord) => { input: StageUserInput; changedAttributes: string[] },
+    expectedVersion?: number,
+  ): Promise<StagedUserRecord> {
+    try {
+      return await this.tx.run(async () => {
+        const locked = await this.users.find(scope, id, { forUpdate: true });
+        if (!locked) throw notFound('user');
+        checkVersion(locked, expectedVersion);
+        const { input, changedAttributes } = mutate(locked);
+        const columnsChanged =
+          input.userName !== locked.userName || input.externalId !== locked.externalId || input.active !== locked.active;
+        if (changedAttributes.length === 0 && !columnsChanged) {
+          // Nothing changed (Entra re-sends values it already sent): no write, no event, same ETag.
+          return (await this.users.find(scope, id))!;
+        }
+        const user = await this.users.update(scope, id, input);
+        const payload = { connectionId: scope.connectionId, stagedUserId: id, externalId: user.externalId };
+        const events: DomainEvent<object>[] = [new StagedUserUpdatedEvent({ ...payload, changedAttributes }, this.meta(scope))];
+        if (locked.active && !user.active) events.push(new StagedUserDeactivatedEvent(payload, this.meta(scope)));
+        if (!locked.active && user.active) events.push(new StagedUserReactivatedEvent(payload, this.meta(scope)));
+        await this.events.publish(...events);
+        return user;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, USER_NAME_UNIQUE)) throw new StagingError(StagingErrorCode.USERNAME_TAKEN, 'userName is already taken in this connection');
+      throw err;
+    }
+  }
+
+  deleteUser(scope: StagingScope, id: string, expectedVersion?: number): Promise<void> {
+    return this.tx.run(async () => {
+      const locked = await this.users.find(scope, id, { forUpdate: true });
+      if (!locked) throw notFound('user');
+      checkVersion(locked, expectedVersion);
+      await this.users.markDeleted(scope, id);
+      await this.events.publish(
+        new StagedUserDeletedEvent({ connectionId: scope.connectionId, stagedUserId: id, externalId: locked.externalId }, this.meta(scope)),
+      );
+    });
+  }
+
+  listUsers(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>> {
+    return this.users.list(scope, query);
+  }
+
+  async createGroup(scope: StagingScope, input: StageGroupInput, members: readonly StagedMember[]): Promise<StagedGroupRecord> {
+    return this.tx.run(async () => {
+      const group = await this.groups.insert(scope, randomUUID(), input);
+      const events: DomainEvent<object>[] = [
+        new StagedGroupCreatedEvent({ connectionId: scope.connectionId, stagedGroupId: group.id, externalId: group.externalId }, this.meta(scope)),
+      ];
+      const added = await this.addMembers(scope, group.id, members);
+      if (added.length > 0) events.push(this.membershipEvent(scope, group.id, added, [], false));
+      await this.events.publish(...events);
+      return group;
+    });
+  }
+
+  getGroup(scope: StagingScope, id: string): Promise<StagedGroupRecord | null> {
+    return this.groups.find(scope, id);
+  }
+
+  modifyGroup(
+    scope: StagingScope,
+    id: string,
+    mutate: (current: StagedGroupRecord) => { input: StageGroupInput; changedAttributes: string[]; members: MemberChanges },
+    expectedVersion?: number,
+  ): Promise<StagedGroupRecord> {
+    return this.tx.run(async () => {
+      const locked = await this.groups.find(scope, id, { forUpdate: true });
+      if (!locked) throw notFound('group');
+      checkVersion(locked, expectedVersion);
+      const { input, changedAttributes, members } = mutate(locked);
+      const events: DomainEvent<object>[] = [];
+      let added: string[] = [];
+      let removed: string[] = [];
+      if (members.replaceAll) {
+        const keep = members.replaceAll.map((m) => m.value);
+        removed = await this.groups.removeMembersExcept(id, keep);
+        added = await this.addMembers(scope, id, members.replaceAll);
+      } else {
+        removed = await this.groups.removeMembers(id, members.remove);
+        added = await this.addMembers(scope, id, members.add);
+      }
+      const attributesChanged = changedAttributes.length > 0 || input.displayName !== locked.displayName || input.externalId !== locked.externalId;
+      const membersChanged = added.length > 0 || removed.length > 0;
+      if (!attributesChanged && !membersChanged) return locked;
+      const group = await this.groups.update(scope, id, attributesChanged ? input : { ...input, resource: locked.resource }, true);
+      if (attributesChanged) {
+        events.push(
+          new StagedGroupUpdatedEvent(
+            { connectionId: scope.connectionId, stagedGroupId: id, externalId: group.externalId, changedAttributes },
+            this.meta(scope),
+          ),
+        );
+      }
+      if (membersChanged) events.push(this.membershipEvent(scope, id, added, removed, !!members.replaceAll));
+      await this.events.publish(...events);
+      return group;
+    });
+  }
+
+  deleteGroup(scope: StagingScope, id: string, expectedVersion?: number): Promise<void> {
+    return this.tx.run(async () => {
+      const locked = await this.groups.find(scope, id, { forUpdate: true });
+      if (!locked) throw notFound('group');
+      checkVersion(locked, expectedVersion);
+      await this.groups.markDeleted(scope, id);
+      await this.events.publish(
+        new StagedGroupDeletedEvent({ connectionId: scope.connectionId, stagedGroupId: id, externalId: locked.externalId }, this.meta(scope)),
+      );
+    });
+  }
+
+  listGroups(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>> {
+    return this.groups.list(scope, query);
+  }
+
+  listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>> {
+    return this.groups.listMembers(scope, groupIds);
+  }
+
+  async adminListUsers(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }> {
+    const items = await this.users.adminList(connectionId, decodeCursor(cursor), limit);
+    return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  async adminListGroups(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
+    const items = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
+    return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  /** Validates that members are live users/groups of this connection, then inserts the new ones. */
+  private async addMembers(scope: StagingScope, groupId: string, members: readonly StagedMember[]): Promise<string[]> {
+    if (members.length === 0) return [];
+    const unique = [...new Map(members.map((m) => [m.value.toLowerCase(), m])).values()];
+    const types = await this.groups.resolveMemberTypes(scope, unique.map((m) => m.value));
+    const unknown = unique.filter((m) => !types.has(m.value.toLowerCase()));
+    if (unknown.length > 0) {
+      throw new StagingError(
+        StagingErrorCode.UNKNOWN_MEMBER,
+        `members are not users or groups of this connection: ${unknown
+          .slice(0, 5)
+          .map((m) => `"${m.value.slice(0, 64)}"`)
+          .join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
+      );
+    }
+    if (unique.some((m) => m.value.toLowerCase() === groupId)) {
+      throw new StagingError(StagingErrorCode.UNKNOWN_MEMBER, 'a group cannot be a member of itself');
+    }
+    return this.groups.addMembers(
+      scope,
+      groupId,
+      unique.map((m) => ({ ...m, type: types.get(m.value.toLowerCase())! })),
+    );
+  }
+
+  private membershipEvent(scope: StagingScope, groupId: string, added: string[], removed: string[], replaced: boolean) {
+    return new StagedMembershipChangedEvent(
+      {
+        connectionId: scope.connectionId,
+        stagedGroupId: groupId,
+        added: added.slice(0, EVENT_MEMBER_CAP),
+        removed: removed.slice(0, EVENT_MEMBER_CAP),
+        addedCount: added.length,
+        removedCount: removed.length,
+        replaced,
+      },
+      this.meta(scope),
+    );
+  }
+}
+
+function encodeCursor(row: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)) && /^[0-9a-f-]{36}$/i.test(id)) {
+      return { createdAt, id };
+    }
+  } catch {
+    /* fall through */
+  }
+  throw new StagingError(StagingErrorCode.INVALID_CURSOR, 'invalid cursor');
+}

@@ -1,0 +1,45 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { TenancyError, TenancyErrorCode, TenancyFacade } from '../../tenancy/public';
+import { StagingFacade } from '../public/staging.facade';
+
+export class StagedListQueryRequestDto {
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+/** Admin visibility of what an IdP pushed: staged users and groups of a connection. */
+@Controller('admin/v1/scim-connections/:connectionId')
+export class StagedResourcesController {
+  constructor(
+    private readonly tenancy: TenancyFacade,
+    private readonly staging: StagingFacade,
+  ) {}
+
+  private async connection(connectionId: string) {
+    const c = await this.tenancy.findLiveConnection(connectionId);
+    if (!c) throw new TenancyError(TenancyErrorCode.CONNECTION_NOT_FOUND, 'SCIM connection not found');
+    return c;
+  }
+
+  @Get('scim-users')
+  async users(@Param('connectionId') connectionId: string, @Query() q: StagedListQueryRequestDto) {
+    const c = await this.connection(connectionId);
+    return this.staging.adminListUsers(c.id, q.cursor, q.limit ?? 100);
+  }
+
+  @Get('scim-groups')
+  async groups(@Param('connectionId') connectionId: string, @Query() q: StagedListQueryRequestDto) {
+    const c = await this.connection(connectionId);
+    return this.staging.adminListGroups(c.id, q.cursor, q.limit ?? 100);
+  }
+}

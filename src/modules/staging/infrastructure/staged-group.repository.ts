@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { sqlRows } from '../../../shared/database/sql';
+import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
+import type {
+  StagedGroupAdminRow,
+  StagedGroupRecord,
+  StagedListQuery,
+  StagedMember,
+  StagedPage,
+  StageGroupInput,
+  StagingScope,
+} from '../public/staging.types';
+import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { pageQuery, UUID_RE } from './staged-user.repository';
+
+interface GroupRow {
+  id: string;
+  display_name: string;
+  external_id: string | null;
+  resource: Record<string, unknown>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  total?: string;
+}
+
+const GROUP_TARGET: SqlFilterTarget = {
+  resourceType: 'Group',
+  alias: 'g',
+  resolve: (path) => DEFAULT_SCIM_SCHEMA_REGISTRY.resolve('Group', path),
+};
+
+const COLUMNS = `g.id, g.display_name, g.external_id, g.resource, g.version, g.created_at, g.updated_at`;
+
+const toRecord = (r: GroupRow): StagedGroupRecord => ({
+  id: r.id,
+  displayName: r.display_name,
+  externalId: r.external_id,
+  resource: r.resource,
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+@Injectable()
+export class StagedGroupRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async insert(scope: StagingScope, id: string, input: StageGroupInput): Promise<StagedGroupRecord> {
+    const [row] = await sqlRows<GroupRow>(
+      this.tx.manager,
+      `INSERT INTO staging.scim_group AS g (id, tenant_id, connection_id, display_name, external_id, resource, raw_payload)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING ${COLUMNS}`,
+      [id, scope.tenantId, scope.connectionId, input.displayName, input.externalId, JSON.stringify(input.resource),
+        JSON.stringify(input.rawPayload ?? null)],
+    );
+    return toRecord(row);
+  }
+
+  async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedGroupRecord | null> {
+    if (!UUID_RE.test(id)) return null;
+    const rows = await sqlRows<GroupRow>(
+      this.tx.manager,
+      `SELECT ${COLUMNS} FROM staging.scim_group g
+        WHERE g.id = $1 AND g.tenant_id = $2 AND g.connection_id = $3 AND g.deleted_at IS NULL ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
+      [id, scope.tenantId, scope.connectionId],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async update(scope: StagingScope, id: string, input: StageGroupInput, bumpVersion: boolean): Promise<StagedGroupRecord> {
+    const [row] = await sqlRows<GroupRow>(
+      this.tx.manager,
+      `UPDATE staging.scim_group g
+          SET display_name = $4, external_id = $5, resource = $6::jsonb, raw_payload = $7::jsonb,
+              version = g.version + CASE WHEN $8 THEN 1 ELSE 0 END, updated_at = clock_timestamp()
+        WHERE g.id = $1 AND g.tenant_id = $2 AND g.connection_id = $3 AND g.deleted_at IS NULL
+      RETURNING ${COLUMNS}`,
+      [id, scope.tenantId, scope.connectionId, input.displayName, input.externalId, JSON.stringify(input.resource),
+        JSON.stringify(input.rawPayload ?? null), bumpVersion],
+    );
+    return toRecord(row);
+  }
+
+  async markDeleted(scope: StagingScope, id: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE staging.scim_group SET deleted_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
+        WHERE id = $1 AND tenant_id = $2 AND connection_id = $3 AND deleted_at IS NULL`,
+      [id, scope.tenantId, scope.connectionId],
+    );
+    await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE group_id = $1`, [id]);
+  }
+
+  async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>> {
+    const params: unknown[] = [scope.tenantId, scope.connectionId];
+    let where = `g.tenant_id = $1 AND g.connection_id = $2 AND g.deleted_at IS NULL`;
+    if (query.filter) where += ` AND (${compileScimFilter(query.filter, GROUP_TARGET, params)})`;
+    const dir = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
+    const order = query.sortBy
+      ? `${compileSortExpression(query.sortBy, GROUP_TARGET)} ${dir} NULLS LAST, g.created_at ${dir}, g.id ${dir}`
+      : `g.created_at, g.id`;
+    return pageQuery<GroupRow, StagedGroupRecord>(this.tx, {
+      from: 'staging.scim_group g',
+      where,
+      params,
+      order,
+      select: COLUMNS,
+      startIndex: query.startIndex,
+      count: query.count,
+      map: toRecord,
+    });
+  }
+
+  /**
+   * Which of `ids` are live users or groups of this connection (a group may only contain those).
+   * Non-UUID values are unknown by definition.
+   */
+  async resolveMemberTypes(scope: StagingScope, ids: readonly string[]): Promise<Map<string, 'User' | 'Group'>> {
+    const candidates = ids.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    if (candidates.length === 0) return new Map();
+    const rows = await sqlRows<{ id: string; type: 'User' | 'Group' }>(
+      this.tx.manager,
+      `SELECT id, 'User' AS type FROM staging.scim_user WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL
+       UNION ALL
+       SELECT id, 'Group' AS type FROM staging.scim_group WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL`,
+      [scope.tenantId, scope.connectionId, candidates],
+    );
+    return new Map(rows.map((r) => [r.id, r.type]));
+  }
+
+  /** Inserts members that are not there yet; returns the ids actually added. */
+  async addMembers(scope: StagingScope, groupId: string, members: ReadonlyArray<StagedMember & { type: 'User' | 'Group' }>): Promise<string[]> {
+    if (members.length === 0) return [];
+    const rows = await sqlRows<{ member_id: string }>(
+      this.tx.manager,
+      `INSERT INTO staging.scim_group_member (group_id, member_id, member_type, display, tenant_id, connection_id)
+       SELECT $1, m.id, m.type, m.display, $2, $3
+         FROM unnest($4::uuid[], $5::text[], $6::text[]) WITH ORDINALITY AS m(id, type, display, ord)
+        ORDER BY m.ord
+       ON CONFLICT (group_id, member_id) DO NOTHING
+       RETURNING member_id`,
+      [groupId, scope.tenantId, scope.connectionId, members.map((m) => m.value.toLowerCase()), members.map((m) => m.type),
+        members.map((m) => m.display ?? null)],
+    );
+    return rows.map((r) => r.member_id);
+  }
+
+  /** Removes the given members; absent ones are ignored (RFC 7644 §3.5.2.2, idempotent). */
+  async removeMembers(groupId: string, memberIds: readonly string[]): Promise<string[]> {
+    const ids = memberIds.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    if (ids.length === 0) return [];
+    const rows = await sqlRows<{ member_id: string }>(
+      this.tx.manager,
+      `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND member_id = ANY($2::uuid[]) RETURNING member_id`,
+      [groupId, ids],
+    );
+    return rows.map((r) => r.member_id);
+  }
+
+  /** Removes every member not in `keep`; returns the removed ids. */
+  async removeMembersExcept(groupId: string, keep: readonly string[]): Promise<string[]> {
+    const rows = await sqlRows<{ member_id: string }>(
+      this.tx.manager,
+      `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND NOT (member_id = ANY($2::uuid[])) RETURNING member_id`,
+      [groupId, keep.map((id) => id.toLowerCase())],
+    );
+    return rows.map((r) => r.member_id);
+  }
+
+  async listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>> {
+    const result = new Map<string, StagedMember[]>(groupIds.map((id) => [id, []]));
+    if (groupIds.length === 0) return result;
+    const rows = await sqlRows<{ group_id: string; member_id: string; member_type: 'User' | 'Group'; display: string | null }>(
+      this.tx.manager,
+      `SELECT m.group_id, m.member_id, m.member_type,
+              COALESCE(u.display_name, u.user_name, g.display_name, m.display) AS display
+         FROM staging.scim_group_member m
+         LEFT JOIN staging.scim_user u ON m.member_type = 'User' AND u.id = m.member_id
+         LEFT JOIN staging.scim_group g ON m.member_type = 'Group' AND g.id = m.member_id
+        WHERE m.group_id = ANY($1::uuid[]) AND m.tenant_id = $2 AND m.connection_id = $3
+        ORDER BY m.group_id, m.created_at, m.member_id`,
+      [groupIds, scope.tenantId, scope.connectionId],
+    );
+    for (const r of rows) {
+      const member: StagedMember = { value: r.member_id, type: r.member_type, ...(r.display ? { display: r.display } : {}) };
+      result.get(r.group_id)?.push(member);
+    }
+    return result;
+  }
+
+  async adminList(connectionId: string, cursor: { createdAt: string; id: string } | undefined, limit: number): Promise<StagedGroupAdminRow[]> {
+    const params: unknown[] = [connectionId, limit];
+    let keyset = '';
+    if (cursor) {
+      params.push(cursor.createdAt, cursor.id);
+      keyset = `AND (g.created_at, g.id) > ($3::timestamptz, $4::uuid)`;
+    }
+    const rows = await sqlRows<Record<string, any>>(
+      this.tx.manager,
+      `SELECT g.id, g.display_name, g.external_id, g.deleted_at, g.created_at, g.updated_at,
+              (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count
+         FROM staging.scim_group g WHERE g.connection_id = $1 ${keyset}
+        ORDER BY g.created_at, g.id LIMIT $2`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      displayName: r.display_name,
+      externalId: r.external_id,
+      memberCount: r.member_count,
+      deleted: r.deleted_at !== null,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+    }));
+  }
+}

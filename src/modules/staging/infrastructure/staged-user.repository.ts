@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { sqlRows } from '../../../shared/database/sql';
+import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
+import type { StagedListQuery, StagedPage, StagedUserAdminRow, StagedUserRecord, StageUserInput, StagingScope } from '../public/staging.types';
+import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+
+interface UserRow {
+  id: string;
+  user_name: string;
+  external_id: string | null;
+  active: boolean;
+  resource: Record<string, unknown>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  groups: Array<{ id: string; display: string }> | null;
+  total?: string;
+}
+
+const USER_TARGET: SqlFilterTarget = {
+  resourceType: 'User',
+  alias: 'u',
+  resolve: (path) => DEFAULT_SCIM_SCHEMA_REGISTRY.resolve('User', path),
+};
+
+/** RFC 7643 §4.1.2 `groups`: the user's live groups, read from the membership table. */
+const GROUPS_SQL = `COALESCE((
+  SELECT json_agg(json_build_object('id', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id)
+    FROM staging.scim_group_member m JOIN staging.scim_group g ON g.id = m.group_id AND g.deleted_at IS NULL
+   WHERE m.member_id = u.id), '[]'::json) AS groups`;
+
+const COLUMNS = `u.id, u.user_name, u.external_id, u.active, u.resource, u.version, u.created_at, u.updated_at`;
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const toRecord = (r: UserRow): StagedUserRecord => ({
+  id: r.id,
+  userName: r.user_name,
+  externalId: r.external_id,
+  active: r.active,
+  resource: r.resource,
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  groups: r.groups ?? [],
+});
+
+@Injectable()
+export class StagedUserRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async insert(scope: StagingScope, id: string, input: StageUserInput): Promise<StagedUserRecord> {
+    const [row] = await sqlRows<UserRow>(
+      this.tx.manager,
+      `INSERT INTO staging.scim_user AS u (id, tenant_id, connection_id, user_name, external_id, display_name, active, primary_email, resource, raw_payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
+       RETURNING ${COLUMNS}, '[]'::json AS groups`,
+      [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active, input.primaryEmail,
+        JSON.stringify(input.resource), JSON.stringify(input.rawPayload ?? null)],
+    );
+    return toRecord(row);
+  }
+
+  async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedUserRecord | null> {
+    if (!UUID_RE.test(id)) return null;
+    const rows = await sqlRows<UserRow>(
+      this.tx.manager,
+      `SELECT ${COLUMNS}, ${opts.forUpdate ? `'[]'::json AS groups` : GROUPS_SQL}
+         FROM staging.scim_user u
+        WHERE u.id = $1 AND u.tenant_id = $2 AND u.connection_id = $3 AND u.deleted_at IS NULL
+        ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
+      [id, scope.tenantId, scope.connectionId],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async update(scope: StagingScope, id: string, input: StageUserInput): Promise<StagedUserRecord> {
+    const [row] = await sqlRows<UserRow>(
+      this.tx.manager,
+      `UPDATE staging.scim_user u
+          SET user_name = $4, external_id = $5, display_name = $6, active = $7, primary_email = $8, resource = $9::jsonb,
+              raw_payload = $10::jsonb, version = u.version + 1, updated_at = clock_timestamp()
+        WHERE u.id = $1 AND u.tenant_id = $2 AND u.connection_id = $3 AND u.deleted_at IS NULL
+      RETURNING ${COLUMNS}, ${GROUPS_SQL}`,
+      [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active, input.primaryEmail,
+        JSON.stringify(input.resource), JSON.stringify(input.rawPayload ?? null)],
+    );
+    return toRecord(row);
+  }
+
+  /** Soft delete: the row stays for Sync and audit; its memberships go. */
+  async markDeleted(scope: StagingScope, id: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE staging.scim_user SET deleted_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
+        WHERE id = $1 AND tenant_id = $2 AND connection_id = $3 AND deleted_at IS NULL`,
+      [id, scope.tenantId, scope.connectionId],
+    );
+    await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE member_id = $1 AND connection_id = $2`, [id, scope.connectionId]);
+  }
+
+  /** A filtered, sorted page, compiled to parameterised SQL (never filtered in memory). */
+  async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>> {
+    const params: unknown[] = [scope.tenantId, scope.connectionId];
+    let where = `u.tenant_id = $1 AND u.connection_id = $2 AND u.deleted_at IS NULL`;
+    if (query.filter) where += ` AND (${compileScimFilter(query.filter, USER_TARGET, params)})`;
+    const dir = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
+    const order = query.sortBy
+      ? `${compileSortExpression(query.sortBy, USER_TARGET)} ${dir} NULLS LAST, u.created_at ${dir}, u.id ${dir}`
+      : `u.created_at, u.id`;
+    return pageQuery<UserRow, StagedUserRecord>(this.tx, {
+      from: 'staging.scim_user u',
+      where,
+      params,
+      order,
+      select: `${COLUMNS}, ${GROUPS_SQL}`,
+      startIndex: query.startIndex,
+      count: query.count,
+      map: toRecord,
+    });
+  }
+
+  async adminList(connectionId: string, cursor: { createdAt: string; id: string } | undefined, limit: number): Promise<StagedUserAdminRow[]> {
+    const params: unknown[] = [connectionId, limit];
+    let keyset = '';
+    if (cursor) {
+      params.push(cursor.createdAt, cursor.id);
+      keyset = `AND (u.created_at, u.id) > ($3::timestamptz, $4::uuid)`;
+    }
+    const rows = await sqlRows<Record<string, any>>(
+      this.tx.manager,
+      `SELECT u.id, u.user_name, u.external_id, u.display_name, u.primary_email, u.active, u.deleted_at, u.created_at, u.updated_at,
+              u.synced_at, u.sync_skip_reason
+         FROM staging.scim_user u WHERE u.connection_id = $1 ${keyset}
+        ORDER BY u.created_at, u.id LIMIT $2`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      userName: r.user_name,
+      externalId: r.external_id,
+      displayName: r.display_name,
+      email: r.primary_email,
+      active: r.active,
+      deleted: r.deleted_at !== null,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+      syncedAt: r.synced_at ? r.synced_at.toISOString() : null,
+      syncSkipReason: r.sync_skip_reason,
+    }));
+  }
+}
+
+/**
+ * One round trip for a page and its total (`count(*) OVER ()`); a second, count-only query only
+ * when the page is empty (count=0 or startIndex past the end) and the total is still unknown.
+ */
+export async function pageQuery<R extends { total?: string }, T>(
+  tx: TransactionHost,
+  q: { from: string; where: string; params: unknown[]; order: string; select: string; startIndex: number; count: number; map: (r: R) => T },
+): Promise<StagedPage<T>> {
+  const offset = Math.max(0, q.startIndex - 1);
+  if (q.count > 0) {
+    const params = [...q.params, q.count, offset];
+    const rows = await sqlRows<R>(
+      tx.manager,
+      `SELECT ${q.select}, count(*) OVER () AS total FROM ${q.from} WHERE ${q.where}
+        ORDER BY ${q.order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    if (rows.length > 0) return { totalResults: Number(rows[0].total), items: rows.map(q.map) };
+  }
+  const [{ total }] = await sqlRows<{ total: string }>(tx.manager, `SELECT count(*) AS total FROM ${q.from} WHERE ${q.where}`, q.params);
+  return { totalResults: Number(total), items: [] };
+}

@@ -1,0 +1,48 @@
+import type {
+  MemberChanges,
+  StageGroupInput,
+  StagedGroupAdminRow,
+  StagedGroupRecord,
+  StagedListQuery,
+  StagedMember,
+  StagedPage,
+  StagedUserAdminRow,
+  StagedUserRecord,
+  StageUserInput,
+  StagingScope,
+} from './staging.types';
+
+/**
+ * Staging's public door. ScimApi calls it with canonical SCIM data; each mutation is one
+ * transaction that also writes its domain events to the outbox. `modify*` take a function that
+ * computes the new state from the row-locked current one, so a multi-op PATCH is all or nothing.
+ */
+export abstract class StagingFacade {
+  abstract createUser(scope: StagingScope, input: StageUserInput): Promise<StagedUserRecord>;
+  abstract getUser(scope: StagingScope, id: string): Promise<StagedUserRecord | null>;
+  abstract modifyUser(
+    scope: StagingScope,
+    id: string,
+    mutate: (current: StagedUserRecord) => { input: StageUserInput; changedAttributes: string[] },
+    expectedVersion?: number,
+  ): Promise<StagedUserRecord>;
+  abstract deleteUser(scope: StagingScope, id: string, expectedVersion?: number): Promise<void>;
+  abstract listUsers(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>>;
+
+  abstract createGroup(scope: StagingScope, input: StageGroupInput, members: readonly StagedMember[]): Promise<StagedGroupRecord>;
+  abstract getGroup(scope: StagingScope, id: string): Promise<StagedGroupRecord | null>;
+  abstract modifyGroup(
+    scope: StagingScope,
+    id: string,
+    mutate: (current: StagedGroupRecord) => { input: StageGroupInput; changedAttributes: string[]; members: MemberChanges },
+    expectedVersion?: number,
+  ): Promise<StagedGroupRecord>;
+  abstract deleteGroup(scope: StagingScope, id: string, expectedVersion?: number): Promise<void>;
+  abstract listGroups(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>>;
+  /** Members of the given groups, in insertion order. */
+  abstract listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>>;
+
+  /** Admin visibility: staged users of a connection (deleted ones included), keyset-paged. */
+  abstract adminListUsers(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }>;
+  abstract adminListGroups(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }>;
+}

@@ -1,0 +1,194 @@
+import type { AttrPath } from '../scim-filter.ast';
+import type { ResolvedAttr, ScimAttributeDef, ScimResourceTypeName, ScimSchemaDef } from '../scim-schema.types';
+import { SCIM_SCHEMA } from '../scim.constants';
+import { CUSTOM_USER_EXTENSION_SCHEMAS, OPEN_EXTENSION_URNS } from './custom-extensions.schema';
+import { ENTERPRISE_USER_SCHEMA } from './enterprise-user.schema';
+import { GROUP_SCHEMA } from './group.schema';
+import { USER_SCHEMA } from './user.schema';
+
+/** The schemas of one resource type: its core schema and its extensions, in `/ResourceTypes` order. */
+export interface ScimResourceSchemas {
+  readonly core: ScimSchemaDef;
+  readonly extensions: readonly ScimSchemaDef[];
+}
+
+export interface ScimSchemaRegistryOptions {
+  /** Defaults to enterprise + the custom extensions of `custom-extensions.schema.ts`. */
+  readonly userExtensions?: readonly ScimSchemaDef[];
+  readonly groupExtensions?: readonly ScimSchemaDef[];
+  /** Declared extensions that also accept undeclared attribute names. */
+  readonly openExtensionUrns?: readonly string[];
+}
+
+/** URNs that name a core resource or a protocol message — never an extension. */
+const NON_EXTENSION_URNS: readonly string[] = [
+  SCIM_SCHEMA.USER,
+  SCIM_SCHEMA.GROUP,
+  SCIM_SCHEMA.SERVICE_PROVIDER_CONFIG,
+  SCIM_SCHEMA.RESOURCE_TYPE,
+  SCIM_SCHEMA.SCHEMA,
+].map((u) => u.toLowerCase());
+const MESSAGE_URN_PREFIX = 'urn:ietf:params:scim:api:messages:';
+/** RFC 8141 shape, loosely: `urn:<nid>:<nss>` with no whitespace. */
+const URN_SHAPE = /^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i;
+
+/**
+ * Schema knowledge for the SCIM API: which schemas a resource type has and what an attribute path
+ * means. Pure data, no Nest — wrap it in a provider at the module edge.
+ *
+ * Resolution rules (RFC 7643 §2.1 "attribute names are case insensitive"; RFC 7644 §3.10):
+ * - Schema URNs and attribute names match case-insensitively; the returned defs carry the canonical
+ *   case, which callers use to store the resource.
+ * - A path without a URN is looked up in the core schema first, then in the declared extensions in
+ *   registry order (so `employeeNumber` or `manager` resolve to the enterprise extension).
+ * - A URN-qualified core path (`urn:…:core:2.0:User:name.familyName`, idp-dialects #18) resolves to
+ *   the core attribute, `extension: false`.
+ * - Legacy customappsso dot notation (`urn:…:enterprise:2.0:User.department`, MS-COMPAT) is repaired.
+ * - Open extensions: an extension URN that is not declared (any `urn:` that is not a core/message URN),
+ *   or a declared one listed as open (Metadata), resolves ANY attribute name to a synthetic string def
+ *   with `extension: true` and the name as sent; values of such attributes are stored as sent.
+ * - Everything else is `undefined` (an unknown core attribute).
+ */
+export class ScimSchemaRegistry {
+  private readonly byType: Record<ScimResourceTypeName, ScimResourceSchemas>;
+  private readonly openUrns: ReadonlySet<string>;
+  private readonly schemas: readonly ScimSchemaDef[];
+
+  constructor(options: ScimSchemaRegistryOptions = {}) {
+    this.byType = {
+      User: { core: USER_SCHEMA, extensions: options.userExtensions ?? [ENTERPRISE_USER_SCHEMA, ...CUSTOM_USER_EXTENSION_SCHEMAS] },
+      Group: { core: GROUP_SCHEMA, extensions: options.groupExtensions ?? [] },
+    };
+    this.openUrns = new Set((options.openExtensionUrns ?? OPEN_EXTENSION_URNS).map((u) => u.toLowerCase()));
+    this.schemas = distinctSchemas(this.byType);
+  }
+
+  schemasFor(resourceType: ScimResourceTypeName): ScimResourceSchemas {
+    return this.byType[resourceType];
+  }
+
+  /** Every distinct schema (core User, core Group, then extensions) — the `/Schemas` list. */
+  allSchemas(): readonly ScimSchemaDef[] {
+    return this.schemas;
+  }
+
+  /** A declared schema by id (case-insensitive), whatever resource type it belongs to. */
+  schemaById(id: string): ScimSchemaDef | undefined {
+    const lower = id.toLowerCase();
+    return this.allSchemas().find((s) => s.id.toLowerCase() === lower);
+  }
+
+  /** The core schema or a declared extension of `resourceType` with this id (case-insensitive). */
+  findSchema(resourceType: ScimResourceTypeName, urn: string): ScimSchemaDef | undefined {
+    const lower = urn.toLowerCase();
+    const { core, extensions } = this.byType[resourceType];
+    if (core.id.toLowerCase() === lower) return core;
+    return extensions.find((e) => e.id.toLowerCase() === lower);
+  }
+
+  /**
+   * True when `s` names an extension schema: a declared extension (any resource type), or any string
+   * shaped like a URN that is not a core resource/message URN and not a core-qualified attribute path.
+   * Whether a URN-shaped key is a container or `urn:…:attr` is decided by the caller (value is an object
+   * or not) — see the resource normaliser.
+   */
+  isExtensionUrn(s: string): boolean {
+    const lower = s.trim().toLowerCase();
+    if (this.allSchemas().some((sc) => sc.id.toLowerCase() === lower)) {
+      return !NON_EXTENSION_URNS.includes(lower);
+    }
+    if (!URN_SHAPE.test(lower) || lower.startsWith(MESSAGE_URN_PREFIX)) return false;
+    return !NON_EXTENSION_URNS.some((core) => lower === core || lower.startsWith(`${core}:`));
+  }
+
+  /** True when attributes under this extension URN are stored as sent (undeclared or declared-open). */
+  isOpenExtension(resourceType: ScimResourceTypeName, urn: string): boolean {
+    const lower = urn.toLowerCase();
+    if (this.openUrns.has(lower)) return true;
+    if (this.findSchema(resourceType, urn)) return false;
+    return this.isExtensionUrn(urn);
+  }
+
+  resolve(resourceType: ScimResourceTypeName, path: AttrPath): ResolvedAttr | undefined {
+    const { core, extensions } = this.byType[resourceType];
+    if (path.schema === undefined || path.schema === '') {
+      for (const schema of [core, ...extensions]) {
+        const hit = this.resolveIn(schema, path.attr, path.subAttr, schema !== core);
+        if (hit) return hit;
+      }
+      return undefined;
+    }
+    const schema = this.findSchema(resourceType, path.schema);
+    if (schema) {
+      const hit = this.resolveIn(schema, path.attr, path.subAttr, schema !== core);
+      if (hit) return hit;
+      if (schema !== core && this.openUrns.has(schema.id.toLowerCase())) {
+        return openAttribute(schema.id, path.attr, path.subAttr);
+      }
+      return undefined;
+    }
+    // Legacy dot notation: the parser read `urn:…:enterprise:2.0:User.department` as
+    // schema `urn:…:enterprise:2.0`, attr `User`, subAttr `department`.
+    if (path.subAttr !== undefined) {
+      const joined = this.findSchema(resourceType, `${path.schema}:${path.attr}`);
+      if (joined) return this.resolve(resourceType, { schema: joined.id, attr: path.subAttr });
+    }
+    if (this.isForeignCoreUrn(path.schema)) return undefined;
+    if (this.isExtensionUrn(path.schema)) return openAttribute(path.schema, path.attr, path.subAttr);
+    return undefined;
+  }
+
+  private isForeignCoreUrn(urn: string): boolean {
+    return NON_EXTENSION_URNS.includes(urn.toLowerCase());
+  }
+
+  private resolveIn(schema: ScimSchemaDef, attr: string, subAttr: string | undefined, extension: boolean): ResolvedAttr | undefined {
+    const def = findAttribute(schema.attributes, attr);
+    if (!def) return undefined;
+    if (subAttr === undefined) return { schemaId: schema.id, def, extension };
+    const sub = findAttribute(def.subAttributes ?? [], subAttr);
+    return sub ? { schemaId: schema.id, def, sub, extension } : undefined;
+  }
+}
+
+function distinctSchemas(byType: Record<ScimResourceTypeName, ScimResourceSchemas>): readonly ScimSchemaDef[] {
+  const seen = new Map<string, ScimSchemaDef>();
+  for (const type of ['User', 'Group'] as const) seen.set(byType[type].core.id.toLowerCase(), byType[type].core);
+  for (const type of ['User', 'Group'] as const) {
+    for (const ext of byType[type].extensions) if (!seen.has(ext.id.toLowerCase())) seen.set(ext.id.toLowerCase(), ext);
+  }
+  return [...seen.values()];
+}
+
+/** Case-insensitive attribute lookup (RFC 7643 §2.1). */
+export function findAttribute(defs: readonly ScimAttributeDef[], name: string): ScimAttributeDef | undefined {
+  const lower = name.toLowerCase();
+  return defs.find((d) => d.name.toLowerCase() === lower);
+}
+
+function syntheticString(name: string): ScimAttributeDef {
+  return {
+    name,
+    type: 'string',
+    multiValued: false,
+    description: 'Attribute of an open extension; stored as sent.',
+    required: false,
+    caseExact: false,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness: 'none',
+  };
+}
+
+/** `__proto__` is never an attribute: assigning it to a plain object would replace the object's prototype. */
+const UNSAFE_NAMES: ReadonlySet<string> = new Set(['__proto__']);
+
+function openAttribute(schemaId: string, attr: string, subAttr: string | undefined): ResolvedAttr | undefined {
+  if (UNSAFE_NAMES.has(attr) || (subAttr !== undefined && UNSAFE_NAMES.has(subAttr)) || attr === '') return undefined;
+  if (subAttr === undefined) return { schemaId, def: syntheticString(attr), extension: true };
+  const sub = syntheticString(subAttr);
+  return { schemaId, def: { ...syntheticString(attr), type: 'complex', subAttributes: [sub] }, sub, extension: true };
+}
+
+/** The registry with Roster's declared schemas; stateless, safe to share. */
+export const DEFAULT_SCIM_SCHEMA_REGISTRY = new ScimSchemaRegistry();
