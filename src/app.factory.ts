@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ConsoleLogger, type DynamicModule, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { AppEnv } from './config/env.schema';
 import { RequestContext } from './shared/http/request-context';
+import { sendScimError } from './shared/scim/scim-exception.filter';
+import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './shared/scim/scim.constants';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -43,6 +47,36 @@ export function canonicalScimUrl(url: string): string {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Node refuses some requests before Fastify sees them — above all a request line + headers past its
+ * 16 KB limit (a very long `filter` in the URL) → 431. Fastify's default answer is its own JSON; under
+ * /scim/ it must be the RFC 7644 §3.12 envelope like every other SCIM error (the request line is the
+ * start of `rawPacket`). Elsewhere the admin API's `{error, message}` shape.
+ */
+function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail, name] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request line and headers exceed the server limit; send long filters with POST …/.search (RFC 7644 §3.4.3)', 'request_too_large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request timeout', 'request_timeout']
+        : [400, 'malformed HTTP request', 'invalid_request'];
+  // Node hands the raw bytes over as a Buffer (Fastify's typing says otherwise).
+  const start = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1', 0, 32) : '';
+  const scim = /^[A-Z]+ \/scim\//i.test(start);
+  const body = scim
+    ? JSON.stringify({ schemas: [SCIM_MESSAGE.ERROR], status: String(status), ...(status === 400 ? { scimType: 'invalidSyntax' } : {}), detail })
+    : JSON.stringify({ error: name, message: detail });
+  const type = scim ? `${SCIM_CONTENT_TYPE}; charset=utf-8` : 'application/json; charset=utf-8';
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${type}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 export async function createApp(
   env: AppEnv,
   adminToken: string,
@@ -55,6 +89,20 @@ export async function createApp(
     rewriteUrl: (req: { url?: string }) => canonicalScimUrl(req.url ?? '/'),
     // Entra's Tenant URL may carry flags such as `?aadOptscim062020`; unknown params are fine.
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    // The router refuses an over-long or badly percent-encoded path parameter before Nest's filters
+    // run (Fastify's own 414/400 JSON). Such a parameter names no resource: answer 404 like any
+    // unknown id — in the RFC 7644 §3.12 envelope under /scim/.
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const routing = error.code === 'FST_ERR_MAX_PARAM_LENGTH' || error.code === 'FST_ERR_BAD_URL';
+      if ((req.url ?? '').startsWith('/scim/')) {
+        return sendScimError(reply, routing ? 404 : 500, routing ? 'resource not found' : 'internal error');
+      }
+      void reply
+        .status(routing ? 404 : 500)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(routing ? { error: 'not_found', message: 'resource not found' } : { error: 'internal_error', message: 'internal error' });
+    },
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, adminToken, extraModules), adapter, {
     logger,
@@ -80,6 +128,9 @@ export async function createApp(
     const header = req.headers['x-request-id'];
     const correlationId = typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
     void reply.header('x-request-id', correlationId);
+    // RFC 7644 §3.1 / Entra: every SCIM response is application/scim+json (set here rather than by an
+    // interceptor: cheaper on the hot path, and it covers errors raised before routing too).
+    if (req.url.startsWith('/scim/')) void reply.header('content-type', 'application/scim+json; charset=utf-8');
     RequestContext.run({ correlationId, sourceIp: req.ip ?? null, actor: { type: 'system' } }, done);
   });
 

@@ -12,6 +12,7 @@ import { ScimConnectionsController } from './http/scim-connections.controller';
 import { TenantsController } from './http/tenants.controller';
 import { ScimConnectionRepository } from './infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from './infrastructure/scim-token.repository';
+import { ScimTokenCache } from './infrastructure/scim-token.cache';
 import { TenantRepository } from './infrastructure/tenant.repository';
 import { ScimConnectionCreatedEvent } from './public/events/scim-connection-created.event';
 import { ScimConnectionDeletedEvent } from './public/events/scim-connection-deleted.event';
@@ -40,6 +41,7 @@ EventRegistry.register(
     TenantRepository,
     ScimConnectionRepository,
     ScimTokenRepository,
+    ScimTokenCache,
     ScimConnectionViews,
     TenancyQueries,
     CreateTenantUseCase,

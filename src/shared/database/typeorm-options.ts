@@ -23,6 +23,9 @@ export function buildTypeOrmOptions(env: Pick<AppEnv, 'DATABASE_URL' | 'DATABASE
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     extra: { max: env.DATABASE_POOL_SIZE, application_name: 'roster' },
-    logging: ['error'],
+    // TypeORM's error logging prints the failed query WITH its parameters — userNames, emails, raw
+    // SCIM bodies on every 409 an IdP retry provokes. Failures still reach the exception filters,
+    // which log unexpected ones without parameters.
+    logging: false,
   };
 }

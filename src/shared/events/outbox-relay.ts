@@ -23,6 +23,8 @@ interface OutboxRow {
 const BATCH_SIZE = 100;
 /** A claimed row whose relay died is reclaimed after this lease. */
 const LEASE_SECONDS = 30;
+/** Kicks within this window share one pass (and one claim), so a burst of commits costs few round trips. */
+const KICK_COALESCE_MS = 20;
 
 /**
  * Moves committed outbox rows to @nestjs/event-emitter listeners. Claims rows with
@@ -36,6 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private draining: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private kickTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,15 +56,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.kickTimer) clearTimeout(this.kickTimer);
     await this.draining;
   }
 
   /** Asks for a drain soon; concurrent kicks coalesce into one more pass. */
   kick(): void {
-    if (!this.env.OUTBOX_RELAY_ENABLED || this.stopped) return;
-    void this.drain().catch((err: Error) => {
-      if (!this.stopped) this.logger.error(`outbox drain failed: ${err.message}`);
-    });
+    if (!this.env.OUTBOX_RELAY_ENABLED || this.stopped || this.kickTimer) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
+      void this.drain().catch((err: Error) => {
+        if (!this.stopped) this.logger.error(`outbox drain failed: ${err.message}`);
+      });
+    }, KICK_COALESCE_MS);
   }
 
   /** Delivers everything currently due. Resolves when the outbox has nothing due left. */
@@ -74,7 +81,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         do {
           this.again = false;
-          while (!this.stopped && (await this.deliverBatch()) > 0) {
+          // A short batch means the outbox had nothing more due when claimed; new commits kick again.
+          while (!this.stopped && (await this.deliverBatch()) === BATCH_SIZE) {
             /* keep going while there is work */
           }
         } while (this.again && !this.stopped);
@@ -102,11 +110,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
        SELECT * FROM claimed ORDER BY id`,
       [BATCH_SIZE, LEASE_SECONDS],
     );
-    for (const row of rows) await this.deliver(row);
+    const delivered: string[] = [];
+    for (const row of rows) if (await this.deliver(row)) delivered.push(row.id);
+    if (delivered.length > 0) {
+      await this.dataSource.query(
+        `UPDATE platform.outbox_message SET status = 'done', processed_at = now(), locked_until = NULL, last_error = NULL
+          WHERE id = ANY($1::bigint[])`,
+        [delivered],
+      );
+    }
     return rows.length;
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  /** Emits one event to its listeners; true when every listener succeeded. */
+  private async deliver(row: OutboxRow): Promise<boolean> {
     const cls = EventRegistry.get(row.event_name);
     try {
       if (!cls) throw new Error(`no event class registered for ${row.event_name}`);
@@ -120,10 +137,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         sourceIp: row.source_ip,
       });
       await this.emitter.emitAsync(row.event_name, event);
-      await this.dataSource.query(
-        `UPDATE platform.outbox_message SET status = 'done', processed_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
-        [row.id],
-      );
+      return true;
     } catch (err) {
       const message = (err as Error)?.message ?? String(err);
       const dead = row.attempts >= this.env.OUTBOX_MAX_ATTEMPTS;
@@ -137,6 +151,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       );
       if (dead) this.logger.error(`outbox event ${row.event_name} ${row.event_id} is dead after ${row.attempts} attempts: ${message}`);
       else this.logger.warn(`outbox event ${row.event_name} ${row.event_id} failed (attempt ${row.attempts}), retry in ${delaySeconds}s: ${message}`);
+      return false;
     }
   }
 }

@@ -28,7 +28,10 @@ export class ScimExceptionFilter implements ExceptionFilter {
     if (exception instanceof ScimError) return sendScimError(reply, exception.status, exception.message, exception.scimType);
     if (exception instanceof DomainError) {
       const status = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, precondition_failed: 412 }[exception.kind];
-      return sendScimError(reply, status, exception.message, exception.kind === 'conflict' ? 'uniqueness' : undefined);
+      // RFC 7644 §3.12: a 400 names its scimType; a domain "invalid" (e.g. a member id that is no user
+      // or group of this connection) is a value incompatible with the operation → invalidValue.
+      const scimType = exception.kind === 'conflict' ? 'uniqueness' : exception.kind === 'invalid' ? 'invalidValue' : undefined;
+      return sendScimError(reply, status, exception.message, scimType);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

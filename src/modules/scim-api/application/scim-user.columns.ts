@@ -2,6 +2,31 @@ import type { StageUserInput } from '../../staging/public';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** `password`, also URN-qualified (`urn:…:core:2.0:User:password`), in any case. */
+const PASSWORD_NAME = /^(?:.*:)?password$/i;
+
+/**
+ * The request body as kept in `raw_payload`, minus passwords: Okta sends `password` on POST/PUT and
+ * changes it by PATCH (path-less `{"password": …}` or `path: "password"`). RFC 7643 §4.1.1 makes it
+ * writeOnly and "returned never", and Roster never stores one — not in the raw copy either.
+ * Everything else is kept exactly as sent (nulls, client `meta`, flat URN keys).
+ */
+export function withoutPasswords(raw: unknown): unknown {
+  if (Array.isArray(raw)) return raw.map(withoutPasswords);
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const entries = Object.entries(raw as Record<string, unknown>);
+  const pathKey = entries.find(([k]) => k.trim().toLowerCase() === 'path');
+  const passwordOp = pathKey !== undefined && typeof pathKey[1] === 'string' && PASSWORD_NAME.test(pathKey[1].trim());
+  // Null prototype: an own `__proto__` key (JSON.parse makes one) stays a plain key, as sent.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of entries) {
+    if (PASSWORD_NAME.test(k.trim())) continue;
+    if (passwordOp && k.trim().toLowerCase() === 'value') continue;
+    out[k] = withoutPasswords(v);
+  }
+  return out;
+}
+
 function asString(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
@@ -26,6 +51,6 @@ export function userColumns(resource: Record<string, unknown>, rawPayload: unkno
     active: resource.active !== false,
     primaryEmail,
     resource,
-    rawPayload,
+    rawPayload: withoutPasswords(rawPayload),
   };
 }

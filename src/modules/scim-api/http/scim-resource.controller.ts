@@ -8,6 +8,7 @@ import type { ScimResult } from '../application/scim-users.use-cases';
 import type { ScimListQuery } from '../application/scim-list-query';
 import type { Projection } from '../application/scim-common';
 import type { StagingScope } from '../../staging/public';
+import { assertAcceptableBody } from '../domain/resource/scim-body-guard';
 import { ScimConnection } from './scim-principal.decorator';
 
 type QueryParams = Record<string, unknown>;
@@ -41,6 +42,7 @@ export abstract class ScimResourceController {
   @Post()
   @HttpCode(201)
   async create(@ScimConnection() p: ScimPrincipal, @Body() body: unknown, @Query() q: QueryParams, @Res({ passthrough: true }) res: FastifyReply) {
+    assertAcceptableBody(body);
     const r = await this.useCases.create(p, body, this.base(p), parseProjection(q));
     void res.header('Location', `${this.base(p)}/${this.endpoint}/${r.id}`).header('ETag', etagOf(r.version));
     return r.body;
@@ -85,6 +87,7 @@ export abstract class ScimResourceController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
+    assertAcceptableBody(body);
     const r = await this.useCases.replace(p, id, body, ifMatch, this.base(p), parseProjection(q));
     void res.header('ETag', etagOf(r.version));
     return r.body;
@@ -104,6 +107,7 @@ export abstract class ScimResourceController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const projection = parseProjection(q);
+    assertAcceptableBody(body);
     const r = await this.useCases.patch(p, id, body, ifMatch, this.base(p), projection);
     void res.header('ETag', etagOf(r.version));
     if (projection.attributes.length === 0 && projection.excludedAttributes.length === 0) {

@@ -73,17 +73,13 @@ export class StagingService extends StagingFacade {
   }
 
   async createUser(scope: StagingScope, input: StageUserInput): Promise<StagedUserRecord> {
+    const id = randomUUID();
+    const created = new StagedUserCreatedEvent(
+      { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId, active: input.active },
+      this.meta(scope),
+    );
     try {
-      return await this.tx.run(async () => {
-        const user = await this.users.insert(scope, randomUUID(), input);
-        await this.events.publish(
-          new StagedUserCreatedEvent(
-            { connectionId: scope.connectionId, stagedUserId: user.id, externalId: user.externalId, active: user.active },
-            this.meta(scope),
-          ),
-        );
-        return user;
-      });
+      return await this.users.insert(scope, id, input, this.events.statement([created]));
     } catch (err) {
       if (isUniqueViolation(err, USER_NAME_UNIQUE)) throw this.usernameTaken(input);
       throw err;

@@ -158,12 +158,15 @@ export class StagedGroupRepository {
     return rows.map((r) => r.member_id);
   }
 
-  /** Removes every member not in `keep`; returns the removed ids. */
+  /**
+   * Removes every member not in `keep`; returns the removed ids. Non-UUID values in `keep` can name no
+   * member (the caller's addMembers rejects them); casting them would fail the whole statement.
+   */
   async removeMembersExcept(groupId: string, keep: readonly string[]): Promise<string[]> {
     const rows = await sqlRows<{ member_id: string }>(
       this.tx.manager,
       `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND NOT (member_id = ANY($2::uuid[])) RETURNING member_id`,
-      [groupId, keep.map((id) => id.toLowerCase())],
+      [groupId, keep.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase())],
     );
     return rows.map((r) => r.member_id);
   }

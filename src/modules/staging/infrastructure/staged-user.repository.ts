@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
+import type { OutboxStatement } from '../../../shared/events/event-bus';
 import { sqlRows } from '../../../shared/database/sql';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
 import type { StagedListQuery, StagedPage, StagedUserAdminRow, StagedUserRecord, StageUserInput, StagingScope } from '../public/staging.types';
@@ -50,15 +51,25 @@ const toRecord = (r: UserRow): StagedUserRecord => ({
 export class StagedUserRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async insert(scope: StagingScope, id: string, input: StageUserInput): Promise<StagedUserRecord> {
+  /**
+   * Inserts the user and its outbox rows in ONE statement (atomic without BEGIN/COMMIT round
+   * trips — the create path is the hot one of an initial Entra cycle).
+   */
+  async insert(scope: StagingScope, id: string, input: StageUserInput, outbox: OutboxStatement): Promise<StagedUserRecord> {
+    const params: unknown[] = [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active,
+      input.primaryEmail, JSON.stringify(input.resource), JSON.stringify(input.rawPayload ?? null)];
+    const events = outbox.render(params.length + 1);
     const [row] = await sqlRows<UserRow>(
       this.tx.manager,
-      `INSERT INTO staging.scim_user AS u (id, tenant_id, connection_id, user_name, external_id, display_name, active, primary_email, resource, raw_payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
-       RETURNING ${COLUMNS}, '[]'::json AS groups`,
-      [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active, input.primaryEmail,
-        JSON.stringify(input.resource), JSON.stringify(input.rawPayload ?? null)],
+      `WITH u AS (
+         INSERT INTO staging.scim_user (id, tenant_id, connection_id, user_name, external_id, display_name, active, primary_email, resource, raw_payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
+         RETURNING ${COLUMNS.replace(/u\./g, '')}),
+       o AS (${events.sql})
+       SELECT ${COLUMNS}, '[]'::json AS groups FROM u`,
+      [...params, ...events.params],
     );
+    outbox.committed();
     return toRecord(row);
   }
 

@@ -10,6 +10,7 @@ import type { ScimConnectionEntity } from '../infrastructure/scim-connection.ent
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
+import { ScimTokenCache, TOKEN_REVOKED_CHANNEL } from '../infrastructure/scim-token.cache';
 import { tenantNotFound } from './tenant.use-cases';
 
 export interface ScimConnectionView {
@@ -69,6 +70,7 @@ export class DeleteScimConnectionUseCase {
     private readonly connections: ScimConnectionRepository,
     private readonly tokens: ScimTokenRepository,
     private readonly events: EventBus,
+    private readonly cache: ScimTokenCache,
   ) {}
 
   /**
@@ -82,6 +84,8 @@ export class DeleteScimConnectionUseCase {
       if (!connection) throw connectionNotFound();
       const revokedTokenIds = await this.tokens.revokeAllForConnection(connection.tenantId, connectionId);
       await this.connections.markDeleted(connection.tenantId, connectionId);
+      await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [TOKEN_REVOKED_CHANNEL, connectionId]);
+      this.tx.afterCommit(() => this.cache.invalidateConnection(connectionId));
       await this.events.publish(new ScimConnectionDeletedEvent({ connectionId, revokedTokenIds }, { tenantId: connection.tenantId }));
     });
   }

@@ -11,6 +11,7 @@ import type { ScimConnectionEntity } from '../infrastructure/scim-connection.ent
 import type { ScimTokenEntity } from '../infrastructure/scim-token.entity';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
+import { ScimTokenCache, TOKEN_REVOKED_CHANNEL } from '../infrastructure/scim-token.cache';
 import { connectionNotFound } from './scim-connection.use-cases';
 
 /** The only place a token's secret exists outside the IdP: the 201 response of issue/rotate. */
@@ -46,7 +47,14 @@ abstract class TokenUseCaseBase {
     protected readonly connections: ScimConnectionRepository,
     protected readonly tokens: ScimTokenRepository,
     protected readonly events: EventBus,
+    protected readonly cache: ScimTokenCache,
   ) {}
+
+  /** Drops cached verifications of this connection's tokens here at commit, and in other replicas by NOTIFY. */
+  protected async announceRevocation(connectionId: string): Promise<void> {
+    await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [TOKEN_REVOKED_CHANNEL, connectionId]);
+    this.tx.afterCommit(() => this.cache.invalidateConnection(connectionId));
+  }
 
   /** Locks the connection row so concurrent issue/rotate/revoke on one connection serialise. */
   protected async lockConnection(connectionId: string): Promise<ScimConnectionEntity> {
@@ -101,6 +109,7 @@ export class RotateScimTokenUseCase extends TokenUseCaseBase {
       if (!old) throw tokenNotFound();
       const { row, secret } = await this.insertToken(connection, old.name);
       await this.tokens.revoke(connection.tenantId, old.id, row.id);
+      await this.announceRevocation(connection.id);
       await this.events.publish(
         new ScimTokenRotatedEvent(
           { connectionId, oldTokenId: old.id, newTokenId: row.id, name: row.name, prefix: row.prefix },
@@ -121,24 +130,44 @@ export class RevokeScimTokenUseCase extends TokenUseCaseBase {
       const token = await this.tokens.findActive(connection.tenantId, connection.id, tokenId);
       if (!token) throw tokenNotFound();
       await this.tokens.revoke(connection.tenantId, token.id);
+      await this.announceRevocation(connection.id);
       await this.events.publish(new ScimTokenRevokedEvent({ connectionId, tokenId }, { tenantId: connection.tenantId }));
     });
   }
 }
 
+/** lastUsedAt is recorded at most this often per token, so authentication stays a read. */
+const TOUCH_INTERVAL_MS = 60_000;
+
 @Injectable()
 export class VerifyScimTokenUseCase {
-  constructor(private readonly tokens: ScimTokenRepository) {}
+  constructor(
+    private readonly tokens: ScimTokenRepository,
+    private readonly cache: ScimTokenCache,
+  ) {}
 
   /** The principal a presented secret stands for, or null. Never logs or returns the secret. */
   async execute(secret: string): Promise<ScimPrincipal | null> {
     if (secret.length < 16 || secret.length > 512) return null;
     const hash = hashScimToken(secret);
+    const key = hash.toString('hex');
+    const cached = this.cache.get(key);
+    if (cached && sameHash(cached.hash, hash)) {
+      if (Date.now() - cached.lastTouchedAt > TOUCH_INTERVAL_MS) {
+        cached.lastTouchedAt = Date.now();
+        void this.tokens.touch(cached.principal.tokenId).catch(() => undefined);
+      }
+      return cached.principal;
+    }
     const found = await this.tokens.findActiveByHash(hash);
     if (!found || !sameHash(found.tokenHash, hash)) return null;
-    if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000) {
+    let lastTouched = found.lastUsedAt?.getTime() ?? 0;
+    if (Date.now() - lastTouched > TOUCH_INTERVAL_MS) {
+      lastTouched = Date.now();
       void this.tokens.touch(found.tokenId).catch(() => undefined);
     }
-    return { tenantId: found.tenantId, connectionId: found.connectionId, tokenId: found.tokenId };
+    const principal = { tenantId: found.tenantId, connectionId: found.connectionId, tokenId: found.tokenId };
+    this.cache.set(key, hash, principal, lastTouched);
+    return principal;
   }
 }

@@ -1,0 +1,250 @@
+/**
+ * `npm run bench` — prints Roster's figures beside a raw `pg` baseline measured in the same run,
+ * same Node, same PostgreSQL. Targets come from the issues; they are printed, never asserted.
+ * Sections: `npm run bench -- scim` (default: all sections that exist).
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { runMigrations } from '../../src/bootstrap';
+import { validateEnv } from '../../src/config/env.schema';
+import { createTestDatabase } from '../setup/test-database';
+import { fmt, line, request, runConcurrent, verdict } from './bench-utils';
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
+const CONCURRENCY = 20;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function startRoster(databaseUrl: string): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
+  const port = await freePort();
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, join(__dirname, '../../dist/src/main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      ADMIN_TOKEN,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SCIM_RATE_LIMIT_PER_SECOND: '0',
+      DATABASE_MIGRATE_ON_BOOT: 'false',
+      DATABASE_POOL_SIZE: '20',
+      CRON_ENABLED: 'false',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = new URL(`http://127.0.0.1:${port}`);
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await request(base, 'GET', '/health', {})).status === 200) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function admin(base: URL, method: string, path: string, body?: unknown) {
+  const res = await request(base, method, path, { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body ? JSON.stringify(body) : undefined);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
+  return JSON.parse(res.body || '{}');
+}
+
+/** ~1 KB, the shape Entra sends on create (MS SCIM tutorial + enterprise extension + nulls). */
+function entraBody(i: number, run: string): string {
+  const nick = `bench${run}x${i}`;
+  return JSON.stringify({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    externalId: nick,
+    userName: `${nick}@contoso.example`,
+    active: true,
+    addresses: [{ formatted: '1 Microsoft Way, Redmond, WA 98052', streetAddress: '1 Microsoft Way', locality: 'Redmond', region: 'WA', postalCode: '98052', country: 'US', type: 'work', primary: true }],
+    displayName: `Bench User ${i}`,
+    emails: [{ primary: true, type: 'work', value: `${nick}@contoso.example` }],
+    meta: { resourceType: 'User' },
+    name: { formatted: `Bench User ${i}`, familyName: `User${i}`, givenName: 'Bench' },
+    phoneNumbers: [{ type: 'work', value: '+1 425 555 0100' }, { type: 'mobile', value: '+1 425 555 0101' }],
+    roles: [],
+    title: 'Account Executive',
+    preferredLanguage: 'en-US',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+      department: 'Sales',
+      employeeNumber: String(100000 + i),
+      costCenter: 'CC-4200',
+      organization: 'Contoso',
+      division: 'EMEA',
+      manager: null,
+    },
+  });
+}
+
+async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
+  const roster = await startRoster(databaseUrl);
+  const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  try {
+    const tenant = await admin(roster.base, 'POST', '/admin/v1/tenants', { name: 'Bench', ssoDomains: ['contoso.example'] });
+    const conn = await admin(roster.base, 'POST', `/admin/v1/tenants/${tenant.id}/scim-connections`, { name: 'bench' });
+    const { token } = await admin(roster.base, 'POST', `/admin/v1/scim-connections/${conn.id}/tokens`, { name: 'bench' });
+    const scimHeaders = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+    const prefix = `/scim/v2/${conn.id}`;
+
+    // ---- 1. POST /Users vs raw single-row JSONB insert under a unique index -------------------
+    await pool.query(`CREATE TABLE IF NOT EXISTS bench_raw_user (id uuid PRIMARY KEY, connection_id text NOT NULL, user_name text NOT NULL, resource jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+    await pool.query(`CREATE UNIQUE INDEX IF NOT EXISTS bench_raw_user__uq ON bench_raw_user (connection_id, lower(user_name))`);
+    const N = 4000;
+    const warm = await runConcurrent(400, CONCURRENCY, async (i) => (await request(roster.base, 'POST', `${prefix}/Users`, scimHeaders, entraBody(i, 'w'))).status === 201);
+    if (warm.errors > 0) throw new Error(`warm-up POSTs failed: ${warm.errors}`);
+    await runConcurrent(400, CONCURRENCY, async (i) => {
+      const body = entraBody(i, 'rw');
+      await pool.query(`INSERT INTO bench_raw_user (id, connection_id, user_name, resource) VALUES ($1, $2, $3, $4::jsonb)`, [randomUUID(), 'raw', JSON.parse(body).userName, body]);
+      return true;
+    });
+    const raw = await runConcurrent(N, CONCURRENCY, async (i) => {
+      const body = entraBody(i, 'r');
+      await pool.query(`INSERT INTO bench_raw_user (id, connection_id, user_name, resource) VALUES ($1, $2, $3, $4::jsonb)`, [randomUUID(), 'raw', JSON.parse(body).userName, body]);
+      return true;
+    });
+    const post = await runConcurrent(N, CONCURRENCY, async (i) => (await request(roster.base, 'POST', `${prefix}/Users`, scimHeaders, entraBody(i, 'm'))).status === 201);
+    const postRatio = post.perSecond / raw.perSecond;
+    out.push(line('raw pg INSERT (JSONB, unique index), 20 clients', `${fmt(raw.perSecond, 0)}/s p99 ${fmt(raw.p99)} ms`));
+    out.push(line('POST /Users (~1 KB Entra body), 20 clients', `${fmt(post.perSecond, 0)}/s p99 ${fmt(post.p99)} ms`, '≥0.3× raw, p99≤50ms', verdict(postRatio >= 0.3 && post.p99 <= 50)));
+    out.push(line('  ratio POST /Users ÷ raw insert', `${fmt(postRatio, 2)}×  (errors ${post.errors})`));
+
+    // ---- 2. filter=userName eq at 1,000,000 staged users vs the raw indexed select --------------
+    const TARGET_ROWS = Number(process.env.BENCH_STAGED_USERS ?? 1_000_000);
+    const { rows: [{ n: existing }] } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_user WHERE connection_id = $1`, [conn.id]);
+    const toSeed = TARGET_ROWS - existing;
+    const seedStarted = Date.now();
+    for (let from = 0; from < toSeed; from += 100_000) {
+      const n = Math.min(100_000, toSeed - from);
+      await pool.query(
+        `INSERT INTO staging.scim_user (id, tenant_id, connection_id, user_name, external_id, display_name, active, primary_email, resource, raw_payload)
+         SELECT gen_random_uuid(), $1, $2, 'seed' || i || '@contoso.example', 'seed' || i, 'Seed ' || i, true, 'seed' || i || '@contoso.example',
+                jsonb_build_object('schemas', jsonb_build_array('urn:ietf:params:scim:schemas:core:2.0:User'), 'userName', 'seed' || i || '@contoso.example',
+                  'externalId', 'seed' || i, 'displayName', 'Seed ' || i, 'active', true,
+                  'name', jsonb_build_object('givenName', 'Seed', 'familyName', 'User' || i),
+                  'emails', jsonb_build_array(jsonb_build_object('value', 'seed' || i || '@contoso.example', 'type', 'work', 'primary', true))),
+                NULL
+           FROM generate_series($3::int, $4::int) AS i`,
+        [tenant.id, conn.id, from, from + n - 1],
+      );
+    }
+    await pool.query('ANALYZE staging.scim_user');
+    const { rows: [{ n: staged }] } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_user WHERE connection_id = $1`, [conn.id]);
+    out.push(line('staged users in the connection (seeded by SQL)', `${staged} (seeded in ${fmt((Date.now() - seedStarted) / 1000)} s)`));
+    const pick = (i: number) => `seed${(i * 7919) % Math.max(1, toSeed)}@contoso.example`;
+    const rawSelect = await runConcurrent(N, CONCURRENCY, async (i) => {
+      const r = await pool.query(
+        `SELECT id, resource FROM staging.scim_user WHERE connection_id = $1 AND lower(user_name) = lower($2) AND deleted_at IS NULL`,
+        [conn.id, pick(i)],
+      );
+      return r.rowCount === 1;
+    });
+    const filter = await runConcurrent(N, CONCURRENCY, async (i) => {
+      const q = encodeURIComponent(`userName eq "${pick(i)}"`);
+      const r = await request(roster.base, 'GET', `${prefix}/Users?filter=${q}`, scimHeaders);
+      return r.status === 200 && r.body.includes('"totalResults":1');
+    });
+    const filterRatio = filter.perSecond / rawSelect.perSecond;
+    out.push(line('raw pg indexed SELECT, 20 clients', `${fmt(rawSelect.perSecond, 0)}/s p99 ${fmt(rawSelect.p99)} ms`));
+    out.push(line(`GET /Users?filter=userName eq (${staged} users), 20 clients`, `${fmt(filter.perSecond, 0)}/s p99 ${fmt(filter.p99)} ms`, '≥0.4× raw, p99≤20ms', verdict(filterRatio >= 0.4 && filter.p99 <= 20)));
+    out.push(line('  ratio filter ÷ raw select', `${fmt(filterRatio, 2)}×  (errors ${filter.errors})`));
+    const plan = await pool.query(
+      `EXPLAIN SELECT u.id FROM staging.scim_user u WHERE u.tenant_id = $1 AND u.connection_id = $2 AND u.deleted_at IS NULL AND (lower(u.user_name) = $3)`,
+      [tenant.id, conn.id, pick(1)],
+    );
+    const planText = plan.rows.map((r) => r['QUERY PLAN']).join(' | ');
+    const indexScan = /Index Scan|Bitmap Index Scan/.test(planText);
+    out.push(line('  plan of the compiled filter', indexScan ? 'index scan' : 'NOT an index scan', 'index scan', verdict(indexScan)));
+
+    // ---- 3. group PATCH: 1,000 members in one request; 1 member of a 100,000-member group -------
+    const { rows: memberRows } = await pool.query(`SELECT id FROM staging.scim_user WHERE connection_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT 101001`, [conn.id]);
+    const ids: string[] = memberRows.map((r) => r.id);
+    const createGroup = async (name: string) => {
+      const r = await request(roster.base, 'POST', `${prefix}/Groups`, scimHeaders, JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: name, members: [] }));
+      return JSON.parse(r.body).id as string;
+    };
+    const patchMembers = (groupId: string, op: string, members: string[]) =>
+      request(roster.base, 'PATCH', `${prefix}/Groups/${groupId}`, scimHeaders, JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op, path: 'members', value: members.map((value) => ({ value })) }],
+      }));
+    const thousand: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const g = await createGroup(`bench-1000-${k}`);
+      const t0 = process.hrtime.bigint();
+      const r = await patchMembers(g, 'Add', ids.slice(k * 1000, (k + 1) * 1000));
+      thousand.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (r.status !== 204) throw new Error(`1000-member PATCH: ${r.status} ${r.body}`);
+    }
+    thousand.sort((a, b) => a - b);
+    out.push(line('group PATCH adding 1,000 members (5 runs)', `median ${fmt(thousand[2])} ms, max ${fmt(thousand[4])} ms`, '≤250 ms', verdict(thousand[4] <= 250)));
+
+    const big = await createGroup('bench-100k');
+    await pool.query(
+      `INSERT INTO staging.scim_group_member (group_id, member_id, member_type, tenant_id, connection_id)
+       SELECT $1, unnest($2::uuid[]), 'User', $3, $4`,
+      [big, ids.slice(0, 100_000), tenant.id, conn.id],
+    );
+    await pool.query('ANALYZE staging.scim_group_member');
+    const spare = ids.slice(100_000, 101_000);
+    const one = await runConcurrent(200, 1, async (i) => {
+      const r = await patchMembers(big, i % 2 === 0 ? 'Add' : 'Remove', [spare[Math.floor(i / 2)]]);
+      return r.status === 204;
+    });
+    out.push(line('add/remove 1 member of a 100,000-member group (200 runs)', `p50 ${fmt(one.p50)} ms, p99 ${fmt(one.p99)} ms`, '≤20 ms', verdict(one.p99 <= 20)));
+  } finally {
+    await pool.end();
+    await roster.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection };
+  const run = wanted.length ? wanted : Object.keys(sections);
+  const db = await createTestDatabase();
+  const out: string[] = [];
+  try {
+    await runMigrations(validateEnv({ DATABASE_URL: db.url }));
+    out.push(`Roster bench — node ${process.version}, ${require('node:os').cpus().length} cores, PostgreSQL ${db.url.replace(/\/\/[^@]*@/, '//')}`);
+    out.push(line('measure', 'figure', 'target', 'verdict'));
+    for (const name of run) {
+      const section = sections[name];
+      if (!section) throw new Error(`unknown bench section ${name}; known: ${Object.keys(sections).join(', ')}`);
+      out.push(`--- ${name}`);
+      await section(db.url, out);
+    }
+  } finally {
+    process.stdout.write(`\n${out.join('\n')}\n`);
+    await db.dispose();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
