@@ -5,6 +5,10 @@ import { CreateScimConnectionUseCase, DeleteScimConnectionUseCase, ScimConnectio
 import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase, VerifyScimTokenUseCase } from './application/scim-token.use-cases';
 import { TenancyQueries } from './application/tenancy.queries';
 import { TenancyFacadeService } from './application/tenancy-facade.service';
+import { RevokeMembershipOnStagedUserDeprovisionedListener } from './application/listeners/revoke-membership-on-staged-user-deprovisioned.listener';
+import { MemberProvisionedEvent } from './public/events/member-provisioned.event';
+import { MemberUpdatedEvent } from './public/events/member-updated.event';
+import { MembershipRevokedEvent } from './public/events/membership-revoked.event';
 import { TenancyFacade } from './public/tenancy.facade';
 import { CreateTenantUseCase, UpdateTenantUseCase } from './application/tenant.use-cases';
 import { ScimBearerStrategy } from './http/scim-bearer.strategy';
@@ -30,6 +34,9 @@ EventRegistry.register(
   ScimTokenIssuedEvent,
   ScimTokenRotatedEvent,
   ScimTokenRevokedEvent,
+  MemberProvisionedEvent,
+  MemberUpdatedEvent,
+  MembershipRevokedEvent,
 );
 
 /** Global so other modules get TenancyFacade without importing Tenancy internals. */
@@ -54,6 +61,7 @@ EventRegistry.register(
     VerifyScimTokenUseCase,
     ScimBearerStrategy,
     { provide: TenancyFacade, useClass: TenancyFacadeService },
+    RevokeMembershipOnStagedUserDeprovisionedListener,
   ],
   exports: [TenancyFacade],
 })

@@ -9,3 +9,6 @@ export * from './events/scim-token-rotated.event';
 export * from './events/scim-token-revoked.event';
 export * from './events/tenant-created.event';
 export * from './events/tenant-updated.event';
+export * from './events/member-provisioned.event';
+export * from './events/member-updated.event';
+export * from './events/membership-revoked.event';
