@@ -126,6 +126,18 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   OUTBOX_RELAY_ENABLED = true;
+
+  /** An end-user session ends after this long without introspection (sliding). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60;
+
+  /** An end-user session ends this long after it was created, however active. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
 }
 
 export type AppEnv = Readonly<EnvironmentVariables> & { readonly PUBLIC_URL: string };

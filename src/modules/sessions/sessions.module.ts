@@ -1,5 +1,17 @@
 import { Module } from '@nestjs/common';
+import { EventRegistry } from '../../shared/events/event-registry';
+import { EndSessionsOnMembershipRevokedListener } from './application/end-sessions-on-membership-revoked.listener';
+import { SessionsUseCases } from './application/sessions.use-cases';
+import { MemberSessionsController, SessionsController } from './http/sessions.controller';
+import { SessionRepository } from './infrastructure/session.repository';
+import { PurgeEndedSessionsJob } from './jobs/purge-ended-sessions.job';
+import { SessionsTerminatedEvent } from './public/events/sessions-terminated.event';
 
-/** See README.md in this folder: purpose, owned tables, public API, events. */
-@Module({})
+EventRegistry.register(SessionsTerminatedEvent);
+
+/** End users' login sessions (schema `sessions`). See README.md. */
+@Module({
+  controllers: [SessionsController, MemberSessionsController],
+  providers: [SessionRepository, SessionsUseCases, EndSessionsOnMembershipRevokedListener, PurgeEndedSessionsJob],
+})
 export class SessionsModule {}

@@ -734,8 +734,35 @@ function compareStrings(actual: string, operand: string, op: Exclude<CompareOp, 
  */
 export function compileScimFilter(node: FilterNode, target: SqlFilterTarget, params: unknown[]): string {
   const compiler = new Compiler(target, params);
-  const sql = compiler.compileNode(node, (path) => compiler.resolveTop(path), false);
+  const sql = compiler.compileNode(liftComplexValue(node, target), (path) => compiler.resolveTop(path), false);
   return `(${sql})`;
+}
+
+/**
+ * `manager eq "id"` → `manager.value eq "id"`: a singular complex attribute that has a `value`
+ * sub-attribute is compared by it. Entra checks references this way (idp-dialects #8: "manager
+ * checked via filter on id + manager"); RFC 7644 §3.4.2.2 leaves the comparison undefined.
+ */
+function liftComplexValue(node: FilterNode, target: SqlFilterTarget): FilterNode {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return { ...node, left: liftComplexValue(node.left, target), right: liftComplexValue(node.right, target) };
+    case 'not':
+      return { ...node, expr: liftComplexValue(node.expr, target) };
+    case 'compare':
+    case 'present': {
+      if (node.path.subAttr) return node;
+      const r = target.resolve(node.path);
+      const hasValue = r?.def.subAttributes?.some((s) => s.name === 'value');
+      if (r && !r.sub && r.def.type === 'complex' && !r.def.multiValued && hasValue) {
+        return { ...node, path: { ...node.path, subAttr: 'value' } };
+      }
+      return node;
+    }
+    default:
+      return node;
+  }
 }
 
 /**

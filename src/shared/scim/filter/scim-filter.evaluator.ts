@@ -330,7 +330,10 @@ function findSub(def: ScimAttributeDef, name: string): ScimAttributeDef | undefi
 interface Comparison {
   readonly kind: ComparisonKind;
   readonly caseExact: boolean;
-  /** When comparing a multi-valued complex attribute without sub-attribute, compare its `value` sub-attribute. */
+  /**
+   * A complex attribute compared without a sub-attribute is compared by its `value` sub-attribute:
+   * multi-valued ones per RFC 7644 §3.4.2.2, singular ones (`manager eq "id"`) for Entra (idp-dialects #8).
+   */
   readonly implicitValue: boolean;
 }
 
@@ -338,7 +341,7 @@ function comparisonFor(path: AttrPath, def: ScimAttributeDef | undefined): Compa
   if (def === undefined) return { kind: 'string', caseExact: false, implicitValue: false };
   const kind = comparisonKindOf(def.type);
   if (kind !== 'complex') return { kind, caseExact: def.type === 'binary' ? true : def.caseExact, implicitValue: false };
-  const valueDef = def.multiValued ? findSub(def, 'value') : undefined;
+  const valueDef = findSub(def, 'value');
   if (valueDef === undefined) {
     throw ScimError.invalidFilter(`complex attribute '${label(path)}' cannot be compared to a value; use a sub-attribute`);
   }

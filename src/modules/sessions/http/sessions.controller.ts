@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { IsEmail, IsString, IsUUID, MaxLength } from 'class-validator';
+import { SessionsUseCases } from '../application/sessions.use-cases';
+
+export class CreateSessionRequestDto {
+  @IsUUID()
+  tenantId: string;
+
+  @IsEmail({ require_tld: false })
+  @MaxLength(320)
+  email: string;
+}
+
+export class IntrospectSessionRequestDto {
+  @IsString()
+  @MaxLength(512)
+  token: string;
+}
+
+/**
+ * The host product's backend (admin bearer) creates a session after its own SSO login, asks
+ * whether a session token is still valid, and logs users out.
+ */
+@Controller('v1/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsUseCases) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@Body() body: CreateSessionRequestDto) {
+    return this.sessions.create(body.tenantId, body.email);
+  }
+
+  /** RFC 7662 §2.2 response shape; always 200, `{"active": false}` for anything not valid. */
+  @Post('introspect')
+  @HttpCode(200)
+  introspect(@Body() body: IntrospectSessionRequestDto) {
+    return this.sessions.introspect(body.token);
+  }
+
+  @Delete(':sessionId')
+  @HttpCode(204)
+  async logout(@Param('sessionId') sessionId: string): Promise<void> {
+    await this.sessions.logout(sessionId);
+  }
+}
+
+@Controller('admin/v1/tenants/:tenantId/members/:accountId/sessions')
+export class MemberSessionsController {
+  constructor(private readonly sessions: SessionsUseCases) {}
+
+  @Get()
+  async list(@Param('tenantId') tenantId: string, @Param('accountId') accountId: string) {
+    return { items: await this.sessions.list(tenantId, accountId) };
+  }
+}

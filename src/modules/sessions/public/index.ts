@@ -1,0 +1,3 @@
+/** Sessions' public door. */
+export * from './sessions.errors';
+export * from './events/sessions-terminated.event';

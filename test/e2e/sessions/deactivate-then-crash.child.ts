@@ -1,0 +1,31 @@
+/**
+ * Child process for the crash test: Roster with the outbox relay OFF answers one SCIM request
+ * (the deactivation commits with its event in the outbox), prints DONE, and waits to be SIGKILLed
+ * before any handler could run.
+ */
+import 'reflect-metadata';
+import { createApp, createLogger } from '../../../src/app.factory';
+import { validateEnv } from '../../../src/config/env.schema';
+
+async function main() {
+  const env = validateEnv({
+    DATABASE_URL: process.env.CHILD_DATABASE_URL,
+    ADMIN_TOKEN: 'child-admin-token-0123456789abcdef0123456789',
+    OUTBOX_RELAY_ENABLED: 'false',
+    CRON_ENABLED: 'false',
+    SCIM_RATE_LIMIT_PER_SECOND: '0',
+    LOG_LEVEL: 'fatal',
+  });
+  const app = await createApp(env, env.ADMIN_TOKEN!, createLogger(env));
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const res = await fetch(`http://127.0.0.1:${port}${process.env.CHILD_PATH}`, {
+    method: process.env.CHILD_METHOD ?? 'PATCH',
+    headers: { authorization: `Bearer ${process.env.CHILD_TOKEN}`, 'content-type': 'application/scim+json' },
+    body: process.env.CHILD_BODY,
+  });
+  process.stdout.write(`DONE ${res.status}\n`);
+  setInterval(() => undefined, 1000);
+}
+
+void main();
