@@ -4,74 +4,16 @@
  * Sections: `npm run bench -- scim` (default: all sections that exist).
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 import { runMigrations } from '../../src/bootstrap';
 import { validateEnv } from '../../src/config/env.schema';
 import { createTestDatabase } from '../setup/test-database';
 import { fmt, line, request, runConcurrent, verdict } from './bench-utils';
+import { admin, startRoster } from './roster-process';
+import { sessionsSection } from './sessions-bench';
 
-const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
 const CONCURRENCY = 20;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function startRoster(databaseUrl: string): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
-  const port = await freePort();
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, join(__dirname, '../../dist/src/main.js')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      ADMIN_TOKEN,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SCIM_RATE_LIMIT_PER_SECOND: '0',
-      DATABASE_MIGRATE_ON_BOOT: 'false',
-      DATABASE_POOL_SIZE: '20',
-      CRON_ENABLED: 'false',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = new URL(`http://127.0.0.1:${port}`);
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await request(base, 'GET', '/health', {})).status === 200) break;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    pid: child.pid!,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-async function admin(base: URL, method: string, path: string, body?: unknown) {
-  const res = await request(base, method, path, { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body ? JSON.stringify(body) : undefined);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
-  return JSON.parse(res.body || '{}');
-}
 
 /** ~1 KB, the shape Entra sends on create (MS SCIM tutorial + enterprise extension + nulls). */
 function entraBody(i: number, run: string): string {
@@ -224,7 +166,7 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection };
+  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection, sessions: sessionsSection };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();
   const out: string[] = [];
