@@ -10,7 +10,10 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
+  type ValidationOptions,
 } from 'class-validator';
+import { validateCronExpression } from 'cron';
 
 const toBool = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
@@ -18,6 +21,19 @@ const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** A cron expression the scheduler accepts (5 fields, or 6 with seconds). */
+const IsCronExpression = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isCronExpression',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && validateCronExpression(value.trim()).valid,
+        defaultMessage: () => '$property must be a cron expression such as "0 6-18 * * 1-5"',
+      },
+    },
+    options,
+  );
 
 /**
  * Every environment variable Roster reads. `validateEnv` is the only door from `process.env` into
@@ -126,6 +142,36 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   OUTBOX_RELAY_ENABLED = true;
+
+  /** Provisioning sync runs (UTC): hourly 06:00–18:00 Monday–Friday by default. */
+  @IsCronExpression()
+  SYNC_CRON = '0 6-18 * * 1-5';
+
+  /** Deprovision-only sync runs (UTC), on their own interval inside the same window. */
+  @IsCronExpression()
+  SYNC_DEPROVISION_CRON = '*/15 6-18 * * 1-5';
+
+  /** Scheduled sync runs in this process (also off when CRON_ENABLED=false); manual runs always work. */
+  @Transform(toBool)
+  @IsBoolean()
+  SYNC_CRON_ENABLED = true;
+
+  /**
+   * A provisioning run is a full reconciliation when the connection had no completed full run in
+   * this many hours — and always for the first run of a UTC day. 0: every run is full.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 31)
+  SYNC_FULL_RECONCILE_HOURS = 24;
+
+  /** Staged users read, decided and written per batch (one Tenancy transaction each). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  SYNC_BATCH_SIZE = 1000;
 
   /** An end-user session ends after this long without introspection (sliding). */
   @Transform(toInt)

@@ -17,7 +17,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startRoster(databaseUrl: string): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
+export async function startRoster(databaseUrl: string, env: Record<string, string> = {}): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
   const port = await freePort();
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, join(__dirname, '../../dist/src/main.js')], {
@@ -33,6 +33,7 @@ export async function startRoster(databaseUrl: string): Promise<{ base: URL; sto
       DATABASE_MIGRATE_ON_BOOT: 'false',
       DATABASE_POOL_SIZE: '20',
       CRON_ENABLED: 'false',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

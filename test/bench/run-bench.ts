@@ -12,6 +12,7 @@ import { createTestDatabase } from '../setup/test-database';
 import { fmt, line, request, runConcurrent, verdict } from './bench-utils';
 import { admin, startRoster } from './roster-process';
 import { sessionsSection } from './sessions-bench';
+import { syncSection } from './sync-bench';
 
 const CONCURRENCY = 20;
 
@@ -166,7 +167,7 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection, sessions: sessionsSection };
+  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection, sync: syncSection, sessions: sessionsSection };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();
   const out: string[] = [];

@@ -4,6 +4,7 @@ import { StagingService } from './application/staging.service';
 import { StagedResourcesController } from './http/staged-resources.controller';
 import { StagedGroupRepository } from './infrastructure/staged-group.repository';
 import { StagedUserRepository } from './infrastructure/staged-user.repository';
+import { StagedSyncRepository } from './infrastructure/staged-sync.repository';
 import { StagedGroupCreatedEvent } from './public/events/staged-group-created.event';
 import { StagedGroupDeletedEvent } from './public/events/staged-group-deleted.event';
 import { StagedGroupUpdatedEvent } from './public/events/staged-group-updated.event';
@@ -30,7 +31,7 @@ EventRegistry.register(
 /** Shadow tables of what IdPs pushed (schema `staging`). See README.md. */
 @Module({
   controllers: [StagedResourcesController],
-  providers: [StagedUserRepository, StagedGroupRepository, { provide: StagingFacade, useClass: StagingService }],
+  providers: [StagedUserRepository, StagedGroupRepository, StagedSyncRepository, { provide: StagingFacade, useClass: StagingService }],
   exports: [StagingFacade],
 })
 export class StagingModule {}

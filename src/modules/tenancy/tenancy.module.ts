@@ -25,6 +25,23 @@ import { ScimTokenRevokedEvent } from './public/events/scim-token-revoked.event'
 import { ScimTokenRotatedEvent } from './public/events/scim-token-rotated.event';
 import { TenantCreatedEvent } from './public/events/tenant-created.event';
 import { TenantUpdatedEvent } from './public/events/tenant-updated.event';
+import { MemberAddedEvent } from './public/events/member-added.event';
+import { InternalGroupCreatedEvent } from './public/events/internal-group-created.event';
+import { InternalGroupUpdatedEvent } from './public/events/internal-group-updated.event';
+import { InternalGroupDeletedEvent } from './public/events/internal-group-deleted.event';
+import { SiteCreatedEvent } from './public/events/site-created.event';
+import { SiteUpdatedEvent } from './public/events/site-updated.event';
+import { SiteDeletedEvent } from './public/events/site-deleted.event';
+import { GroupMappingsReplacedEvent } from './public/events/group-mappings-replaced.event';
+import { ApplyScimMembersUseCase, FindScimMembersInGroupsQuery, PlanScimMembersUseCase } from './application/scim-member-sync.use-cases';
+import { TenantDirectoryUseCases } from './application/directory.use-cases';
+import { MemberUseCases } from './application/members.use-cases';
+import { GroupMappingsController } from './http/group-mappings.controller';
+import { MembersController } from './http/members.controller';
+import { TenantDirectoryController } from './http/tenant-directory.controller';
+import { InternalGroupRepository } from './infrastructure/internal-group.repository';
+import { MemberRepository } from './infrastructure/member.repository';
+import { ScimMemberRepository } from './infrastructure/scim-member.repository';
 
 EventRegistry.register(
   TenantCreatedEvent,
@@ -37,13 +54,21 @@ EventRegistry.register(
   MemberProvisionedEvent,
   MemberUpdatedEvent,
   MembershipRevokedEvent,
+  MemberAddedEvent,
+  InternalGroupCreatedEvent,
+  InternalGroupUpdatedEvent,
+  InternalGroupDeletedEvent,
+  SiteCreatedEvent,
+  SiteUpdatedEvent,
+  SiteDeletedEvent,
+  GroupMappingsReplacedEvent,
 );
 
 /** Global so other modules get TenancyFacade without importing Tenancy internals. */
 @Global()
 @Module({
   imports: [PassportModule],
-  controllers: [TenantsController, ScimConnectionsController],
+  controllers: [TenantsController, ScimConnectionsController, MembersController, TenantDirectoryController, GroupMappingsController],
   providers: [
     TenantRepository,
     ScimConnectionRepository,
@@ -62,6 +87,14 @@ EventRegistry.register(
     ScimBearerStrategy,
     { provide: TenancyFacade, useClass: TenancyFacadeService },
     RevokeMembershipOnStagedUserDeprovisionedListener,
+    ScimMemberRepository,
+    MemberRepository,
+    InternalGroupRepository,
+    PlanScimMembersUseCase,
+    ApplyScimMembersUseCase,
+    FindScimMembersInGroupsQuery,
+    MemberUseCases,
+    TenantDirectoryUseCases,
   ],
   exports: [TenancyFacade],
 })

@@ -24,6 +24,8 @@ export interface DomainEventMeta {
 export abstract class DomainEvent<P extends object = Record<string, unknown>> {
   static readonly eventName: string;
   static readonly version: number = 1;
+  /** > 0: delivered by the outbox's urgent lane, ahead of any backlog (security-relevant facts). */
+  static readonly priority: number = 0;
 
   readonly eventId: string;
   readonly occurredAt: string;
@@ -55,4 +57,5 @@ export interface DomainEventClass<E extends DomainEvent<object> = DomainEvent<ob
   new (payload: never, meta: DomainEventMeta): E;
   readonly eventName: string;
   readonly version: number;
+  readonly priority?: number;
 }

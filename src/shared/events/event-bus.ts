@@ -4,7 +4,7 @@ import { TransactionHost } from '../database/transaction-host';
 import { RequestContext } from '../http/request-context';
 import { OutboxRelay } from './outbox-relay';
 
-const COLUMNS = 10;
+const COLUMNS = 11;
 
 /** An outbox INSERT to embed in a caller's single SQL statement (a data-modifying CTE). */
 export interface OutboxStatement {
@@ -52,7 +52,7 @@ export class EventBus {
   private render(events: DomainEvent<object>[], ctx: ReturnType<typeof RequestContext.current>, firstParam: number) {
     const params: unknown[] = [];
     const rows = events.map((e, i) => {
-      const cls = e.constructor as unknown as { eventName: string; version: number };
+      const cls = e.constructor as unknown as { eventName: string; version: number; priority?: number };
       // Events built inside a request inherit its correlation id, caller and source IP.
       const actor = e.actor.type === 'system' && ctx ? ctx.actor : e.actor;
       params.push(
@@ -66,13 +66,14 @@ export class EventBus {
         e.occurredAt,
         JSON.stringify(actor),
         e.sourceIp ?? ctx?.sourceIp ?? null,
+        cls.priority ?? 0,
       );
       const p = (k: number) => `$${firstParam + i * COLUMNS + k}`;
-      return `(${p(0)}::uuid, ${p(1)}, ${p(2)}::int, ${p(3)}::uuid, ${p(4)}::jsonb, ${p(5)}, ${p(6)}, ${p(7)}::timestamptz, ${p(8)}::jsonb, ${p(9)})`;
+      return `(${p(0)}::uuid, ${p(1)}, ${p(2)}::int, ${p(3)}::uuid, ${p(4)}::jsonb, ${p(5)}, ${p(6)}, ${p(7)}::timestamptz, ${p(8)}::jsonb, ${p(9)}, ${p(10)}::smallint)`;
     });
     return {
       sql: `INSERT INTO platform.outbox_message
-              (event_id, event_name, version, tenant_id, payload, correlation_id, causation_id, occurred_at, actor, source_ip)
+              (event_id, event_name, version, tenant_id, payload, correlation_id, causation_id, occurred_at, actor, source_ip, priority)
             VALUES ${rows.join(', ')}`,
       params,
     };

@@ -23,8 +23,23 @@ interface OutboxRow {
 const BATCH_SIZE = 100;
 /** A claimed row whose relay died is reclaimed after this lease. */
 const LEASE_SECONDS = 30;
-/** Kicks within this window share one pass (and one claim), so a burst of commits costs few round trips. */
-const KICK_COALESCE_MS = 20;
+
+/**
+ * A delivery loop over part of the outbox. `urgent` takes events with priority > 0 (deactivation,
+ * deletion, revoked membership) so they never wait behind a backlog of ordinary events; `normal`
+ * takes the rest. Each lane is single-flight per process; kicks within `coalesceMs` share one
+ * pass (one claim), so a burst of commits costs few round trips.
+ */
+class Lane {
+  draining: Promise<void> | undefined;
+  again = false;
+  kickTimer: NodeJS.Timeout | undefined;
+  constructor(
+    readonly name: 'urgent' | 'normal',
+    readonly condition: string,
+    readonly coalesceMs: number,
+  ) {}
+}
 
 /**
  * Moves committed outbox rows to @nestjs/event-emitter listeners. Claims rows with
@@ -35,10 +50,8 @@ const KICK_COALESCE_MS = 20;
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
-  private again = false;
   private stopped = false;
-  private kickTimer: NodeJS.Timeout | undefined;
+  private readonly lanes = [new Lane('urgent', 'priority > 0', 0), new Lane('normal', 'priority = 0', 20)];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,52 +69,60 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.kickTimer) clearTimeout(this.kickTimer);
-    await this.draining;
+    for (const lane of this.lanes) if (lane.kickTimer) clearTimeout(lane.kickTimer);
+    await Promise.all(this.lanes.map((l) => l.draining));
   }
 
-  /** Asks for a drain soon; concurrent kicks coalesce into one more pass. */
+  /** Asks every lane for a pass soon; concurrent kicks coalesce. */
   kick(): void {
-    if (!this.env.OUTBOX_RELAY_ENABLED || this.stopped || this.kickTimer) return;
-    this.kickTimer = setTimeout(() => {
-      this.kickTimer = undefined;
-      void this.drain().catch((err: Error) => {
-        if (!this.stopped) this.logger.error(`outbox drain failed: ${err.message}`);
-      });
-    }, KICK_COALESCE_MS);
+    if (!this.env.OUTBOX_RELAY_ENABLED || this.stopped) return;
+    for (const lane of this.lanes) {
+      if (lane.kickTimer) continue;
+      lane.kickTimer = setTimeout(() => {
+        lane.kickTimer = undefined;
+        void this.drainLane(lane).catch((err: Error) => {
+          if (!this.stopped) this.logger.error(`outbox ${lane.name} drain failed: ${err.message}`);
+        });
+      }, lane.coalesceMs);
+    }
   }
 
-  /** Delivers everything currently due. Resolves when the outbox has nothing due left. */
-  drain(): Promise<void> {
-    if (this.draining) {
-      this.again = true;
-      return this.draining;
+  /** Delivers everything currently due in every lane. Resolves when nothing due is left. */
+  async drain(): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => this.drainLane(lane)));
+  }
+
+  private drainLane(lane: Lane): Promise<void> {
+    if (lane.draining) {
+      lane.again = true;
+      return lane.draining;
     }
-    this.draining = (async () => {
+    lane.draining = (async () => {
       try {
         do {
-          this.again = false;
-          // A short batch means the outbox had nothing more due when claimed; new commits kick again.
-          while (!this.stopped && (await this.deliverBatch()) === BATCH_SIZE) {
+          lane.again = false;
+          // A short batch means the lane had nothing more due when claimed; new commits kick again.
+          while (!this.stopped && (await this.deliverBatch(lane)) === BATCH_SIZE) {
             /* keep going while there is work */
           }
-        } while (this.again && !this.stopped);
+        } while (lane.again && !this.stopped);
       } finally {
-        this.draining = undefined;
+        lane.draining = undefined;
       }
     })();
-    return this.draining;
+    return lane.draining;
   }
 
-  private async deliverBatch(): Promise<number> {
+  private async deliverBatch(lane: Lane): Promise<number> {
     const rows: OutboxRow[] = await this.dataSource.query(
       `WITH claimed AS (
        UPDATE platform.outbox_message o
           SET status = 'processing', locked_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
         WHERE o.id IN (
               SELECT id FROM platform.outbox_message
-               WHERE (status = 'pending' AND available_at <= now())
-                  OR (status = 'processing' AND locked_until < now())
+               WHERE ((status = 'pending' AND available_at <= now())
+                  OR (status = 'processing' AND locked_until < now()))
+                 AND ${lane.condition}
                ORDER BY id
                LIMIT $1
                FOR UPDATE SKIP LOCKED)

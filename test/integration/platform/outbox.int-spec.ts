@@ -56,7 +56,22 @@ class TenantCreatedCounter {
   }
 }
 
-@Module({ providers: [ProbeListener, SecondProbeListener, TenantCreatedCounter] })
+class UrgentProbeEvent extends DomainEvent<{ label: string }> {
+  static override readonly eventName = 'test.probe.urgent';
+  static override readonly priority = 1;
+}
+EventRegistry.register(UrgentProbeEvent);
+
+@Injectable()
+class UrgentProbeListener {
+  static deliveredAt: number | undefined;
+  @OnDomainEvent(UrgentProbeEvent)
+  async onUrgent(): Promise<void> {
+    UrgentProbeListener.deliveredAt = Date.now();
+  }
+}
+
+@Module({ providers: [ProbeListener, SecondProbeListener, TenantCreatedCounter, UrgentProbeListener] })
 class ProbeModule {}
 
 describe('Transactional outbox', () => {
@@ -157,6 +172,21 @@ describe('Transactional outbox', () => {
     expect(ProbeListener.calls.orphan).toBe(1);
   });
 
+  it('delivers urgent events ahead of a backlog of ordinary ones', async () => {
+    const tx = t.app.get(TransactionHost);
+    const bus = t.app.get(EventBus);
+    // A backlog of 600 ordinary events, each held up by its handler, then one urgent event.
+    ProbeListener.failures.backlog = 0;
+    await tx.run(() => bus.publish(...Array.from({ length: 600 }, () => new ProbePingedEvent({ label: 'backlog' }, { tenantId: null }))));
+    await tx.run(() => bus.publish(new UrgentProbeEvent({ label: 'urgent' }, { tenantId: null })));
+    await expectEventually(async () => expect(UrgentProbeListener.deliveredAt).toBeDefined(), 5000, 5);
+    const backlogDone = async () =>
+      Number((await t.dataSource.query(`SELECT count(*) AS n FROM platform.outbox_message WHERE payload->>'label' = 'backlog' AND status = 'done'`))[0].n);
+    // The urgent event did not wait for the backlog to drain.
+    expect(await backlogDone()).toBeLessThan(600);
+    await expectEventually(async () => expect(await backlogDone()).toBe(600), 30000, 50);
+  }, 60000);
+
   it('delivers an event exactly once per handler after the process is killed between commit and relay', async () => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'outbox-crash-child.ts')], {
       env: { ...process.env, CHILD_DATABASE_URL: db.url, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json') },
@@ -177,10 +207,10 @@ describe('Transactional outbox', () => {
 
     // The child committed the tenant and its event but never relayed it; our relay picks it up.
     await expectEventually(async () => expect(TenantCreatedCounter.seen[tenantId]).toBe(1), 5000);
-    const [row] = await t.dataSource.query(`SELECT status, attempts FROM platform.outbox_message WHERE payload->>'tenantId' = $1`, [
-      tenantId,
-    ]);
-    expect(row).toEqual({ status: 'done', attempts: 1 });
+    await expectEventually(async () => {
+      const [row] = await t.dataSource.query(`SELECT status, attempts FROM platform.outbox_message WHERE payload->>'tenantId' = $1`, [tenantId]);
+      expect(row).toEqual({ status: 'done', attempts: 1 });
+    }, 5000);
     await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending' WHERE payload->>'tenantId' = $1`, [tenantId]);
     await t.drainOutbox();
     expect(TenantCreatedCounter.seen[tenantId]).toBe(1);

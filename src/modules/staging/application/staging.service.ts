@@ -29,6 +29,8 @@ import type {
 } from '../public/staging.types';
 import { StagedGroupRepository } from '../infrastructure/staged-group.repository';
 import { StagedUserRepository } from '../infrastructure/staged-user.repository';
+import { StagedSyncRepository } from '../infrastructure/staged-sync.repository';
+import type { SyncChangeQuery, SyncOutcomeRecord, SyncStagedGroup, SyncUserPage, SyncUserSelection } from '../public/staging-sync.types';
 
 const USER_NAME_UNIQUE = 'scim_user__connection_id_user_name__uq';
 /** Member id lists in events are capped; counts stay exact. */
@@ -60,6 +62,7 @@ export class StagingService extends StagingFacade {
     private readonly users: StagedUserRepository,
     private readonly groups: StagedGroupRepository,
     private readonly events: EventBus,
+    private readonly syncReads: StagedSyncRepository,
   ) {
     super();
   }
@@ -223,6 +226,22 @@ export class StagingService extends StagingFacade {
   async adminListGroups(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
     const items = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
     return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  listUsersForSync(scope: StagingScope, selection: SyncUserSelection): Promise<SyncUserPage> {
+    return this.syncReads.listUsers(scope, selection);
+  }
+
+  listGroupsForSync(scope: StagingScope): Promise<SyncStagedGroup[]> {
+    return this.syncReads.listGroups(scope);
+  }
+
+  listChangedUserIdsForSync(scope: StagingScope, query: SyncChangeQuery): Promise<string[]> {
+    return this.syncReads.listChangedUserIds(scope, query);
+  }
+
+  recordSyncOutcome(scope: StagingScope, outcomes: readonly SyncOutcomeRecord[]): Promise<void> {
+    return this.syncReads.recordOutcomes(scope, outcomes);
   }
 
   /** Validates that members are live users/groups of this connection, then inserts the new ones. */

@@ -1,6 +1,7 @@
 /** Staging's public door: what other modules may import. */
 export * from './staging.facade';
 export * from './staging.types';
+export * from './staging-sync.types';
 export * from './staging.errors';
 export * from './events/staged-user-created.event';
 export * from './events/staged-user-updated.event';

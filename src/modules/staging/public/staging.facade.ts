@@ -11,6 +11,7 @@ import type {
   StageUserInput,
   StagingScope,
 } from './staging.types';
+import type { SyncChangeQuery, SyncOutcomeRecord, SyncStagedGroup, SyncUserPage, SyncUserSelection } from './staging-sync.types';
 
 /**
  * Staging's public door. ScimApi calls it with canonical SCIM data; each mutation is one
@@ -45,4 +46,15 @@ export abstract class StagingFacade {
   /** Admin visibility: staged users of a connection (deleted ones included), keyset-paged. */
   abstract adminListUsers(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }>;
   abstract adminListGroups(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }>;
+
+  // ---- Sync's door: batch reads of a connection's staged data, and the outcome Sync reached ----
+
+  /** A page of staged users with their live group ids (one query per page). Deleted users included. */
+  abstract listUsersForSync(scope: StagingScope, selection: SyncUserSelection): Promise<SyncUserPage>;
+  /** Every staged group of the connection, deleted ones included. */
+  abstract listGroupsForSync(scope: StagingScope): Promise<SyncStagedGroup[]>;
+  /** Ids of users an incremental run must look at (changed rows, members of changed groups, retries). */
+  abstract listChangedUserIdsForSync(scope: StagingScope, query: SyncChangeQuery): Promise<string[]>;
+  /** Records Sync's outcome on the staged rows (`synced_at`, `sync_skip_reason`); not an IdP change. */
+  abstract recordSyncOutcome(scope: StagingScope, outcomes: readonly SyncOutcomeRecord[]): Promise<void>;
 }

@@ -3,12 +3,23 @@ import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
 import { isConnectionId, isUuid } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
-import { TenancyFacade, type ActiveMembershipRef, type ConnectionRef } from '../public/tenancy.facade';
+import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
+import { MemberRepository } from '../infrastructure/member.repository';
+import { TenantRepository } from '../infrastructure/tenant.repository';
+import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope, ScimSyncContext } from '../public/scim-members.types';
+import { TenancyFacade, type ActiveMembershipRef, type ConnectionRef, type MemberAccess } from '../public/tenancy.facade';
+import { ApplyScimMembersUseCase, FindScimMembersInGroupsQuery, PlanScimMembersUseCase } from './scim-member-sync.use-cases';
 
 @Injectable()
 export class TenancyFacadeService extends TenancyFacade {
   constructor(
     private readonly connections: ScimConnectionRepository,
+    private readonly tenants: TenantRepository,
+    private readonly directory: InternalGroupRepository,
+    private readonly members: MemberRepository,
+    private readonly planner: PlanScimMembersUseCase,
+    private readonly applier: ApplyScimMembersUseCase,
+    private readonly holders: FindScimMembersInGroupsQuery,
     private readonly tx: TransactionHost,
   ) {
     super();
@@ -40,5 +51,45 @@ export class TenancyFacadeService extends TenancyFacade {
       [tenantId, accountId],
     );
     return rows.length > 0;
+  }
+
+  async getMemberAccess(tenantId: string, accountId: string): Promise<MemberAccess | null> {
+    if (!isUuid(tenantId) || !isUuid(accountId)) return null;
+    const row = await this.members.findByAccount(tenantId, accountId);
+    return row ? { accountId, active: row.status === 'active', permissions: row.permissions, siteIds: row.sites.map((s) => s.id) } : null;
+  }
+
+  async listLiveConnections(): Promise<ConnectionRef[]> {
+    return (await this.connections.listLive()).map((c) => ({ id: c.id, tenantId: c.tenantId }));
+  }
+
+  async getSyncContext(connectionId: string): Promise<ScimSyncContext | null> {
+    const c = await this.findLiveConnection(connectionId);
+    if (!c) return null;
+    const tenant = await this.tenants.findById(c.tenantId);
+    if (!tenant) return null;
+    const mappings = await this.directory.listMappings(c.tenantId, c.id);
+    return {
+      tenantId: c.tenantId,
+      connectionId: c.id,
+      ssoDomains: tenant.ssoDomains.map((d) => d.toLowerCase()),
+      mappings: mappings.map((m) => ({
+        scimGroupDisplayName: m.scim_group_display_name,
+        scimGroupExternalId: m.scim_group_external_id,
+        internalGroupId: m.internal_group_id,
+      })),
+    };
+  }
+
+  planScimMembers(scope: ScimMemberScope, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]> {
+    return this.planner.execute(scope, desired);
+  }
+
+  applyScimMembers(scope: ScimMemberScope & { runId: string | null }, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]> {
+    return this.applier.execute(scope, desired);
+  }
+
+  findScimMembersInGroups(scope: ScimMemberScope, internalGroupIds: readonly string[]): Promise<string[]> {
+    return this.holders.execute(scope, internalGroupIds);
   }
 }

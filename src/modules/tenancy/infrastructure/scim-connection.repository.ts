@@ -25,6 +25,11 @@ export class ScimConnectionRepository {
     return this.repo.findOne({ where: { id: connectionId, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Every live connection, oldest first (what scheduled jobs iterate over). */
+  listLive(): Promise<ScimConnectionEntity[]> {
+    return this.repo.find({ where: { deletedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   listLiveByTenant(tenantId: string): Promise<ScimConnectionEntity[]> {
     return this.repo.find({ where: { tenantId, deletedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

@@ -1,3 +1,5 @@
+import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope, ScimSyncContext } from './scim-members.types';
+
 /** A live SCIM connection, as other modules may see it. */
 export interface ConnectionRef {
   readonly id: string;
@@ -12,7 +14,18 @@ export interface ActiveMembershipRef {
   readonly email: string;
 }
 
-/** Questions other modules may ask Tenancy (read-only). Sync's commands are added beside these. */
+/** A member's effective access: the union over its internal groups (sorted, unique). */
+export interface MemberAccess {
+  readonly accountId: string;
+  readonly active: boolean;
+  readonly permissions: readonly string[];
+  readonly siteIds: readonly string[];
+}
+
+/**
+ * Tenancy's public door. Questions (read-only) and Sync's commands. Commands run their own
+ * transaction: call them outside any other module's transaction.
+ */
 export abstract class TenancyFacade {
   /** The connection if it exists and is not deleted; null for unknown or malformed ids. */
   abstract findLiveConnection(connectionId: string): Promise<ConnectionRef | null>;
@@ -22,4 +35,27 @@ export abstract class TenancyFacade {
 
   /** Whether the membership is still active (the host product's sessions depend on it). */
   abstract isMembershipActive(tenantId: string, accountId: string): Promise<boolean>;
+
+  /** Permissions and sites of the account's membership in the tenant; null when it has none. */
+  abstract getMemberAccess(tenantId: string, accountId: string): Promise<MemberAccess | null>;
+
+  /** Every live SCIM connection (what scheduled sync runs iterate over), oldest first. */
+  abstract listLiveConnections(): Promise<ConnectionRef[]>;
+
+  /** The tenant's SSO domains and the connection's group mapping rules; null if the connection is not live. */
+  abstract getSyncContext(connectionId: string): Promise<ScimSyncContext | null>;
+
+  /** What `applyScimMembers` would do for this batch, changing nothing. */
+  abstract planScimMembers(scope: ScimMemberScope, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]>;
+
+  /**
+   * COMMAND. Brings the memberships of a batch of staged users to their desired state in one
+   * transaction (a failed batch is retried user by user; users that still fail come back `failed`
+   * with nothing written). Publishes `tenancy.member.provisioned|updated` and
+   * `tenancy.membership.revoked` (reason `sync_deprovisioned`) with the run id.
+   */
+  abstract applyScimMembers(scope: ScimMemberScope & { runId: string | null }, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]>;
+
+  /** Staged users of the connection whose SCIM-sourced memberships hold any of these internal groups. */
+  abstract findScimMembersInGroups(scope: ScimMemberScope, internalGroupIds: readonly string[]): Promise<string[]>;
 }

@@ -4,4 +4,6 @@ import { DomainEvent } from '../../../../shared/domain/domain-event';
 export class StagedUserDeactivatedEvent extends DomainEvent<{ connectionId: string; stagedUserId: string; externalId: string | null }> {
   static override readonly eventName = 'staging.user.deactivated';
   static override readonly version = 1;
+  /** Access must end at once: the outbox's urgent lane delivers it ahead of any backlog. */
+  static override readonly priority = 1;
 }

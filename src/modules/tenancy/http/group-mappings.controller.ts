@@ -1,0 +1,22 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { TenantDirectoryUseCases } from '../application/directory.use-cases';
+import { ReplaceGroupMappingsRequestDto } from './dtos/directory.request.dto';
+
+/**
+ * Admin API: a connection's SCIM group → internal group mapping rules. GET answers in the shape PUT
+ * takes (`{mappings: [...]}`), so a client can read, edit and write the set back.
+ */
+@Controller('admin/v1/scim-connections/:connectionId/group-mappings')
+export class GroupMappingsController {
+  constructor(private readonly directory: TenantDirectoryUseCases) {}
+
+  @Get()
+  async list(@Param('connectionId') connectionId: string) {
+    return { mappings: await this.directory.listMappings(connectionId) };
+  }
+
+  @Put()
+  async replace(@Param('connectionId') connectionId: string, @Body() body: ReplaceGroupMappingsRequestDto) {
+    return { mappings: await this.directory.replaceMappings(connectionId, body.mappings) };
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { MemberUseCases } from '../application/members.use-cases';
+import { AddMemberRequestDto, ListMembersQueryDto } from './dtos/directory.request.dto';
+
+/**
+ * Admin API: a tenant's members. `groups`/`sites` are `{id, name}`; `permissions` the sorted, unique
+ * union over the member's internal groups.
+ */
+@Controller('admin/v1/tenants/:tenantId/members')
+export class MembersController {
+  constructor(private readonly members: MemberUseCases) {}
+
+  @Get()
+  list(@Param('tenantId') tenantId: string, @Query() q: ListMembersQueryDto) {
+    return this.members.list(tenantId, { cursor: q.cursor, limit: q.limit ?? 1000, status: q.status });
+  }
+
+  /** A manual member: the host product's own user. Sync never takes it over. */
+  @Post()
+  @HttpCode(201)
+  async add(@Param('tenantId') tenantId: string, @Body() body: AddMemberRequestDto) {
+    return (await this.members.addManual(tenantId, body.email)).member;
+  }
+
+  @Get(':accountId')
+  get(@Param('tenantId') tenantId: string, @Param('accountId') accountId: string) {
+    return this.members.get(tenantId, accountId);
+  }
+
+  /** Revokes the membership (reason `admin`): sessions end, Sync does not restore it. */
+  @Delete(':accountId')
+  @HttpCode(204)
+  async revoke(@Param('tenantId') tenantId: string, @Param('accountId') accountId: string): Promise<void> {
+    await this.members.revoke(tenantId, accountId);
+  }
+}
