@@ -57,7 +57,9 @@ export function parseListQuery(source: Record<string, unknown>, maxResults: numb
     if (lower !== 'ascending' && lower !== 'descending') throw ScimError.invalidValue('"sortOrder" must be "ascending" or "descending"');
     sortOrder = lower;
   }
-  const startIndex = Math.max(1, asInteger(lookup(source, 'startIndex'), 'startIndex') ?? 1);
+  // Past the last result the page is simply empty; the cap keeps OFFSET a valid bigint (`1e99` or
+  // 99999999999999999999 made PostgreSQL fail → 500) and the echoed startIndex a plain JSON integer.
+  const startIndex = Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, asInteger(lookup(source, 'startIndex'), 'startIndex') ?? 1));
   const count = Math.min(maxResults, Math.max(0, asInteger(lookup(source, 'count'), 'count') ?? Math.min(DEFAULT_PAGE_SIZE, maxResults)));
   return {
     ...(filterText !== undefined && filterText.trim() !== '' ? { filter: parseFilter(filterText) } : {}),

@@ -1,6 +1,13 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerStorage, type ThrottlerModuleOptions, InjectThrottlerOptions, InjectThrottlerStorage } from '@nestjs/throttler';
+import {
+  ThrottlerGuard,
+  ThrottlerStorage,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+} from '@nestjs/throttler';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
 import type { ScimPrincipal } from '../../tenancy/public';
 
@@ -27,5 +34,26 @@ export class ConnectionThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const principal = req.user as ScimPrincipal | undefined;
     return principal ? `scim:${principal.connectionId}` : `ip:${String(req.ip)}`;
+  }
+
+  /**
+   * One budget per connection (and throttler) across every SCIM route. The library's default key
+   * also hashes in the controller and handler names, which would give a connection a fresh budget
+   * per endpoint — 8 discovery/resource routes, 8 × the configured rate.
+   */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
+  }
+
+  /**
+   * Named throttlers make the library send `Retry-After-burst` / `Retry-After-sustained`; clients read
+   * `Retry-After` (RFC 9110 §10.2.3). Announce the real block of the throttler that refused — ten
+   * seconds for the sustained limit, not the SCIM filter's fallback of one — so an IdP honouring it
+   * (Entra suspends the job for that long, idp-dialects #34) is not refused again.
+   */
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const { res } = this.getRequestResponse(context);
+    void res.header('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
+    return super.throwThrottlingException(context, detail);
   }
 }
