@@ -1,5 +1,32 @@
 import { Module } from '@nestjs/common';
+import { EventRegistry } from '../../shared/events/event-registry';
+import { ExportAuditTrailUseCase } from './application/export-audit-trail.use-case';
+import { ListAuditEntriesUseCase } from './application/list-audit-entries.use-case';
+import { PruneExpiredAuditEntriesUseCase } from './application/prune-expired-audit-entries.use-case';
+import { RecordAuditEntryListener } from './application/record-audit-entry.listener';
+import { RecordAuditEntryUseCase } from './application/record-audit-entry.use-case';
+import { VerifyAuditChainUseCase } from './application/verify-audit-chain.use-case';
+import { auditConfigProvider } from './audit.config';
+import { AuditEventsController } from './http/audit-events.controller';
+import { AuditEntryRepository } from './infrastructure/audit-entry.repository';
+import { PruneExpiredAuditEntriesJob } from './jobs/prune-expired-audit-entries.job';
+import { AuditTrailPrunedEvent } from './public/events/audit-trail-pruned.event';
 
-/** See README.md in this folder: purpose, owned tables, public API, events. */
-@Module({})
+EventRegistry.register(AuditTrailPrunedEvent);
+
+/** Append-only, hash-chained audit trail of domain events (schema `audit`). See README.md in this folder. */
+@Module({
+  controllers: [AuditEventsController],
+  providers: [
+    auditConfigProvider,
+    AuditEntryRepository,
+    RecordAuditEntryUseCase,
+    RecordAuditEntryListener,
+    ListAuditEntriesUseCase,
+    ExportAuditTrailUseCase,
+    VerifyAuditChainUseCase,
+    PruneExpiredAuditEntriesUseCase,
+    PruneExpiredAuditEntriesJob,
+  ],
+})
 export class AuditModule {}

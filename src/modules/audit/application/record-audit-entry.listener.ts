@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { DomainEvent } from '../../../shared/domain/domain-event';
+import { OnDomainEvent } from '../../../shared/events/on-domain-event.decorator';
+import { AUDITED_EVENTS, type AuditedEvent } from './audited-events';
+import { RecordAuditEntryUseCase } from './record-audit-entry.use-case';
+
+/**
+ * Thin edge: one idempotent `@OnDomainEvent` handler per entry of AUDITED_EVENTS (generated below,
+ * so the list stays the single place to add an event), each a call into RecordAuditEntryUseCase.
+ * Handler keys are `RecordAuditEntryListener.record:<eventName>` — stable across code changes.
+ */
+@Injectable()
+export class RecordAuditEntryListener {
+  constructor(readonly recordEntry: RecordAuditEntryUseCase) {}
+}
+
+function subscribe(spec: AuditedEvent): void {
+  const key = `record:${spec.event.eventName}`;
+  const descriptor: PropertyDescriptor = {
+    value: async function (this: RecordAuditEntryListener, event: DomainEvent<object>): Promise<void> {
+      await this.recordEntry.execute(event, spec);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  };
+  OnDomainEvent(spec.event)(RecordAuditEntryListener.prototype, key, descriptor);
+  Object.defineProperty(RecordAuditEntryListener.prototype, key, descriptor);
+}
+
+for (const spec of AUDITED_EVENTS) subscribe(spec);

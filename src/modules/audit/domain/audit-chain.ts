@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { AuditRecord } from './audit-entry';
+
+/** prev_hash of the very first entry (and the anchor before anything was pruned). */
+export const GENESIS_HASH: Buffer = Buffer.alloc(32);
+
+/** Versions the serialisation below; a new format would get a new tag, old entries keep theirs. */
+export const CHAIN_FORMAT = 'roster.audit.v1';
+
+/**
+ * JSON with object keys sorted (by UTF-16 code units) at every depth and no whitespace, so the same
+ * value always serialises to the same bytes — whatever order jsonb hands the keys back in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+  return JSON.stringify(value);
+}
+
+/** The canonical serialisation of an entry's fields: a JSON array in a fixed order. */
+export function canonicalEntry(r: AuditRecord): string {
+  return canonicalJson([
+    CHAIN_FORMAT,
+    r.seq,
+    r.id,
+    r.occurredAt,
+    r.tenantId,
+    r.actor.type,
+    r.actor.type === 'scim' ? r.actor.connectionId : null,
+    r.actor.type === 'scim' ? r.actor.tokenId : null,
+    r.action,
+    r.target?.type ?? null,
+    r.target?.id ?? null,
+    r.targetLabel,
+    r.summary,
+    r.details,
+    r.correlationId,
+    r.sourceIp,
+    r.eventId,
+  ]);
+}
+
+/** hash = sha256(prev_hash || canonical serialisation of the entry). */
+export function chainHash(prevHash: Buffer, r: AuditRecord): Buffer {
+  return createHash('sha256').update(prevHash).update(canonicalEntry(r), 'utf8').digest();
+}
+
+/** Why a stored entry does not continue the chain, or null when it does. */
+export function chainBreak(
+  expected: { seq: number; prevHash: Buffer },
+  stored: { record: AuditRecord; prevHash: Buffer; hash: Buffer },
+): string | null {
+  const { record } = stored;
+  if (record.seq !== expected.seq) {
+    return record.seq > expected.seq
+      ? `entries ${expected.seq}..${record.seq - 1} are missing before this entry (sequence gap)`
+      : `sequence ${record.seq} is out of order (expected ${expected.seq})`;
+  }
+  if (!stored.prevHash.equals(expected.prevHash)) {
+    return 'prev_hash does not match the hash of the entry before it (an entry before it was altered, removed or re-inserted)';
+  }
+  if (!chainHash(stored.prevHash, record).equals(stored.hash)) {
+    return "hash does not match the entry's content (the entry was altered)";
+  }
+  return null;
+}

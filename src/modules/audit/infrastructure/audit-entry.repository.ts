@@ -1,0 +1,360 @@
+import type { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import type { AuditActor, AuditRecord } from '../domain/audit-entry';
+import { PgCopyOutStream } from './pg-copy-out.stream';
+
+/** Which entries a query covers. `from` inclusive, `to` exclusive, on occurredAt. */
+export interface AuditFilter {
+  readonly tenantId?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+  /** An exact action, or `resource.*`. */
+  readonly action?: string;
+}
+
+/** An entry as stored, with its chain links. */
+export interface StoredAuditEntry {
+  readonly record: AuditRecord;
+  readonly prevHash: Buffer;
+  readonly hash: Buffer;
+}
+
+
+export const CSV_COLUMNS = [
+  'sequence',
+  'id',
+  'occurred_at',
+  'tenant_id',
+  'actor_type',
+  'actor_connection_id',
+  'actor_token_id',
+  'action',
+  'target_type',
+  'target_id',
+  'target_label',
+  'summary',
+  'details',
+  'correlation_id',
+  'source_ip',
+  'event_id',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** Advisory-lock key serialising appends (and prunes: audit.prune_entries takes it too). */
+const CHAIN_LOCK = 'audit.chain';
+
+/** occurredAt exactly as hashed: ISO-8601 UTC with milliseconds (the column holds no finer precision). */
+const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The API's view of an entry, built by PostgreSQL: the list endpoint and the NDJSON export share it,
+ * and the export streams it as text without parsing.
+ */
+const ENTRY_JSON = `json_build_object(
+  'id', e.id,
+  'sequence', e.seq,
+  'occurredAt', ${ISO('e.occurred_at')},
+  'tenantId', e.tenant_id,
+  'actor', CASE WHEN e.actor_type = 'scim'
+                THEN json_build_object('type', 'scim', 'connectionId', e.actor_connection_id, 'tokenId', e.actor_token_id)
+                ELSE json_build_object('type', e.actor_type) END,
+  'action', e.action,
+  'target', CASE WHEN e.target_type IS NULL THEN NULL ELSE json_build_object('type', e.target_type, 'id', e.target_id) END,
+  'targetLabel', e.target_label,
+  'summary', e.summary,
+  'details', e.details,
+  'correlationId', e.correlation_id,
+  'sourceIp', e.source_ip,
+  'eventId', e.event_id,
+  'prevHash', encode(e.prev_hash, 'hex'),
+  'hash', encode(e.hash, 'hex'))`;
+
+/**
+ * One CSV record (CSV_COLUMNS, CRLF-terminated), built by PostgreSQL. Free text goes through
+ * audit.csv_cell (RFC 4180 quoting + formula neutralisation, the SQL twin of domain/csv.ts).
+ * The other columns cannot hold a quote, comma, CR or LF or start with = + - @ TAB CR: numbers,
+ * UUIDs, the fixed timestamp format, hex, and actor_type/action (CHECK constraints) — and
+ * `details`, a JSON object, is always quoted.
+ */
+const CSV_LINE = [
+  `e.seq::text`,
+  `e.id::text`,
+  ISO('e.occurred_at'),
+  `coalesce(e.tenant_id::text, '')`,
+  `e.actor_type`,
+  `audit.csv_cell(e.actor_connection_id)`,
+  `audit.csv_cell(e.actor_token_id)`,
+  `e.action`,
+  `audit.csv_cell(e.target_type)`,
+  `audit.csv_cell(e.target_id)`,
+  `audit.csv_cell(e.target_label)`,
+  `audit.csv_cell(e.summary)`,
+  // A JSON object (CHECK): starts with `{`, always holds `"`, so always quoted (RFC 4180 allows
+  // quoting any field) — and rendered from jsonb once instead of once per csv_cell test.
+  `'"' || replace(e.details::text, '"', '""') || '"'`,
+  `audit.csv_cell(e.correlation_id)`,
+  `audit.csv_cell(e.source_ip)`,
+  `coalesce(e.event_id::text, '')`,
+  `encode(e.prev_hash, 'hex')`,
+  `encode(e.hash, 'hex')`,
+].join(` || ',' || `) + ` || E'\\r\\n'`;
+
+/** One NDJSON line: the API view, newline-terminated. */
+const NDJSON_LINE = `${ENTRY_JSON}::text || E'\\n'`;
+
+interface StoredRow {
+  seq: string;
+  id: string;
+  occurred_at: string;
+  tenant_id: string | null;
+  actor_type: string;
+  actor_connection_id: string | null;
+  actor_token_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  summary: string;
+  details: Record<string, unknown>;
+  correlation_id: string | null;
+  source_ip: string | null;
+  event_id: string | null;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+function toActor(row: StoredRow): AuditActor {
+  if (row.actor_type === 'scim') return { type: 'scim', connectionId: row.actor_connection_id ?? '', tokenId: row.actor_token_id ?? '' };
+  return { type: row.actor_type as 'admin' | 'system' };
+}
+
+function toStored(row: StoredRow): StoredAuditEntry {
+  return {
+    record: {
+      seq: Number(row.seq),
+      id: row.id,
+      occurredAt: row.occurred_at,
+      tenantId: row.tenant_id,
+      actor: toActor(row),
+      action: row.action,
+      target: row.target_type === null ? null : { type: row.target_type, id: row.target_id ?? '' },
+      targetLabel: row.target_label,
+      summary: row.summary,
+      details: row.details,
+      correlationId: row.correlation_id,
+      sourceIp: row.source_ip,
+      eventId: row.event_id,
+    },
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Conditions of a filter over alias `e`; `bind` turns a value into SQL (a `$n` placeholder or a quoted literal). */
+function conditions(filter: AuditFilter, bind: (value: string) => string): string[] {
+  const where: string[] = [];
+  if (filter.tenantId) where.push(`e.tenant_id = ${bind(filter.tenantId)}::uuid`);
+  if (filter.from) where.push(`e.occurred_at >= ${bind(filter.from.toISOString())}::timestamptz`);
+  if (filter.to) where.push(`e.occurred_at < ${bind(filter.to.toISOString())}::timestamptz`);
+  if (filter.action?.endsWith('.*')) where.push(`e.action LIKE ${bind(`${filter.action.slice(0, -2)}.%`)}`);
+  else if (filter.action) where.push(`e.action = ${bind(filter.action)}`);
+  return where;
+}
+
+/** A `bind` for parameterised queries: appends to `params`. */
+const placeholders = (params: unknown[]) => (value: string) => {
+  params.push(value);
+  return `$${params.length}`;
+};
+
+/**
+ * The only code that touches `audit.*`. Raw SQL (no TypeORM entity): the table is append-only,
+ * chained and guarded by triggers, which an entity and `save()` would only obscure.
+ */
+@Injectable()
+export class AuditEntryRepository {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  private query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.tx.manager.query(sql, params) as Promise<T[]>;
+  }
+
+  // ---- appending (inside the recording transaction) -------------------------------------------
+
+  /** Serialises appends until the current transaction ends. */
+  async lockChain(): Promise<void> {
+    await this.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [CHAIN_LOCK]);
+  }
+
+  /**
+   * The chain's head — the last entry, or the anchor when every entry was pruned — and whether
+   * `eventId` is already recorded. Call after lockChain(): a statement started after the lock sees
+   * every append that committed before it.
+   */
+  async head(eventId: string | null): Promise<{ seq: number; hash: Buffer; recorded: boolean }> {
+    const [row] = await this.query<{ seq: string; hash: Buffer; recorded: boolean }>(
+      `SELECT h.seq, h.hash, EXISTS (SELECT 1 FROM audit.audit_entry WHERE event_id = $1::uuid) AS recorded
+         FROM ((SELECT seq, hash FROM audit.audit_entry ORDER BY seq DESC LIMIT 1)
+               UNION ALL
+               (SELECT last_pruned_seq, last_pruned_hash FROM audit.chain_anchor WHERE id = 1)) h
+        ORDER BY h.seq DESC
+        LIMIT 1`,
+      [eventId],
+    );
+    return { seq: Number(row.seq), hash: row.hash, recorded: row.recorded };
+  }
+
+  async insert(r: AuditRecord, prevHash: Buffer, hash: Buffer): Promise<void> {
+    await this.query(
+      `INSERT INTO audit.audit_entry
+         (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
+          target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18)`,
+      [
+        r.seq,
+        r.id,
+        r.occurredAt,
+        r.tenantId,
+        r.actor.type,
+        r.actor.type === 'scim' ? r.actor.connectionId : null,
+        r.actor.type === 'scim' ? r.actor.tokenId : null,
+        r.action,
+        r.target?.type ?? null,
+        r.target?.id ?? null,
+        r.targetLabel,
+        r.summary,
+        JSON.stringify(r.details),
+        r.correlationId,
+        r.sourceIp,
+        r.eventId,
+        prevHash,
+        hash,
+      ],
+    );
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  /** Up to `limit` entries matching `filter` after sequence `afterSeq`, in chain order (the API view). */
+  async page(filter: AuditFilter, afterSeq: number, limit: number): Promise<Array<{ seq: number; item: Record<string, unknown> }>> {
+    const params: unknown[] = [afterSeq];
+    const where = [`e.seq > $1`, ...conditions(filter, placeholders(params))];
+    params.push(limit);
+    const rows = await this.query<{ seq: string; item: Record<string, unknown> }>(
+      `SELECT e.seq, ${ENTRY_JSON} AS item FROM audit.audit_entry e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), item: r.item }));
+  }
+
+  /**
+   * The sequence span of the entries matching `filter` right now: an export walks (after, upTo] so
+   * it ends where the trail ended when it started, however long the download takes.
+   */
+  async span(filter: AuditFilter): Promise<{ first: number; last: number } | null> {
+    const params: unknown[] = [];
+    const where = conditions(filter, placeholders(params));
+    const sql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const [row] = await this.query<{ first: string | null; last: string | null }>(
+      `SELECT (SELECT min(e.seq) FROM audit.audit_entry e ${sql}) AS first, (SELECT max(e.seq) FROM audit.audit_entry e ${sql}) AS last`,
+      params,
+    );
+    return row.first === null || row.last === null ? null : { first: Number(row.first), last: Number(row.last) };
+  }
+
+  /**
+   * The export as a byte stream: PostgreSQL formats every record (CSV_LINE / NDJSON_LINE) and
+   * streams them with COPY in chain order, one statement — so one consistent snapshot — on a
+   * connection of its own. Node never holds more than a few 64 KB chunks: see PgCopyOutStream.
+   * The connection goes back to the pool when the COPY completes, and is closed if the stream
+   * stops early (client gone), which ends the COPY on the server.
+   */
+  async exportStream(format: 'csv' | 'ndjson', filter: AuditFilter, prefix?: Buffer): Promise<Readable> {
+    const [client, release] = await (this.dataSource.driver as PostgresDriver).obtainMasterConnection();
+    // COPY takes no bind parameters: the (already validated) filter values go in as quoted literals.
+    const where = conditions(filter, (v) => client.escapeLiteral(String(v)) as string);
+    const copy = new PgCopyOutStream(
+      `COPY (SELECT ${format === 'csv' ? CSV_LINE : NDJSON_LINE}
+               FROM audit.audit_entry e
+              ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+              ORDER BY e.seq) TO STDOUT (FORMAT binary)`,
+      prefix,
+    );
+    copy.once('close', () => release(copy.completed ? undefined : new Error('audit export stopped before its end')));
+    client.query(copy);
+    await copy.started;
+    return copy;
+  }
+
+  // ---- verifying -------------------------------------------------------------------------------
+
+  /** Makes the current (fresh) transaction a read-only snapshot: one consistent view of the chain. */
+  async useSnapshot(): Promise<void> {
+    await this.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
+  }
+
+  /** The last pruned entry (seq 0 and the genesis hash when nothing was pruned). */
+  async anchor(): Promise<{ seq: number; hash: Buffer }> {
+    const [row] = await this.query<{ seq: string; hash: Buffer }>(
+      `SELECT last_pruned_seq AS seq, last_pruned_hash AS hash FROM audit.chain_anchor WHERE id = 1`,
+    );
+    return { seq: Number(row.seq), hash: row.hash };
+  }
+
+  /** The entry right before sequence `seq` in the chain, if any is stored. */
+  async entryBefore(seq: number): Promise<{ seq: number; hash: Buffer } | null> {
+    const [row] = await this.query<{ seq: string; hash: Buffer }>(
+      `SELECT seq, hash FROM audit.audit_entry WHERE seq < $1 ORDER BY seq DESC LIMIT 1`,
+      [seq],
+    );
+    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+  }
+
+  /** Every stored entry with afterSeq < seq <= upToSeq (no filter: the chain has no holes to skip), up to `limit`. */
+  async storedEntries(afterSeq: number, upToSeq: number, limit: number): Promise<StoredAuditEntry[]> {
+    const rows = await this.query<StoredRow>(
+      `SELECT e.seq, e.id, ${ISO('e.occurred_at')} AS occurred_at, e.tenant_id, e.actor_type, e.actor_connection_id, e.actor_token_id,
+              e.action, e.target_type, e.target_id, e.target_label, e.summary, e.details, e.correlation_id, e.source_ip, e.event_id,
+              e.prev_hash, e.hash
+         FROM audit.audit_entry e
+        WHERE e.seq > $1 AND e.seq <= $2
+        ORDER BY e.seq
+        LIMIT $3`,
+      [afterSeq, upToSeq, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  // ---- pruning ---------------------------------------------------------------------------------
+
+  /**
+   * Looks at the next `limit` entries after `afterSeq` in chain order and returns the last one of
+   * the unbroken run older than `cutoff` (null if the first is not), and whether the run may go on
+   * past this batch. Pruning stops at the first entry still within retention, so the kept entries
+   * stay one contiguous, verifiable chain.
+   */
+  async expiredRun(afterSeq: number, cutoff: Date, limit: number): Promise<{ upTo: number | null; more: boolean }> {
+    const [row] = await this.query<{ up_to: string | null; first_kept: string | null; n: string }>(
+      `WITH b AS (SELECT seq, occurred_at FROM audit.audit_entry WHERE seq > $1 ORDER BY seq LIMIT $2),
+            k AS (SELECT min(seq) AS s FROM b WHERE occurred_at >= $3::timestamptz)
+       SELECT (SELECT max(seq) FROM b WHERE seq < coalesce((SELECT s FROM k), 9223372036854775807)) AS up_to,
+              (SELECT s FROM k) AS first_kept,
+              (SELECT count(*) FROM b) AS n`,
+      [afterSeq, limit, cutoff.toISOString()],
+    );
+    return { upTo: row.up_to === null ? null : Number(row.up_to), more: row.first_kept === null && Number(row.n) === limit };
+  }
+
+  /** Deletes the chain prefix up to `seq` through audit.prune_entries (the trigger refuses any other way). */
+  async pruneUpTo(seq: number): Promise<number> {
+    const [row] = await this.query<{ removed: string }>(`SELECT audit.prune_entries($1) AS removed`, [seq]);
+    return Number(row.removed);
+  }
+}
