@@ -13,6 +13,7 @@ import { fmt, line, request, runConcurrent, verdict } from './bench-utils';
 import { admin, startRoster } from './roster-process';
 import { sessionsSection } from './sessions-bench';
 import { syncSection } from './sync-bench';
+import { auditSection } from './audit-bench';
 
 const CONCURRENCY = 20;
 
@@ -167,10 +168,21 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection, sync: syncSection, sessions: sessionsSection };
+  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection, sync: syncSection, sessions: sessionsSection, audit: auditSection };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();
-  const out: string[] = [];
+  // Lines are printed as they are measured, so a long run that is cut short still reports.
+  const out: string[] = new Proxy([] as string[], {
+    get(target, prop, receiver) {
+      if (prop === 'push') {
+        return (...items: string[]) => {
+          for (const item of items) process.stdout.write(`${item}\n`);
+          return target.push(...items);
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
   try {
     await runMigrations(validateEnv({ DATABASE_URL: db.url }));
     out.push(`Roster bench — node ${process.version}, ${require('node:os').cpus().length} cores, PostgreSQL ${db.url.replace(/\/\/[^@]*@/, '//')}`);
@@ -182,7 +194,6 @@ async function main(): Promise<void> {
       await section(db.url, out);
     }
   } finally {
-    process.stdout.write(`\n${out.join('\n')}\n`);
     await db.dispose();
   }
 }
