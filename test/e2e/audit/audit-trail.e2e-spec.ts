@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { entraGroup, entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection } from '../../factories/tenant.factory';
+import { createIsolatedDatabase } from '../../utils/isolated-database';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import type { HttpResult } from '../../utils/http-client';
@@ -37,11 +38,16 @@ const CSV_HEADER = [
 
 describe('Audit trail (admin API)', () => {
   let t: TestApp;
+  let db: { url: string; dispose(): Promise<void> };
+  // A database of its own: drainOutbox() then waits for this suite's events only, not for the
+  // stream other suites keep writing into a shared outbox.
   beforeAll(async () => {
-    t = await createTestApp();
+    db = await createIsolatedDatabase();
+    t = await createTestApp({ DATABASE_URL: db.url });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
+    await db?.dispose();
   });
 
   const requestId = (prefix = 'audit') => `${prefix}-${randomBytes(6).toString('hex')}`;
@@ -152,6 +158,33 @@ describe('Audit trail (admin API)', () => {
     });
   });
 
+  describe('sync runs', () => {
+    it('records a manual run, its provision and skip decisions, under the admin who started it', async () => {
+      const f = await createTenantWithConnection(t.admin);
+      const scim = new ScimClient(t.baseUrl, f);
+      const inside = entraUser({}, f.domain);
+      const outside = entraUser({}, 'elsewhere.example');
+      expect((await scim.post('/Users', inside)).status).toBe(201);
+      expect((await scim.post('/Users', outside)).status).toBe(201);
+      const rid = requestId('sync');
+      const run = await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`, undefined, { 'x-request-id': rid });
+      expect(run.status).toBe(202);
+      await expectEventually(async () => expect((await t.admin.get(`/admin/v1/sync-runs/${run.body.id}`)).body.status).toBe('completed'), 20000, 100);
+      const items = (await trailOf(f.tenantId, ['sync_run.started', 'member.provisioned', 'member.skipped', 'sync_run.completed'])).filter(
+        (e) => e.action.startsWith('sync_run.') || e.action.startsWith('member.'),
+      );
+      for (const e of items) {
+        expect(e.actor).toEqual({ type: 'admin' });
+        expect(e.correlationId).toBe(rid);
+      }
+      const by = (action: string) => items.find((i) => i.action === action)!;
+      expect(by('sync_run.started').target).toEqual({ type: 'sync_run', id: run.body.id });
+      expect(by('sync_run.completed').summary).toMatch(/provisioned 1/);
+      expect(by('member.skipped').details.skips).toEqual([expect.objectContaining({ reason: 'domain_not_allowed' })]);
+      expect(by('member.provisioned').details).toMatchObject({ connectionId: f.connectionId, syncRunId: run.body.id });
+    });
+  });
+
   describe('secrets', () => {
     it('never writes a SCIM token secret (or its hash) into the trail, in CSV or NDJSON', async () => {
       const f = await createTenantWithConnection(t.admin);
@@ -205,7 +238,7 @@ describe('Audit trail (admin API)', () => {
       );
     });
 
-    it('neutralises formula cells (= + - @ TAB CR) that reach the trail through tenant names, externalIds and request ids', async () => {
+    it('neutralises formula cells (= + - @ TAB CR) that reach the trail through tenant names, externalIds, request ids and X-Forwarded-For', async () => {
       const since = new Date(Date.now() - 1000).toISOString();
       const names = ["=cmd|' /C calc'!A0", '+1', '-1', '@SUM(1)'];
       const tenants = [];
@@ -216,7 +249,7 @@ describe('Audit trail (admin API)', () => {
       const crId = `\rcalc-${randomBytes(3).toString('hex')}`;
       const dashRequest = `-${randomBytes(6).toString('hex')}`;
       expect((await scim.post('/Users', entraUser({ externalId: tabId }, f.domain), { 'x-request-id': dashRequest })).status).toBe(201);
-      expect((await scim.post('/Users', entraUser({ externalId: crId }, f.domain))).status).toBe(201);
+      expect((await scim.post('/Users', entraUser({ externalId: crId }, f.domain), { 'x-forwarded-for': '@1+1' })).status).toBe(201);
       for (const x of tenants) await trailOf(x.tenantId, ['tenant.created']);
       await trailOf(f.tenantId, ['scim_user.created']);
       await expectEventually(async () => expect((await list(`tenantId=${f.tenantId}&action=scim_user.created`)).length).toBe(2), 15000, 50);
@@ -229,6 +262,8 @@ describe('Audit trail (admin API)', () => {
       expect(labels).toContain(`'${tabId}`);
       expect(labels).toContain(`'${crId}`);
       expect(rows.map((r) => r.correlation_id)).toContain(`'${dashRequest}`);
+      // The source IP is what the proxy chain claims (trustProxy): caller-controlled too.
+      expect(rows.map((r) => r.source_ip)).toContain(`'@1+1`);
       // No cell of the whole export begins with a formula character.
       const cells = parseCsv(res.text).flat();
       expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);

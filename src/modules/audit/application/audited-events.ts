@@ -13,6 +13,11 @@ import {
 import { SessionsTerminatedEvent } from '../../sessions/public';
 import { SyncRunCompletedEvent, SyncRunFailedEvent, SyncRunStartedEvent, SyncUsersSkippedEvent } from '../../sync/public';
 import {
+  GroupMappingsReplacedEvent,
+  InternalGroupCreatedEvent,
+  InternalGroupDeletedEvent,
+  InternalGroupUpdatedEvent,
+  MemberAddedEvent,
   MemberProvisionedEvent,
   MembershipRevokedEvent,
   MemberUpdatedEvent,
@@ -21,18 +26,12 @@ import {
   ScimTokenIssuedEvent,
   ScimTokenRevokedEvent,
   ScimTokenRotatedEvent,
+  SiteCreatedEvent,
+  SiteDeletedEvent,
+  SiteUpdatedEvent,
   TenantCreatedEvent,
   TenantUpdatedEvent,
 } from '../../tenancy/public';
-// Admin changes to groups, sites and mappings: imported from their files until tenancy/public/index exports them.
-import { GroupMappingsReplacedEvent } from '../../tenancy/public/events/group-mappings-replaced.event';
-import { InternalGroupCreatedEvent } from '../../tenancy/public/events/internal-group-created.event';
-import { InternalGroupDeletedEvent } from '../../tenancy/public/events/internal-group-deleted.event';
-import { InternalGroupUpdatedEvent } from '../../tenancy/public/events/internal-group-updated.event';
-import { MemberAddedEvent } from '../../tenancy/public/events/member-added.event';
-import { SiteCreatedEvent } from '../../tenancy/public/events/site-created.event';
-import { SiteDeletedEvent } from '../../tenancy/public/events/site-deleted.event';
-import { SiteUpdatedEvent } from '../../tenancy/public/events/site-updated.event';
 import type { AuditTarget } from '../domain/audit-entry';
 import { AuditTrailPrunedEvent } from '../public/events/audit-trail-pruned.event';
 
@@ -65,8 +64,8 @@ function audited<E extends DomainEvent<object>>(
 /**
  * A description built from the payload alone, for events whose payload is ids and primitives:
  * target `{type, id: payload[idKey]}`, label `payload[labelKey]`, details = the payload, summary
- * "Sync run 42 started". Lets a new event be audited in one line:
- * `audited(SyncRunStartedEvent, 'sync_run.started', fromPayload('sync_run', 'syncRunId'))`.
+ * "Site 42 ("Berlin") created". Lets a new event be audited in one line:
+ * `audited(SiteCreatedEvent, 'site.created', fromPayload('site', 'siteId', 'name'))`.
  */
 export function fromPayload(targetType: string, idKey: string, labelKey?: string) {
   return (payload: object, _event: DomainEvent<object>, action: string): AuditDescription => {
@@ -92,7 +91,14 @@ const token = (id: string): AuditTarget => ({ type: 'scim_token', id });
 const scimUser = (id: string): AuditTarget => ({ type: 'scim_user', id });
 const scimGroup = (id: string): AuditTarget => ({ type: 'scim_group', id });
 const membership = (id: string): AuditTarget => ({ type: 'membership', id });
+const syncRun = (id: string): AuditTarget => ({ type: 'sync_run', id });
 const bySync = (syncRunId: string | null) => (syncRunId ? ` by sync run ${syncRunId}` : '');
+/** `provisioned 3, skipped 1` from a counts object (zeros left out). */
+const tally = (counts: object) =>
+  Object.entries(counts)
+    .filter(([, n]) => typeof n === 'number' && n > 0)
+    .map(([k, n]) => `${k.replace(/_/g, ' ')} ${n}`)
+    .join(', ') || 'nothing';
 const externalId = (x: string | null) => (x ? ` (externalId "${x}")` : '');
 
 /**
@@ -235,11 +241,27 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     details: { ...p },
   })),
   // Sync runs (actor system for scheduled runs, admin for manual ones)
-  audited(SyncRunStartedEvent, 'sync_run.started', fromPayload('sync_run', 'syncRunId')),
-  audited(SyncRunCompletedEvent, 'sync_run.completed', fromPayload('sync_run', 'syncRunId')),
-  audited(SyncRunFailedEvent, 'sync_run.failed', fromPayload('sync_run', 'syncRunId')),
+  audited(SyncRunStartedEvent, 'sync_run.started', (p) => ({
+    target: syncRun(p.syncRunId),
+    summary: `Sync run ${p.syncRunId} of connection ${p.connectionId} started: ${p.mode}, ${p.trigger}${p.modeReason ? ` (${p.modeReason})` : ''}`,
+    details: { ...p },
+  })),
+  audited(SyncRunCompletedEvent, 'sync_run.completed', (p) => ({
+    target: syncRun(p.syncRunId),
+    summary: `Sync run ${p.syncRunId} of connection ${p.connectionId} completed in ${p.durationMs} ms: ${tally(p.counts)}`,
+    details: { ...p },
+  })),
+  audited(SyncRunFailedEvent, 'sync_run.failed', (p) => ({
+    target: syncRun(p.syncRunId),
+    summary: `Sync run ${p.syncRunId} of connection ${p.connectionId} failed after ${tally(p.counts)}: ${p.error.slice(0, 300)}`,
+    details: { ...p },
+  })),
   // One entry per batch of skip decisions: each skipped staged user and its reason code in `details`.
-  audited(SyncUsersSkippedEvent, 'member.skipped', fromPayload('sync_run', 'syncRunId')),
+  audited(SyncUsersSkippedEvent, 'member.skipped', (p) => ({
+    target: syncRun(p.syncRunId),
+    summary: `Sync run ${p.syncRunId} skipped ${plural(p.skips.length, 'SCIM user')}: ${tally(p.countsByReason)}`,
+    details: { ...p },
+  })),
   // Sessions: terminations (logout, or because the membership was revoked)
   audited(SessionsTerminatedEvent, 'session.terminated', (p) => ({
     target: { type: 'account', id: p.accountId },
