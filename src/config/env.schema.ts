@@ -173,6 +173,13 @@ export class EnvironmentVariables {
   @Max(5000)
   SYNC_BATCH_SIZE = 1000;
 
+  /** Days audit entries are kept; unset = forever. Pruned daily, oldest first; the chain stays verifiable. */
+  @Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value) : value))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS?: number;
+
   /** An end-user session ends after this long without introspection (sliding). */
   @Transform(toInt)
   @IsInt()
@@ -198,7 +205,7 @@ export class InvalidEnvironmentError extends Error {
 export function validateEnv(raw: Record<string, string | undefined>): AppEnv {
   const known = Object.keys(new EnvironmentVariables());
   const relevant: Record<string, string> = {};
-  for (const key of [...known, 'PUBLIC_URL', 'DATABASE_URL', 'ADMIN_TOKEN', 'LOG_FORMAT']) {
+  for (const key of [...known, 'PUBLIC_URL', 'DATABASE_URL', 'ADMIN_TOKEN', 'LOG_FORMAT', 'AUDIT_RETENTION_DAYS']) {
     const value = raw[key];
     if (value !== undefined) relevant[key] = value;
   }

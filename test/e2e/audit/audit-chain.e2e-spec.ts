@@ -30,13 +30,7 @@ describe('Audit chain: verification, append-only table, retention', () => {
 
   beforeAll(async () => {
     db = await createIsolatedDatabase();
-    // Read once at boot by audit.config.ts (until AUDIT_RETENTION_DAYS moves into the env schema).
-    process.env.AUDIT_RETENTION_DAYS = String(RETENTION_DAYS);
-    try {
-      t = await createTestApp({ DATABASE_URL: db.url });
-    } finally {
-      delete process.env.AUDIT_RETENTION_DAYS;
-    }
+    t = await createTestApp({ DATABASE_URL: db.url, AUDIT_RETENTION_DAYS: String(RETENTION_DAYS) });
   });
   afterAll(async () => {
     await t?.close();
