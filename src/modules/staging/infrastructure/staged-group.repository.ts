@@ -101,7 +101,9 @@ export class StagedGroupRepository {
       ? `${compileSortExpression(query.sortBy, GROUP_TARGET)} ${dir} NULLS LAST, g.created_at ${dir}, g.id ${dir}`
       : `g.created_at, g.id`;
     return pageQuery<GroupRow, StagedGroupRecord>(this.tx, {
-      from: 'staging.scim_group g',
+      table: 'staging.scim_group',
+      alias: 'g',
+      filtered: query.filter !== undefined,
       where,
       params,
       order,

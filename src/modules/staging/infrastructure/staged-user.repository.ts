@@ -120,7 +120,9 @@ export class StagedUserRepository {
       ? `${compileSortExpression(query.sortBy, USER_TARGET)} ${dir} NULLS LAST, u.created_at ${dir}, u.id ${dir}`
       : `u.created_at, u.id`;
     return pageQuery<UserRow, StagedUserRecord>(this.tx, {
-      from: 'staging.scim_user u',
+      table: 'staging.scim_user',
+      alias: 'u',
+      filtered: query.filter !== undefined,
       where,
       params,
       order,
@@ -168,19 +170,34 @@ export class StagedUserRepository {
  */
 export async function pageQuery<R extends { total?: string }, T>(
   tx: TransactionHost,
-  q: { from: string; where: string; params: unknown[]; order: string; select: string; startIndex: number; count: number; map: (r: R) => T },
+  q: {
+    table: string;
+    alias: string;
+    where: string;
+    params: unknown[];
+    order: string;
+    select: string;
+    startIndex: number;
+    count: number;
+    filtered: boolean;
+    map: (r: R) => T;
+  },
 ): Promise<StagedPage<T>> {
   const offset = Math.max(0, q.startIndex - 1);
+  const from = `${q.table} ${q.alias}`;
   if (q.count > 0) {
     const params = [...q.params, q.count, offset];
-    const rows = await sqlRows<R>(
-      tx.manager,
-      `SELECT ${q.select}, count(*) OVER () AS total FROM ${q.from} WHERE ${q.where}
-        ORDER BY ${q.order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
+    const limit = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    // With a filter, evaluate it first (MATERIALIZED), then order and page the matches: otherwise the
+    // planner may walk the (connection_id, created_at) index to satisfy ORDER BY … LIMIT and filter
+    // a million rows on the way instead of using the userName index (measured: 11 s vs < 1 ms).
+    const sql = q.filtered
+      ? `WITH m AS MATERIALIZED (SELECT * FROM ${from} WHERE ${q.where})
+         SELECT ${q.select}, count(*) OVER () AS total FROM m ${q.alias} ORDER BY ${q.order} ${limit}`
+      : `SELECT ${q.select}, count(*) OVER () AS total FROM ${from} WHERE ${q.where} ORDER BY ${q.order} ${limit}`;
+    const rows = await sqlRows<R>(tx.manager, sql, params);
     if (rows.length > 0) return { totalResults: Number(rows[0].total), items: rows.map(q.map) };
   }
-  const [{ total }] = await sqlRows<{ total: string }>(tx.manager, `SELECT count(*) AS total FROM ${q.from} WHERE ${q.where}`, q.params);
+  const [{ total }] = await sqlRows<{ total: string }>(tx.manager, `SELECT count(*) AS total FROM ${from} WHERE ${q.where}`, q.params);
   return { totalResults: Number(total), items: [] };
 }
