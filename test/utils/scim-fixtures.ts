@@ -79,3 +79,17 @@ export function substitute(fixture: ScimFixture, ids: Partial<Record<FixturePlac
   if (left) throw new Error(`unsubstituted placeholder ${left[0]}`);
   return { path, body };
 }
+
+/** Fixed ids for unit specs that replay fixtures without creating resources first. */
+export const UNIT_FIXTURE_IDS: Record<FixturePlaceholder, string> = { userId: 'u-1001', groupId: 'g-2001', memberId: 'u-3001', managerId: 'u-4001' };
+
+/**
+ * Every fixture keyed `entra/<name>` (no `.json`), placeholders replaced by fixed ids — the form the
+ * domain unit specs (normaliser, PATCH, projection) table their expectations by.
+ */
+export function loadFixturesForUnitSpecs(): Array<[string, ScimFixture]> {
+  return loadScimFixtures().map(({ file, fixture }): [string, ScimFixture] => [
+    file.slice(0, -'.json'.length),
+    { ...fixture, ...substitute(fixture, UNIT_FIXTURE_IDS) },
+  ]);
+}

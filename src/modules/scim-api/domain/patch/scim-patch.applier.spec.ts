@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadFixturesForUnitSpecs, UNIT_FIXTURE_IDS, type ScimFixture } from '../../../../../test/utils/scim-fixtures';
 import fc from 'fast-check';
 import { parseFilter } from '../../../../shared/scim/filter/scim-filter.parser';
 import { ScimError } from '../../../../shared/scim/scim-error';
@@ -9,29 +8,10 @@ import { normalizeGroupInput, normalizeUserInput, type ScimResourceJson } from '
 import { applyUserPatch, planGroupPatch, type GroupPatchPlan, type PatchApplyResult } from './scim-patch.applier';
 import { normalizePatchRequest, type CanonicalPatchOp } from './scim-patch.normalizer';
 
-// ---- recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted -------------
-interface Fixture {
-  readonly quirk: string;
-  readonly source: string;
-  readonly method: 'POST' | 'PUT' | 'PATCH' | 'GET';
-  readonly path: string;
-  readonly body: unknown;
-  readonly expectStatus: number;
-}
-const FIXTURE_ROOT = join(__dirname, '../../../../../test/fixtures/scim');
-const IDS: Record<string, string> = { userId: 'u-1001', groupId: 'g-2001', memberId: 'u-3001', managerId: 'u-4001' };
-function loadFixtures(): Array<[string, Fixture]> {
-  return ['entra', 'okta'].flatMap((idp) =>
-    readdirSync(join(FIXTURE_ROOT, idp))
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f): [string, Fixture] => {
-        const text = readFileSync(join(FIXTURE_ROOT, idp, f), 'utf8').replace(/\{(userId|groupId|memberId|managerId)\}/g, (_, k: string) => IDS[k]);
-        return [`${idp}/${f.slice(0, -'.json'.length)}`, JSON.parse(text) as Fixture];
-      }),
-  );
-}
-// -----------------------------------------------------------------------------------------------------
+// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
+type Fixture = ScimFixture;
+const loadFixtures = loadFixturesForUnitSpecs;
+const IDS = UNIT_FIXTURE_IDS;
 
 const USER = SCIM_SCHEMA.USER;
 const GROUP = SCIM_SCHEMA.GROUP;

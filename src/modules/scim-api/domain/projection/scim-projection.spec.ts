@@ -1,34 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadFixturesForUnitSpecs, type ScimFixture } from '../../../../../test/utils/scim-fixtures';
 import { parseAttributeList } from '../../../../shared/scim/filter/scim-filter.parser';
 import { SCIM_SCHEMA } from '../../../../shared/scim/scim.constants';
 import { scimAttribute } from '../../../../shared/scim/schemas/scim-attribute.factory';
 import { ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
 import { projectResource } from './scim-projection';
 
-// ---- recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted -------------
-interface Fixture {
-  readonly quirk: string;
-  readonly source: string;
-  readonly method: 'POST' | 'PUT' | 'PATCH' | 'GET';
-  readonly path: string;
-  readonly body: unknown;
-  readonly expectStatus: number;
-}
-const FIXTURE_ROOT = join(__dirname, '../../../../../test/fixtures/scim');
-const IDS: Record<string, string> = { userId: 'u-1001', groupId: 'g-2001', memberId: 'u-3001', managerId: 'u-4001' };
-function loadFixtures(): Array<[string, Fixture]> {
-  return ['entra', 'okta'].flatMap((idp) =>
-    readdirSync(join(FIXTURE_ROOT, idp))
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f): [string, Fixture] => {
-        const text = readFileSync(join(FIXTURE_ROOT, idp, f), 'utf8').replace(/\{(userId|groupId|memberId|managerId)\}/g, (_, k: string) => IDS[k]);
-        return [`${idp}/${f.slice(0, -'.json'.length)}`, JSON.parse(text) as Fixture];
-      }),
-  );
-}
-// -----------------------------------------------------------------------------------------------------
+// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
+type Fixture = ScimFixture;
+const loadFixtures = loadFixturesForUnitSpecs;
 
 const USER = SCIM_SCHEMA.USER;
 const GROUP = SCIM_SCHEMA.GROUP;
