@@ -5,6 +5,7 @@ import { VerifyAuditChainUseCase } from '../../../src/modules/audit/application/
 import { PruneExpiredAuditEntriesJob } from '../../../src/modules/audit/jobs/prune-expired-audit-entries.job';
 import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
 import { AuditCreateAuditTrail1763900000500 } from '../../../src/database/migrations/1763900000500-audit-create-audit-trail';
+import { AuditDropCsvCell1763900000700 } from '../../../src/database/migrations/1763900000700-audit-drop-csv-cell';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
@@ -66,13 +67,17 @@ describe('Audit chain (integration)', () => {
     expect(full.text.split('\r\n').length - 2).toBe(30040);
   });
 
-  it('has a working down and up', async () => {
-    const migration = new AuditCreateAuditTrail1763900000500();
+  it('has a working down and up (both audit migrations, in order)', async () => {
+    const migrations = [new AuditCreateAuditTrail1763900000500(), new AuditDropCsvCell1763900000700()];
     const runner = t.dataSource.createQueryRunner();
+    const csvCell = async () => (await runner.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'csv_cell'`))[0].n;
     try {
-      await migration.down(runner);
+      for (const m of [...migrations].reverse()) await m.down(runner);
       expect((await runner.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'audit'`))[0].n).toBe(0);
-      await migration.up(runner);
+      await migrations[0].up(runner);
+      expect(await csvCell()).toBe(1);
+      await migrations[1].up(runner);
+      expect(await csvCell()).toBe(0);
       const triggers = await runner.query(
         `SELECT tgname FROM pg_trigger WHERE tgrelid IN ('audit.audit_entry'::regclass, 'audit.chain_anchor'::regclass) AND NOT tgisinternal ORDER BY tgname`,
       );

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { csvRecord } from '../domain/csv';
-import { AuditEntryRepository, CSV_COLUMNS } from '../infrastructure/audit-entry.repository';
+import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
+import { CSV_COLUMNS } from '../infrastructure/audit-export.encoders';
 import { toAuditFilter, type AuditQueryInput } from './audit-query';
 
 export type AuditExportFormat = 'csv' | 'ndjson';

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { AuditActor, AuditRecord } from '../domain/audit-entry';
+import { EXPORT_COLUMNS, EXPORT_SELECT, encodeCsvRecord, encodeNdjsonLine } from './audit-export.encoders';
 import { PgCopyOutStream } from './pg-copy-out.stream';
 
 /** Which entries a query covers. `from` inclusive, `to` exclusive, on occurredAt. */
@@ -22,28 +23,6 @@ export interface StoredAuditEntry {
   readonly hash: Buffer;
 }
 
-
-export const CSV_COLUMNS = [
-  'sequence',
-  'id',
-  'occurred_at',
-  'tenant_id',
-  'actor_type',
-  'actor_connection_id',
-  'actor_token_id',
-  'action',
-  'target_type',
-  'target_id',
-  'target_label',
-  'summary',
-  'details',
-  'correlation_id',
-  'source_ip',
-  'event_id',
-  'prev_hash',
-  'hash',
-] as const;
-
 /** Advisory-lock key serialising appends (and prunes: audit.prune_entries takes it too). */
 const CHAIN_LOCK = 'audit.chain';
 
@@ -51,10 +30,10 @@ const CHAIN_LOCK = 'audit.chain';
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * The API's view of an entry, built by PostgreSQL: the list endpoint and the NDJSON export share it,
- * and the export streams it as text without parsing.
+ * The API's view of an entry, built by PostgreSQL for the list endpoint. The NDJSON export writes
+ * the same object from the raw columns (audit-export.encoders.ts; a test holds them equal).
  */
-const ENTRY_JSON = `json_build_object(
+export const ENTRY_JSON = `json_build_object(
   'id', e.id,
   'sequence', e.seq,
   'occurredAt', ${ISO('e.occurred_at')},
@@ -72,39 +51,6 @@ const ENTRY_JSON = `json_build_object(
   'eventId', e.event_id,
   'prevHash', encode(e.prev_hash, 'hex'),
   'hash', encode(e.hash, 'hex'))`;
-
-/**
- * One CSV record (CSV_COLUMNS, CRLF-terminated), built by PostgreSQL. Free text goes through
- * audit.csv_cell (RFC 4180 quoting + formula neutralisation, the SQL twin of domain/csv.ts).
- * The other columns cannot hold a quote, comma, CR or LF or start with = + - @ TAB CR: numbers,
- * UUIDs, the fixed timestamp format, hex, and actor_type/action (CHECK constraints) — and
- * `details`, a JSON object, is always quoted.
- */
-const CSV_LINE = [
-  `e.seq::text`,
-  `e.id::text`,
-  ISO('e.occurred_at'),
-  `coalesce(e.tenant_id::text, '')`,
-  `e.actor_type`,
-  `audit.csv_cell(e.actor_connection_id)`,
-  `audit.csv_cell(e.actor_token_id)`,
-  `e.action`,
-  `audit.csv_cell(e.target_type)`,
-  `audit.csv_cell(e.target_id)`,
-  `audit.csv_cell(e.target_label)`,
-  `audit.csv_cell(e.summary)`,
-  // A JSON object (CHECK): starts with `{`, always holds `"`, so always quoted (RFC 4180 allows
-  // quoting any field) — and rendered from jsonb once instead of once per csv_cell test.
-  `'"' || replace(e.details::text, '"', '""') || '"'`,
-  `audit.csv_cell(e.correlation_id)`,
-  `audit.csv_cell(e.source_ip)`,
-  `coalesce(e.event_id::text, '')`,
-  `encode(e.prev_hash, 'hex')`,
-  `encode(e.hash, 'hex')`,
-].join(` || ',' || `) + ` || E'\\r\\n'`;
-
-/** One NDJSON line: the API view, newline-terminated. */
-const NDJSON_LINE = `${ENTRY_JSON}::text || E'\\n'`;
 
 interface StoredRow {
   seq: string;
@@ -270,9 +216,10 @@ export class AuditEntryRepository {
   }
 
   /**
-   * The export as a byte stream: PostgreSQL formats every record (CSV_LINE / NDJSON_LINE) and
-   * streams them with COPY in chain order, one statement — so one consistent snapshot — on a
-   * connection of its own. Node never holds more than a few 64 KB chunks: see PgCopyOutStream.
+   * The export as a byte stream: PostgreSQL streams the raw columns with a binary COPY in chain
+   * order, one statement — so one consistent snapshot — on a connection of its own, and Node writes
+   * each record from them (audit-export.encoders.ts). Node never holds more than a few 64 KB
+   * chunks: see PgCopyOutStream.
    * The connection goes back to the pool when the COPY completes, and is closed if the stream
    * stops early (client gone), which ends the COPY on the server.
    */
@@ -281,10 +228,12 @@ export class AuditEntryRepository {
     // COPY takes no bind parameters: the (already validated) filter values go in as quoted literals.
     const where = conditions(filter, (v) => client.escapeLiteral(String(v)) as string);
     const copy = new PgCopyOutStream(
-      `COPY (SELECT ${format === 'csv' ? CSV_LINE : NDJSON_LINE}
+      `COPY (SELECT ${EXPORT_SELECT}
                FROM audit.audit_entry e
               ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
               ORDER BY e.seq) TO STDOUT (FORMAT binary)`,
+      EXPORT_COLUMNS.length,
+      format === 'csv' ? encodeCsvRecord : encodeNdjsonLine,
       prefix,
     );
     copy.once('close', () => release(copy.completed ? undefined : new Error('audit export stopped before its end')));
