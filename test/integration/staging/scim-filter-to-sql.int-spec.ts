@@ -721,6 +721,11 @@ describe('index usage', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('estimates userName eq at one row (statistics on lower(user_name); the partial index alone gives 0.5 % of the table)', async () => {
+    const scan = (await plan('userName eq "user123@bulk.example"')).split('\n').find((l) => /scim_user__connection_id_user_name__uq/.test(l))!;
+    expect(Number(/rows=(\d+)/.exec(scan)![1])).toBeLessThanOrEqual(2);
+  });
+
   it('uses the (connection_id, external_id) index for externalId eq', async () => {
     expect(await plan('externalId eq "ext-77"')).toMatch(/Index Scan|Bitmap Index Scan/);
   });
