@@ -53,6 +53,10 @@ export class ScimSchemaRegistry {
   private readonly byType: Record<ScimResourceTypeName, ScimResourceSchemas>;
   private readonly openUrns: ReadonlySet<string>;
   private readonly schemas: readonly ScimSchemaDef[];
+  /** Lower-cased ids, for the case-insensitive lookups on every request (maps, not scans). */
+  private readonly schemaIdsLower: ReadonlySet<string>;
+  private readonly byTypeAndId: Record<ScimResourceTypeName, ReadonlyMap<string, ScimSchemaDef>>;
+  private readonly longestFirst: Record<ScimResourceTypeName, ReadonlyArray<{ readonly schema: ScimSchemaDef; readonly idLower: string }>>;
 
   constructor(options: ScimSchemaRegistryOptions = {}) {
     this.byType = {
@@ -61,6 +65,22 @@ export class ScimSchemaRegistry {
     };
     this.openUrns = new Set((options.openExtensionUrns ?? OPEN_EXTENSION_URNS).map((u) => u.toLowerCase()));
     this.schemas = distinctSchemas(this.byType);
+    this.schemaIdsLower = new Set(this.schemas.map((sc) => sc.id.toLowerCase()));
+    const index = (t: ScimResourceTypeName) => {
+      const { core, extensions } = this.byType[t];
+      return new Map([...extensions, core].map((sc) => [sc.id.toLowerCase(), sc] as const));
+    };
+    this.byTypeAndId = { User: index('User'), Group: index('Group') };
+    const longest = (t: ScimResourceTypeName) =>
+      [this.byType[t].core, ...this.byType[t].extensions]
+        .sort((a, b) => b.id.length - a.id.length)
+        .map((schema) => ({ schema, idLower: schema.id.toLowerCase() }));
+    this.longestFirst = { User: longest('User'), Group: longest('Group') };
+  }
+
+  /** The resource type's declared schemas (core and extensions), longest id first, ids lower-cased. */
+  declaredLongestFirst(resourceType: ScimResourceTypeName): ReadonlyArray<{ readonly schema: ScimSchemaDef; readonly idLower: string }> {
+    return this.longestFirst[resourceType];
   }
 
   schemasFor(resourceType: ScimResourceTypeName): ScimResourceSchemas {
@@ -80,10 +100,7 @@ export class ScimSchemaRegistry {
 
   /** The core schema or a declared extension of `resourceType` with this id (case-insensitive). */
   findSchema(resourceType: ScimResourceTypeName, urn: string): ScimSchemaDef | undefined {
-    const lower = urn.toLowerCase();
-    const { core, extensions } = this.byType[resourceType];
-    if (core.id.toLowerCase() === lower) return core;
-    return extensions.find((e) => e.id.toLowerCase() === lower);
+    return this.byTypeAndId[resourceType].get(urn.toLowerCase());
   }
 
   /**
@@ -94,7 +111,7 @@ export class ScimSchemaRegistry {
    */
   isExtensionUrn(s: string): boolean {
     const lower = s.trim().toLowerCase();
-    if (this.allSchemas().some((sc) => sc.id.toLowerCase() === lower)) {
+    if (this.schemaIdsLower.has(lower)) {
       return !NON_EXTENSION_URNS.includes(lower);
     }
     if (!URN_SHAPE.test(lower) || lower.startsWith(MESSAGE_URN_PREFIX)) return false;
@@ -161,9 +178,19 @@ function distinctSchemas(byType: Record<ScimResourceTypeName, ScimResourceSchema
 }
 
 /** Case-insensitive attribute lookup (RFC 7643 §2.1). */
+const attributeIndex = new WeakMap<readonly ScimAttributeDef[], ReadonlyMap<string, ScimAttributeDef>>();
+
+/** The attribute of `defs` named `name`, case-insensitively (indexed once per definition list). */
 export function findAttribute(defs: readonly ScimAttributeDef[], name: string): ScimAttributeDef | undefined {
-  const lower = name.toLowerCase();
-  return defs.find((d) => d.name.toLowerCase() === lower);
+  if (defs.length === 0) return undefined; // `def.subAttributes ?? []`: nothing to index
+  let index = attributeIndex.get(defs);
+  if (!index) {
+    const m = new Map<string, ScimAttributeDef>();
+    // First definition wins on a case-insensitive clash, as the linear search did.
+    for (const d of defs) if (!m.has(d.name.toLowerCase())) m.set(d.name.toLowerCase(), d);
+    attributeIndex.set(defs, (index = m));
+  }
+  return index.get(name.toLowerCase());
 }
 
 function syntheticString(name: string): ScimAttributeDef {

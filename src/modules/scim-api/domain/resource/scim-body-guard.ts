@@ -21,31 +21,52 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * Iterative, so the check itself cannot exhaust the stack.
  */
 export function assertAcceptableBody(body: unknown): void {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
+  // Paths are only rendered for the error: each frame links to its parent (this runs on every write).
+  const stack: Frame[] = [{ value: body, depth: 0, parent: undefined, key: undefined }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+    const frame = stack.pop()!;
+    const { value, depth } = frame;
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) throw unstorable(path);
+      if (UNSTORABLE.test(value)) throw unstorable(pathOf(frame));
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_BODY_DEPTH) {
-      throw ScimError.invalidSyntax(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels (at '${clipPath(path)}').`);
+      throw ScimError.invalidSyntax(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels (at '${clipPath(pathOf(frame))}').`);
     }
     if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, path: `${path}[${i}]`, depth: depth + 1 }));
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, parent: frame, key: i });
       continue;
     }
-    for (const [k, v] of Object.entries(value)) {
-      const at = path === '' ? printable(k) : `${path}.${printable(k)}`;
-      if (UNSTORABLE.test(k)) throw unstorable(at, 'name');
-      stack.push({ value: v, path: at, depth: depth + 1 });
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      if (UNSTORABLE.test(k)) throw unstorable(pathOf({ value: undefined, depth, parent: frame, key: k }), 'name');
+      stack.push({ value: (value as Record<string, unknown>)[k], depth: depth + 1, parent: frame, key: k });
     }
   }
 }
 
+interface Frame {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent: Frame | undefined;
+  /** Index in the parent array, or key in the parent object; undefined for the body itself. */
+  readonly key: string | number | undefined;
+}
+
+/** `emails[0].value`-style path of a frame, keys made printable. */
+function pathOf(frame: Frame): string {
+  const parts: string[] = [];
+  for (let f: Frame | undefined = frame; f && f.key !== undefined; f = f.parent) {
+    parts.push(typeof f.key === 'number' ? `[${f.key}]` : `${f.parent?.key === undefined ? '' : '.'}${printable(f.key)}`);
+  }
+  return parts.reverse().join('');
+}
+
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
 function printable(k: string): string {
-  const safe = k.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD');
+  const safe = k.replace(UNSTORABLE_ALL, '\uFFFD');
   return safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
 }
 

@@ -133,13 +133,11 @@ export type ScimKeyClass =
  */
 export function classifyKey(key: string, value: unknown, resourceType: ScimResourceTypeName, registry: ScimSchemaRegistry): ScimKeyClass | undefined {
   const trimmed = key.trim();
-  const { core, extensions } = registry.schemasFor(resourceType);
+  const { core } = registry.schemasFor(resourceType);
   const exact = registry.findSchema(resourceType, trimmed);
   if (exact) return { kind: 'container', schemaId: exact.id, core: exact === core };
   const lower = trimmed.toLowerCase();
-  const declared = [core, ...extensions].sort((a, b) => b.id.length - a.id.length);
-  for (const schema of declared) {
-    const id = schema.id.toLowerCase();
+  for (const { schema, idLower: id } of registry.declaredLongestFirst(resourceType)) {
     const sep = lower.charAt(id.length);
     if (lower.startsWith(id) && (sep === ':' || sep === '.') && trimmed.length > id.length + 1) {
       const rest = trimmed.slice(id.length + 1);
@@ -278,8 +276,12 @@ export function orderResource(resource: ScimResourceJson, resourceType: ScimReso
   const schemaIds: string[] = [core.id];
   const rest: ScimResourceJson = {};
   const used = new Set<string>(['schemas']);
+  // existingKey for every attribute of the schema, without a scan of the keys per attribute.
+  const keysLower = new Map<string, string>();
+  for (const k of Object.keys(resource)) if (!keysLower.has(k.toLowerCase())) keysLower.set(k.toLowerCase(), k);
+  const keyOf = (name: string) => (Object.prototype.hasOwnProperty.call(resource, name) ? name : keysLower.get(name.toLowerCase()));
   for (const def of core.attributes) {
-    const key = existingKey(resource, def.name);
+    const key = keyOf(def.name);
     if (key !== undefined && resource[key] !== undefined) {
       rest[def.name] = resource[key];
       used.add(key);
@@ -302,7 +304,7 @@ export function orderResource(resource: ScimResourceJson, resourceType: ScimReso
     schemaIds.push(id);
   };
   for (const ext of extensions) {
-    const key = existingKey(resource, ext.id);
+    const key = keyOf(ext.id);
     if (key !== undefined) addExtension(key, ext.id, resource[key], ext.attributes);
   }
   for (const [key, value] of Object.entries(resource)) {
