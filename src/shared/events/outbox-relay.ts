@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
-import type { Actor } from '../domain/domain-event';
+import type { Actor, DomainEvent } from '../domain/domain-event';
 import { EventRegistry } from './event-registry';
+import { OUTBOX_BATCH, type OutboxBatch } from './outbox-batch';
 
 interface OutboxRow {
   id: string;
@@ -132,7 +133,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       [BATCH_SIZE, LEASE_SECONDS],
     );
     const delivered: string[] = [];
-    for (const row of rows) if (await this.deliver(row)) delivered.push(row.id);
+    const events = new Map(rows.map((row) => [row, this.toEvent(row)] as const));
+    const good = [...events.values()].filter((e): e is DomainEvent<object> => !(e instanceof Error));
+    if (good.length > 1) {
+      try {
+        await this.emitter.emitAsync(OUTBOX_BATCH, good satisfies OutboxBatch);
+      } catch (err) {
+        // The per-event delivery below does whatever the batch listener did not commit.
+        this.logger.warn(`outbox batch listener failed, delivering one by one: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
+    for (const row of rows) if (await this.deliver(row, events.get(row))) delivered.push(row.id);
     if (delivered.length > 0) {
       await this.dataSource.query(
         `UPDATE platform.outbox_message SET status = 'done', processed_at = now(), locked_until = NULL, last_error = NULL
@@ -143,20 +154,33 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return rows.length;
   }
 
-  /** Emits one event to its listeners; true when every listener succeeded. */
-  private async deliver(row: OutboxRow): Promise<boolean> {
+  /** The row as its event class, or why it cannot be (deliver() then fails the row). */
+  private toEvent(row: OutboxRow): DomainEvent<object> | Error {
     const cls = EventRegistry.get(row.event_name);
+    if (!cls) return new Error(`no event class registered for ${row.event_name}`);
     try {
-      if (!cls) throw new Error(`no event class registered for ${row.event_name}`);
-      const event = new cls(row.payload as never, {
-        eventId: row.event_id,
-        tenantId: row.tenant_id,
-        correlationId: row.correlation_id,
-        causationId: row.causation_id,
-        occurredAt: new Date(row.occurred_at).toISOString(),
-        actor: row.actor,
-        sourceIp: row.source_ip,
-      });
+      return this.instantiate(cls, row);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  private instantiate(cls: NonNullable<ReturnType<typeof EventRegistry.get>>, row: OutboxRow): DomainEvent<object> {
+    return new cls(row.payload as never, {
+      eventId: row.event_id,
+      tenantId: row.tenant_id,
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+      occurredAt: new Date(row.occurred_at).toISOString(),
+      actor: row.actor,
+      sourceIp: row.source_ip,
+    });
+  }
+
+  /** Emits one event to its listeners; true when every listener succeeded. */
+  private async deliver(row: OutboxRow, event: DomainEvent<object> | Error | undefined): Promise<boolean> {
+    try {
+      if (event === undefined || event instanceof Error) throw event ?? new Error(`no event for ${row.event_name}`);
       await this.emitter.emitAsync(row.event_name, event);
       return true;
     } catch (err) {

@@ -6,6 +6,8 @@ import { TransactionHost } from '../../../src/shared/database/transaction-host';
 import { EventBus } from '../../../src/shared/events/event-bus';
 import { EventRegistry } from '../../../src/shared/events/event-registry';
 import { OnDomainEvent } from '../../../src/shared/events/on-domain-event.decorator';
+import { IdempotentHandlers } from '../../../src/shared/events/idempotent-handler';
+import { OnOutboxBatch, type OutboxBatch } from '../../../src/shared/events/outbox-batch';
 import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
@@ -71,7 +73,40 @@ class UrgentProbeListener {
   }
 }
 
-@Module({ providers: [ProbeListener, SecondProbeListener, TenantCreatedCounter, UrgentProbeListener] })
+/**
+ * A handler that can take a relay batch at once (labels `batch-…`): claims the events for its
+ * per-event handler and writes their effects in one transaction; `fail` makes the batch throw after
+ * writing, to prove the per-event path takes over and nothing of the failed batch remains.
+ */
+@Injectable()
+class BatchProbeListener {
+  static fail = false;
+  static batchEvents: Record<string, number> = {};
+  static perEvent: Record<string, number> = {};
+  constructor(private readonly tx: TransactionHost) {}
+
+  @OnOutboxBatch()
+  async onBatch(events: OutboxBatch): Promise<void> {
+    const mine = events.filter((e): e is ProbePingedEvent => e instanceof ProbePingedEvent && e.payload.label.startsWith('batch-'));
+    await this.tx.run(async () => {
+      const fresh = await IdempotentHandlers.claimBatch(() => 'BatchProbeListener.onPing', mine);
+      for (const e of fresh) {
+        BatchProbeListener.batchEvents[e.payload.label] = (BatchProbeListener.batchEvents[e.payload.label] ?? 0) + 1;
+        await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [`b:${e.payload.label}`, e.eventId]);
+      }
+      if (BatchProbeListener.fail && fresh.length > 0) throw new Error('batch probe failure');
+    });
+  }
+
+  @OnDomainEvent(ProbePingedEvent)
+  async onPing(event: ProbePingedEvent): Promise<void> {
+    if (!event.payload.label.startsWith('batch-')) return;
+    BatchProbeListener.perEvent[event.payload.label] = (BatchProbeListener.perEvent[event.payload.label] ?? 0) + 1;
+    await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [`b:${event.payload.label}`, event.eventId]);
+  }
+}
+
+@Module({ providers: [ProbeListener, SecondProbeListener, TenantCreatedCounter, UrgentProbeListener, BatchProbeListener] })
 class ProbeModule {}
 
 describe('Transactional outbox', () => {
@@ -146,6 +181,49 @@ describe('Transactional outbox', () => {
     expect(row.attempts).toBe(3);
     expect(ProbeListener.calls.doomed).toBe(3);
     expect(await effects('doomed')).toBe(0);
+  });
+
+  const publishMany = (labels: string[]) =>
+    t.app.get(TransactionHost).run(async () => {
+      for (const label of labels) await t.app.get(EventBus).publish(new ProbePingedEvent({ label }, { tenantId: null }));
+    });
+  const batchEffects = async (prefix: string) =>
+    Number((await t.dataSource.query(`SELECT count(*) AS n FROM probe_effect WHERE label LIKE $1`, [`b:${prefix}%`]))[0].n);
+
+  it('lets a batch handler do a whole batch at once; the per-event delivery then skips those events', async () => {
+    const labels = Array.from({ length: 10 }, (_, i) => `batch-ok-${i}`);
+    await publishMany(labels);
+    await t.drainOutbox();
+    for (const l of labels) {
+      expect(BatchProbeListener.batchEvents[l]).toBe(1);
+      expect(BatchProbeListener.perEvent[l]).toBeUndefined();
+      expect((await outboxRow(l)).status).toBe('done');
+      // Other handlers of the same events still ran, once.
+      expect(ProbeListener.calls[l]).toBe(1);
+    }
+    expect(await batchEffects('batch-ok-')).toBe(10);
+    // Redelivered: neither the batch nor the per-event handler works again.
+    await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending', available_at = now() WHERE payload->>'label' LIKE 'batch-ok-%'`);
+    await t.drainOutbox();
+    for (const l of labels) expect([BatchProbeListener.batchEvents[l], BatchProbeListener.perEvent[l]]).toEqual([1, undefined]);
+    expect(await batchEffects('batch-ok-')).toBe(10);
+  });
+
+  it('falls back to per-event delivery when the batch handler fails, keeping nothing of the failed batch', async () => {
+    BatchProbeListener.fail = true;
+    try {
+      const labels = Array.from({ length: 10 }, (_, i) => `batch-fail-${i}`);
+      await publishMany(labels);
+      await t.drainOutbox();
+      for (const l of labels) {
+        expect(BatchProbeListener.perEvent[l]).toBe(1);
+        expect((await outboxRow(l)).status).toBe('done');
+        expect((await outboxRow(l)).attempts).toBe(1);
+      }
+      expect(await batchEffects('batch-fail-')).toBe(10);
+    } finally {
+      BatchProbeListener.fail = false;
+    }
   });
 
   it('does not run a handler twice when an event is redelivered', async () => {
