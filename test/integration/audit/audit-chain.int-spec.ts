@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AUDITED_EVENTS } from '../../../src/modules/audit/application/audited-events';
 import { RecordAuditEntryUseCase } from '../../../src/modules/audit/application/record-audit-entry.use-case';
+import { auditHandlerKey, RecordAuditEntryListener } from '../../../src/modules/audit/application/record-audit-entry.listener';
+import type { DomainEvent } from '../../../src/shared/domain/domain-event';
 import { VerifyAuditChainUseCase } from '../../../src/modules/audit/application/verify-audit-chain.use-case';
 import { PruneExpiredAuditEntriesJob } from '../../../src/modules/audit/jobs/prune-expired-audit-entries.job';
 import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
@@ -45,6 +47,32 @@ describe('Audit chain (integration)', () => {
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry`))[0].n).toBe(40);
   });
 
+  it('records a relay batch in one go: chain order, no duplicates, per-event handlers skipped; a bad event fails the whole batch', async () => {
+    const record = t.app.get(RecordAuditEntryUseCase);
+    const key = (e: DomainEvent<object>) => auditHandlerKey(e.eventName);
+    const events = Array.from({ length: 30 }, (_, i) => event(100 + i));
+    // Five of them were already recorded one by one (e.g. by an earlier, partly failed delivery).
+    for (const e of events.slice(10, 15)) await record.execute(e, spec);
+    const before = (await t.dataSource.query(`SELECT max(seq)::int AS n FROM audit.audit_entry`))[0].n;
+    expect(await record.executeBatch(events, key)).toBe(25);
+    const rows: Array<{ seq: number; event_id: string }> = await t.dataSource.query(
+      `SELECT seq::int, event_id FROM audit.audit_entry WHERE seq > $1 ORDER BY seq`,
+      [before],
+    );
+    expect(rows.map((r) => r.event_id)).toEqual([...events.slice(0, 10), ...events.slice(15)].map((e) => e.eventId));
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 25 }, (_, i) => before + 1 + i));
+    expect(await t.app.get(VerifyAuditChainUseCase).execute({})).toEqual({ ok: true, checked: before + 25 });
+    // Redelivered: nothing new, by the batch or by the per-event handler.
+    expect(await record.executeBatch(events, key)).toBe(0);
+    const recorder = t.app.get(RecordAuditEntryListener) as unknown as Record<string, (e: DomainEvent<object>) => Promise<void>>;
+    for (const e of events) await recorder[`record:${e.eventName}`](e);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry WHERE seq > $1`, [before]))[0].n).toBe(25);
+    // One event the trail cannot describe (an unknown actor): the batch writes nothing at all.
+    const bad = new TenantCreatedEvent({ tenantId: randomUUID(), name: 'x', ssoDomains: [] }, { tenantId: null, actor: { type: 'robot' } as never });
+    await expect(record.executeBatch([event(200), bad], key)).rejects.toThrow(/unknown actor type/);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry WHERE seq > $1`, [before]))[0].n).toBe(25);
+  });
+
   it('frees the connection and stops the COPY when a client abandons an export midway', async () => {
     // 30,000 filler entries (not a valid chain: this suite's last test drops the schema anyway).
     await t.dataSource.query(
@@ -64,7 +92,8 @@ describe('Audit chain (integration)', () => {
     await expectEventually(async () => expect(await copies()).toBe(0), 10000, 50);
     // The pool is whole: a complete export still works.
     const full = await t.admin.get('/admin/v1/audit-events/export?format=csv');
-    expect(full.text.split('\r\n').length - 2).toBe(30040);
+    const stored = (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry`))[0].n;
+    expect(full.text.split('\r\n').length - 2).toBe(stored);
   });
 
   it('has a working down and up (both audit migrations, in order)', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { OnDomainEvent } from '../../../shared/events/on-domain-event.decorator';
+import { OnOutboxBatch, type OutboxBatch } from '../../../shared/events/outbox-batch';
 import { AUDITED_EVENTS, type AuditedEvent } from './audited-events';
 import { RecordAuditEntryUseCase } from './record-audit-entry.use-case';
 
@@ -12,10 +13,20 @@ import { RecordAuditEntryUseCase } from './record-audit-entry.use-case';
 @Injectable()
 export class RecordAuditEntryListener {
   constructor(readonly recordEntry: RecordAuditEntryUseCase) {}
+
+  /** A relay batch at once (see OUTBOX_BATCH); the per-event handlers below then skip what it recorded. */
+  @OnOutboxBatch()
+  async recordBatch(events: OutboxBatch): Promise<void> {
+    await this.recordEntry.executeBatch(events, (event) => auditHandlerKey(event.eventName));
+  }
 }
 
+/** The per-event handler's key in platform.processed_event (what OnDomainEvent derives from class and method). */
+export const auditHandlerKey = (eventName: string) => `${RecordAuditEntryListener.name}.${methodName(eventName)}`;
+const methodName = (eventName: string) => `record:${eventName}`;
+
 function subscribe(spec: AuditedEvent): void {
-  const key = `record:${spec.event.eventName}`;
+  const key = methodName(spec.event.eventName);
   const descriptor: PropertyDescriptor = {
     value: async function (this: RecordAuditEntryListener, event: DomainEvent<object>): Promise<void> {
       await this.recordEntry.execute(event, spec);

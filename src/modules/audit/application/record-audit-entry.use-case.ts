@@ -6,7 +6,8 @@ import { chainHash } from '../domain/audit-chain';
 import { storable, storableJson, type AuditActor, type AuditRecord } from '../domain/audit-entry';
 import { redactSecrets, redactText } from '../domain/redact-secrets';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
-import type { AuditedEvent } from './audited-events';
+import { IdempotentHandlers } from '../../../shared/events/idempotent-handler';
+import { AUDITED_EVENTS, type AuditedEvent } from './audited-events';
 
 const text = (s: string | null | undefined): string | null => (s === null || s === undefined ? null : storable(s));
 
@@ -36,28 +37,72 @@ export class RecordAuditEntryUseCase {
   ) {}
 
   async execute(event: DomainEvent<object>, spec: AuditedEvent): Promise<void> {
-    const d = spec.describe(event.payload, event, spec.action);
-    const actor = toAuditActor(event.actor);
+    const draft = toDraft(event, spec);
     await this.tx.run(async () => {
       await this.entries.lockChain();
       const head = await this.entries.head(event.eventId);
       if (head.recorded) return;
-      const record: AuditRecord = {
-        seq: head.seq + 1,
-        id: randomUUID(),
-        occurredAt: new Date(event.occurredAt).toISOString(),
-        tenantId: event.tenantId,
-        actor,
-        action: spec.action,
-        target: d.target ? { type: storable(d.target.type), id: storable(d.target.id) } : null,
-        targetLabel: text(d.targetLabel === undefined || d.targetLabel === null ? null : redactText(d.targetLabel)),
-        summary: storable(redactText(d.summary)),
-        details: storableJson(redactSecrets(d.details ?? {})) as Record<string, unknown>,
-        correlationId: text(event.correlationId),
-        sourceIp: text(event.sourceIp),
-        eventId: event.eventId,
-      };
+      const record = draft(head.seq + 1);
       await this.entries.insert(record, head.hash, chainHash(head.hash, record));
     });
   }
+
+  /**
+   * The entries of a whole outbox batch in ONE transaction: one chain lock, one head read, one
+   * multi-row insert, in the batch's (outbox) order — what `execute` does per event, without a
+   * transaction and five round trips per event (measured: the per-event path kept an initial Entra
+   * cycle's audit trail seconds behind). `handlerKey` names each event's per-event handler, whose
+   * processed_event rows this claims, so the per-event delivery that follows skips them. Events
+   * not in AUDITED_EVENTS are left alone. Throws (and writes nothing) if any event cannot be
+   * described: the per-event delivery then records the others and retries that one on its own.
+   */
+  async executeBatch(events: readonly DomainEvent<object>[], handlerKey: (event: DomainEvent<object>) => string): Promise<number> {
+    const drafts = new Map<DomainEvent<object>, (seq: number) => AuditRecord>();
+    for (const event of events) {
+      const spec = AUDITED_BY_NAME.get(event.eventName);
+      if (spec) drafts.set(event, toDraft(event, spec));
+    }
+    if (drafts.size === 0) return 0;
+    return this.tx.run(async () => {
+      const fresh = await IdempotentHandlers.claimBatch(handlerKey, [...drafts.keys()]);
+      if (fresh.length === 0) return 0;
+      await this.entries.lockChain();
+      const head = await this.entries.head(null);
+      const recorded = await this.entries.recordedEventIds(fresh.map((e) => e.eventId));
+      const rows: Array<{ record: AuditRecord; prevHash: Buffer; hash: Buffer }> = [];
+      let seq = head.seq;
+      let prevHash = head.hash;
+      for (const event of fresh) {
+        if (recorded.has(event.eventId.toLowerCase())) continue;
+        const record = drafts.get(event)!(++seq);
+        const hash = chainHash(prevHash, record);
+        rows.push({ record, prevHash, hash });
+        prevHash = hash;
+      }
+      await this.entries.insertMany(rows);
+      return rows.length;
+    });
+  }
+}
+
+const AUDITED_BY_NAME = new Map(AUDITED_EVENTS.map((spec) => [spec.event.eventName, spec] as const));
+
+/** Everything of the entry but its place in the chain — computed before any SQL, so a bad event fails early. */
+function toDraft(event: DomainEvent<object>, spec: AuditedEvent): (seq: number) => AuditRecord {
+  const d = spec.describe(event.payload, event, spec.action);
+  const actor = toAuditActor(event.actor);
+  const fields: Omit<AuditRecord, 'seq' | 'id'> = {
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    tenantId: event.tenantId,
+    actor,
+    action: spec.action,
+    target: d.target ? { type: storable(d.target.type), id: storable(d.target.id) } : null,
+    targetLabel: text(d.targetLabel === undefined || d.targetLabel === null ? null : redactText(d.targetLabel)),
+    summary: storable(redactText(d.summary)),
+    details: storableJson(redactSecrets(d.details ?? {})) as Record<string, unknown>,
+    correlationId: text(event.correlationId),
+    sourceIp: text(event.sourceIp),
+    eventId: event.eventId,
+  };
+  return (seq) => ({ seq, id: randomUUID(), ...fields });
 }

@@ -157,6 +157,47 @@ export class AuditEntryRepository {
     return { seq: Number(row.seq), hash: row.hash, recorded: row.recorded };
   }
 
+  /** Which of `eventIds` already have an entry (lower-cased). */
+  async recordedEventIds(eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows = await this.query<{ event_id: string }>(`SELECT event_id FROM audit.audit_entry WHERE event_id = ANY($1::uuid[])`, [eventIds]);
+    return new Set(rows.map((r) => r.event_id.toLowerCase()));
+  }
+
+  /** Appends consecutive entries in one statement (call after lockChain(), in chain order). */
+  async insertMany(rows: ReadonlyArray<{ record: AuditRecord; prevHash: Buffer; hash: Buffer }>): Promise<void> {
+    if (rows.length === 0) return;
+    const column = <T>(f: (r: { record: AuditRecord; prevHash: Buffer; hash: Buffer }) => T) => rows.map(f);
+    await this.query(
+      `INSERT INTO audit.audit_entry
+         (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
+          target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
+                            $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[],
+                            $17::bytea[], $18::bytea[])`,
+      [
+        column((r) => r.record.seq),
+        column((r) => r.record.id),
+        column((r) => r.record.occurredAt),
+        column((r) => r.record.tenantId),
+        column((r) => r.record.actor.type),
+        column((r) => (r.record.actor.type === 'scim' ? r.record.actor.connectionId : null)),
+        column((r) => (r.record.actor.type === 'scim' ? r.record.actor.tokenId : null)),
+        column((r) => r.record.action),
+        column((r) => r.record.target?.type ?? null),
+        column((r) => r.record.target?.id ?? null),
+        column((r) => r.record.targetLabel),
+        column((r) => r.record.summary),
+        column((r) => JSON.stringify(r.record.details)),
+        column((r) => r.record.correlationId),
+        column((r) => r.record.sourceIp),
+        column((r) => r.record.eventId),
+        column((r) => r.prevHash),
+        column((r) => r.hash),
+      ],
+    );
+  }
+
   async insert(r: AuditRecord, prevHash: Buffer, hash: Buffer): Promise<void> {
     await this.query(
       `INSERT INTO audit.audit_entry
