@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Marks a Roster SCIM secret so scanners (and people) recognise a leaked one. */
 const TOKEN_PREFIX = 'rst_';
@@ -18,8 +18,9 @@ export function generateScimToken(): GeneratedScimToken {
   return { secret, hash: hashScimToken(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + DISPLAY_PREFIX_LENGTH) };
 }
 
+/** SHA-256 of the secret — on every SCIM request, hence the one-shot `crypto.hash` (Node ≥ 20.12). */
 export function hashScimToken(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 /** Constant-time comparison of two SHA-256 digests. */
