@@ -89,7 +89,11 @@ export class StagedGroupRepository {
         WHERE id = $1 AND tenant_id = $2 AND connection_id = $3 AND deleted_at IS NULL`,
       [id, scope.tenantId, scope.connectionId],
     );
-    await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE group_id = $1`, [id]);
+    // Its own members, and its places in other groups (a deleted group is nobody's member).
+    await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE group_id = $1 OR (member_id = $1 AND connection_id = $2)`, [
+      id,
+      scope.connectionId,
+    ]);
   }
 
   async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>> {
@@ -117,15 +121,22 @@ export class StagedGroupRepository {
   /**
    * Which of `ids` are live users or groups of this connection (a group may only contain those).
    * Non-UUID values are unknown by definition.
+   *
+   * The rows found are locked FOR SHARE until the transaction ends: a concurrent DELETE of a member
+   * (an UPDATE of its row) waits for the membership insert to commit and then removes it with the
+   * member's other memberships; a DELETE that committed first makes the row fail the re-check, so
+   * the member is unknown. Without the lock both could commit and leave a deleted user in a group.
    */
   async resolveMemberTypes(scope: StagingScope, ids: readonly string[]): Promise<Map<string, 'User' | 'Group'>> {
     const candidates = ids.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
     if (candidates.length === 0) return new Map();
     const rows = await sqlRows<{ id: string; type: 'User' | 'Group' }>(
       this.tx.manager,
-      `SELECT id, 'User' AS type FROM staging.scim_user WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL
-       UNION ALL
-       SELECT id, 'Group' AS type FROM staging.scim_group WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL`,
+      `WITH u AS (SELECT id FROM staging.scim_user WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL
+                   FOR SHARE),
+            g AS (SELECT id FROM staging.scim_group WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL
+                   FOR SHARE)
+       SELECT id, 'User' AS type FROM u UNION ALL SELECT id, 'Group' AS type FROM g`,
       [scope.tenantId, scope.connectionId, candidates],
     );
     return new Map(rows.map((r) => [r.id, r.type]));
