@@ -143,7 +143,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(`outbox batch listener failed, delivering one by one: ${(err as Error)?.message ?? String(err)}`);
       }
     }
-    for (const row of rows) if (await this.deliver(row, events.get(row))) delivered.push(row.id);
+    for (const [row, event] of events) if (await this.deliver(row, event)) delivered.push(row.id);
     if (delivered.length > 0) {
       await this.dataSource.query(
         `UPDATE platform.outbox_message SET status = 'done', processed_at = now(), locked_until = NULL, last_error = NULL
@@ -159,28 +159,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const cls = EventRegistry.get(row.event_name);
     if (!cls) return new Error(`no event class registered for ${row.event_name}`);
     try {
-      return this.instantiate(cls, row);
+      return new cls(row.payload as never, {
+        eventId: row.event_id,
+        tenantId: row.tenant_id,
+        correlationId: row.correlation_id,
+        causationId: row.causation_id,
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        actor: row.actor,
+        sourceIp: row.source_ip,
+      });
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
   }
 
-  private instantiate(cls: NonNullable<ReturnType<typeof EventRegistry.get>>, row: OutboxRow): DomainEvent<object> {
-    return new cls(row.payload as never, {
-      eventId: row.event_id,
-      tenantId: row.tenant_id,
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
-      occurredAt: new Date(row.occurred_at).toISOString(),
-      actor: row.actor,
-      sourceIp: row.source_ip,
-    });
-  }
-
   /** Emits one event to its listeners; true when every listener succeeded. */
-  private async deliver(row: OutboxRow, event: DomainEvent<object> | Error | undefined): Promise<boolean> {
+  private async deliver(row: OutboxRow, event: DomainEvent<object> | Error): Promise<boolean> {
     try {
-      if (event === undefined || event instanceof Error) throw event ?? new Error(`no event for ${row.event_name}`);
+      if (event instanceof Error) throw event;
       await this.emitter.emitAsync(row.event_name, event);
       return true;
     } catch (err) {
