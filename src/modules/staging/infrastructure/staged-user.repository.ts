@@ -186,13 +186,15 @@ export async function pageQuery<R extends { total?: string }, T>(
   const offset = Math.max(0, q.startIndex - 1);
   const from = `${q.table} ${q.alias}`;
   if (q.count > 0) {
-    const params = q.params;
-    // Literals, not parameters (both are integers the list parser validated): with `LIMIT $n` the
-    // generic plan of the prepared statement costs more than a custom one, so PostgreSQL would
-    // plan every execution again (see sqlRows); inlined, the few page sizes clients use each get a
-    // generic plan, planned once per connection.
+    // The page size is a literal, not a parameter (an integer the list parser validated): with
+    // `LIMIT $n` the generic plan of the prepared statement costs more than a custom one, so
+    // PostgreSQL would plan every execution again (see sqlRows); inlined, the few page sizes clients
+    // use each keep a generic plan. The offset stays a parameter (custom plans, as before) except on
+    // the first page — every lookup by filter — so paging through a connection cannot fill the
+    // bounded set of prepared-statement names with one text per page.
     if (!Number.isSafeInteger(q.count) || !Number.isSafeInteger(offset)) throw new Error('page bounds must be integers');
-    const limit = `LIMIT ${q.count} OFFSET ${offset}`;
+    const params = offset === 0 ? q.params : [...q.params, offset];
+    const limit = offset === 0 ? `LIMIT ${q.count}` : `LIMIT ${q.count} OFFSET $${params.length}`;
     // With a filter, evaluate it first (MATERIALIZED), then order and page the matches: otherwise the
     // planner may walk the (connection_id, created_at) index to satisfy ORDER BY … LIMIT and filter
     // a million rows on the way instead of using the userName index (measured: 11 s vs < 1 ms).
