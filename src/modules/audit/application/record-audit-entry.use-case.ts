@@ -43,7 +43,7 @@ export class RecordAuditEntryUseCase {
       const head = await this.entries.head(event.eventId);
       if (head.recorded) return;
       const record = draft(head.seq + 1);
-      await this.entries.insert(record, head.hash, chainHash(head.hash, record));
+      await this.entries.insertMany([{ record, prevHash: head.hash, hash: chainHash(head.hash, record) }]);
     });
   }
 

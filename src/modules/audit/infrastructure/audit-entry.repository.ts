@@ -164,7 +164,7 @@ export class AuditEntryRepository {
     return new Set(rows.map((r) => r.event_id.toLowerCase()));
   }
 
-  /** Appends consecutive entries in one statement (call after lockChain(), in chain order). */
+  /** Appends consecutive entries (one, or a relay batch) in one statement — call after lockChain(), in chain order. */
   async insertMany(rows: ReadonlyArray<{ record: AuditRecord; prevHash: Buffer; hash: Buffer }>): Promise<void> {
     if (rows.length === 0) return;
     const column = <T>(f: (r: { record: AuditRecord; prevHash: Buffer; hash: Buffer }) => T) => rows.map(f);
@@ -194,35 +194,6 @@ export class AuditEntryRepository {
         column((r) => r.record.eventId),
         column((r) => r.prevHash),
         column((r) => r.hash),
-      ],
-    );
-  }
-
-  async insert(r: AuditRecord, prevHash: Buffer, hash: Buffer): Promise<void> {
-    await this.query(
-      `INSERT INTO audit.audit_entry
-         (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
-          target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18)`,
-      [
-        r.seq,
-        r.id,
-        r.occurredAt,
-        r.tenantId,
-        r.actor.type,
-        r.actor.type === 'scim' ? r.actor.connectionId : null,
-        r.actor.type === 'scim' ? r.actor.tokenId : null,
-        r.action,
-        r.target?.type ?? null,
-        r.target?.id ?? null,
-        r.targetLabel,
-        r.summary,
-        JSON.stringify(r.details),
-        r.correlationId,
-        r.sourceIp,
-        r.eventId,
-        prevHash,
-        hash,
       ],
     );
   }
