@@ -317,6 +317,28 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       }
     });
 
+    it('pages a unique-key lookup like any list: startIndex past it, count=0, a deleted namesake', async () => {
+      const own = await freshConnection(t);
+      const gone = await createUser(own.scim, entraUser({ userName: 'dana.dale@acme.example' }));
+      expectStatus(await own.scim.delete(`/Users/${gone.id}`), 204);
+      const live = await createUser(own.scim, entraUser({ userName: 'Dana.Dale@acme.example' }));
+      const lookup = q('userName eq "dana.dale@ACME.example"');
+      const first = await own.scim.get(`/Users?${lookup}`);
+      expectListResponse(first, 1);
+      expect(ids(first)).toEqual([live.id]);
+      expect(first.body.Resources[0].meta.location).toMatch(new RegExp(`/Users/${live.id}$`));
+      const past = await own.scim.get(`/Users?${lookup}&startIndex=2`);
+      expectListResponse(past, 1);
+      expect(past.body.Resources).toEqual([]);
+      expect(past.body.startIndex).toBe(2);
+      const counted = await own.scim.get(`/Users?${lookup}&count=0`);
+      expectListResponse(counted, 1);
+      expect(counted.body.Resources).toEqual([]);
+      expectListResponse(await own.scim.get(`/Users?${q(`id eq "${gone.id}"`)}`), 0);
+      const projected = await own.scim.get(`/Users?${lookup}&attributes=userName`);
+      expect(Object.keys(projected.body.Resources[0]).sort()).toEqual(['id', 'schemas', 'userName']);
+    });
+
     it("finds a userName holding a quote and SQL syntax by eq (values are bound, never spliced)", async () => {
       const own = await freshConnection(t);
       const userName = "o'brien;DROP TABLE x--@acme.example";

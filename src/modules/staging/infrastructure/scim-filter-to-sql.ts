@@ -748,6 +748,22 @@ export function compileScimFilter(node: FilterNode, target: SqlFilterTarget, par
 }
 
 /**
+ * True when `node` can match at most one live resource of the connection: an AND whose conjuncts
+ * include `id eq "…"` (the primary key) or, for Users, `userName eq "…"` (unique per connection
+ * among live users, case-insensitively — the partial unique index). The lookups IdPs make before
+ * every create and update (Entra, Okta: `userName eq`) are of this kind, and need neither a sort
+ * nor a window count: the page is the row, if any.
+ */
+export function matchesAtMostOne(node: FilterNode, target: SqlFilterTarget): boolean {
+  if (node.kind === 'and') return matchesAtMostOne(node.left, target) || matchesAtMostOne(node.right, target);
+  if (node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string' || node.path.subAttr !== undefined) return false;
+  const core = target.resourceType === 'User' ? SCIM_SCHEMA.USER : SCIM_SCHEMA.GROUP;
+  if (node.path.schema !== undefined && node.path.schema.toLowerCase() !== core.toLowerCase()) return false;
+  const attr = node.path.attr.toLowerCase();
+  return attr === 'id' || (target.resourceType === 'User' && attr === 'username');
+}
+
+/**
  * `manager eq "id"` → `manager.value eq "id"`: a singular complex attribute that has a `value`
  * sub-attribute is compared by it. Entra checks references this way (idp-dialects #8: "manager
  * checked via filter on id + manager"); RFC 7644 §3.4.2.2 leaves the comparison undefined.

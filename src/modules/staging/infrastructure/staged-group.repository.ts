@@ -11,7 +11,7 @@ import type {
   StageGroupInput,
   StagingScope,
 } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
 import { pageQuery, UUID_RE } from './staged-user.repository';
 
 interface GroupRow {
@@ -108,6 +108,7 @@ export class StagedGroupRepository {
       table: 'staging.scim_group',
       alias: 'g',
       filtered: query.filter !== undefined,
+      atMostOne: query.filter !== undefined && matchesAtMostOne(query.filter, GROUP_TARGET),
       where,
       params,
       order,

@@ -4,7 +4,7 @@ import type { OutboxStatement } from '../../../shared/events/event-bus';
 import { sqlRows } from '../../../shared/database/sql';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
 import type { StagedListQuery, StagedPage, StagedUserAdminRow, StagedUserRecord, StageUserInput, StagingScope } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
 
 interface UserRow {
   id: string;
@@ -123,6 +123,7 @@ export class StagedUserRepository {
       table: 'staging.scim_user',
       alias: 'u',
       filtered: query.filter !== undefined,
+      atMostOne: query.filter !== undefined && matchesAtMostOne(query.filter, USER_TARGET),
       where,
       params,
       order,
@@ -180,11 +181,19 @@ export async function pageQuery<R extends { total?: string }, T>(
     startIndex: number;
     count: number;
     filtered: boolean;
+    /** The filter matches at most one row (see matchesAtMostOne). */
+    atMostOne?: boolean;
     map: (r: R) => T;
   },
 ): Promise<StagedPage<T>> {
   const offset = Math.max(0, q.startIndex - 1);
   const from = `${q.table} ${q.alias}`;
+  if (q.atMostOne && q.count > 0 && offset === 0) {
+    // A unique-key lookup: the first page is the row itself and totalResults its count — no sort,
+    // no window, no materialised CTE (a plain index lookup, like the raw driver's).
+    const rows = await sqlRows<R>(tx.manager, `SELECT ${q.select} FROM ${from} WHERE ${q.where}`, q.params);
+    return { totalResults: rows.length, items: rows.map(q.map) };
+  }
   if (q.count > 0) {
     // The page size is a literal, not a parameter (an integer the list parser validated): with
     // `LIMIT $n` the generic plan of the prepared statement costs more than a custom one, so

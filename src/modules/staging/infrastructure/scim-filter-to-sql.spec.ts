@@ -1,0 +1,43 @@
+import { parseFilter } from '../../../shared/scim/filter/scim-filter.parser';
+import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
+import { matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
+
+const target = (resourceType: 'User' | 'Group'): SqlFilterTarget => ({
+  resourceType,
+  alias: 'x',
+  resolve: (path) => DEFAULT_SCIM_SCHEMA_REGISTRY.resolve(resourceType, path),
+});
+
+describe('matchesAtMostOne (unique-key lookups skip sort and window count)', () => {
+  it.each([
+    'userName eq "a@acme.example"',
+    'USERNAME Eq "a@acme.example"',
+    'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a@acme.example"',
+    'id eq "2819c223-7f76-453a-919d-413861904646"',
+    'userName eq "a@acme.example" and active eq true',
+    'active eq true and (title pr and userName eq "a@acme.example")',
+    'userName eq "b@acme.example" and emails[type eq "work"].value eq "b@contoso.example"',
+  ])('a User filter that can match one live user at most: %s', (filter) => {
+    expect(matchesAtMostOne(parseFilter(filter), target('User'))).toBe(true);
+  });
+
+  it.each([
+    'userName ne "a@acme.example"',
+    'userName co "a"',
+    'userName eq "a@acme.example" or userName eq "b@acme.example"',
+    'not (userName eq "a@acme.example")',
+    'externalId eq "ext-1"', // externalId is not unique (RFC 7643 §3.1)
+    'emails.value eq "a@acme.example"',
+    'userName eq 42', // not a string: compared as written, never as the unique key
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:userName eq "a"',
+    'name.givenName eq "a"',
+  ])('a User filter that may match several: %s', (filter) => {
+    expect(matchesAtMostOne(parseFilter(filter), target('User'))).toBe(false);
+  });
+
+  it('knows only id as a unique key of Groups (displayName is not unique)', () => {
+    expect(matchesAtMostOne(parseFilter('id eq "2819c223-7f76-453a-919d-413861904646"'), target('Group'))).toBe(true);
+    expect(matchesAtMostOne(parseFilter('displayName eq "Sales"'), target('Group'))).toBe(false);
+    expect(matchesAtMostOne(parseFilter('userName eq "a"'), target('Group'))).toBe(false);
+  });
+});
