@@ -15,9 +15,14 @@ export interface ScimListQuery {
 /** Default page size when a client sends no `count` (Okta pages by 100). */
 export const DEFAULT_PAGE_SIZE = 100;
 
-function lookup(source: Record<string, unknown>, name: string): unknown {
-  const key = Object.keys(source).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : source[key];
+/** The parameters by lower-cased name (the first spelling wins, as a case-insensitive find would). */
+function byLowerName(source: Record<string, unknown>): Map<string, unknown> {
+  const params = new Map<string, unknown>();
+  for (const key of Object.keys(source)) {
+    const lower = key.toLowerCase();
+    if (!params.has(lower)) params.set(lower, source[key]);
+  }
+  return params;
 }
 
 function asText(v: unknown, name: string): string | undefined {
@@ -48,9 +53,10 @@ function attributeList(v: unknown, name: string): PatchPath[] {
  * means 0 (§3.4.2.4); `count` is capped at the advertised maxResults.
  */
 export function parseListQuery(source: Record<string, unknown>, maxResults: number): ScimListQuery {
-  const filterText = asText(lookup(source, 'filter'), 'filter');
-  const sortByText = asText(lookup(source, 'sortBy'), 'sortBy');
-  const sortOrderText = asText(lookup(source, 'sortOrder'), 'sortOrder');
+  const params = byLowerName(source);
+  const filterText = asText(params.get('filter'), 'filter');
+  const sortByText = asText(params.get('sortby'), 'sortBy');
+  const sortOrderText = asText(params.get('sortorder'), 'sortOrder');
   let sortOrder: 'ascending' | 'descending' = 'ascending';
   if (sortOrderText !== undefined && sortOrderText !== '') {
     const lower = sortOrderText.toLowerCase();
@@ -59,24 +65,25 @@ export function parseListQuery(source: Record<string, unknown>, maxResults: numb
   }
   // Past the last result the page is simply empty; the cap keeps OFFSET a valid bigint (`1e99` or
   // 99999999999999999999 made PostgreSQL fail → 500) and the echoed startIndex a plain JSON integer.
-  const startIndex = Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, asInteger(lookup(source, 'startIndex'), 'startIndex') ?? 1));
-  const count = Math.min(maxResults, Math.max(0, asInteger(lookup(source, 'count'), 'count') ?? Math.min(DEFAULT_PAGE_SIZE, maxResults)));
+  const startIndex = Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, asInteger(params.get('startindex'), 'startIndex') ?? 1));
+  const count = Math.min(maxResults, Math.max(0, asInteger(params.get('count'), 'count') ?? Math.min(DEFAULT_PAGE_SIZE, maxResults)));
   return {
     ...(filterText !== undefined && filterText.trim() !== '' ? { filter: parseFilter(filterText) } : {}),
     ...(sortByText !== undefined && sortByText.trim() !== '' ? { sortBy: parseAttrPath(sortByText) } : {}),
     sortOrder,
     startIndex,
     count,
-    attributes: attributeList(lookup(source, 'attributes'), 'attributes'),
-    excludedAttributes: attributeList(lookup(source, 'excludedAttributes'), 'excludedAttributes'),
+    attributes: attributeList(params.get('attributes'), 'attributes'),
+    excludedAttributes: attributeList(params.get('excludedattributes'), 'excludedAttributes'),
   };
 }
 
 /** `attributes`/`excludedAttributes` of a single-resource request. */
 export function parseProjection(source: Record<string, unknown>): { attributes: PatchPath[]; excludedAttributes: PatchPath[] } {
+  const params = byLowerName(source);
   return {
-    attributes: attributeList(lookup(source, 'attributes'), 'attributes'),
-    excludedAttributes: attributeList(lookup(source, 'excludedAttributes'), 'excludedAttributes'),
+    attributes: attributeList(params.get('attributes'), 'attributes'),
+    excludedAttributes: attributeList(params.get('excludedattributes'), 'excludedAttributes'),
   };
 }
 
