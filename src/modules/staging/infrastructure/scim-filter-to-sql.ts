@@ -165,13 +165,9 @@ class Compiler {
 
   // ---------------------------------------------------------------- attribute resolution
 
-  private coreSchema(): string {
-    return this.target.resourceType === 'User' ? SCIM_SCHEMA.USER : SCIM_SCHEMA.GROUP;
-  }
-
   resolveTop(path: AttrPath): Ref {
     const label = printPath(path);
-    const isCore = path.schema === undefined || path.schema.toLowerCase() === this.coreSchema().toLowerCase();
+    const isCore = isCorePath(path, this.target);
     if (isCore) {
       const fixed = this.resolveFixed(path, label);
       if (fixed !== undefined) return fixed;
@@ -672,6 +668,12 @@ const SCHEMAS_DEF: ScimAttributeDef = {
   uniqueness: 'none',
 };
 
+/** The path names no schema, or the target's core schema (URNs compare case-insensitively). */
+function isCorePath(path: AttrPath, target: SqlFilterTarget): boolean {
+  const core = target.resourceType === 'User' ? SCIM_SCHEMA.USER : SCIM_SCHEMA.GROUP;
+  return path.schema === undefined || path.schema.toLowerCase() === core.toLowerCase();
+}
+
 function findSub(def: ScimAttributeDef, name: string): ScimAttributeDef | undefined {
   const lower = name.toLowerCase();
   return def.subAttributes?.find((sub) => sub.name.toLowerCase() === lower);
@@ -757,8 +759,7 @@ export function compileScimFilter(node: FilterNode, target: SqlFilterTarget, par
 export function matchesAtMostOne(node: FilterNode, target: SqlFilterTarget): boolean {
   if (node.kind === 'and') return matchesAtMostOne(node.left, target) || matchesAtMostOne(node.right, target);
   if (node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string' || node.path.subAttr !== undefined) return false;
-  const core = target.resourceType === 'User' ? SCIM_SCHEMA.USER : SCIM_SCHEMA.GROUP;
-  if (node.path.schema !== undefined && node.path.schema.toLowerCase() !== core.toLowerCase()) return false;
+  if (!isCorePath(node.path, target)) return false;
   const attr = node.path.attr.toLowerCase();
   return attr === 'id' || (target.resourceType === 'User' && attr === 'username');
 }
@@ -803,8 +804,7 @@ function liftComplexValue(node: FilterNode, target: SqlFilterTarget): FilterNode
 export function compileSortExpression(path: AttrPath, target: SqlFilterTarget): string {
   const compiler = new Compiler(target, undefined);
   const label = printPath(path);
-  const isCore = path.schema === undefined || path.schema.toLowerCase() === (target.resourceType === 'User' ? SCIM_SCHEMA.USER : SCIM_SCHEMA.GROUP).toLowerCase();
-  if (!isCore && target.resolve(path) === undefined) {
+  if (!isCorePath(path, target) && target.resolve(path) === undefined) {
     throw ScimError.invalidValue(`cannot sort by unknown attribute '${label}'`);
   }
   let ref: Ref;
