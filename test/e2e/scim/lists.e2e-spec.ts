@@ -496,6 +496,20 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       expect(res.body.Resources[0]).toMatchObject({ displayName: 'Engineers', meta: { resourceType: 'Group' } });
     });
 
+    it('looks a group up by id eq, with its members unless excluded (a unique-key lookup)', async () => {
+      const res = await scim.get(`/Groups?${q(`id eq "${engineers.id}"`)}`);
+      expectListResponse(res, 1);
+      expect(ids(res)).toEqual([engineers.id]);
+      expect(res.body.Resources[0].members).toHaveLength(2);
+      const lean = await scim.get(`/Groups?excludedAttributes=members&${q(`id eq "${sales.id}" and displayName eq "Sales"`)}`);
+      expectListResponse(lean, 1);
+      expect(lean.body.Resources[0]).not.toHaveProperty('members');
+      expectListResponse(await scim.get(`/Groups?${q(`id eq "${sales.id}" and displayName eq "Engineers"`)}`), 0);
+      const past = await scim.get(`/Groups?startIndex=2&${q(`id eq "${engineers.id}"`)}`);
+      expectListResponse(past, 1);
+      expect(past.body.Resources).toEqual([]);
+    });
+
     it('returns members in a group list unless excluded', async () => {
       const res = await scim.get(`/Groups?${q('displayName eq "Engineers"')}`);
       expect(res.body.Resources[0].members.map((m: { value: string }) => m.value).sort()).toEqual(
