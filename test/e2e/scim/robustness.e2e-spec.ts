@@ -624,6 +624,31 @@ describe('SCIM robustness: fuzzed requests never break the protocol (property-ba
       expect((await raw('GET', `/Users/${id}`)).body.nickName).toBe('ok \ud83d\ude42');
     }, TEST_TIMEOUT_MS);
 
+    it('indexed values too long for a btree entry (userName, externalId, group displayName) → 400 invalidValue, not a 500; nothing stored', async () => {
+      // Random text does not compress: 3,000 bytes cannot go into PostgreSQL's index (~2,700 bytes at most).
+      const huge = (tag: string) => `${tag}-${Array.from({ length: 3000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join('')}`;
+      const id = seedUsers[2];
+      const before = await snapshot('Users', id);
+      const usersBefore = (await raw('GET', '/Users?count=0')).body.totalResults;
+      const groupsBefore = (await raw('GET', '/Groups?count=0')).body.totalResults;
+      const attempts = await Promise.all([
+        scim.post('/Users', entraUser({ userName: `${huge('u')}@${f.domain}` }, f.domain)),
+        scim.post('/Users', entraUser({ externalId: huge('e') }, f.domain)),
+        scim.post('/Groups', entraGroup({ displayName: huge('g') })),
+        scim.patch(`/Users/${id}`, patchOp({ op: 'replace', path: 'userName', value: huge('p') })),
+        scim.patch(`/Users/${id}`, patchOp({ op: 'replace', path: 'externalId', value: huge('x') })),
+      ]);
+      for (const res of attempts) {
+        assertScimContract(res, 'over-long indexed value', res.status === 400 && res.body.scimType === 'invalidValue' ? [] : [`expected 400 invalidValue, got ${res.status}`]);
+      }
+      expect(await snapshot('Users', id)).toEqual(before);
+      expect((await raw('GET', '/Users?count=0')).body.totalResults).toBe(usersBefore);
+      expect((await raw('GET', '/Groups?count=0')).body.totalResults).toBe(groupsBefore);
+      // 2,000 bytes is still fine.
+      const long = await scim.post('/Users', entraUser({ externalId: 'k'.repeat(2000) }, f.domain));
+      expect(long.status).toBe(201);
+    }, TEST_TIMEOUT_MS);
+
     it.each([
       ['arrays', `{"userName":"deep-a@x.example","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`],
       ['objects in an open extension', `{"userName":"deep-o@x.example","urn:ietf:params:scim:schemas:extension:2.0:Metadata":{"costCode":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}}`],

@@ -1,4 +1,5 @@
 import type { PatchPath } from '../../../shared/scim/scim-filter.ast';
+import { ScimError } from '../../../shared/scim/scim-error';
 import { parseEtagList } from './scim-presenter';
 
 export interface Projection {
@@ -24,4 +25,17 @@ export function hasTopLevelKey(body: unknown, name: string): boolean {
     const key = k.toLowerCase();
     return key === lower || key.endsWith(`:${lower}`);
   });
+}
+
+/**
+ * The longest value, in UTF-8 bytes, of an attribute that Staging indexes (userName, externalId,
+ * a group's displayName). A PostgreSQL btree entry must fit in a third of a page (~2,700 bytes);
+ * past that the write fails inside the database — a 500, not the client's 400.
+ */
+export const MAX_INDEXED_VALUE_BYTES = 2048;
+
+export function assertIndexable(attribute: string, value: string | null): void {
+  if (value !== null && value.length > MAX_INDEXED_VALUE_BYTES / 4 && Buffer.byteLength(value) > MAX_INDEXED_VALUE_BYTES) {
+    throw ScimError.invalidValue(`Attribute '${attribute}' is longer than ${MAX_INDEXED_VALUE_BYTES} bytes (UTF-8).`);
+  }
 }

@@ -6,18 +6,19 @@ import { planGroupPatch } from '../domain/patch/scim-patch.applier';
 import { normalizePatchRequest } from '../domain/patch/scim-patch.normalizer';
 import { projectResource } from '../domain/projection/scim-projection';
 import { normalizeGroupInput } from '../domain/resource/scim-resource.normalizer';
-import { expectedVersion, type Projection } from './scim-common';
+import { assertIndexable, expectedVersion, type Projection } from './scim-common';
 import { membersExcluded, type ScimListQuery } from './scim-list-query';
 import { listResponse, presentGroup } from './scim-presenter';
 import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 import { changedKeys, type ScimResult } from './scim-users.use-cases';
 
-const groupInput = (resource: Record<string, unknown>, rawPayload: unknown): StageGroupInput => ({
-  displayName: String(resource.displayName),
-  externalId: typeof resource.externalId === 'string' && resource.externalId !== '' ? resource.externalId : null,
-  resource,
-  rawPayload,
-});
+function groupInput(resource: Record<string, unknown>, rawPayload: unknown): StageGroupInput {
+  const displayName = String(resource.displayName);
+  const externalId = typeof resource.externalId === 'string' && resource.externalId !== '' ? resource.externalId : null;
+  assertIndexable('displayName', displayName);
+  assertIndexable('externalId', externalId);
+  return { displayName, externalId, resource, rawPayload };
+}
 
 /** RFC 7644 §3.3–§3.6 for Groups. Member changes are applied in SQL, O(changed members). */
 @Injectable()

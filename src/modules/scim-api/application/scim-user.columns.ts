@@ -1,4 +1,5 @@
 import type { StageUserInput } from '../../staging/public';
+import { assertIndexable } from './scim-common';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -43,10 +44,13 @@ export function userColumns(resource: Record<string, unknown>, rawPayload: unkno
     values.find((e) => e.primary === true) ??
     values[0];
   const userName = String(resource.userName);
+  const externalId = asString(resource.externalId);
+  assertIndexable('userName', userName);
+  assertIndexable('externalId', externalId);
   const primaryEmail = pick ? String(pick.value).toLowerCase() : EMAIL.test(userName) ? userName.toLowerCase() : null;
   return {
     userName,
-    externalId: asString(resource.externalId),
+    externalId,
     displayName: asString(resource.displayName),
     active: resource.active !== false,
     primaryEmail,
