@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { runMigrations } from '../../src/bootstrap';
 import { validateEnv } from '../../src/config/env.schema';
+import { installOutboxHistory } from '../utils/outbox-history';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 declare global {
@@ -13,4 +14,5 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__ROSTER_TEST_DB__ = db;
   process.env.ROSTER_TEST_DATABASE_URL = db.url;
   await runMigrations(validateEnv({ DATABASE_URL: db.url }));
+  await installOutboxHistory(db.url);
 }

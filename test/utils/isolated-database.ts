@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { runMigrations } from '../../src/bootstrap';
 import { validateEnv } from '../../src/config/env.schema';
+import { installOutboxHistory } from './outbox-history';
 
 /**
  * A migrated database of its own, on the run's server, for tests whose relays must not share the
@@ -20,6 +21,7 @@ export async function createIsolatedDatabase(): Promise<{ url: string; dispose()
   const url = new URL(base);
   url.pathname = `/${name}`;
   await runMigrations(validateEnv({ DATABASE_URL: url.toString() }));
+  await installOutboxHistory(url.toString());
   return {
     url: url.toString(),
     dispose: async () => {

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
 import type { Actor, DomainEvent } from '../domain/domain-event';
 import { EventRegistry } from './event-registry';
@@ -22,8 +24,8 @@ interface OutboxRow {
 }
 
 const BATCH_SIZE = 100;
-/** A claimed row whose relay died is reclaimed after this lease. */
-const LEASE_SECONDS = 30;
+/** A relay whose batch stays idle in its transaction this long loses the claim (PostgreSQL ends the session). */
+const CLAIM_TIMEOUT_SECONDS = 60;
 
 /**
  * A delivery loop over part of the outbox. `urgent` takes events with priority > 0 (deactivation,
@@ -35,24 +37,35 @@ class Lane {
   draining: Promise<void> | undefined;
   again = false;
   kickTimer: NodeJS.Timeout | undefined;
+  readonly claimSql: string;
   constructor(
     readonly name: 'urgent' | 'normal',
-    readonly condition: string,
+    condition: string,
     readonly coalesceMs: number,
-  ) {}
+    /** Does an event of this priority travel in this lane? */
+    readonly carries: (priority: number) => boolean,
+  ) {
+    this.claimSql = `SELECT id, event_id, event_name, version, tenant_id, payload, correlation_id, causation_id, occurred_at, attempts, actor, source_ip
+                       FROM platform.outbox_message
+                      WHERE status = 'pending' AND available_at <= now() AND ${condition}
+                      ORDER BY id
+                      LIMIT ${BATCH_SIZE}
+                      FOR UPDATE SKIP LOCKED`;
+  }
 }
 
 /**
  * Moves committed outbox rows to @nestjs/event-emitter listeners. Claims rows with
- * `FOR UPDATE SKIP LOCKED` (replicas share the work without a global lock), leases them, and marks
- * each done, retried with exponential backoff, or dead after OUTBOX_MAX_ATTEMPTS.
+ * `FOR UPDATE SKIP LOCKED` (replicas share the work without a global lock) in a transaction that
+ * lasts while they are delivered; deletes the delivered ones, retries failed ones with exponential
+ * backoff, and dead-letters them after OUTBOX_MAX_ATTEMPTS.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly lanes = [new Lane('urgent', 'priority > 0', 0), new Lane('normal', 'priority = 0', 20)];
+  private readonly lanes = [new Lane('urgent', 'priority > 0', 0, (p) => p > 0), new Lane('normal', 'priority = 0', 20, (p) => p === 0)];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -74,11 +87,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.all(this.lanes.map((l) => l.draining));
   }
 
-  /** Asks every lane for a pass soon; concurrent kicks coalesce. */
-  kick(): void {
+  /**
+   * Asks for a pass soon: of the lanes that carry events of `priorities` (a commit knows what it
+   * wrote — an ordinary SCIM write must not cost the urgent lane an empty claim), else of every
+   * lane. Concurrent kicks coalesce.
+   */
+  kick(priorities?: readonly number[]): void {
     if (!this.env.OUTBOX_RELAY_ENABLED || this.stopped) return;
     for (const lane of this.lanes) {
       if (lane.kickTimer) continue;
+      if (priorities && !priorities.some(lane.carries)) continue;
       lane.kickTimer = setTimeout(() => {
         lane.kickTimer = undefined;
         void this.drainLane(lane).catch((err: Error) => {
@@ -114,44 +132,71 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return lane.draining;
   }
 
+  /**
+   * One batch: claims up to BATCH_SIZE due rows by locking them (`FOR UPDATE SKIP LOCKED`) in a
+   * transaction held while they are delivered, then deletes the delivered rows and reschedules the
+   * failed ones before COMMIT. A claim writes nothing to the rows (no status update, no new tuple
+   * versions or index entries — the two per-event updates the lease design cost were as much
+   * PostgreSQL work as the SCIM write itself); a relay that dies mid-batch aborts its transaction,
+   * so its rows are due again at once instead of after a lease. Handlers commit on their own
+   * connections and are idempotent, so a batch that cannot commit is delivered again harmlessly.
+   */
   private async deliverBatch(lane: Lane): Promise<number> {
-    const rows: OutboxRow[] = await this.dataSource.query(
-      `WITH claimed AS (
-       UPDATE platform.outbox_message o
-          SET status = 'processing', locked_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
-        WHERE o.id IN (
-              SELECT id FROM platform.outbox_message
-               WHERE ((status = 'pending' AND available_at <= now())
-                  OR (status = 'processing' AND locked_until < now()))
-                 AND ${lane.condition}
-               ORDER BY id
-               LIMIT $1
-               FOR UPDATE SKIP LOCKED)
-       RETURNING o.id, o.event_id, o.event_name, o.version, o.tenant_id, o.payload, o.correlation_id,
-                 o.causation_id, o.occurred_at, o.attempts, o.actor, o.source_ip)
-       SELECT * FROM claimed ORDER BY id`,
-      [BATCH_SIZE, LEASE_SECONDS],
-    );
-    const delivered: string[] = [];
-    const events = new Map(rows.map((row) => [row, this.toEvent(row)] as const));
-    const good = [...events.values()].filter((e): e is DomainEvent<object> => !(e instanceof Error));
-    if (good.length > 1) {
-      try {
-        await this.emitter.emitAsync(OUTBOX_BATCH, good satisfies OutboxBatch);
-      } catch (err) {
-        // The per-event delivery below does whatever the batch listener did not commit.
-        this.logger.warn(`outbox batch listener failed, delivering one by one: ${(err as Error)?.message ?? String(err)}`);
+    const client = await this.pool().connect();
+    let open = false;
+    try {
+      // A relay that stops answering (not dead, so its connection stays up) must not hold its rows forever.
+      await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = '${CLAIM_TIMEOUT_SECONDS}s'`);
+      open = true;
+      const { rows } = await client.query<OutboxRow>({ text: lane.claimSql, name: `roster_outbox_claim_${lane.name}` });
+      const delivered: string[] = [];
+      const failed: Array<{ row: OutboxRow; message: string }> = [];
+      const events = new Map(rows.map((row) => [row, this.toEvent(row)] as const));
+      const good = [...events.values()].filter((e): e is DomainEvent<object> => !(e instanceof Error));
+      if (good.length > 1) {
+        try {
+          await this.emitter.emitAsync(OUTBOX_BATCH, good satisfies OutboxBatch);
+        } catch (err) {
+          // The per-event delivery below does whatever the batch listener did not commit.
+          this.logger.warn(`outbox batch listener failed, delivering one by one: ${(err as Error)?.message ?? String(err)}`);
+        }
       }
+      for (const [row, event] of events) {
+        const error = await this.deliver(row, event);
+        if (error === undefined) delivered.push(row.id);
+        else failed.push({ row, message: error });
+      }
+      if (delivered.length > 0) {
+        await client.query({ text: `DELETE FROM platform.outbox_message WHERE id = ANY($1::bigint[])`, values: [delivered], name: 'roster_outbox_delete' });
+      }
+      for (const { row, message } of failed) await this.reschedule(client, row, message);
+      await client.query('COMMIT');
+      open = false;
+      return rows.length;
+    } finally {
+      // A connection whose transaction could not be rolled back is not handed back to the pool.
+      const unusable = open && (await client.query('ROLLBACK').then(() => false, () => true));
+      client.release(unusable ? new Error('outbox relay: rollback failed') : undefined);
     }
-    for (const [row, event] of events) if (await this.deliver(row, event)) delivered.push(row.id);
-    if (delivered.length > 0) {
-      await this.dataSource.query(
-        `UPDATE platform.outbox_message SET status = 'done', processed_at = now(), locked_until = NULL, last_error = NULL
-          WHERE id = ANY($1::bigint[])`,
-        [delivered],
-      );
-    }
-    return rows.length;
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
+  }
+
+  /** A failed row: retried with exponential backoff (1 s, 2 s, 4 s … capped at 5 minutes), dead after OUTBOX_MAX_ATTEMPTS. */
+  private async reschedule(client: PoolClient, row: OutboxRow, message: string): Promise<void> {
+    const attempts = row.attempts + 1;
+    const dead = attempts >= this.env.OUTBOX_MAX_ATTEMPTS;
+    const delaySeconds = Math.min(300, 2 ** (attempts - 1));
+    await client.query(
+      `UPDATE platform.outbox_message
+          SET status = $2, attempts = $3, available_at = now() + make_interval(secs => $4), last_error = $5
+        WHERE id = $1`,
+      [row.id, dead ? 'dead' : 'pending', attempts, delaySeconds, message.slice(0, 2000)],
+    );
+    if (dead) this.logger.error(`outbox event ${row.event_name} ${row.event_id} is dead after ${attempts} attempts: ${message}`);
+    else this.logger.warn(`outbox event ${row.event_name} ${row.event_id} failed (attempt ${attempts}), retry in ${delaySeconds}s: ${message}`);
   }
 
   /** The row as its event class, or why it cannot be (deliver() then fails the row). */
@@ -173,26 +218,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Emits one event to its listeners; true when every listener succeeded. */
-  private async deliver(row: OutboxRow, event: DomainEvent<object> | Error): Promise<boolean> {
+  /** Emits one event to its listeners; undefined when every listener succeeded, else why not. */
+  private async deliver(row: OutboxRow, event: DomainEvent<object> | Error): Promise<string | undefined> {
     try {
       if (event instanceof Error) throw event;
       await this.emitter.emitAsync(row.event_name, event);
-      return true;
+      return undefined;
     } catch (err) {
-      const message = (err as Error)?.message ?? String(err);
-      const dead = row.attempts >= this.env.OUTBOX_MAX_ATTEMPTS;
-      // Exponential backoff: 1 s, 2 s, 4 s … capped at 5 minutes.
-      const delaySeconds = Math.min(300, 2 ** (row.attempts - 1));
-      await this.dataSource.query(
-        `UPDATE platform.outbox_message
-            SET status = $2, available_at = now() + make_interval(secs => $3), locked_until = NULL, last_error = $4
-          WHERE id = $1`,
-        [row.id, dead ? 'dead' : 'pending', delaySeconds, message.slice(0, 2000)],
-      );
-      if (dead) this.logger.error(`outbox event ${row.event_name} ${row.event_id} is dead after ${row.attempts} attempts: ${message}`);
-      else this.logger.warn(`outbox event ${row.event_name} ${row.event_id} failed (attempt ${row.attempts}), retry in ${delaySeconds}s: ${message}`);
-      return false;
+      return (err as Error)?.message ?? String(err);
     }
   }
 }

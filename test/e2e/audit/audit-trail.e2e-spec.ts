@@ -3,6 +3,7 @@ import { entraGroup, entraUser } from '../../factories/scim-user-payload.factory
 import { createTenantWithConnection } from '../../factories/tenant.factory';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { deliveredOutboxRows, redeliverOutboxRows } from '../../utils/outbox-history';
 import { expectEventually } from '../../utils/expect-eventually';
 import type { HttpResult } from '../../utils/http-client';
 import { patchOp, ScimClient } from '../../utils/scim-client';
@@ -311,18 +312,19 @@ describe('Audit trail (admin API)', () => {
       const f = await createTenantWithConnection(t.admin);
       const before = await trailOf(f.tenantId, ['tenant.created', 'scim_connection.created', 'token.issued']);
       const created = before.find((e) => e.action === 'tenant.created')!;
-      // Redelivery: the relay sees the row as pending again (a lost acknowledgement).
-      await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending', available_at = now() WHERE event_id = $1`, [created.eventId]);
+      const byEvent = `event_id = $1`;
+      // Redelivery: a lost acknowledgement puts the event's row back into the outbox.
+      await expectEventually(async () => expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1), 5000);
+      expect(await redeliverOutboxRows(t.dataSource, byEvent, [created.eventId])).toBe(1);
       await t.drainOutbox();
-      // And a redelivery the inbox does not catch (the handler's processed_event row gone).
+      // And a redelivery the inbox does not catch (the handler's processed_event row gone, if it wrote one).
       await t.dataSource.query(`DELETE FROM platform.processed_event WHERE event_id = $1 AND handler LIKE 'RecordAuditEntryListener.%'`, [created.eventId]);
-      await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending', available_at = now() WHERE event_id = $1`, [created.eventId]);
+      await expectEventually(async () => expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1), 5000);
+      expect(await redeliverOutboxRows(t.dataSource, byEvent, [created.eventId])).toBe(1);
       await t.drainOutbox();
       await expectEventually(async () => {
-        const [row] = await t.dataSource.query(`SELECT status FROM platform.outbox_message WHERE event_id = $1`, [created.eventId]);
-        expect(row.status).toBe('done');
-        const [mark] = await t.dataSource.query(`SELECT count(*)::int AS n FROM platform.processed_event WHERE event_id = $1 AND handler LIKE 'RecordAuditEntryListener.%'`, [created.eventId]);
-        expect(mark.n).toBe(1);
+        expect(await t.dataSource.query(`SELECT 1 FROM platform.outbox_message WHERE event_id = $1`, [created.eventId])).toHaveLength(0);
+        expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1);
       }, 15000, 50);
       const after = await list(`tenantId=${f.tenantId}`);
       expect(after.filter((e) => e.eventId === created.eventId)).toHaveLength(1);

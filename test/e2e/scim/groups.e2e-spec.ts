@@ -47,7 +47,7 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
   };
   const sorted = (...ids: string[]) => [...ids].sort();
   const groupOutbox = async (groupId: string): Promise<OutboxRow[]> =>
-    t.dataSource.query(`SELECT event_name, payload FROM platform.outbox_message WHERE payload->>'stagedGroupId' = $1 ORDER BY id`, [groupId]);
+    t.dataSource.query(`SELECT event_name, payload FROM test_outbox_log WHERE payload->>'stagedGroupId' = $1 ORDER BY id`, [groupId]);
 
   describe('create', () => {
     it('creates a group with empty members (Entra) with 201, Location, ETag and meta', async () => {

@@ -40,7 +40,7 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
   const listByUserName = (userName: string, client = scim) =>
     client.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
   const outbox = async (stagedUserId: string): Promise<OutboxRow[]> =>
-    t.dataSource.query(`SELECT event_name, payload FROM platform.outbox_message WHERE payload->>'stagedUserId' = $1 ORDER BY id`, [stagedUserId]);
+    t.dataSource.query(`SELECT event_name, payload FROM test_outbox_log WHERE payload->>'stagedUserId' = $1 ORDER BY id`, [stagedUserId]);
 
   describe('create (RFC 7644 §3.3)', () => {
     it('returns 201 with Location, ETag and meta (resourceType, created, lastModified, location, version)', async () => {

@@ -7,6 +7,7 @@ import { linkScimMembership } from '../../factories/membership.factory';
 import { entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection, type TenantFixture } from '../../factories/tenant.factory';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { deliveredOutboxRows, redeliverOutboxRows } from '../../utils/outbox-history';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
 import { patchOp, ScimClient } from '../../utils/scim-client';
@@ -202,13 +203,12 @@ describe('Sessions', () => {
       await createSession(m.f.tenantId, m.email);
       await m.scim.patch(`/Users/${m.userId}`, patchOp({ op: 'replace', path: 'active', value: false }));
       const terminated = async () =>
-        (await t.dataSource.query(`SELECT count(*)::int AS n FROM platform.outbox_message WHERE event_name = 'sessions.session.terminated' AND payload->>'accountId' = $1`, [m.accountId]))[0].n;
+        (await t.dataSource.query(`SELECT count(*)::int AS n FROM test_outbox_log WHERE event_name = 'sessions.session.terminated' AND payload->>'accountId' = $1`, [m.accountId]))[0].n;
       await expectEventually(async () => expect(await terminated()).toBe(1), 2000);
-      await t.dataSource.query(
-        `UPDATE platform.outbox_message SET status = 'pending', available_at = now()
-          WHERE event_name IN ('staging.user.deactivated', 'tenancy.membership.revoked') AND tenant_id = $1`,
-        [m.f.tenantId],
-      );
+      // Redelivery of both events (a lost acknowledgement puts their rows back into the outbox).
+      const both = `event_name IN ('staging.user.deactivated', 'tenancy.membership.revoked') AND tenant_id = $1`;
+      await expectEventually(async () => expect(await deliveredOutboxRows(t.dataSource, both, [m.f.tenantId])).toHaveLength(2), 2000);
+      expect(await redeliverOutboxRows(t.dataSource, both, [m.f.tenantId])).toBe(2);
       await t.drainOutbox();
       await t.drainOutbox();
       expect(await terminated()).toBe(1);

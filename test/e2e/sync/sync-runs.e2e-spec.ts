@@ -37,7 +37,7 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
   });
 
   const outbox = (name: string, key: string, value: string): Promise<Array<{ payload: any }>> =>
-    t.dataSource.query(`SELECT payload FROM platform.outbox_message WHERE event_name = $1 AND payload->>$2 = $3 ORDER BY id`, [name, key, value]);
+    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE event_name = $1 AND payload->>$2 = $3 ORDER BY id`, [name, key, value]);
 
   describe('eligibility', () => {
     let f: SyncFixture;
@@ -341,7 +341,7 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       expect((await t.admin.delete(`/admin/v1/tenants/${f.tenantId}/members/${m.accountId}`)).status).toBe(204);
       expect((await t.admin.delete(`/admin/v1/tenants/${f.tenantId}/members/${m.accountId}`)).status).toBe(204);
       const events = await t.dataSource.query(
-        `SELECT payload FROM platform.outbox_message WHERE event_name = 'tenancy.membership.revoked' AND payload->>'accountId' = $1`,
+        `SELECT payload FROM test_outbox_log WHERE event_name = 'tenancy.membership.revoked' AND payload->>'accountId' = $1`,
         [m.accountId],
       );
       expect(events.map((e: any) => e.payload.reason)).toEqual(['admin']);
@@ -397,7 +397,7 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       const f = await syncFixture(t);
       const ann = await scimUser(f);
       const out = await scimUser(f, {}, 'elsewhere.example');
-      const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM platform.outbox_message WHERE tenant_id = $1`, [f.tenantId]);
+      const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM test_outbox_log WHERE tenant_id = $1`, [f.tenantId]);
       const res = await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/sync-preview`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
@@ -410,7 +410,7 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       expect(await members(t, f.tenantId)).toEqual([]);
       expect((await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`)).body.items).toEqual([]);
       expect((await stagedRows(t, f.connectionId)).every((r) => r.syncedAt === null && r.syncSkipReason === null)).toBe(true);
-      const after = await t.dataSource.query(`SELECT count(*)::int AS n FROM platform.outbox_message WHERE tenant_id = $1`, [f.tenantId]);
+      const after = await t.dataSource.query(`SELECT count(*)::int AS n FROM test_outbox_log WHERE tenant_id = $1`, [f.tenantId]);
       expect(after[0].n).toBe(before[0].n);
       // …and after the run, the preview shows nothing left to do.
       await runSync(t, f.connectionId);

@@ -16,7 +16,7 @@ describe('tenant directory: sites, internal groups, members', () => {
   });
 
   const events = (name: string): Promise<Array<{ payload: any }>> =>
-    t.dataSource.query(`SELECT payload FROM platform.outbox_message WHERE tenant_id = $1 AND event_name = $2 ORDER BY id`, [f.tenantId, name]);
+    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE tenant_id = $1 AND event_name = $2 ORDER BY id`, [f.tenantId, name]);
 
   it('creates, lists, reads, renames and deletes sites', async () => {
     const created = await t.admin.post(`${base()}/sites`, { name: 'Oslo HQ' });

@@ -12,6 +12,8 @@ import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
+import { deliveredOutboxRows, redeliverOutboxRows } from '../../utils/outbox-history';
+import { Client } from 'pg';
 
 class ProbePingedEvent extends DomainEvent<{ label: string }> {
   static override readonly eventName = 'test.probe.pinged';
@@ -127,13 +129,17 @@ describe('Transactional outbox', () => {
     t.app.get(TransactionHost).run(() => t.app.get(EventBus).publish(new ProbePingedEvent({ label }, { tenantId: null })));
   const outboxRow = async (label: string) =>
     (await t.dataSource.query(`SELECT * FROM platform.outbox_message WHERE payload->>'label' = $1`, [label]))[0];
+  /** The row as delivered (deleted from the outbox by the relay), or undefined while it is not. */
+  const delivered = async (label: string) =>
+    (await outboxRow(label)) ? undefined : (await deliveredOutboxRows(t.dataSource, `payload->>'label' = $1`, [label]))[0];
+  const redeliver = (labelPattern: string) => redeliverOutboxRows(t.dataSource, `payload->>'label' LIKE $1`, [labelPattern]);
   const effects = async (label: string) =>
     Number((await t.dataSource.query(`SELECT count(*) AS n FROM probe_effect WHERE label = $1`, [label]))[0].n);
 
   it('delivers a committed event to every handler within milliseconds of the commit', async () => {
     const started = Date.now();
     await publish('fast');
-    await expectEventually(async () => expect((await outboxRow('fast')).status).toBe('done'), 2000, 5);
+    await expectEventually(async () => expect(await delivered('fast')).toBeDefined(), 2000, 5);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(ProbeListener.calls.fast).toBe(1);
     expect(SecondProbeListener.calls.fast).toBe(1);
@@ -159,9 +165,9 @@ describe('Transactional outbox', () => {
   it('retries a failing handler with backoff and runs the succeeding one exactly once', async () => {
     ProbeListener.failures.flaky = 1;
     await publish('flaky');
-    await expectEventually(async () => expect((await outboxRow('flaky')).status).toBe('done'), 10000);
-    const row = await outboxRow('flaky');
-    expect(row.attempts).toBe(2);
+    await expectEventually(async () => expect(await delivered('flaky')).toBeDefined(), 10000);
+    // `attempts` counts failed deliveries: one, then the retry succeeded.
+    expect((await delivered('flaky'))!.attempts).toBe(1);
     expect(ProbeListener.calls.flaky).toBe(2);
     // Backoff: the retry came about a second after the failure, not at once.
     const [first, second] = ProbeListener.callTimes.flaky;
@@ -197,13 +203,13 @@ describe('Transactional outbox', () => {
     for (const l of labels) {
       expect(BatchProbeListener.batchEvents[l]).toBe(1);
       expect(BatchProbeListener.perEvent[l]).toBeUndefined();
-      expect((await outboxRow(l)).status).toBe('done');
+      expect(await delivered(l)).toBeDefined();
       // Other handlers of the same events still ran, once.
       expect(ProbeListener.calls[l]).toBe(1);
     }
     expect(await batchEffects('batch-ok-')).toBe(10);
     // Redelivered: neither the batch nor the per-event handler works again.
-    await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending', available_at = now() WHERE payload->>'label' LIKE 'batch-ok-%'`);
+    expect(await redeliver('batch-ok-%')).toBe(10);
     await t.drainOutbox();
     for (const l of labels) expect([BatchProbeListener.batchEvents[l], BatchProbeListener.perEvent[l]]).toEqual([1, undefined]);
     expect(await batchEffects('batch-ok-')).toBe(10);
@@ -217,8 +223,7 @@ describe('Transactional outbox', () => {
       await t.drainOutbox();
       for (const l of labels) {
         expect(BatchProbeListener.perEvent[l]).toBe(1);
-        expect((await outboxRow(l)).status).toBe('done');
-        expect((await outboxRow(l)).attempts).toBe(1);
+        expect((await delivered(l))?.attempts).toBe(0);
       }
       expect(await batchEffects('batch-fail-')).toBe(10);
     } finally {
@@ -228,26 +233,46 @@ describe('Transactional outbox', () => {
 
   it('does not run a handler twice when an event is redelivered', async () => {
     await publish('again');
-    await expectEventually(async () => expect((await outboxRow('again')).status).toBe('done'));
-    await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending', available_at = now() WHERE payload->>'label' = 'again'`);
+    await expectEventually(async () => expect(await delivered('again')).toBeDefined());
+    expect(await redeliver('again')).toBe(1);
     await t.drainOutbox();
-    expect((await outboxRow('again')).status).toBe('done');
+    expect(await delivered('again')).toBeDefined();
     expect(ProbeListener.calls.again).toBe(1);
     expect(SecondProbeListener.calls.again).toBe(1);
     expect(await effects('again')).toBe(1);
   });
 
-  it('reclaims an event whose relay died mid-delivery once its lease expires', async () => {
-    await t.app.get(TransactionHost).run(async () => {
-      await t.app.get(EventBus).publish(new ProbePingedEvent({ label: 'orphan' }, { tenantId: null }));
-      // Simulate a relay that claimed the row and died: processing, lease already expired.
-      await t.app.get(TransactionHost).manager.query(
-        `UPDATE platform.outbox_message SET status = 'processing', attempts = 1, locked_until = now() - interval '1 second'
-          WHERE payload->>'label' = 'orphan'`,
-      );
-    });
-    await expectEventually(async () => expect((await outboxRow('orphan')).status).toBe('done'), 3000);
-    expect(ProbeListener.calls.orphan).toBe(1);
+  it('skips rows another relay holds, and delivers them at once when that relay dies mid-delivery', async () => {
+    // Another replica's relay: it claimed the row (locked it in its transaction) and is delivering.
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    other.on('error', () => undefined);
+    try {
+      // Our own relay wakes 20 ms after the commit; the other one usually claims the fresh row first. Retry until it has.
+      let label = '';
+      for (let i = 0; i < 20 && !label; i++) {
+        await t.app.get(TransactionHost).run(() => t.app.get(EventBus).publish(new ProbePingedEvent({ label: `orphan-${i}` }, { tenantId: null })));
+        await other.query('BEGIN');
+        const claimed = await other.query(`SELECT id FROM platform.outbox_message WHERE payload->>'label' = $1 FOR UPDATE SKIP LOCKED`, [`orphan-${i}`]);
+        if (claimed.rowCount === 1) label = `orphan-${i}`;
+        else await other.query('ROLLBACK');
+      }
+      expect(label).not.toBe('');
+      await t.drainOutbox();
+      expect(ProbeListener.calls[label]).toBeUndefined();
+      expect(await outboxRow(label)).toBeDefined();
+      // The other relay dies: its backend goes, its transaction aborts, its locks go with it.
+      const [{ pid }] = (await other.query('SELECT pg_backend_pid() AS pid')).rows;
+      await t.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+      const started = Date.now();
+      await expectEventually(async () => expect(await delivered(label)).toBeDefined(), 3000, 20);
+      // No lease to wait out: the next pass (the 1 s poll at the latest) delivers it.
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(ProbeListener.calls[label]).toBe(1);
+      expect((await delivered(label))!.attempts).toBe(0);
+    } finally {
+      await other.end().catch(() => undefined);
+    }
   });
 
   it('delivers urgent events ahead of a backlog of ordinary ones', async () => {
@@ -258,8 +283,7 @@ describe('Transactional outbox', () => {
     await tx.run(() => bus.publish(...Array.from({ length: 600 }, () => new ProbePingedEvent({ label: 'backlog' }, { tenantId: null }))));
     await tx.run(() => bus.publish(new UrgentProbeEvent({ label: 'urgent' }, { tenantId: null })));
     await expectEventually(async () => expect(UrgentProbeListener.deliveredAt).toBeDefined(), 5000, 5);
-    const backlogDone = async () =>
-      Number((await t.dataSource.query(`SELECT count(*) AS n FROM platform.outbox_message WHERE payload->>'label' = 'backlog' AND status = 'done'`))[0].n);
+    const backlogDone = async () => (await deliveredOutboxRows(t.dataSource, `payload->>'label' = 'backlog'`)).length;
     // The urgent event did not wait for the backlog to drain.
     expect(await backlogDone()).toBeLessThan(600);
     await expectEventually(async () => expect(await backlogDone()).toBe(600), 30000, 50);
@@ -286,10 +310,10 @@ describe('Transactional outbox', () => {
     // The child committed the tenant and its event but never relayed it; our relay picks it up.
     await expectEventually(async () => expect(TenantCreatedCounter.seen[tenantId]).toBe(1), 5000);
     await expectEventually(async () => {
-      const [row] = await t.dataSource.query(`SELECT status, attempts FROM platform.outbox_message WHERE payload->>'tenantId' = $1`, [tenantId]);
-      expect(row).toEqual({ status: 'done', attempts: 1 });
+      const rows = await deliveredOutboxRows(t.dataSource, `payload->>'tenantId' = $1`, [tenantId]);
+      expect(rows.map((r) => [r.status, r.attempts])).toEqual([['pending', 0]]);
     }, 5000);
-    await t.dataSource.query(`UPDATE platform.outbox_message SET status = 'pending' WHERE payload->>'tenantId' = $1`, [tenantId]);
+    expect(await redeliverOutboxRows(t.dataSource, `payload->>'tenantId' = $1`, [tenantId])).toBe(1);
     await t.drainOutbox();
     expect(TenantCreatedCounter.seen[tenantId]).toBe(1);
   }, 60000);

@@ -36,7 +36,7 @@ describe('TenancyFacade.applyScimMembers under concurrent changes', () => {
   });
   const scope = () => ({ tenantId: f.tenantId, connectionId: f.connectionId, runId: null });
   const revokedEvents = (membershipId: string) =>
-    t.dataSource.query(`SELECT payload FROM platform.outbox_message WHERE event_name = 'tenancy.membership.revoked' AND payload->>'membershipId' = $1`, [membershipId]);
+    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE event_name = 'tenancy.membership.revoked' AND payload->>'membershipId' = $1`, [membershipId]);
 
   /** Runs `sql` on another connection right after the batch has read its memberships — once. */
   const interleave = (sql: string, params: unknown[]) => {

@@ -84,7 +84,7 @@ describe('sync run interrupted by a crash', () => {
               (SELECT count(*) FROM actual)::int AS memberships,
               (SELECT count(*) FROM tenancy.account a WHERE a.email LIKE '%@crash.example'
                   AND NOT EXISTS (SELECT 1 FROM tenancy.membership m WHERE m.account_id = a.id))::int AS orphan_accounts,
-              (SELECT count(*) FROM platform.outbox_message WHERE event_name = 'tenancy.member.provisioned' AND payload->>'connectionId' = $1)::int AS provisioned_events`,
+              (SELECT count(*) FROM test_outbox_log WHERE event_name = 'tenancy.member.provisioned' AND payload->>'connectionId' = $1)::int AS provisioned_events`,
       [f.connectionId],
     );
     return r as { wrong_groups: number; memberships: number; orphan_accounts: number; provisioned_events: number };
@@ -130,7 +130,7 @@ describe('sync run interrupted by a crash', () => {
     const failed = (await t.admin.get(`/admin/v1/sync-runs/${runId}`)).body;
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/reclaimed/), finishedAt: expect.any(String) });
     expect(failed.steps.find((s: any) => s.name === 'reconcile-users').status).toBe('failed');
-    expect(await t.dataSource.query(`SELECT 1 FROM platform.outbox_message WHERE event_name = 'sync.run.failed' AND payload->>'syncRunId' = $1`, [runId])).toHaveLength(1);
+    expect(await t.dataSource.query(`SELECT 1 FROM test_outbox_log WHERE event_name = 'sync.run.failed' AND payload->>'syncRunId' = $1`, [runId])).toHaveLength(1);
 
     // Whole users only: every membership has exactly its mapped groups, no account without membership,
     // and one provisioned event per membership (they committed together).
