@@ -51,11 +51,23 @@ export class IdempotentHandlers {
       [events.map((e) => e.eventId), events.map(handlerOf)],
     );
     const fresh = new Set(rows.map((r) => pairKey(r.handler, r.event_id)));
+    this.settleAfterCommit(handlerOf, events);
+    return events.filter((e) => fresh.has(pairKey(handlerOf(e), e.eventId)));
+  }
+
+  /**
+   * For a batch handler whose own writes are idempotent by event id (a unique key of its table
+   * does what the inbox row would): no processed_event rows, but once the caller's transaction
+   * commits, the per-event pass skips these events as it does after claimBatch. A redelivery after
+   * a crash goes through the per-event handler and its inbox as usual.
+   */
+  static settleAfterCommit<E extends DomainEvent<object>>(handlerOf: (event: E) => string, events: readonly E[]): void {
+    const tx = this.host();
+    if (!tx.inTransaction) throw new Error('IdempotentHandlers.settleAfterCommit must run inside a transaction');
     tx.afterCommit(() => {
       if (this.settled.size + events.length > MAX_SETTLED) this.settled.clear(); // only an optimisation
       for (const e of events) this.settled.add(pairKey(handlerOf(e), e.eventId));
     });
-    return events.filter((e) => fresh.has(pairKey(handlerOf(e), e.eventId)));
   }
 
   private static host(): TransactionHost {

@@ -51,10 +51,11 @@ export class RecordAuditEntryUseCase {
    * The entries of a whole outbox batch in ONE transaction: one chain lock, one head read, one
    * multi-row insert, in the batch's (outbox) order — what `execute` does per event, without a
    * transaction and five round trips per event (measured: the per-event path kept an initial Entra
-   * cycle's audit trail seconds behind). `handlerKey` names each event's per-event handler, whose
-   * processed_event rows this claims, so the per-event delivery that follows skips them. Events
-   * not in AUDITED_EVENTS are left alone. Throws (and writes nothing) if any event cannot be
-   * described: the per-event delivery then records the others and retries that one on its own.
+   * cycle's audit trail seconds behind). The trail's unique `event_id` is this path's inbox: events
+   * already recorded are skipped, and after commit the per-event handlers (`handlerKey`) skip the
+   * whole batch without writing processed_event rows. Events not in AUDITED_EVENTS are left alone.
+   * Throws (and writes nothing) if any event cannot be described: the per-event delivery then
+   * records the others and retries that one on its own.
    */
   async executeBatch(events: readonly DomainEvent<object>[], handlerKey: (event: DomainEvent<object>) => string): Promise<number> {
     const drafts = new Map<DomainEvent<object>, (seq: number) => AuditRecord>();
@@ -64,15 +65,14 @@ export class RecordAuditEntryUseCase {
     }
     if (drafts.size === 0) return 0;
     return this.tx.run(async () => {
-      const fresh = await IdempotentHandlers.claimBatch(handlerKey, [...drafts.keys()]);
-      if (fresh.length === 0) return 0;
+      const batch = [...drafts.keys()];
       await this.entries.lockChain();
       const head = await this.entries.head(null);
-      const recorded = await this.entries.recordedEventIds(fresh.map((e) => e.eventId));
+      const recorded = await this.entries.recordedEventIds(batch.map((e) => e.eventId));
       const rows: Array<{ record: AuditRecord; prevHash: Buffer; hash: Buffer }> = [];
       let seq = head.seq;
       let prevHash = head.hash;
-      for (const event of fresh) {
+      for (const event of batch) {
         if (recorded.has(event.eventId.toLowerCase())) continue;
         const record = drafts.get(event)!(++seq);
         const hash = chainHash(prevHash, record);
@@ -80,6 +80,7 @@ export class RecordAuditEntryUseCase {
         prevHash = hash;
       }
       await this.entries.insertMany(rows);
+      IdempotentHandlers.settleAfterCommit(handlerKey, batch);
       return rows.length;
     });
   }
