@@ -4,15 +4,31 @@ import { TransactionHost } from '../database/transaction-host';
 import { RequestContext } from '../http/request-context';
 import { OutboxRelay } from './outbox-relay';
 
-const COLUMNS = 11;
-
 /** An outbox INSERT to embed in a caller's single SQL statement (a data-modifying CTE). */
 export interface OutboxStatement {
   /** `INSERT INTO platform.outbox_message (...) VALUES (...)` with placeholders from `firstParam` on. */
   render(firstParam: number): { sql: string; params: unknown[] };
+  /** The events' rows, OUTBOX_COLUMNS in order — for a caller that inserts many statements' rows at once (see OUTBOX_UNNEST_SQL). */
+  rows(): unknown[][];
   /** Call once the statement has committed: nudges the relay. */
   committed(): void;
 }
+
+/** The outbox columns, in the order of `OutboxStatement.rows()`, with their SQL types. */
+export const OUTBOX_COLUMNS = [
+  ['event_id', 'uuid'],
+  ['event_name', 'text'],
+  ['version', 'int'],
+  ['tenant_id', 'uuid'],
+  ['payload', 'jsonb'],
+  ['correlation_id', 'text'],
+  ['causation_id', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['actor', 'jsonb'],
+  ['source_ip', 'text'],
+  ['priority', 'smallint'],
+] as const;
+const OUTBOX_COLUMN_LIST = OUTBOX_COLUMNS.map(([name]) => name).join(', ');
 
 /**
  * Publishes domain events durably: each becomes a row of `platform.outbox_message` written in the
@@ -35,7 +51,8 @@ export class EventBus {
     }
     const { sql, params } = this.statement(events).render(1);
     await this.tx.manager.query(sql, params);
-    this.tx.afterCommit(() => this.relay.kick());
+    const priorities = events.map(priorityOf);
+    this.tx.afterCommit(() => this.relay.kick(priorities));
   }
 
   /**
@@ -45,37 +62,37 @@ export class EventBus {
    */
   statement(events: DomainEvent<object>[]): OutboxStatement {
     const ctx = RequestContext.current();
-    const render = (firstParam: number) => this.render(events, ctx, firstParam);
-    return { render, committed: () => this.tx.afterCommit(() => this.relay.kick()) };
-  }
-
-  private render(events: DomainEvent<object>[], ctx: ReturnType<typeof RequestContext.current>, firstParam: number) {
-    const params: unknown[] = [];
-    const rows = events.map((e, i) => {
-      const cls = e.constructor as unknown as { eventName: string; version: number; priority?: number };
-      // Events built inside a request inherit its correlation id, caller and source IP.
-      const actor = e.actor.type === 'system' && ctx ? ctx.actor : e.actor;
-      params.push(
-        e.eventId,
-        cls.eventName,
-        cls.version,
-        e.tenantId,
-        JSON.stringify(e.payload),
-        e.correlationId ?? ctx?.correlationId ?? null,
-        e.causationId,
-        e.occurredAt,
-        JSON.stringify(actor),
-        e.sourceIp ?? ctx?.sourceIp ?? null,
-        cls.priority ?? 0,
-      );
-      const p = (k: number) => `$${firstParam + i * COLUMNS + k}`;
-      return `(${p(0)}::uuid, ${p(1)}, ${p(2)}::int, ${p(3)}::uuid, ${p(4)}::jsonb, ${p(5)}, ${p(6)}, ${p(7)}::timestamptz, ${p(8)}::jsonb, ${p(9)}, ${p(10)}::smallint)`;
-    });
-    return {
-      sql: `INSERT INTO platform.outbox_message
-              (event_id, event_name, version, tenant_id, payload, correlation_id, causation_id, occurred_at, actor, source_ip, priority)
-            VALUES ${rows.join(', ')}`,
-      params,
+    const rows = () => events.map((e) => rowOf(e, ctx));
+    const render = (firstParam: number) => {
+      const params: unknown[] = [];
+      const values = rows().map((row, i) => {
+        params.push(...row);
+        return `(${OUTBOX_COLUMNS.map(([, type], k) => `$${firstParam + i * OUTBOX_COLUMNS.length + k}::${type}`).join(', ')})`;
+      });
+      return { sql: `INSERT INTO platform.outbox_message (${OUTBOX_COLUMN_LIST}) VALUES ${values.join(', ')}`, params };
     };
+    const priorities = events.map(priorityOf);
+    return { render, rows, committed: () => this.tx.afterCommit(() => this.relay.kick(priorities)) };
   }
+}
+
+const priorityOf = (e: DomainEvent<object>) => (e.constructor as unknown as { priority?: number }).priority ?? 0;
+
+/** One event's outbox row (OUTBOX_COLUMNS). Events built inside a request inherit its correlation id, caller and source IP. */
+function rowOf(e: DomainEvent<object>, ctx: ReturnType<typeof RequestContext.current>): unknown[] {
+  const cls = e.constructor as unknown as { eventName: string; version: number };
+  const actor = e.actor.type === 'system' && ctx ? ctx.actor : e.actor;
+  return [
+    e.eventId,
+    cls.eventName,
+    cls.version,
+    e.tenantId,
+    JSON.stringify(e.payload),
+    e.correlationId ?? ctx?.correlationId ?? null,
+    e.causationId,
+    e.occurredAt,
+    JSON.stringify(actor),
+    e.sourceIp ?? ctx?.sourceIp ?? null,
+    priorityOf(e),
+  ];
 }

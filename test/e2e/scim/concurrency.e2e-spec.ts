@@ -51,7 +51,7 @@ describe('SCIM concurrency: simultaneous requests on one resource', () => {
 
   const outboxFor = (key: 'stagedUserId' | 'stagedGroupId', id: string) =>
     t.dataSource.query(
-      `SELECT id, event_name, correlation_id, payload FROM platform.outbox_message WHERE payload->>'${key}' = $1 ORDER BY id`,
+      `SELECT id, event_name, correlation_id, payload FROM test_outbox_log WHERE payload->>'${key}' = $1 ORDER BY id`,
       [id],
     ) as Promise<OutboxRow[]>;
 
@@ -83,6 +83,43 @@ describe('SCIM concurrency: simultaneous requests on one resource', () => {
     expect(created).toHaveLength(1);
     const found = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName.toUpperCase()}"`)}`);
     expect(found.body.totalResults).toBe(1);
+  }, TEST_TIMEOUT_MS);
+
+  it('60 parallel creates over two connections share statements, yet each gets its own user, event and error', async () => {
+    // Concurrent creates are written in shared statements (WriteBatcher): nothing of one request may leak into another's.
+    const f2 = await createTenantWithConnection(t.admin);
+    const scim2 = new ScimClient(t.baseUrl, f2);
+    const taken = `taken.${randomBytes(4).toString('hex')}@${f.domain}`;
+    expect((await scim.post('/Users', entraUser({ userName: taken }, f.domain))).status).toBe(201);
+    const plan = Array.from({ length: 60 }, (_, i) => {
+      const client = i % 2 === 0 ? scim : scim2;
+      const fx = i % 2 === 0 ? f : f2;
+      // Every tenth request (all in the first connection) asks for a userName that is already taken there.
+      const userName = i % 10 === 0 ? recase(taken, i) : `burst${i}.${randomBytes(3).toString('hex')}@${fx.domain}`;
+      return { client, fx, userName, externalId: `burst-ext-${i}`, rid: requestId(`burst-${fx.connectionId.slice(-6)}`, i) };
+    });
+    const results = await Promise.all(
+      plan.map((p) => p.client.post('/Users', entraUser({ userName: p.userName, externalId: p.externalId }, p.fx.domain), { 'x-request-id': p.rid })),
+    );
+    for (const [i, p] of plan.entries()) {
+      const r = results[i];
+      if (i % 10 === 0) {
+        expect([i, r.status, r.body.scimType]).toEqual([i, 409, 'uniqueness']);
+        continue;
+      }
+      expect([i, r.status]).toEqual([i, 201]);
+      expect(r.body.userName).toBe(p.userName);
+      expect(r.body.externalId).toBe(p.externalId);
+      expect(r.headers.get('location')).toBe(r.body.meta.location);
+      const [row] = await t.dataSource.query(`SELECT connection_id, user_name, external_id FROM staging.scim_user WHERE id = $1`, [r.body.id]);
+      expect(row).toEqual({ connection_id: p.fx.connectionId, user_name: p.userName, external_id: p.externalId });
+      const events = await outboxFor('stagedUserId', r.body.id);
+      expect(events.map((e) => [e.event_name, e.correlation_id, e.payload.connectionId])).toEqual([['staging.user.created', p.rid, p.fx.connectionId]]);
+      // Read back through its own connection only.
+      expect((await p.client.get(`/Users/${r.body.id}`)).status).toBe(200);
+      expect((await (p.client === scim ? scim2 : scim).get(`/Users/${r.body.id}`)).status).toBe(404);
+    }
+    expect(await liveRows(f.connectionId, taken)).toBe(1);
   }, TEST_TIMEOUT_MS);
 
   it('a userName freed by DELETE can be taken again, by exactly one of many racing creates', async () => {

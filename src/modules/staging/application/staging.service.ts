@@ -81,12 +81,9 @@ export class StagingService extends StagingFacade {
       { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId, active: input.active },
       this.meta(scope),
     );
-    try {
-      return await this.users.insert(scope, id, input, this.events.statement([created]));
-    } catch (err) {
-      if (isUniqueViolation(err, USER_NAME_UNIQUE)) throw this.usernameTaken(input);
-      throw err;
-    }
+    const user = await this.users.insert({ scope, id, input, outbox: this.events.statement([created]) });
+    if (!user) throw this.usernameTaken(input);
+    return user;
   }
 
   getUser(scope: StagingScope, id: string): Promise<StagedUserRecord | null> {
