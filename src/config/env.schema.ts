@@ -64,9 +64,13 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, protocols: ['postgres', 'postgresql'], require_protocol: true })
   DATABASE_URL?: string;
 
+  /**
+   * At least 4: each outbox lane (2) holds a connection while its handlers run on others, so a
+   * smaller pool could leave the handlers waiting for the connection their own relay holds.
+   */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(4)
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
