@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { EventRegistry } from '../../shared/events/event-registry';
 import { CreateScimConnectionUseCase, DeleteScimConnectionUseCase, ScimConnectionViews } from './application/scim-connection.use-cases';
 import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase, VerifyScimTokenUseCase } from './application/scim-token.use-cases';
@@ -11,7 +10,7 @@ import { MemberUpdatedEvent } from './public/events/member-updated.event';
 import { MembershipRevokedEvent } from './public/events/membership-revoked.event';
 import { TenancyFacade } from './public/tenancy.facade';
 import { CreateTenantUseCase, UpdateTenantUseCase } from './application/tenant.use-cases';
-import { ScimBearerStrategy } from './http/scim-bearer.strategy';
+import { ScimBearerAuthenticator } from './http/scim-bearer.strategy';
 import { ScimConnectionsController } from './http/scim-connections.controller';
 import { TenantsController } from './http/tenants.controller';
 import { ScimConnectionRepository } from './infrastructure/scim-connection.repository';
@@ -67,7 +66,6 @@ EventRegistry.register(
 /** Global so other modules get TenancyFacade without importing Tenancy internals. */
 @Global()
 @Module({
-  imports: [PassportModule],
   controllers: [TenantsController, ScimConnectionsController, MembersController, TenantDirectoryController, GroupMappingsController],
   providers: [
     TenantRepository,
@@ -84,7 +82,7 @@ EventRegistry.register(
     RotateScimTokenUseCase,
     RevokeScimTokenUseCase,
     VerifyScimTokenUseCase,
-    ScimBearerStrategy,
+    ScimBearerAuthenticator,
     { provide: TenancyFacade, useClass: TenancyFacadeService },
     RevokeMembershipOnStagedUserDeprovisionedListener,
     ScimMemberRepository,

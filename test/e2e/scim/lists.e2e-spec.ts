@@ -560,8 +560,7 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
     });
   });
 
-  // Last on purpose: a second app in this process re-registers the global passport SCIM strategy,
-  // which stops working for the first app once the second one is closed.
+  // A second app in this process, beside the first (SCIM authentication is per app instance).
   describe('maxResults', () => {
     let capped: TestApp;
     beforeAll(async () => {

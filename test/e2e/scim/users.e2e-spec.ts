@@ -627,8 +627,7 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       expect(row.raw_payload).toEqual(body);
     });
   });
-  // Last on purpose: a second app in this process re-registers the global passport SCIM strategy,
-  // which stops working for the first app once the second one is closed.
+  // A second app in this process, beside the first (SCIM authentication is per app instance).
   describe('request body limit', () => {
     let small: TestApp;
     let sf: TenantFixture;
@@ -653,6 +652,17 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
     it('advertises the same limit in ServiceProviderConfig', async () => {
       const res = await new ScimClient(small.baseUrl, sf).get('/ServiceProviderConfig');
       expect(res.body.bulk.maxPayloadSize).toBe(4096);
+    });
+
+    it('authenticates on both instances, and the first keeps authenticating after the second is closed', async () => {
+      expectStatus(await new ScimClient(small.baseUrl, sf).get('/Users?count=1'), 200);
+      expectStatus(await scim.get('/Users?count=1'), 200);
+      const third = await createTestApp();
+      const tf = await createTenantWithConnection(third.admin);
+      expectStatus(await new ScimClient(third.baseUrl, tf).get('/Users?count=1'), 200);
+      await third.close();
+      expectStatus(await scim.get('/Users?count=1'), 200);
+      expectStatus(await new ScimClient(small.baseUrl, sf).get('/Users?count=1'), 200);
     });
   });
 });

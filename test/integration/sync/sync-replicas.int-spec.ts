@@ -17,8 +17,7 @@ const MONDAY_0715 = new Date('2025-01-06T07:15:00Z');
 
 /**
  * Scheduled runs with replicas on one database, in a database of their own (a tick syncs every live
- * connection it finds). SCIM setup goes through the first instance before the second starts (one
- * passport strategy per process, see create-test-app).
+ * connection it finds). SCIM setup goes through the first instance before the second starts.
  */
 describe('scheduled sync with two app instances', () => {
   let db: { url: string; dispose(): Promise<void> };

@@ -1,13 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
-import { SCIM_BEARER, type ScimPrincipal } from '../../tenancy/public';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { TenancyFacade, type ScimRequestLike } from '../../tenancy/public';
 import { ScimError } from '../../../shared/scim/scim-error';
 
-/** Per-connection bearer authentication; failures become a SCIM 401 with WWW-Authenticate. */
+/** Per-connection bearer authentication (Tenancy checks the token); failures become a SCIM 401 with WWW-Authenticate. */
 @Injectable()
-export class ScimBearerGuard extends AuthGuard(SCIM_BEARER) {
-  override handleRequest<T = ScimPrincipal>(err: unknown, user: T | false): T {
-    if (err || !user) throw new ScimError(401, undefined, 'missing, invalid or revoked bearer token for this SCIM connection');
-    return user;
+export class ScimBearerGuard implements CanActivate {
+  constructor(private readonly tenancy: TenancyFacade) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<ScimRequestLike & { user?: unknown }>();
+    // A failed verification (the database unreachable) is refused like a bad token, as before.
+    const principal = await this.tenancy.authenticateScimRequest(req).catch(() => null);
+    if (!principal) throw new ScimError(401, undefined, 'missing, invalid or revoked bearer token for this SCIM connection');
+    req.user = principal;
+    return true;
   }
 }

@@ -8,6 +8,8 @@ import { MemberRepository } from '../infrastructure/member.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope, ScimSyncContext } from '../public/scim-members.types';
 import { TenancyFacade, type ActiveMembershipRef, type ConnectionRef, type MemberAccess } from '../public/tenancy.facade';
+import { ScimBearerAuthenticator } from '../http/scim-bearer.strategy';
+import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
 import { ApplyScimMembersUseCase, FindScimMembersInGroupsQuery, PlanScimMembersUseCase } from './scim-member-sync.use-cases';
 
 @Injectable()
@@ -21,8 +23,13 @@ export class TenancyFacadeService extends TenancyFacade {
     private readonly applier: ApplyScimMembersUseCase,
     private readonly holders: FindScimMembersInGroupsQuery,
     private readonly tx: TransactionHost,
+    private readonly scimBearer: ScimBearerAuthenticator,
   ) {
     super();
+  }
+
+  authenticateScimRequest(req: ScimRequestLike): Promise<ScimPrincipal | null> {
+    return this.scimBearer.authenticate(req);
   }
 
   async findLiveConnection(connectionId: string): Promise<ConnectionRef | null> {

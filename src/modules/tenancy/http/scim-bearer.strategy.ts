@@ -1,31 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { Strategy } from 'passport-http-bearer';
+import { Strategy, type VerifyFunctionWithRequest } from 'passport-http-bearer';
 import { RequestContext } from '../../../shared/http/request-context';
 import { VerifyScimTokenUseCase } from '../application/scim-token.use-cases';
-import { SCIM_BEARER, type ScimPrincipal } from '../public/scim-bearer.constants';
+import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
 
-interface RequestLike {
-  headers: Record<string, string | string[] | undefined>;
-  params?: Record<string, string | undefined>;
-}
+type BearerStrategy = Strategy<VerifyFunctionWithRequest>;
+type Attempt = BearerStrategy & {
+  success(user: ScimPrincipal): void;
+  fail(): void;
+  error(err: unknown): void;
+};
 
 /**
  * Resolves the SCIM connection from the bearer token's hash. A valid token presented on another
  * connection's path is refused like a wrong one: a token never sees another connection's data.
+ *
+ * passport-http-bearer parses the request (RFC 6750 §2.1); it is driven directly — one attempt
+ * object per request, as passport itself does — rather than through passport and @nestjs/passport's
+ * AuthGuard, whose per-request middleware machinery cost more than the check itself on every SCIM
+ * request, and whose strategy registry is global to the process.
  */
 @Injectable()
-export class ScimBearerStrategy extends PassportStrategy(Strategy, SCIM_BEARER) {
+export class ScimBearerAuthenticator {
+  private readonly strategy: BearerStrategy;
+
   constructor(private readonly verify: VerifyScimTokenUseCase) {
-    super({ passReqToCallback: true });
+    const verifyRequest: VerifyFunctionWithRequest = (req, token, done) => {
+      this.validate(req as unknown as ScimRequestLike, token).then((principal) => done(null, principal ?? false), done);
+    };
+    this.strategy = new Strategy({ passReqToCallback: true }, verifyRequest);
   }
 
-  async validate(req: RequestLike, token: string): Promise<ScimPrincipal | false> {
+  /** The principal, or null for a missing, malformed, unknown, revoked or foreign token. Rejects only if verification itself failed. */
+  authenticate(req: ScimRequestLike): Promise<ScimPrincipal | null> {
+    return new Promise((resolve, reject) => {
+      const attempt = Object.create(this.strategy) as Attempt;
+      attempt.success = (user: ScimPrincipal) => resolve(user);
+      attempt.fail = () => resolve(null);
+      attempt.error = (err: unknown) => reject(err);
+      attempt.authenticate(req as never);
+    });
+  }
+
+  private async validate(req: ScimRequestLike, token: string): Promise<ScimPrincipal | null> {
     // Only the Authorization header: a token in the query string would land in access logs.
     const header = req.headers.authorization;
-    if (typeof header !== 'string' || !/^bearer\s/i.test(header)) return false;
+    if (typeof header !== 'string' || !/^bearer\s/i.test(header)) return null;
     const principal = await this.verify.execute(token);
-    if (!principal || principal.connectionId !== req.params?.connectionId) return false;
+    if (!principal || principal.connectionId !== req.params?.connectionId) return null;
     RequestContext.setActor({ type: 'scim', connectionId: principal.connectionId, tokenId: principal.tokenId });
     return principal;
   }

@@ -1,9 +1,14 @@
-/** Passport strategy name of the per-connection SCIM bearer token (`AuthGuard(SCIM_BEARER)`). */
-export const SCIM_BEARER = 'scim-bearer';
-
 /** What a verified SCIM bearer token stands for; set as `request.user` on SCIM routes. */
 export interface ScimPrincipal {
   readonly tenantId: string;
   readonly connectionId: string;
   readonly tokenId: string;
+}
+
+/** What SCIM authentication reads of a request: its headers and the `:connectionId` route parameter. */
+export interface ScimRequestLike {
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string | undefined>;
+  body?: unknown;
+  query?: unknown;
 }

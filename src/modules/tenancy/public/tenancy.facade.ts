@@ -1,3 +1,4 @@
+import type { ScimPrincipal, ScimRequestLike } from './scim-bearer.constants';
 import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope, ScimSyncContext } from './scim-members.types';
 
 /** A live SCIM connection, as other modules may see it. */
@@ -27,6 +28,12 @@ export interface MemberAccess {
  * transaction: call them outside any other module's transaction.
  */
 export abstract class TenancyFacade {
+  /**
+   * The SCIM connection a request's bearer token opens, if the token is valid, live and issued for
+   * the connection in the request's path; null otherwise. Sets the request context's actor.
+   */
+  abstract authenticateScimRequest(req: ScimRequestLike): Promise<ScimPrincipal | null>;
+
   /** The connection if it exists and is not deleted; null for unknown or malformed ids. */
   abstract findLiveConnection(connectionId: string): Promise<ConnectionRef | null>;
 
