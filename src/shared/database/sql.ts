@@ -1,5 +1,5 @@
-import type { Pool } from 'pg';
-import type { EntityManager } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { EntityManager, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
@@ -36,13 +36,18 @@ export function preparedStatementName(sql: string): string | undefined {
  * RETURNING with `[rows, count]` but INSERT/SELECT with `rows`; this hides the difference.)
  *
  * Inside a transaction the statement runs on the transaction's connection; outside one it goes
- * straight to the pool, as a prepared statement when it is a frequent one — the hot SCIM paths
- * (create, get, filter) are single statements outside transactions, and TypeORM's per-query
- * QueryRunner (create, connect, broadcast, release) cost more than the query's own round trip.
+ * straight to the pool — either way as a prepared statement when it is a frequent one: the hot
+ * SCIM paths (create, get, filter) are single statements outside transactions, where TypeORM's
+ * per-query QueryRunner (create, connect, broadcast, release) cost more than the query's own round
+ * trip, and the writes (PUT, PATCH, DELETE) a few statements in one transaction. Errors are the
+ * driver's (`code`, `constraint`), as TypeORM's QueryFailedError carries them in `driverError`.
  */
 export async function sqlRows<T = Record<string, unknown>>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  const runner = manager.queryRunner;
-  if (runner && !runner.isReleased) return (await runner.query(sql, params, true)).records as T[];
-  const pool = (manager.connection.driver as PostgresDriver).master as Pool;
-  return (await pool.query<T & object>({ text: sql, values: params, name: preparedStatementName(sql) })).rows;
+  const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: PoolClient }) | undefined;
+  // Inside a transaction: on the transaction's own connection, prepared there too (a SCIM PATCH is
+  // six statements in one transaction; TypeORM's runner.query would parse and plan each every time).
+  const client: Pool | PoolClient | undefined =
+    runner && !runner.isReleased ? runner.databaseConnection : ((manager.connection.driver as PostgresDriver).master as Pool);
+  if (!client) return (await runner!.query(sql, params, true)).records as T[];
+  return (await client.query<T & object>({ text: sql, values: params, name: preparedStatementName(sql) })).rows;
 }

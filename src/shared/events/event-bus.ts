@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DomainEvent } from '../domain/domain-event';
+import { sqlRows } from '../database/sql';
 import { TransactionHost } from '../database/transaction-host';
 import { RequestContext } from '../http/request-context';
 import { OutboxRelay } from './outbox-relay';
@@ -50,7 +51,7 @@ export class EventBus {
       throw new Error('EventBus.publish must be called inside TransactionHost.run (transactional outbox)');
     }
     const { sql, params } = this.statement(events).render(1);
-    await this.tx.manager.query(sql, params);
+    await sqlRows(this.tx.manager, sql, params);
     const priorities = events.map(priorityOf);
     this.tx.afterCommit(() => this.relay.kick(priorities));
   }
