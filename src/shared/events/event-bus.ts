@@ -9,7 +9,7 @@ import { OutboxRelay } from './outbox-relay';
 export interface OutboxStatement {
   /** `INSERT INTO platform.outbox_message (...) VALUES (...)` with placeholders from `firstParam` on. */
   render(firstParam: number): { sql: string; params: unknown[] };
-  /** The events' rows, OUTBOX_COLUMNS in order — for a caller that inserts many statements' rows at once (see OUTBOX_UNNEST_SQL). */
+  /** The events' rows, OUTBOX_COLUMNS in order — for a caller that writes many changes' events in one statement (an `unnest` of column arrays). */
   rows(): unknown[][];
   /** Call once the statement has committed: nudges the relay. */
   committed(): void;

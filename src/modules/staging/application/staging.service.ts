@@ -108,13 +108,12 @@ export class StagingService extends StagingFacade {
           // Nothing changed (Entra re-sends values it already sent): no write, no event, same ETag.
           return (await this.users.find(scope, id))!;
         }
-        const user = await this.users.update(scope, id, input);
-        const payload = { connectionId: scope.connectionId, stagedUserId: id, externalId: user.externalId };
+        const payload = { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId };
         const events: DomainEvent<object>[] = [new StagedUserUpdatedEvent({ ...payload, changedAttributes }, this.meta(scope))];
-        if (locked.active && !user.active) events.push(new StagedUserDeactivatedEvent(payload, this.meta(scope)));
-        if (!locked.active && user.active) events.push(new StagedUserReactivatedEvent(payload, this.meta(scope)));
-        await this.events.publish(...events);
-        return user;
+        if (locked.active && !input.active) events.push(new StagedUserDeactivatedEvent(payload, this.meta(scope)));
+        if (!locked.active && input.active) events.push(new StagedUserReactivatedEvent(payload, this.meta(scope)));
+        // The row and its events in one statement (one round trip fewer in every PATCH and PUT).
+        return this.users.update(scope, id, input, this.events.statement(events));
       });
     } catch (err) {
       if (isUniqueViolation(err, USER_NAME_UNIQUE)) throw new StagingError(StagingErrorCode.USERNAME_TAKEN, 'userName is already taken in this connection');
@@ -180,18 +179,17 @@ export class StagingService extends StagingFacade {
       const attributesChanged = changedAttributes.length > 0 || input.displayName !== locked.displayName || input.externalId !== locked.externalId;
       const membersChanged = added.length > 0 || removed.length > 0;
       if (!attributesChanged && !membersChanged) return locked;
-      const group = await this.groups.update(scope, id, attributesChanged ? input : { ...input, resource: locked.resource }, true);
       if (attributesChanged) {
         events.push(
           new StagedGroupUpdatedEvent(
-            { connectionId: scope.connectionId, stagedGroupId: id, externalId: group.externalId, changedAttributes },
+            { connectionId: scope.connectionId, stagedGroupId: id, externalId: input.externalId, changedAttributes },
             this.meta(scope),
           ),
         );
       }
       if (membersChanged) events.push(this.membershipEvent(scope, id, added, removed, !!members.replaceAll));
-      await this.events.publish(...events);
-      return group;
+      // The row and its events in one statement (one round trip fewer in every group PATCH and PUT).
+      return this.groups.update(scope, id, attributesChanged ? input : { ...input, resource: locked.resource }, true, this.events.statement(events));
     });
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
+import type { OutboxStatement } from '../../../shared/events/event-bus';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
 import type {
   StagedGroupAdminRow,
@@ -69,17 +70,25 @@ export class StagedGroupRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async update(scope: StagingScope, id: string, input: StageGroupInput, bumpVersion: boolean): Promise<StagedGroupRecord> {
+  /** Updates the (locked) row and writes its events' outbox rows in the same statement. */
+  async update(scope: StagingScope, id: string, input: StageGroupInput, bumpVersion: boolean, outbox: OutboxStatement): Promise<StagedGroupRecord> {
+    const params: unknown[] = [id, scope.tenantId, scope.connectionId, input.displayName, input.externalId, JSON.stringify(input.resource),
+      JSON.stringify(input.rawPayload ?? null), bumpVersion];
+    const events = outbox.render(params.length + 1);
     const [row] = await sqlRows<GroupRow>(
       this.tx.manager,
-      `UPDATE staging.scim_group g
-          SET display_name = $4, external_id = $5, resource = $6::jsonb, raw_payload = $7::jsonb,
-              version = g.version + CASE WHEN $8 THEN 1 ELSE 0 END, updated_at = clock_timestamp()
-        WHERE g.id = $1 AND g.tenant_id = $2 AND g.connection_id = $3 AND g.deleted_at IS NULL
-      RETURNING ${COLUMNS}`,
-      [id, scope.tenantId, scope.connectionId, input.displayName, input.externalId, JSON.stringify(input.resource),
-        JSON.stringify(input.rawPayload ?? null), bumpVersion],
+      `WITH g AS (
+         UPDATE staging.scim_group g
+            SET display_name = $4, external_id = $5, resource = $6::jsonb, raw_payload = $7::jsonb,
+                version = g.version + CASE WHEN $8 THEN 1 ELSE 0 END, updated_at = clock_timestamp()
+          WHERE g.id = $1 AND g.tenant_id = $2 AND g.connection_id = $3 AND g.deleted_at IS NULL
+         RETURNING g.*),
+       o AS (${events.sql})
+       SELECT ${COLUMNS} FROM g`,
+      [...params, ...events.params],
     );
+    if (!row) throw new Error(`staged group ${id} vanished under its row lock`);
+    outbox.committed();
     return toRecord(row);
   }
 

@@ -131,17 +131,25 @@ export class StagedUserRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async update(scope: StagingScope, id: string, input: StageUserInput): Promise<StagedUserRecord> {
+  /** Updates the (locked) row and writes its events' outbox rows in the same statement. */
+  async update(scope: StagingScope, id: string, input: StageUserInput, outbox: OutboxStatement): Promise<StagedUserRecord> {
+    const params: unknown[] = [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active,
+      input.primaryEmail, JSON.stringify(input.resource), JSON.stringify(input.rawPayload ?? null)];
+    const events = outbox.render(params.length + 1);
     const [row] = await sqlRows<UserRow>(
       this.tx.manager,
-      `UPDATE staging.scim_user u
-          SET user_name = $4, external_id = $5, display_name = $6, active = $7, primary_email = $8, resource = $9::jsonb,
-              raw_payload = $10::jsonb, version = u.version + 1, updated_at = clock_timestamp()
-        WHERE u.id = $1 AND u.tenant_id = $2 AND u.connection_id = $3 AND u.deleted_at IS NULL
-      RETURNING ${COLUMNS}, ${GROUPS_SQL}`,
-      [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active, input.primaryEmail,
-        JSON.stringify(input.resource), JSON.stringify(input.rawPayload ?? null)],
+      `WITH u AS (
+         UPDATE staging.scim_user u
+            SET user_name = $4, external_id = $5, display_name = $6, active = $7, primary_email = $8, resource = $9::jsonb,
+                raw_payload = $10::jsonb, version = u.version + 1, updated_at = clock_timestamp()
+          WHERE u.id = $1 AND u.tenant_id = $2 AND u.connection_id = $3 AND u.deleted_at IS NULL
+         RETURNING u.*),
+       o AS (${events.sql})
+       SELECT ${COLUMNS}, ${GROUPS_SQL} FROM u`,
+      [...params, ...events.params],
     );
+    if (!row) throw new Error(`staged user ${id} vanished under its row lock`);
+    outbox.committed();
     return toRecord(row);
   }
 
