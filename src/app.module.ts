@@ -1,5 +1,5 @@
-import { DynamicModule, Module, ValidationPipe, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -17,7 +17,6 @@ import { EventsModule } from './shared/events/events.module';
 import { HealthModule } from './shared/health/health.module';
 import { AdminTokenGuard } from './shared/http/admin-token.guard';
 import { GlobalExceptionFilter } from './shared/http/global-exception.filter';
-import { RequestValidationException } from './shared/http/http-errors';
 import { ConfigModule } from './config/config.module';
 
 /**
@@ -56,16 +55,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AdminTokenGuard },
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            transform: true,
-            forbidUnknownValues: true,
-            exceptionFactory: (errors) => RequestValidationException.fromValidationErrors(errors),
-          }),
-        },
+        // No global pipe: DTO validation is per controller (ValidateRequests), see request-validation.ts.
       ],
     };
   }

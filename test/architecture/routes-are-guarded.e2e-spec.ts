@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AUTH_SCHEME } from '../../src/shared/http/auth.decorator';
+import { REQUEST_VALIDATION_PIPE } from '../../src/shared/http/request-validation';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
 /**
@@ -45,6 +46,22 @@ describe('routes are guarded', () => {
     expect(scimWithoutBearer).toEqual([]);
     const unknownScheme = routes.filter((r) => !['admin', 'scim', 'public'].includes(r.scheme));
     expect(unknownScheme).toEqual([]);
+  });
+
+  it('validates the request DTOs of every route but the SCIM ones (ValidateRequests: there is no global pipe)', () => {
+    const discovery = t.app.get(DiscoveryService);
+    const reflector = t.app.get(Reflector);
+    const unvalidated: string[] = [];
+    let checked = 0;
+    for (const wrapper of discovery.getControllers()) {
+      const cls = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!cls || !wrapper.instance) continue;
+      if (reflector.get<string>(AUTH_SCHEME, cls) === 'scim') continue;
+      checked++;
+      if (!((Reflect.getMetadata('__pipes__', cls) ?? []) as unknown[]).includes(REQUEST_VALIDATION_PIPE)) unvalidated.push(cls.name);
+    }
+    expect(checked).toBeGreaterThan(8);
+    expect(unvalidated).toEqual([]);
   });
 
   it('answers 401 on every admin route without a token', async () => {

@@ -2,9 +2,11 @@ import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/
 import { SkipThrottle } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { Auth } from '../http/auth.decorator';
+import { ValidateRequests } from '../http/request-validation';
 
 /** Liveness + database reachability, for compose healthchecks and load balancers. */
 @Controller('health')
+@ValidateRequests()
 @Auth('public')
 @SkipThrottle()
 export class HealthController {

@@ -4,11 +4,13 @@ import { ExportAuditTrailUseCase } from '../application/export-audit-trail.use-c
 import { ListAuditEntriesUseCase } from '../application/list-audit-entries.use-case';
 import { VerifyAuditChainUseCase } from '../application/verify-audit-chain.use-case';
 import { ExportAuditEventsQueryDto, ListAuditEventsQueryDto, VerifyAuditChainQueryDto } from './dtos/audit-events.request.dto';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 const DEFAULT_PAGE_SIZE = 100;
 
 /** Admin API: the audit trail. Guarded by the global admin-token guard. */
 @Controller('admin/v1/audit-events')
+@ValidateRequests()
 export class AuditEventsController {
   constructor(
     private readonly list: ListAuditEntriesUseCase,

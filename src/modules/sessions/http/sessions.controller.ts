@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { IsEmail, IsString, IsUUID, MaxLength } from 'class-validator';
 import { SessionsUseCases } from '../application/sessions.use-cases';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 export class CreateSessionRequestDto {
   @IsUUID()
@@ -22,6 +23,7 @@ export class IntrospectSessionRequestDto {
  * whether a session token is still valid, and logs users out.
  */
 @Controller('v1/sessions')
+@ValidateRequests()
 export class SessionsController {
   constructor(private readonly sessions: SessionsUseCases) {}
 
@@ -46,6 +48,7 @@ export class SessionsController {
 }
 
 @Controller('admin/v1/tenants/:tenantId/members/:accountId/sessions')
+@ValidateRequests()
 export class MemberSessionsController {
   constructor(private readonly sessions: SessionsUseCases) {}
 

@@ -3,6 +3,7 @@ import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { TenancyError, TenancyErrorCode, TenancyFacade } from '../../tenancy/public';
 import { StagingFacade } from '../public/staging.facade';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 export class StagedListQueryRequestDto {
   @IsOptional()
@@ -19,6 +20,7 @@ export class StagedListQueryRequestDto {
 
 /** Admin visibility of what an IdP pushed: staged users and groups of a connection. */
 @Controller('admin/v1/scim-connections/:connectionId')
+@ValidateRequests()
 export class StagedResourcesController {
   constructor(
     private readonly tenancy: TenancyFacade,

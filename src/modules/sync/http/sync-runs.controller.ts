@@ -7,6 +7,7 @@ import { PreviewSyncUseCase } from '../application/preview-sync.use-case';
 import { RunSyncUseCase } from '../application/run-sync.use-case';
 import { SyncRunQueries, toRunView } from '../application/sync-run.queries';
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 export class StartSyncRunRequestDto {
   /** `auto` (default): incremental unless a full reconciliation is due. */
@@ -70,6 +71,7 @@ export class SyncRunConflictFilter implements ExceptionFilter {
 
 /** Admin API: start a sync run, its history with step logs and skip reasons, and a dry-run preview. */
 @Controller('admin/v1')
+@ValidateRequests()
 @UseFilters(SyncRunConflictFilter)
 export class SyncRunsController {
   constructor(

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { TenantDirectoryUseCases } from '../application/directory.use-cases';
 import { ReplaceGroupMappingsRequestDto } from './dtos/directory.request.dto';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 /**
  * Admin API: a connection's SCIM group → internal group mapping rules. GET answers in the shape PUT
  * takes (`{mappings: [...]}`), so a client can read, edit and write the set back.
  */
 @Controller('admin/v1/scim-connections/:connectionId/group-mappings')
+@ValidateRequests()
 export class GroupMappingsController {
   constructor(private readonly directory: TenantDirectoryUseCases) {}
 

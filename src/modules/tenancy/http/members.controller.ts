@@ -1,12 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { MemberUseCases } from '../application/members.use-cases';
 import { AddMemberRequestDto, ListMembersQueryDto } from './dtos/directory.request.dto';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 /**
  * Admin API: a tenant's members. `groups`/`sites` are `{id, name}`; `permissions` the sorted, unique
  * union over the member's internal groups.
  */
 @Controller('admin/v1/tenants/:tenantId/members')
+@ValidateRequests()
 export class MembersController {
   constructor(private readonly members: MemberUseCases) {}
 

@@ -3,9 +3,11 @@ import { DeleteScimConnectionUseCase } from '../application/scim-connection.use-
 import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase } from '../application/scim-token.use-cases';
 import { TenancyQueries } from '../application/tenancy.queries';
 import { IssueScimTokenRequestDto } from './dtos/tenant.request.dto';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 /** Admin API: one SCIM connection and its bearer tokens. */
 @Controller('admin/v1/scim-connections')
+@ValidateRequests()
 export class ScimConnectionsController {
   constructor(
     private readonly deleteConnection: DeleteScimConnectionUseCase,

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { TenantDirectoryUseCases } from '../application/directory.use-cases';
 import { CreateInternalGroupRequestDto, CreateSiteRequestDto, UpdateInternalGroupRequestDto, UpdateSiteRequestDto } from './dtos/directory.request.dto';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 /** Admin API: a tenant's internal user groups (permissions + site access) and sites. */
 @Controller('admin/v1/tenants/:tenantId')
+@ValidateRequests()
 export class TenantDirectoryController {
   constructor(private readonly directory: TenantDirectoryUseCases) {}
 

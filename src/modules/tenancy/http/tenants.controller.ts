@@ -3,9 +3,11 @@ import { CreateScimConnectionUseCase } from '../application/scim-connection.use-
 import { TenancyQueries } from '../application/tenancy.queries';
 import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
 import { CreateScimConnectionRequestDto, CreateTenantRequestDto, UpdateTenantRequestDto } from './dtos/tenant.request.dto';
+import { ValidateRequests } from '../../../shared/http/request-validation';
 
 /** Admin API: tenants and their SCIM connections. Guarded by the global admin-token guard. */
 @Controller('admin/v1/tenants')
+@ValidateRequests()
 export class TenantsController {
   constructor(
     private readonly createTenant: CreateTenantUseCase,
