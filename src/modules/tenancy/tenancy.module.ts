@@ -10,7 +10,7 @@ import { MemberUpdatedEvent } from './public/events/member-updated.event';
 import { MembershipRevokedEvent } from './public/events/membership-revoked.event';
 import { TenancyFacade } from './public/tenancy.facade';
 import { CreateTenantUseCase, UpdateTenantUseCase } from './application/tenant.use-cases';
-import { ScimBearerAuthenticator } from './http/scim-bearer.strategy';
+import { ScimBearerAuthenticator } from './http/scim-bearer.authenticator';
 import { ScimConnectionsController } from './http/scim-connections.controller';
 import { TenantsController } from './http/tenants.controller';
 import { ScimConnectionRepository } from './infrastructure/scim-connection.repository';

@@ -8,7 +8,7 @@ import { MemberRepository } from '../infrastructure/member.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope, ScimSyncContext } from '../public/scim-members.types';
 import { TenancyFacade, type ActiveMembershipRef, type ConnectionRef, type MemberAccess } from '../public/tenancy.facade';
-import { ScimBearerAuthenticator } from '../http/scim-bearer.strategy';
+import { ScimBearerAuthenticator } from '../http/scim-bearer.authenticator';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
 import { ApplyScimMembersUseCase, FindScimMembersInGroupsQuery, PlanScimMembersUseCase } from './scim-member-sync.use-cases';
 
