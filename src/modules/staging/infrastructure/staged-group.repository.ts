@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FirstLoadStatistics } from './first-load-statistics';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
 import type { OutboxStatement } from '../../../shared/events/event-bus';
@@ -46,7 +48,15 @@ const toRecord = (r: GroupRow): StagedGroupRecord => ({
 
 @Injectable()
 export class StagedGroupRepository {
-  constructor(private readonly tx: TransactionHost) {}
+  /** See FirstLoadStatistics: a fresh install's first 100 groups get the table analysed. */
+  readonly statistics: FirstLoadStatistics;
+
+  constructor(
+    private readonly tx: TransactionHost,
+    dataSource: DataSource,
+  ) {
+    this.statistics = new FirstLoadStatistics(dataSource, 'staging.scim_group', 100);
+  }
 
   async insert(scope: StagingScope, id: string, input: StageGroupInput): Promise<StagedGroupRecord> {
     const [row] = await sqlRows<GroupRow>(
@@ -56,6 +66,7 @@ export class StagedGroupRepository {
       [id, scope.tenantId, scope.connectionId, input.displayName, input.externalId, JSON.stringify(input.resource),
         JSON.stringify(input.rawPayload ?? null)],
     );
+    this.statistics.noteInserted(1);
     return toRecord(row);
   }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FirstLoadStatistics } from './first-load-statistics';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { OUTBOX_COLUMNS, type OutboxStatement } from '../../../shared/events/event-bus';
 import { WriteBatcher } from '../../../shared/database/write-batcher';
@@ -85,7 +87,15 @@ export class StagedUserRepository {
     maxInFlight: 2,
   });
 
-  constructor(private readonly tx: TransactionHost) {}
+  /** See FirstLoadStatistics: a fresh install's first 500 users get the table analysed. */
+  readonly statistics: FirstLoadStatistics;
+
+  constructor(
+    private readonly tx: TransactionHost,
+    dataSource: DataSource,
+  ) {
+    this.statistics = new FirstLoadStatistics(dataSource, 'staging.scim_user', 500);
+  }
 
   /**
    * Inserts the user and its outbox rows in ONE statement (atomic without BEGIN/COMMIT round
@@ -108,6 +118,7 @@ export class StagedUserRepository {
       for (const row of outbox.rows()) [id, ...row].forEach((v, k) => events[k].push(v));
     }
     const rows = await sqlRows<{ id: string; version: number; created_at: Date; updated_at: Date }>(this.tx.manager, INSERT_USERS_SQL, [...users, ...events]);
+    this.statistics.noteInserted(rows.length);
     const inserted = new Map(rows.map((r) => [r.id, r]));
     return items.map(({ id, input, outbox }) => {
       const r = inserted.get(id);
