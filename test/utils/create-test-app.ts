@@ -6,6 +6,7 @@ import { createApp, createLogger } from '../../src/app.factory';
 import { validateEnv, type AppEnv } from '../../src/config/env.schema';
 import { OutboxRelay } from '../../src/shared/events/outbox-relay';
 import { HttpClient } from './http-client';
+import { createIsolatedDatabase } from './isolated-database';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
@@ -54,5 +55,25 @@ export async function createTestApp(
     dataSource: app.get(DataSource),
     drainOutbox: () => relay.drain(),
     close: () => app.close(),
+  };
+}
+
+/**
+ * The app on a database of its own, created for the suite and dropped by `close()`: for suites that
+ * drain the outbox (drainOutbox() then waits for their events only, not for the stream other
+ * suites keep writing into a shared outbox) or that need a fresh schema's statistics.
+ */
+export async function createIsolatedTestApp(
+  overrides: Record<string, string> = {},
+  extraModules: Array<Type | DynamicModule> = [],
+): Promise<TestApp> {
+  const db = await createIsolatedDatabase();
+  const t = await createTestApp({ ...overrides, DATABASE_URL: db.url }, extraModules);
+  return {
+    ...t,
+    close: async () => {
+      await t.close();
+      await db.dispose();
+    },
   };
 }

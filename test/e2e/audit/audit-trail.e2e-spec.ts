@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { entraGroup, entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection } from '../../factories/tenant.factory';
-import { createIsolatedDatabase } from '../../utils/isolated-database';
-import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { createIsolatedTestApp, type TestApp } from '../../utils/create-test-app';
 import { deliveredOutboxRows, redeliverOutboxRows } from '../../utils/outbox-history';
 import { expectEventually } from '../../utils/expect-eventually';
 import type { HttpResult } from '../../utils/http-client';
@@ -39,16 +38,13 @@ const CSV_HEADER = [
 
 describe('Audit trail (admin API)', () => {
   let t: TestApp;
-  let db: { url: string; dispose(): Promise<void> };
   // A database of its own: drainOutbox() then waits for this suite's events only, not for the
   // stream other suites keep writing into a shared outbox.
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    t = await createTestApp({ DATABASE_URL: db.url });
+    t = await createIsolatedTestApp();
   });
   afterAll(async () => {
     await t?.close();
-    await db?.dispose();
   });
 
   const requestId = (prefix = 'audit') => `${prefix}-${randomBytes(6).toString('hex')}`;

@@ -6,24 +6,20 @@ import { MembershipRevokedEvent } from '../../../src/modules/tenancy/public';
 import { linkScimMembership } from '../../factories/membership.factory';
 import { entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection, type TenantFixture } from '../../factories/tenant.factory';
-import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { createIsolatedTestApp, type TestApp } from '../../utils/create-test-app';
 import { deliveredOutboxRows, redeliverOutboxRows } from '../../utils/outbox-history';
 import { expectEventually } from '../../utils/expect-eventually';
-import { createIsolatedDatabase } from '../../utils/isolated-database';
 import { patchOp, ScimClient } from '../../utils/scim-client';
 
 describe('Sessions', () => {
   let t: TestApp;
-  let db: { url: string; dispose(): Promise<void> };
   // A database of its own: the 1-second deadlines below measure this app's relay, not a queue of
   // events that parallel suites' relays claimed from a shared outbox.
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    t = await createTestApp({ DATABASE_URL: db.url });
+    t = await createIsolatedTestApp();
   });
   afterAll(async () => {
     await t?.close();
-    await db?.dispose();
   });
 
   /** A tenant with a SCIM-provisioned member and a SCIM client for its connection. */

@@ -1,5 +1,4 @@
-import { createIsolatedDatabase } from '../../utils/isolated-database';
-import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { createIsolatedTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import {
   emailOf,
@@ -24,16 +23,13 @@ const ZERO_CHANGES = { provisioned: 0, updated: 0, deprovisioned: 0 };
 
 describe('Sync runs: staged users become tenant members (issue #5)', () => {
   let t: TestApp;
-  let db: { url: string; dispose(): Promise<void> };
 
   // A database of its own, so drainOutbox() and the outbox assertions see this suite's events only.
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    t = await createTestApp({ DATABASE_URL: db.url });
+    t = await createIsolatedTestApp();
   });
   afterAll(async () => {
     await t?.close();
-    await db?.dispose();
   });
 
   const outbox = (name: string, key: string, value: string): Promise<Array<{ payload: any }>> =>

@@ -1,9 +1,8 @@
 import { StagedUserRepository } from '../../../src/modules/staging/infrastructure/staged-user.repository';
 import { entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection } from '../../factories/tenant.factory';
-import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { createIsolatedTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
-import { createIsolatedDatabase } from '../../utils/isolated-database';
 import { ScimClient } from '../../utils/scim-client';
 
 /**
@@ -12,15 +11,12 @@ import { ScimClient } from '../../utils/scim-client';
  * bulk of creates gets the table analysed at once, not at autovacuum's next round.
  */
 describe('statistics of a freshly loaded staging table (integration)', () => {
-  let db: { url: string; dispose(): Promise<void> };
   let t: TestApp;
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    t = await createTestApp({ DATABASE_URL: db.url });
+    t = await createIsolatedTestApp();
   });
   afterAll(async () => {
     await t?.close();
-    await db?.dispose();
   });
 
   const idLookupPlan = async (f: { tenantId: string; connectionId: string }) => {
