@@ -1,6 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
-import type { EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+/** The node-pg pool under TypeORM's DataSource (for work that goes around TypeORM's QueryRunner). */
+export function pgPool(dataSource: DataSource): Pool {
+  return (dataSource.driver as PostgresDriver).master as Pool;
+}
 
 /**
  * Server-side prepared statements for the statements this process runs often. Planning is most of
@@ -47,7 +52,7 @@ export async function sqlRows<T = Record<string, unknown>>(manager: EntityManage
   // Inside a transaction: on the transaction's own connection, prepared there too (a SCIM PATCH is
   // six statements in one transaction; TypeORM's runner.query would parse and plan each every time).
   const client: Pool | PoolClient | undefined =
-    runner && !runner.isReleased ? runner.databaseConnection : ((manager.connection.driver as PostgresDriver).master as Pool);
+    runner && !runner.isReleased ? runner.databaseConnection : pgPool(manager.connection);
   if (!client) return (await runner!.query(sql, params, true)).records as T[];
   return (await client.query<T & object>({ text: sql, values: params, name: preparedStatementName(sql) })).rows;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPool } from '../database/sql';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
 import type { Actor, DomainEvent } from '../domain/domain-event';
 import { EventRegistry } from './event-registry';
@@ -142,7 +142,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    * connections and are idempotent, so a batch that cannot commit is delivered again harmlessly.
    */
   private async deliverBatch(lane: Lane): Promise<number> {
-    const client = await this.pool().connect();
+    const client = await pgPool(this.dataSource).connect();
     let open = false;
     try {
       // A relay that stops answering (not dead, so its connection stays up) must not hold its rows forever.
@@ -178,10 +178,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       const unusable = open && (await client.query('ROLLBACK').then(() => false, () => true));
       client.release(unusable ? new Error('outbox relay: rollback failed') : undefined);
     }
-  }
-
-  private pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /** A failed row: retried with exponential backoff (1 s, 2 s, 4 s … capped at 5 minutes), dead after OUTBOX_MAX_ATTEMPTS. */
