@@ -143,6 +143,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async deliverBatch(lane: Lane): Promise<number> {
     const client = await pgPool(this.dataSource).connect();
+    // node-pg emits 'error' on a checked-out client whose connection dies between queries (here:
+    // while the handlers run) — unheard, that is an uncaught exception that takes the process down.
+    let lost: Error | undefined;
+    const onError = (err: Error) => (lost = err);
+    client.on('error', onError);
     let open = false;
     try {
       // A relay that stops answering (not dead, so its connection stays up) must not hold its rows forever.
@@ -175,8 +180,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       return rows.length;
     } finally {
       // A connection whose transaction could not be rolled back is not handed back to the pool.
-      const unusable = open && (await client.query('ROLLBACK').then(() => false, () => true));
-      client.release(unusable ? new Error('outbox relay: rollback failed') : undefined);
+      const unusable = lost !== undefined || (open && (await client.query('ROLLBACK').then(() => false, () => true)));
+      client.removeListener('error', onError);
+      client.release(unusable ? (lost ?? new Error('outbox relay: rollback failed')) : undefined);
     }
   }
 

@@ -26,6 +26,8 @@ class ProbeListener {
   static failures: Record<string, number> = {};
   static calls: Record<string, number> = {};
   static callTimes: Record<string, number[]> = {};
+  /** A label's handler waits for its gate (the relay holds its claim meanwhile). */
+  static gates: Record<string, Promise<void>> = {};
   constructor(private readonly tx: TransactionHost) {}
 
   @OnDomainEvent(ProbePingedEvent)
@@ -33,6 +35,7 @@ class ProbeListener {
     const label = event.payload.label;
     ProbeListener.calls[label] = (ProbeListener.calls[label] ?? 0) + 1;
     (ProbeListener.callTimes[label] ??= []).push(Date.now());
+    await ProbeListener.gates[label];
     await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [label, event.eventId]);
     if ((ProbeListener.failures[label] ?? 0) > 0) {
       ProbeListener.failures[label]--;
@@ -273,6 +276,29 @@ describe('Transactional outbox', () => {
     } finally {
       await other.end().catch(() => undefined);
     }
+  });
+
+  it("survives losing its own claim connection mid-delivery (no unhandled 'error' event), and delivers on a later pass", async () => {
+    // node-pg emits 'error' on a checked-out client whose socket dies while no query runs on it;
+    // without a listener that is an uncaught exception — the whole process down on a database restart.
+    let open!: () => void;
+    ProbeListener.gates['conn-lost'] = new Promise<void>((r) => (open = r));
+    await publish('conn-lost');
+    await expectEventually(() => expect(ProbeListener.calls['conn-lost']).toBe(1), 3000, 5);
+    // The relay now sits idle in its claim transaction while the handler waits: kill that backend.
+    const killed: Array<{ pid: number }> = await t.dataSource.query(
+      `SELECT pg_terminate_backend(pid) AS ok, pid FROM pg_stat_activity
+        WHERE datname = current_database() AND state = 'idle in transaction' AND query ILIKE '%outbox_message%SKIP LOCKED%'`,
+    );
+    expect(killed).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200)); // the socket's end reaches the client
+    open();
+    await expectEventually(async () => expect(await delivered('conn-lost')).toBeDefined(), 5000, 20);
+    // The handler committed the first time (its own connection); the redelivery skipped it.
+    expect(await effects('conn-lost')).toBe(1);
+    // And the relay goes on delivering.
+    await publish('after-conn-lost');
+    await expectEventually(async () => expect(await delivered('after-conn-lost')).toBeDefined(), 3000, 10);
   });
 
   it('delivers urgent events ahead of a backlog of ordinary ones', async () => {
