@@ -74,6 +74,16 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /**
+   * How long a request waits for a database connection (a new one, or a free one of the pool)
+   * before it is answered 503: an unreachable server must not hold an IdP's requests open.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
   /** Run pending migrations at boot under an advisory lock (compose runs them as a separate step). */
   @Transform(toBool)
   @IsBoolean()

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, noteDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error';
 import { ScimExceptionFilter } from '../scim/scim-exception.filter';
 import { isFastifyClientError } from './fastify-errors';
@@ -28,8 +29,9 @@ const ERROR_NAME: Record<number, string> = {
 };
 
 /**
- * Errors of the admin and session APIs as `{error, message, details?}`. Unexpected errors are logged
- * once here and answered with a generic 500 and the correlation id — never a stack trace.
+ * Errors of the admin and session APIs as `{error, message, details?}`. An unreachable database is a
+ * 503 with Retry-After. Unexpected errors are logged once here and answered with a generic 500 and
+ * the correlation id — never a stack trace.
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
@@ -58,6 +60,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     } else if (isFastifyClientError(exception)) {
       status = exception.statusCode;
       body = { error: ERROR_NAME[status] ?? 'invalid_request', message: exception.message };
+    } else if (isDatabaseUnavailable(exception)) {
+      noteDatabaseUnavailable(exception);
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      body = { error: 'service_unavailable', message: 'database unreachable; retry later', correlationId };
+      void reply.header('Retry-After', String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS));
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       body = { error: 'internal_error', message: 'internal error', correlationId };

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, noteDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainError } from '../domain/domain-error';
 import { isFastifyClientError } from '../http/fastify-errors';
 import { RequestContext } from '../http/request-context';
@@ -17,7 +18,8 @@ export function sendScimError(reply: FastifyReply, status: number, detail: strin
 
 /**
  * Every failure on a SCIM route leaves as the RFC 7644 §3.12 envelope — including auth failures,
- * throttling, Fastify's body errors and bugs (500 with a generic detail, logged once here).
+ * throttling, Fastify's body errors, an unreachable database (503 + Retry-After) and bugs (500 with a
+ * generic detail, logged once here).
  */
 @Catch()
 export class ScimExceptionFilter implements ExceptionFilter {
@@ -49,6 +51,12 @@ export class ScimExceptionFilter implements ExceptionFilter {
       if (exception.statusCode === 413) return sendScimError(reply, 413, 'request body exceeds the maximum size (see ServiceProviderConfig bulk.maxPayloadSize)');
       if (exception.statusCode === 415) return sendScimError(reply, 415, 'use Content-Type application/scim+json or application/json');
       return sendScimError(reply, 400, 'request body is not valid JSON', 'invalidSyntax');
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // Nothing was written (the statement never ran or its transaction died with the connection): retry is safe.
+      noteDatabaseUnavailable(exception);
+      void reply.header('Retry-After', String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS));
+      return sendScimError(reply, 503, 'service temporarily unavailable (database unreachable); retry after the Retry-After delay');
     }
     const correlationId = RequestContext.current()?.correlationId;
     this.logger.error(`unhandled SCIM error (correlation ${correlationId}): ${(exception as Error)?.stack ?? String(exception)}`);

@@ -67,7 +67,11 @@ export class ScimTokenCache implements OnModuleInit, OnModuleDestroy {
 
   private async listen(): Promise<void> {
     if (this.closed || !this.env.DATABASE_URL) return;
-    const client = new Client({ connectionString: this.env.DATABASE_URL, application_name: 'roster-token-cache' });
+    const client = new Client({
+      connectionString: this.env.DATABASE_URL,
+      application_name: 'roster-token-cache',
+      connectionTimeoutMillis: this.env.DATABASE_CONNECT_TIMEOUT_MS,
+    });
     const lost = (why: string) => {
       if (this.listener !== client) return;
       this.listening = false;
