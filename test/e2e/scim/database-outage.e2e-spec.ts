@@ -67,6 +67,10 @@ describe('database outage', () => {
     expect(adminRes.status).toBe(503);
     expect(adminRes.headers.get('retry-after')).toBe('5');
     expect(adminRes.body).toMatchObject({ error: 'service_unavailable' });
+    // The host product asking whether a session is valid gets "can't tell" (503), never a guess.
+    const introspection = await t.admin.post('/v1/sessions/introspect', { token: `rss_${'a'.repeat(43)}` });
+    expect(introspection.status).toBe(503);
+    expect(introspection.body).toMatchObject({ error: 'service_unavailable' });
     expect((await t.http.get('/health')).status).toBe(503);
   });
 
