@@ -47,3 +47,19 @@ describe('OutboxRelay.kick', () => {
     expect(woken.sort()).toEqual(['normal', 'urgent']);
   });
 });
+
+describe('OutboxRelay shutdown', () => {
+  it('waits for a pass in flight, and does not fail when that pass fails (the database went first)', async () => {
+    const relay = new OutboxRelay({} as DataSource, {} as EventEmitter2, { OUTBOX_RELAY_ENABLED: true } as AppEnv);
+    let fail!: (err: Error) => void;
+    const pass = new Promise<void>((_, reject) => (fail = reject));
+    pass.catch(() => undefined); // the kick that started it logs the failure
+    (relay as unknown as { lanes: Array<{ draining?: Promise<void> }> }).lanes[1].draining = pass;
+    let closed = false;
+    const closing = relay.onModuleDestroy().then(() => (closed = true));
+    await Promise.resolve();
+    expect(closed).toBe(false); // still waiting for the pass
+    fail(new Error('Client has encountered a connection error and is not queryable'));
+    await expect(closing).resolves.toBe(true);
+  });
+});
