@@ -33,6 +33,13 @@ describe(withoutPasswords.name, () => {
     });
   });
 
+  it('finds a password however deep it is, and hands a body without one back untouched (no copy)', () => {
+    const nested = { Operations: [{ op: 'add', value: { 'urn:ietf:params:scim:schemas:core:2.0:User': { Password: 'p' } } }] };
+    expect(withoutPasswords(nested)).toEqual({ Operations: [{ op: 'add', value: { 'urn:ietf:params:scim:schemas:core:2.0:User': {} } }] });
+    const clean = { userName: 'a@b.c', Operations: [{ op: 'replace', path: 'displayName', value: 'password' }], emails: [{ value: 'password@b.c' }] };
+    expect(withoutPasswords(clean)).toBe(clean);
+  });
+
   it('is what userColumns keeps as rawPayload', () => {
     const cols = userColumns({ userName: 'a@b.c', active: true }, { userName: 'a@b.c', password: 'secret' });
     expect(JSON.stringify(cols.rawPayload)).toBe('{"userName":"a@b.c"}');

@@ -13,7 +13,23 @@ const PASSWORD_NAME = /^(?:.*:)?password$/i;
  * Everything else is kept exactly as sent (nulls, client `meta`, flat URN keys).
  */
 export function withoutPasswords(raw: unknown): unknown {
-  if (Array.isArray(raw)) return raw.map(withoutPasswords);
+  // Nearly every body has no password: keep it as it is rather than rebuild it key by key.
+  return mentionsPassword(raw) ? stripPasswords(raw) : raw;
+}
+
+function mentionsPassword(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) return v.some(mentionsPassword);
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (PASSWORD_NAME.test(k.trim())) return true;
+    if (typeof x === 'string' ? PASSWORD_NAME.test(x.trim()) && k.trim().toLowerCase() === 'path' : mentionsPassword(x)) return true;
+  }
+  return false;
+}
+
+function stripPasswords(raw: unknown): unknown {
+  if (Array.isArray(raw)) return raw.map(stripPasswords);
   if (typeof raw !== 'object' || raw === null) return raw;
   const entries = Object.entries(raw as Record<string, unknown>);
   const pathKey = entries.find(([k]) => k.trim().toLowerCase() === 'path');
@@ -23,7 +39,7 @@ export function withoutPasswords(raw: unknown): unknown {
   for (const [k, v] of entries) {
     if (PASSWORD_NAME.test(k.trim())) continue;
     if (passwordOp && k.trim().toLowerCase() === 'value') continue;
-    out[k] = withoutPasswords(v);
+    out[k] = stripPasswords(v);
   }
   return out;
 }
