@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { canonicalEntry, canonicalJson, chainBreak, chainHash, GENESIS_HASH } from './audit-chain';
 import type { AuditRecord } from './audit-entry';
 import { storable, storableJson } from './audit-entry';
@@ -26,6 +27,29 @@ describe('canonicalJson', () => {
 
   it('serialises equal values identically whatever the key order', () => {
     expect(canonicalJson({ x: 1, y: [true, null, 's'] })).toBe(canonicalJson({ y: [true, null, 's'], x: 1 }));
+  });
+
+  /** The definition the stored hashes were computed with (the first implementation, kept verbatim). */
+  function reference(value: unknown): string {
+    if (value === null || value === undefined) return 'null';
+    if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : reference(v))).join(',')}]`;
+    if (typeof value === 'object') {
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+    return JSON.stringify(value);
+  }
+
+  it('produces the same bytes as the definition stored hashes were computed with, for any value', () => {
+    const leaf = fc.oneof(fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node')), fc.dictionary(fc.string({ unit: 'binary' }), tie('node'))),
+    })).node;
+    fc.assert(fc.property(value, (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
   });
 });
 
