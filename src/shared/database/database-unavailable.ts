@@ -1,11 +1,5 @@
 import { Logger } from '@nestjs/common';
 
-/**
- * Whether an error means "the database cannot be reached or is not accepting work right now" —
- * as opposed to a bug or a bad statement. Such failures are answered 503 with Retry-After: an IdP
- * retries a 5xx, whereas a 401 (a token that could not be checked) or a bare 500 reads as a
- * broken integration, and repeated failures push an Entra job into quarantine (idp-dialects §2.8).
- */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
 /** SQLSTATEs of an unreachable, restarting or exhausted server (PostgreSQL appendix A). */
@@ -24,6 +18,12 @@ const DRIVER_MESSAGES = [
   'Cannot use a pool after calling end on the pool',
 ];
 
+/**
+ * Whether an error means "the database cannot be reached or is not accepting work right now" —
+ * as opposed to a bug or a bad statement. Such failures are answered 503 with Retry-After: an IdP
+ * retries a 5xx, whereas a 401 (a token that could not be checked) or a bare 500 reads as a
+ * broken integration, and repeated failures push an Entra job into quarantine (idp-dialects §2.8).
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e !== null && typeof e === 'object' && depth < 4; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
