@@ -285,10 +285,10 @@ describe('Transactional outbox', () => {
     ProbeListener.gates['conn-lost'] = new Promise<void>((r) => (open = r));
     await publish('conn-lost');
     await expectEventually(() => expect(ProbeListener.calls['conn-lost']).toBe(1), 3000, 5);
-    // The relay now sits idle in its claim transaction while the handler waits: kill that backend.
+    // The normal lane now sits idle in its claim transaction while the handler waits: kill that backend.
     const killed: Array<{ pid: number }> = await t.dataSource.query(
       `SELECT pg_terminate_backend(pid) AS ok, pid FROM pg_stat_activity
-        WHERE datname = current_database() AND state = 'idle in transaction' AND query ILIKE '%outbox_message%SKIP LOCKED%'`,
+        WHERE datname = current_database() AND state = 'idle in transaction' AND query ILIKE '%outbox_message%priority = 0%SKIP LOCKED%'`,
     );
     expect(killed).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 200)); // the socket's end reaches the client
