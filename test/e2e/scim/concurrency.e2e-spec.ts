@@ -86,7 +86,7 @@ describe('SCIM concurrency: simultaneous requests on one resource', () => {
   }, TEST_TIMEOUT_MS);
 
   it('60 parallel creates over two connections share statements, yet each gets its own user, event and error', async () => {
-    // Concurrent creates are written in shared statements (WriteBatcher): nothing of one request may leak into another's.
+    // Concurrent creates are written in shared statements (StatementBatcher): nothing of one request may leak into another's.
     const f2 = await createTenantWithConnection(t.admin);
     const scim2 = new ScimClient(t.baseUrl, f2);
     const taken = `taken.${randomBytes(4).toString('hex')}@${f.domain}`;
@@ -120,6 +120,31 @@ describe('SCIM concurrency: simultaneous requests on one resource', () => {
       expect((await (p.client === scim ? scim2 : scim).get(`/Users/${r.body.id}`)).status).toBe(404);
     }
     expect(await liveRows(f.connectionId, taken)).toBe(1);
+  }, TEST_TIMEOUT_MS);
+
+  it('60 parallel `userName eq` lookups over two connections share statements, yet each finds only its own connection’s user', async () => {
+    // Entra's and Okta's pre-create lookup; concurrent ones are answered by shared statements (StatementBatcher).
+    const g = await createTenantWithConnection(t.admin, { domain: f.domain });
+    const other = new ScimClient(t.baseUrl, g);
+    const names = Array.from({ length: 6 }, (_, i) => `lookup${i}.${randomBytes(3).toString('hex')}@${f.domain}`);
+    const ids = new Map<ScimClient, string[]>();
+    for (const client of [scim, other]) {
+      // The last name is staged only on the second connection.
+      const created = await Promise.all(names.slice(0, client === scim ? -1 : undefined).map((userName) => client.post('/Users', entraUser({ userName }, f.domain))));
+      expect(created.map((r) => r.status)).toEqual(created.map(() => 201));
+      ids.set(client, created.map((r) => r.body.id));
+    }
+    const plan = Array.from({ length: 60 }, (_, i) => ({ client: i % 2 === 0 ? scim : other, k: i % names.length, i }));
+    const results = await Promise.all(
+      plan.map(({ client, k, i }) => client.get(`/Users?filter=${encodeURIComponent(`userName eq "${recase(names[k], i)}"`)}`)),
+    );
+    for (const { client, k, i } of plan) {
+      const r = results[i];
+      expect([i, r.status]).toEqual([i, 200]);
+      const expected = ids.get(client)![k];
+      expect([i, r.body.totalResults, r.body.Resources.map((u: { id: string }) => u.id)]).toEqual(expected ? [i, 1, [expected]] : [i, 0, []]);
+      if (expected) expect(r.body.Resources[0].meta.location).toMatch(new RegExp(`${client.prefix}/Users/${expected}$`));
+    }
   }, TEST_TIMEOUT_MS);
 
   it('a userName freed by DELETE can be taken again, by exactly one of many racing creates', async () => {

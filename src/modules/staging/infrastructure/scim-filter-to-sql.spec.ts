@@ -1,6 +1,6 @@
 import { parseFilter } from '../../../shared/scim/filter/scim-filter.parser';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
-import { matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
+import { matchesAtMostOne, userNameEquality, type SqlFilterTarget } from './scim-filter-to-sql';
 
 const target = (resourceType: 'User' | 'Group'): SqlFilterTarget => ({
   resourceType,
@@ -39,5 +39,32 @@ describe('matchesAtMostOne (unique-key lookups skip sort and window count)', () 
     expect(matchesAtMostOne(parseFilter('id eq "2819c223-7f76-453a-919d-413861904646"'), target('Group'))).toBe(true);
     expect(matchesAtMostOne(parseFilter('displayName eq "Sales"'), target('Group'))).toBe(false);
     expect(matchesAtMostOne(parseFilter('userName eq "a"'), target('Group'))).toBe(false);
+  });
+});
+
+describe('userNameEquality (the lookups that share statements)', () => {
+  it.each([
+    ['userName eq "A@Acme.example"', 'a@acme.example'],
+    ['USERNAME EQ "a@acme.example"', 'a@acme.example'],
+    ['urn:ietf:params:scim:schemas:core:2.0:User:userName eq "Ab"', 'ab'],
+  ])('%s → the operand lower-cased', (filter, expected) => {
+    expect(userNameEquality(parseFilter(filter), target('User'))).toBe(expected);
+  });
+
+  it.each([
+    'userName eq "a@acme.example" and active eq true', // a conjunct more: compiled as written
+    'userName ne "a@acme.example"',
+    'userName sw "a"',
+    'userName eq 42',
+    'userName eq null',
+    'id eq "2819c223-7f76-453a-919d-413861904646"',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:userName eq "a"',
+    'not (userName eq "a")',
+  ])('%s → not a plain userName lookup', (filter) => {
+    expect(userNameEquality(parseFilter(filter), target('User'))).toBeUndefined();
+  });
+
+  it('is a User lookup only', () => {
+    expect(userNameEquality(parseFilter('userName eq "a"'), target('Group'))).toBeUndefined();
   });
 });

@@ -765,6 +765,18 @@ export function matchesAtMostOne(node: FilterNode, target: SqlFilterTarget): boo
 }
 
 /**
+ * The filter is exactly `userName eq "…"` (core User schema, string operand): the operand as the
+ * compiled filter would compare it with `lower(user_name)` — lower-cased (RFC 7643 §4.1.1:
+ * userName is caseExact false). Else undefined. Lets the lookup IdPs make before every create and
+ * update share a statement with its concurrent peers.
+ */
+export function userNameEquality(node: FilterNode, target: SqlFilterTarget): string | undefined {
+  if (target.resourceType !== 'User' || node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string') return undefined;
+  if (node.path.subAttr !== undefined || !isCorePath(node.path, target) || node.path.attr.toLowerCase() !== 'username') return undefined;
+  return node.value.toLowerCase();
+}
+
+/**
  * `manager eq "id"` → `manager.value eq "id"`: a singular complex attribute that has a `value`
  * sub-attribute is compared by it. Entra checks references this way (idp-dialects #8: "manager
  * checked via filter on id + manager"); RFC 7644 §3.4.2.2 leaves the comparison undefined.

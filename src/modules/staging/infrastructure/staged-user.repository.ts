@@ -3,11 +3,11 @@ import { DataSource } from 'typeorm';
 import { FirstLoadStatistics } from './first-load-statistics';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { OUTBOX_COLUMNS, type OutboxStatement } from '../../../shared/events/event-bus';
-import { WriteBatcher } from '../../../shared/database/write-batcher';
+import { StatementBatcher } from '../../../shared/database/statement-batcher';
 import { sqlRows } from '../../../shared/database/sql';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
 import type { StagedListQuery, StagedPage, StagedUserAdminRow, StagedUserRecord, StageUserInput, StagingScope } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, matchesAtMostOne, userNameEquality, type SqlFilterTarget } from './scim-filter-to-sql';
 
 interface UserRow {
   id: string;
@@ -64,6 +64,22 @@ const INSERT_USERS_SQL = `WITH u AS (
       JOIN u ON u.id = e.owner)
   SELECT id, version, created_at, updated_at FROM u`;
 
+/**
+ * Any number of `userName eq` lookups in one statement: each key carries its own tenant and
+ * connection, so a lookup only ever finds its own connection's user. `ord` maps rows back to keys.
+ * Nested-loop probes of the live-userName index, one per key (the bench checks the scan counters).
+ */
+const FIND_BY_USER_NAMES_SQL = `SELECT k.ord, ${COLUMNS}, ${GROUPS_SQL}
+    FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS k(tenant_id, connection_id, user_name, ord)
+    JOIN staging.scim_user u
+      ON u.connection_id = k.connection_id AND lower(u.user_name) = k.user_name AND u.tenant_id = k.tenant_id AND u.deleted_at IS NULL`;
+
+/** A live user looked up by its lower-cased userName. */
+interface UserNameLookup {
+  scope: StagingScope;
+  userName: string;
+}
+
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toRecord = (r: UserRow): StagedUserRecord => ({
@@ -85,7 +101,16 @@ export class StagedUserRepository {
    * 20 clients: ~3 rows a statement with two in flight, ~7 with one), and one statement waiting on
    * a lock (ON CONFLICT waits for a concurrent insert of the same userName) does not hold up all.
    */
-  private readonly batcher = new WriteBatcher<UserInsert, StagedUserRecord | null>((items) => this.insertMany(items), {
+  private readonly batcher = new StatementBatcher<UserInsert, StagedUserRecord | null>((items) => this.insertMany(items), {
+    maxBatch: 100,
+    maxInFlight: 2,
+  });
+
+  /**
+   * Concurrent `userName eq` lookups share statements the same way — the query IdPs send before
+   * every create and update (Entra, Okta), so the most frequent statement of a provisioning cycle.
+   */
+  private readonly lookups = new StatementBatcher<UserNameLookup, StagedUserRecord | null>((keys) => this.findByUserNames(keys), {
     maxBatch: 100,
     maxInFlight: 2,
   });
@@ -103,7 +128,7 @@ export class StagedUserRepository {
   /**
    * Inserts the user and its outbox rows in ONE statement (atomic without BEGIN/COMMIT round
    * trips — the create path is the hot one of an initial Entra cycle). Outside a transaction,
-   * concurrent creates share statements (WriteBatcher). Null: the userName is taken among the
+   * concurrent creates share statements (StatementBatcher). Null: the userName is taken among the
    * connection's live users — the insert skipped the row (ON CONFLICT on the partial unique index),
    * also against a concurrent create, which it waits for, and also within one batch.
    */
@@ -140,6 +165,17 @@ export class StagedUserRepository {
       return { id, userName: input.userName, externalId: input.externalId, active: input.active, resource: input.resource,
         version: r.version, createdAt: r.created_at, updatedAt: r.updated_at, groups: [] };
     });
+  }
+
+  private async findByUserNames(keys: readonly UserNameLookup[]): Promise<Array<StagedUserRecord | null>> {
+    const rows = await sqlRows<UserRow & { ord: string }>(this.tx.manager, FIND_BY_USER_NAMES_SQL, [
+      keys.map((k) => k.scope.tenantId),
+      keys.map((k) => k.scope.connectionId),
+      keys.map((k) => k.userName),
+    ]);
+    const found: Array<StagedUserRecord | null> = keys.map(() => null);
+    for (const r of rows) found[Number(r.ord) - 1] = toRecord(r);
+    return found;
   }
 
   async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedUserRecord | null> {
@@ -189,6 +225,12 @@ export class StagedUserRepository {
 
   /** A filtered, sorted page, compiled to parameterised SQL (never filtered in memory). */
   async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>> {
+    const userName = query.filter && !query.sortBy && query.count > 0 && query.startIndex <= 1 ? userNameEquality(query.filter, USER_TARGET) : undefined;
+    if (userName !== undefined && !this.tx.inTransaction) {
+      // The page is the user, if any: no sort, no count — and under load one statement for many.
+      const rec = await this.lookups.submit({ scope, userName });
+      return { totalResults: rec ? 1 : 0, items: rec ? [rec] : [] };
+    }
     const params: unknown[] = [scope.tenantId, scope.connectionId];
     let where = `u.tenant_id = $1 AND u.connection_id = $2 AND u.deleted_at IS NULL`;
     if (query.filter) where += ` AND (${compileScimFilter(query.filter, USER_TARGET, params)})`;

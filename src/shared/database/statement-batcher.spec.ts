@@ -1,4 +1,4 @@
-import { WriteBatcher } from './write-batcher';
+import { StatementBatcher } from './statement-batcher';
 
 /** A `run` whose statements the test completes by hand, recording the batches it was given. */
 function manualRun() {
@@ -14,10 +14,10 @@ function manualRun() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('WriteBatcher', () => {
+describe('StatementBatcher', () => {
   it('sends an item alone and at once while a slot is free (no added latency when idle)', async () => {
     const m = manualRun();
-    const b = new WriteBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
+    const b = new StatementBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
     const first = b.submit(1);
     expect(m.batches).toEqual([[1]]);
     m.pending[0].finish();
@@ -26,7 +26,7 @@ describe('WriteBatcher', () => {
 
   it('batches what waited for a slot into one statement, in arrival order, up to maxBatch', async () => {
     const m = manualRun();
-    const b = new WriteBatcher(m.run, { maxBatch: 3, maxInFlight: 1 });
+    const b = new StatementBatcher(m.run, { maxBatch: 3, maxInFlight: 1 });
     const results = [1, 2, 3, 4, 5, 6].map((i) => b.submit(i));
     expect(m.batches).toEqual([[1]]);
     m.pending[0].finish();
@@ -41,7 +41,7 @@ describe('WriteBatcher', () => {
 
   it('runs up to maxInFlight statements at once', async () => {
     const m = manualRun();
-    const b = new WriteBatcher(m.run, { maxBatch: 10, maxInFlight: 2 });
+    const b = new StatementBatcher(m.run, { maxBatch: 10, maxInFlight: 2 });
     void b.submit(1);
     void b.submit(2);
     void b.submit(3);
@@ -53,7 +53,7 @@ describe('WriteBatcher', () => {
 
   it("gives an item's own error to that item's caller only", async () => {
     const m = manualRun();
-    const b = new WriteBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
+    const b = new StatementBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
     void b.submit(0);
     const [ok, bad] = [b.submit(1), b.submit(2)];
     m.pending[0].finish();
@@ -65,7 +65,7 @@ describe('WriteBatcher', () => {
 
   it('retries the items of a failed statement one by one, so one bad row does not fail its neighbours', async () => {
     const m = manualRun();
-    const b = new WriteBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
+    const b = new StatementBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
     void b.submit(0);
     const results = [1, 2, 3].map((i) => b.submit(i));
     m.pending[0].finish();
@@ -83,7 +83,7 @@ describe('WriteBatcher', () => {
 
   it('refuses a run that answers for the wrong number of items', async () => {
     const m = manualRun();
-    const b = new WriteBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
+    const b = new StatementBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
     void b.submit(0);
     const results = [b.submit(1), b.submit(2)];
     m.pending[0].finish();

@@ -1,5 +1,6 @@
 /**
- * Group commit for single-row writes that arrive concurrently: while `maxInFlight` statements are
+ * Group commit for single-row statements that arrive concurrently (creates, and lookups by a unique
+ * key — DataLoader's idea without its timer): while `maxInFlight` statements are
  * running, new items wait, and the next free slot takes everything waiting (up to `maxBatch`) as
  * ONE statement. An item that finds a free slot goes at once, alone — no timer, so an idle
  * service adds no latency; the batches form only under load, which is when they pay: one
@@ -10,7 +11,7 @@
  * If `run` itself throws, the items of that batch are retried one at a time (`run([item])`), so one
  * bad row cannot fail its neighbours and every caller gets its own, precise error.
  */
-export class WriteBatcher<I, R> {
+export class StatementBatcher<I, R> {
   private readonly waiting: Array<{ item: I; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   private inFlight = 0;
 
@@ -37,7 +38,7 @@ export class WriteBatcher<I, R> {
     }
   }
 
-  private async flush(batch: WriteBatcher<I, R>['waiting']): Promise<void> {
+  private async flush(batch: StatementBatcher<I, R>['waiting']): Promise<void> {
     let results: Array<R | Error>;
     try {
       results = await this.run(batch.map((b) => b.item));
@@ -48,7 +49,7 @@ export class WriteBatcher<I, R> {
       return;
     }
     if (results.length !== batch.length) {
-      const err = new Error(`WriteBatcher: ${results.length} results for ${batch.length} items`);
+      const err = new Error(`StatementBatcher: ${results.length} results for ${batch.length} items`);
       return batch.forEach((b) => b.reject(err));
     }
     batch.forEach((b, k) => {
