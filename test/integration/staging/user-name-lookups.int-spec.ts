@@ -4,6 +4,7 @@ import { pgPool } from '../../../src/shared/database/sql';
 import { TransactionHost } from '../../../src/shared/database/transaction-host';
 import { parseFilter } from '../../../src/shared/scim/filter/scim-filter.parser';
 import { StagingFacade, type StagedListQuery, type StagingScope } from '../../../src/modules/staging/public';
+import { FIND_BY_USER_NAMES_SQL } from '../../../src/modules/staging/infrastructure/staged-user.repository';
 import { entraGroup, entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection, type TenantFixture } from '../../factories/tenant.factory';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
@@ -103,5 +104,35 @@ describe('batched userName lookups (integration)', () => {
     // Page 2 of a single match is empty, and the total still counts the match.
     expect(await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), startIndex: 2 })).toEqual({ totalResults: 1, items: [] });
     expect(await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), count: 0 })).toEqual({ totalResults: 1, items: [] });
+  });
+
+  it('probes the live-userName index once per key — also in the generic plan a prepared statement keeps, on a table of a few hundred rows', async () => {
+    // A plain join planned as a hash join over a seq scan here; kept by the prepared statement, that
+    // plan would scan the whole table for every batch as an initial load grows it to millions.
+    await t.dataSource.query(
+      `INSERT INTO staging.scim_user (id, tenant_id, connection_id, user_name, resource)
+       SELECT gen_random_uuid(), $1, $2, 'plan' || i || '@' || $3, '{}' FROM generate_series(1, 600) AS i`,
+      [f.tenantId, f.connectionId, f.domain],
+    );
+    await t.dataSource.query('ANALYZE staging.scim_user');
+    const client = await pgPool(t.dataSource).connect();
+    try {
+      await client.query(`SET plan_cache_mode = force_generic_plan`);
+      await client.query(`PREPARE lookup_plan AS ${FIND_BY_USER_NAMES_SQL}`);
+      const arr = (v: string) => client.escapeLiteral(`{"${v}"}`);
+      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE lookup_plan(${arr(f.tenantId)}, ${arr(f.connectionId)}, ${arr(`plan1@${f.domain}`)})`);
+      const nodes: Array<Record<string, unknown>> = [];
+      const walk = (n: Record<string, unknown>) => {
+        nodes.push(n);
+        for (const c of (n.Plans as Array<Record<string, unknown>>) ?? []) walk(c);
+      };
+      walk(rows[0]['QUERY PLAN'][0].Plan);
+      const onUsers = nodes.filter((n) => n['Relation Name'] === 'scim_user').map((n) => [n['Node Type'], n['Index Name']]);
+      expect(onUsers).toEqual([['Index Scan', 'scim_user__connection_id_user_name__uq']]);
+      expect(nodes.map((n) => n['Node Type'])).not.toContain('Hash Join');
+    } finally {
+      await client.query('DEALLOCATE ALL; RESET plan_cache_mode').catch(() => undefined);
+      client.release();
+    }
   });
 });
