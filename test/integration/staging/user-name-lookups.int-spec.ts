@@ -131,8 +131,8 @@ describe('batched userName lookups (integration)', () => {
       expect(onUsers).toEqual([['Index Scan', 'scim_user__connection_id_user_name__uq']]);
       expect(nodes.map((n) => n['Node Type'])).not.toContain('Hash Join');
     } finally {
-      await client.query('DEALLOCATE ALL; RESET plan_cache_mode').catch(() => undefined);
-      client.release();
+      // Discarded, not handed back to the app's pool: it carries a changed plan_cache_mode and a PREPAREd statement.
+      client.release(true);
     }
   });
 });
