@@ -92,4 +92,17 @@ describe('StatementBatcher', () => {
     await expect(results[0]).rejects.toThrow('1 results for 2 items');
     await expect(results[1]).rejects.toThrow('1 results for 2 items');
   });
+
+  it('does not retry one by one when the database is unavailable: every item gets that error at once', async () => {
+    const m = manualRun();
+    const b = new StatementBatcher(m.run, { maxBatch: 10, maxInFlight: 1 });
+    void b.submit(0);
+    const results = [1, 2, 3].map((i) => b.submit(i).then(String, (e: Error) => `rejected: ${e.message}`));
+    m.pending[0].finish();
+    await tick();
+    m.pending[1].fail(new Error('timeout exceeded when trying to connect'));
+    await tick();
+    expect(m.batches).toEqual([[0], [1, 2, 3]]);
+    expect(await Promise.all(results)).toEqual(Array(3).fill('rejected: timeout exceeded when trying to connect'));
+  });
 });

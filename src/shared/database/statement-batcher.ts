@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from './database-unavailable';
+
 /**
  * Group commit for single-row statements that arrive concurrently (creates, and lookups by a unique
  * key — DataLoader's idea without its timer): while `maxInFlight` statements are
@@ -9,7 +11,8 @@
  *
  * `run` answers each item in order: its result, or an Error that only that item's caller sees.
  * If `run` itself throws, the items of that batch are retried one at a time (`run([item])`), so one
- * bad row cannot fail its neighbours and every caller gets its own, precise error.
+ * bad row cannot fail its neighbours and every caller gets its own, precise error — unless the
+ * database is unavailable, which is every item's answer at once.
  */
 export class StatementBatcher<I, R> {
   private readonly waiting: Array<{ item: I; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
@@ -43,7 +46,9 @@ export class StatementBatcher<I, R> {
     try {
       results = await this.run(batch.map((b) => b.item));
     } catch (err) {
-      if (batch.length === 1) return batch[0].reject(err);
+      // A database that cannot be reached fails every item alike: retried one by one, each would wait
+      // for a connection again (up to DATABASE_CONNECT_TIMEOUT_MS) before its caller hears 503.
+      if (batch.length === 1 || isDatabaseUnavailable(err)) return batch.forEach((b) => b.reject(err));
       // One statement failed for all: find out per item (the statement wrote nothing).
       await Promise.all(batch.map((b) => this.flush([b])));
       return;
