@@ -60,6 +60,7 @@ describe('userNameEquality (the lookups that share statements)', () => {
     'id eq "2819c223-7f76-453a-919d-413861904646"',
     'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:userName eq "a"',
     'not (userName eq "a")',
+    'userName eq "a\\u0000b"', // NUL: the compiled path's 400 invalidFilter
   ])('%s → not a plain userName lookup', (filter) => {
     expect(userNameEquality(parseFilter(filter), target('User'))).toBeUndefined();
   });

@@ -773,6 +773,8 @@ export function matchesAtMostOne(node: FilterNode, target: SqlFilterTarget): boo
 export function userNameEquality(node: FilterNode, target: SqlFilterTarget): string | undefined {
   if (target.resourceType !== 'User' || node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string') return undefined;
   if (node.path.subAttr !== undefined || !isCorePath(node.path, target) || node.path.attr.toLowerCase() !== 'username') return undefined;
+  // A NUL cannot be a PostgreSQL text value: the compiled path answers it 400 invalidFilter.
+  if (node.value.includes('\u0000')) return undefined;
   return node.value.toLowerCase();
 }
 
