@@ -63,7 +63,7 @@ describe('batched userName lookups (integration)', () => {
     const spy = jest.spyOn(pool, 'query');
     const plan = Array.from({ length: 60 }, (_, i) => {
       const fx = i % 2 === 0 ? f : g;
-      const name = `${names[i % names.length]}@${f.domain}`;
+      const name = `${names[Math.floor(i / 2) % names.length]}@${f.domain}`; // every name asked of both connections
       // Case varies per lookup: userName is caseExact false (RFC 7643 §4.1.1).
       const asked = i % 3 === 0 ? name.toUpperCase() : i % 3 === 1 ? name : `${name[0].toUpperCase()}${name.slice(1)}`;
       return { fx, name: name.toLowerCase(), asked };
@@ -95,10 +95,20 @@ describe('batched userName lookups (integration)', () => {
 
   it('answers what the unbatched path answers: the same record alone, inside a transaction, and with startIndex or sortBy', async () => {
     const name = `${names[0]}@${f.domain}`;
+    const accented = `Ärger.${randomBytes(3).toString('hex')}@${f.domain}`;
+    expect((await new ScimClient(t.baseUrl, f).post('/Users', entraUser({ userName: accented }, f.domain))).status).toBe(201);
+    // A hit, a miss, a deleted user's name, a non-ASCII name in another case — and a NUL (400).
+    const cases = [name, `nobody@${f.domain}`, `${names[names.length - 2]}@${f.domain}`, accented.toUpperCase(), 'a\\u0000b'];
+    for (const value of cases) {
+      const outcome = (p: Promise<unknown>) => p.then((page) => ({ page }), (err: { scimType?: string }) => ({ error: err.scimType }));
+      const alone = await outcome(staging.listUsers(scopeOf(f), query(`userName eq "${value}"`)));
+      // Inside a transaction (on the transaction's connection) the lookup is the compiled statement.
+      const inTx = await outcome(t.app.get(TransactionHost).run(() => staging.listUsers(scopeOf(f), query(`userName eq "${value}"`))));
+      expect({ value, inTx }).toEqual({ value, inTx: alone });
+    }
     const alone = await staging.listUsers(scopeOf(f), query(`userName eq "${name}"`));
-    // Inside a transaction (on the transaction's connection) the lookup is a plain statement.
-    const inTx = await t.app.get(TransactionHost).run(() => staging.listUsers(scopeOf(f), query(`userName eq "${name}"`)));
-    expect(inTx).toEqual(alone);
+    expect(alone.totalResults).toBe(1);
+    expect((await staging.listUsers(scopeOf(f), query(`userName eq "${accented.toUpperCase()}"`))).items.map((u) => u.userName)).toEqual([accented]);
     const sorted = await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), sortBy: { attr: 'userName' } });
     expect(sorted).toEqual(alone);
     // Page 2 of a single match is empty, and the total still counts the match.
