@@ -56,7 +56,7 @@ describe('databaseTextWarning (said at boot)', () => {
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+      await admin.query(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LOCALE_PROVIDER libc LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
       const url = new URL(serverUrl);
       url.pathname = `/${name}`;
       expect(await withDataSource(url.toString(), databaseTextWarning)).toMatch(/^database encoding is SQL_ASCII, not UTF8: userName uniqueness .* ASCII letters only/);
