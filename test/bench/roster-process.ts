@@ -1,21 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../utils/free-port';
 import { join } from 'node:path';
 import { request } from './bench-utils';
 
 /** Starts the built Roster (`dist/`) as a child process, the way an operator runs it. */
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export async function startRoster(databaseUrl: string, env: Record<string, string> = {}): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
   const port = await freePort();

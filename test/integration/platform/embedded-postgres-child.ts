@@ -4,21 +4,10 @@
  * with the environment the test chose, prints what the cluster says of its encoding and case
  * mapping as one JSON line, and stops it.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../../utils/free-port';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../../src/shared/database/embedded-postgres';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function main() {
   const pg = await startEmbeddedPostgres({ dataDir: join(process.env.CHILD_DATA_DIR!, 'pg'), port: await freePort(), database: 'roster_locale', persistent: false });
