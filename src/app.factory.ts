@@ -15,7 +15,11 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 
 export function createLogger(env: AppEnv): ConsoleLogger {
   const json = env.LOG_FORMAT ? env.LOG_FORMAT === 'json' : env.NODE_ENV === 'production';
-  return new ConsoleLogger({ json, colors: !json && process.stdout.isTTY, logLevels: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1) });
+  return new ConsoleLogger({
+    json,
+    colors: !json && process.stdout.isTTY,
+    logLevels: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+  });
 }
 
 /**
@@ -58,7 +62,11 @@ function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown },
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, detail, name] =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'request line and headers exceed the server limit; send long filters with POST …/.search (RFC 7644 §3.4.3)', 'request_too_large']
+      ? [
+          431,
+          'request line and headers exceed the server limit; send long filters with POST …/.search (RFC 7644 §3.4.3)',
+          'request_too_large',
+        ]
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'request timeout', 'request_timeout']
         : [400, 'malformed HTTP request', 'invalid_request'];
@@ -66,7 +74,12 @@ function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown },
   const start = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1', 0, 32) : '';
   const scim = /^[A-Z]+ \/scim\//i.test(start);
   const body = scim
-    ? JSON.stringify({ schemas: [SCIM_MESSAGE.ERROR], status: String(status), ...(status === 400 ? { scimType: 'invalidSyntax' } : {}), detail })
+    ? JSON.stringify({
+        schemas: [SCIM_MESSAGE.ERROR],
+        status: String(status),
+        ...(status === 400 ? { scimType: 'invalidSyntax' } : {}),
+        detail,
+      })
     : JSON.stringify({ error: name, message: detail });
   const type = scim ? `${SCIM_CONTENT_TYPE}; charset=utf-8` : 'application/json; charset=utf-8';
   if (socket.writable) {
@@ -100,23 +113,35 @@ export async function createApp(
       void reply
         .status(routing ? 404 : 500)
         .header('content-type', 'application/json; charset=utf-8')
-        .send(routing ? { error: 'not_found', message: 'resource not found' } : { error: 'internal_error', message: 'internal error' });
+        .send(
+          routing
+            ? { error: 'not_found', message: 'resource not found' }
+            : { error: 'internal_error', message: 'internal error' },
+        );
     },
     clientErrorHandler,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, adminToken, extraModules), adapter, {
-    logger,
-    bufferLogs: false,
-    // Our own lenient JSON parsers are registered below.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(env, adminToken, extraModules),
+    adapter,
+    {
+      logger,
+      bufferLogs: false,
+      // Our own lenient JSON parsers are registered below.
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
 
   // SCIM clients send application/scim+json, some send application/json or nothing useful at all.
   // An empty body (DELETE with a Content-Type) is "no body", not a JSON error.
   const jsonParser = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser(['application/json']);
-  const lenientJson = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+  const lenientJson = (
+    req: FastifyRequest,
+    body: string | Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
     jsonParser(req, text, done);

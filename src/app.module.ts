@@ -37,7 +37,11 @@ export class AppModule {
         // over 10 s, with up to SCIM_RATE_LIMIT_BURST more inside any one second.
         ThrottlerModule.forRoot({
           throttlers: [
-            { name: 'burst', ttl: 1000, limit: Math.max(1, env.SCIM_RATE_LIMIT_PER_SECOND + env.SCIM_RATE_LIMIT_BURST) },
+            {
+              name: 'burst',
+              ttl: 1000,
+              limit: Math.max(1, env.SCIM_RATE_LIMIT_PER_SECOND + env.SCIM_RATE_LIMIT_BURST),
+            },
             { name: 'sustained', ttl: 10_000, limit: Math.max(1, env.SCIM_RATE_LIMIT_PER_SECOND * 10) },
           ],
         }),

@@ -22,8 +22,16 @@ export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promis
   let resolved = env;
   if (!env.DATABASE_URL) {
     const dataDir = join(env.DATA_DIR, 'pg');
-    logger.log(`DATABASE_URL unset: starting embedded PostgreSQL (data in ${resolve(dataDir)}, port ${env.EMBEDDED_PG_PORT})`, 'Bootstrap');
-    embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, database: 'roster', persistent: true });
+    logger.log(
+      `DATABASE_URL unset: starting embedded PostgreSQL (data in ${resolve(dataDir)}, port ${env.EMBEDDED_PG_PORT})`,
+      'Bootstrap',
+    );
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: env.EMBEDDED_PG_PORT,
+      database: 'roster',
+      persistent: true,
+    });
     resolved = Object.freeze({ ...env, DATABASE_URL: embedded.url });
   }
   let adminToken = env.ADMIN_TOKEN;

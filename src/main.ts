@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   await app.listen(runtime.env.PORT, runtime.env.HOST);
-  logger.log(`Roster listening on ${runtime.env.HOST}:${runtime.env.PORT}; Tenant URLs start with ${runtime.env.PUBLIC_URL}/scim/v2/`, 'Bootstrap');
+  logger.log(
+    `Roster listening on ${runtime.env.HOST}:${runtime.env.PORT}; Tenant URLs start with ${runtime.env.PUBLIC_URL}/scim/v2/`,
+    'Bootstrap',
+  );
 }
 
 main().catch((err: Error) => {

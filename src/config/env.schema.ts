@@ -188,7 +188,15 @@ export class EnvironmentVariables {
   SYNC_BATCH_SIZE = 1000;
 
   /** Days audit entries are kept; unset = forever. Pruned daily, oldest first; the chain stays verifiable. */
-  @Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value) : value))
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value.trim() === ''
+        ? undefined
+        : /^\s*\d+\s*$/.test(value)
+          ? Number(value)
+          : value
+      : value,
+  )
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -227,7 +235,9 @@ export function validateEnv(raw: Record<string, string | undefined>): AppEnv {
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new InvalidEnvironmentError(
-      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`),
+      errors.map(
+        (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`,
+      ),
     );
   }
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');

@@ -36,7 +36,8 @@ const declared = eventFiles.flatMap((file) =>
   ),
 );
 // Required after the module files so it sees the same class objects.
-const { AUDITED_EVENTS, NOT_AUDITED } = require('../../src/modules/audit/application/audited-events') as typeof import('../../src/modules/audit/application/audited-events');
+const { AUDITED_EVENTS, NOT_AUDITED } =
+  require('../../src/modules/audit/application/audited-events') as typeof import('../../src/modules/audit/application/audited-events');
 
 const names = (classes: Iterable<DomainEventClass>) => [...new Set([...classes].map((c) => c.eventName))].sort();
 

@@ -28,7 +28,11 @@ function imports(): Import[] {
     for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)/g)) {
       const spec = m[1] ?? m[2];
       const target = spec.startsWith('.') ? resolve(dirname(file), spec) : undefined;
-      out.push({ from: relative(ROOT, file).split(sep).join('/'), spec, target: target && relative(ROOT, target).split(sep).join('/') });
+      out.push({
+        from: relative(ROOT, file).split(sep).join('/'),
+        spec,
+        target: target && relative(ROOT, target).split(sep).join('/'),
+      });
     }
   }
   return out;

@@ -33,9 +33,10 @@ describe('routes are guarded', () => {
         if (path === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata('method', handler) as number];
         const scheme = reflector.getAllAndOverride<string>(AUTH_SCHEME, [handler as () => void, cls]) ?? 'admin';
-        const guards = [...(Reflect.getMetadata('__guards__', cls) ?? []), ...(Reflect.getMetadata('__guards__', handler) ?? [])].map(
-          (g: { name?: string }) => g.name ?? String(g),
-        );
+        const guards = [
+          ...(Reflect.getMetadata('__guards__', cls) ?? []),
+          ...(Reflect.getMetadata('__guards__', handler) ?? []),
+        ].map((g: { name?: string }) => g.name ?? String(g));
         routes.push({ route: `${method} /${base}/${path}`.replace(/\/+/g, '/').replace(/\/$/, ''), scheme, guards });
       }
     }
@@ -58,14 +59,20 @@ describe('routes are guarded', () => {
       if (!cls || !wrapper.instance) continue;
       if (reflector.get<string>(AUTH_SCHEME, cls) === 'scim') continue;
       checked++;
-      if (!((Reflect.getMetadata('__pipes__', cls) ?? []) as unknown[]).includes(REQUEST_VALIDATION_PIPE)) unvalidated.push(cls.name);
+      if (!((Reflect.getMetadata('__pipes__', cls) ?? []) as unknown[]).includes(REQUEST_VALIDATION_PIPE))
+        unvalidated.push(cls.name);
     }
     expect(checked).toBeGreaterThan(8);
     expect(unvalidated).toEqual([]);
   });
 
   it('answers 401 on every admin route without a token', async () => {
-    for (const path of ['/admin/v1/tenants/x', '/admin/v1/scim-connections/x', '/v1/sessions/introspect', '/admin/v1/tenants/x/members/y/sessions']) {
+    for (const path of [
+      '/admin/v1/tenants/x',
+      '/admin/v1/scim-connections/x',
+      '/v1/sessions/introspect',
+      '/admin/v1/tenants/x/members/y/sessions',
+    ]) {
       const res = await t.http.get(path);
       expect([401, 404]).toContain(res.status);
       if (res.status === 404) expect(path).toBe('/v1/sessions/introspect'); // POST-only route: GET is unrouted

@@ -40,12 +40,20 @@ function seedRecord(seq: number, tenants: string[], startMs: number): AuditRecor
     id: randomUUID(),
     occurredAt: new Date(startMs + seq * 10).toISOString(),
     tenantId,
-    actor: scim ? { type: 'scim', connectionId: `scim_conn_bench${String(seq % 100).padStart(19, '0')}`, tokenId: tenants[(seq + 1) % tenants.length] } : { type: 'admin' },
+    actor: scim
+      ? {
+          type: 'scim',
+          connectionId: `scim_conn_bench${String(seq % 100).padStart(19, '0')}`,
+          tokenId: tenants[(seq + 1) % tenants.length],
+        }
+      : { type: 'admin' },
     action,
     target: { type: targetType, id: targetId },
     targetLabel: scim ? `ext-${seq}` : `Bench tenant ${seq % 100}`,
     summary: `${targetType.replace('_', ' ')} ${targetId} ${action.split('.')[1]}: displayName, emails, "work" address`,
-    details: scim ? { connectionId: 'scim_conn_bench', externalId: `ext-${seq}`, changedAttributes: ['displayName', 'emails'] } : { name: `Bench tenant ${seq % 100}` },
+    details: scim
+      ? { connectionId: 'scim_conn_bench', externalId: `ext-${seq}`, changedAttributes: ['displayName', 'emails'] }
+      : { name: `Bench tenant ${seq % 100}` },
     correlationId: randomUUID(),
     sourceIp: `10.0.${(seq >> 8) & 255}.${seq & 255}`,
     eventId: randomUUID(),
@@ -57,7 +65,9 @@ export async function seedAuditEntries(pool: Pool, rows: number): Promise<number
   const tenants = Array.from({ length: 100 }, () => randomUUID());
   const startMs = Date.now() - rows * 10;
   // Appended to whatever the earlier bench sections left in the trail, continuing its chain.
-  const { rows: [head] } = await pool.query<{ seq: string; hash: Buffer }>(
+  const {
+    rows: [head],
+  } = await pool.query<{ seq: string; hash: Buffer }>(
     `(SELECT seq, hash FROM audit.audit_entry ORDER BY seq DESC LIMIT 1)
      UNION ALL (SELECT last_pruned_seq, last_pruned_hash FROM audit.chain_anchor)
      ORDER BY seq DESC LIMIT 1`,
@@ -73,10 +83,24 @@ export async function seedAuditEntries(pool: Pool, rows: number): Promise<number
       const r = seedRecord(seq, tenants, startMs);
       const hash = chainHash(prev, r);
       const values = [
-        r.seq, r.id, r.occurredAt, r.tenantId, r.actor.type,
-        r.actor.type === 'scim' ? r.actor.connectionId : null, r.actor.type === 'scim' ? r.actor.tokenId : null,
-        r.action, r.target!.type, r.target!.id, r.targetLabel, r.summary, JSON.stringify(r.details),
-        r.correlationId, r.sourceIp, r.eventId, `\\x${prev.toString('hex')}`, `\\x${hash.toString('hex')}`,
+        r.seq,
+        r.id,
+        r.occurredAt,
+        r.tenantId,
+        r.actor.type,
+        r.actor.type === 'scim' ? r.actor.connectionId : null,
+        r.actor.type === 'scim' ? r.actor.tokenId : null,
+        r.action,
+        r.target!.type,
+        r.target!.id,
+        r.targetLabel,
+        r.summary,
+        JSON.stringify(r.details),
+        r.correlationId,
+        r.sourceIp,
+        r.eventId,
+        `\\x${prev.toString('hex')}`,
+        `\\x${hash.toString('hex')}`,
       ];
       values.forEach((v, k) => cols[k].push(v));
       prev = hash;
@@ -104,37 +128,51 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /** Downloads `path`, counting bytes and newlines without keeping the body; samples the child's RSS meanwhile. */
-function download(base: URL, path: string, pid: number): Promise<{ status: number; contentType: string; bytes: number; newlines: number; seconds: number; peakRssMb: number }> {
+function download(
+  base: URL,
+  path: string,
+  pid: number,
+): Promise<{
+  status: number;
+  contentType: string;
+  bytes: number;
+  newlines: number;
+  seconds: number;
+  peakRssMb: number;
+}> {
   return new Promise((resolve, reject) => {
     let peakKb = procStatusKb(pid, 'VmRSS');
     const sampler = setInterval(() => {
       peakKb = Math.max(peakKb, procStatusKb(pid, 'VmRSS'));
     }, 50);
     const started = process.hrtime.bigint();
-    const req = http.get({ host: base.hostname, port: base.port, path, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }, (res) => {
-      let bytes = 0;
-      let newlines = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
-      });
-      res.on('end', () => {
-        clearInterval(sampler);
-        peakKb = Math.max(peakKb, procStatusKb(pid, 'VmRSS'));
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type']),
-          bytes,
-          newlines,
-          seconds: Number(process.hrtime.bigint() - started) / 1e9,
-          peakRssMb: peakKb / 1024,
+    const req = http.get(
+      { host: base.hostname, port: base.port, path, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+      (res) => {
+        let bytes = 0;
+        let newlines = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
         });
-      });
-      res.on('error', (err) => {
-        clearInterval(sampler);
-        reject(err);
-      });
-    });
+        res.on('end', () => {
+          clearInterval(sampler);
+          peakKb = Math.max(peakKb, procStatusKb(pid, 'VmRSS'));
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type']),
+            bytes,
+            newlines,
+            seconds: Number(process.hrtime.bigint() - started) / 1e9,
+            peakRssMb: peakKb / 1024,
+          });
+        });
+        res.on('error', (err) => {
+          clearInterval(sampler);
+          reject(err);
+        });
+      },
+    );
     req.on('error', (err) => {
       clearInterval(sampler);
       reject(err);
@@ -178,25 +216,56 @@ export async function auditSection(databaseUrl: string, out: string[]): Promise<
           verdict(rows >= total && perSecond >= TARGET_ROWS_PER_SECOND),
         ),
       );
-      out.push(line(`  ${format}: rows, size, content type`, `${rows} rows, ${fmt(r.bytes / 1e6)} MB, ${r.contentType}`));
-      out.push(line(`  ${format}: peak RSS of Roster (VmRSS every 50 ms)`, `${fmt(r.peakRssMb)} MB`, `≤${TARGET_PEAK_RSS_MB} MB`, verdict(r.peakRssMb <= TARGET_PEAK_RSS_MB)));
+      out.push(
+        line(`  ${format}: rows, size, content type`, `${rows} rows, ${fmt(r.bytes / 1e6)} MB, ${r.contentType}`),
+      );
+      out.push(
+        line(
+          `  ${format}: peak RSS of Roster (VmRSS every 50 ms)`,
+          `${fmt(r.peakRssMb)} MB`,
+          `≤${TARGET_PEAK_RSS_MB} MB`,
+          verdict(r.peakRssMb <= TARGET_PEAK_RSS_MB),
+        ),
+      );
     }
     const hwm = procStatusKb(roster.pid, 'VmHWM') / 1024;
-    out.push(line('  Roster VmHWM after both exports', `${fmt(hwm)} MB`, `≤${TARGET_PEAK_RSS_MB} MB`, verdict(hwm <= TARGET_PEAK_RSS_MB)));
+    out.push(
+      line(
+        '  Roster VmHWM after both exports',
+        `${fmt(hwm)} MB`,
+        `≤${TARGET_PEAK_RSS_MB} MB`,
+        verdict(hwm <= TARGET_PEAK_RSS_MB),
+      ),
+    );
     const total = await count();
     const started = Date.now();
     const v = await new Promise<string>((resolve, reject) => {
       http
-        .get({ host: roster.base.hostname, port: roster.base.port, path: '/admin/v1/audit-events/verify', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }, (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c));
-          res.on('end', () => resolve(body));
-        })
+        .get(
+          {
+            host: roster.base.hostname,
+            port: roster.base.port,
+            path: '/admin/v1/audit-events/verify',
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve(body));
+          },
+        )
         .on('error', reject);
     });
     const seconds = (Date.now() - started) / 1000;
     const result = JSON.parse(v) as { ok: boolean; checked: number };
-    out.push(line(`GET …/verify (${total} entries)`, `${fmt(result.checked / seconds, 0)} rows/s, ${fmt(seconds)} s`, 'ok: true', verdict(result.ok && result.checked >= total)));
+    out.push(
+      line(
+        `GET …/verify (${total} entries)`,
+        `${fmt(result.checked / seconds, 0)} rows/s, ${fmt(seconds)} s`,
+        'ok: true',
+        verdict(result.ok && result.checked >= total),
+      ),
+    );
   } finally {
     await roster.stop();
   }

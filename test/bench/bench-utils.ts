@@ -13,11 +13,23 @@ export interface LatencyStats {
 export function stats(latenciesMs: number[], seconds: number, errors: number): LatencyStats {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
-  return { count: sorted.length, seconds, perSecond: sorted.length / seconds, p50: q(0.5), p99: q(0.99), max: sorted[sorted.length - 1] ?? NaN, errors };
+  return {
+    count: sorted.length,
+    seconds,
+    perSecond: sorted.length / seconds,
+    p50: q(0.5),
+    p99: q(0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    errors,
+  };
 }
 
 /** Runs `task(i)` for i in [0, total) with `concurrency` workers; returns per-call latencies. */
-export async function runConcurrent(total: number, concurrency: number, task: (i: number) => Promise<boolean>): Promise<LatencyStats> {
+export async function runConcurrent(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<boolean>,
+): Promise<LatencyStats> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -129,6 +141,9 @@ export async function compareRounds(
 /** One line per round: `raw 9,120/s p99 7.1 | roster 3,020/s p99 18.2 | 0.33×`. */
 export function roundLines(c: Comparison, baseName: string, subjectName: string): string[] {
   return c.ratios.map((ratio, k) =>
-    line(`    round ${k + 1}`, `${baseName} ${fmt(c.base[k].perSecond, 0)}/s p99 ${fmt(c.base[k].p99)} | ${subjectName} ${fmt(c.subject[k].perSecond, 0)}/s p99 ${fmt(c.subject[k].p99)} | ${fmt(ratio, 2)}×`),
+    line(
+      `    round ${k + 1}`,
+      `${baseName} ${fmt(c.base[k].perSecond, 0)}/s p99 ${fmt(c.base[k].p99)} | ${subjectName} ${fmt(c.subject[k].perSecond, 0)}/s p99 ${fmt(c.subject[k].p99)} | ${fmt(ratio, 2)}×`,
+    ),
   );
 }

@@ -6,7 +6,10 @@ import { request } from './bench-utils';
 /** Starts the built Roster (`dist/`) as a child process, the way an operator runs it. */
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
 
-export async function startRoster(databaseUrl: string, env: Record<string, string> = {}): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
+export async function startRoster(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
   const port = await freePort();
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, join(__dirname, '../../dist/src/main.js')], {
@@ -47,8 +50,13 @@ export async function startRoster(databaseUrl: string, env: Record<string, strin
 }
 
 export async function admin(base: URL, method: string, path: string, body?: unknown) {
-  const res = await request(base, method, path, { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body ? JSON.stringify(body) : undefined);
+  const res = await request(
+    base,
+    method,
+    path,
+    { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body ? JSON.stringify(body) : undefined,
+  );
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
   return JSON.parse(res.body || '{}');
 }
-

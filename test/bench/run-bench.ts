@@ -25,16 +25,33 @@ const WARM_UP = 2000;
 function entraBody(i: number, run: string): string {
   const nick = `bench${run}x${i}`;
   return JSON.stringify({
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    schemas: [
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    ],
     externalId: nick,
     userName: `${nick}@contoso.example`,
     active: true,
-    addresses: [{ formatted: '1 Microsoft Way, Redmond, WA 98052', streetAddress: '1 Microsoft Way', locality: 'Redmond', region: 'WA', postalCode: '98052', country: 'US', type: 'work', primary: true }],
+    addresses: [
+      {
+        formatted: '1 Microsoft Way, Redmond, WA 98052',
+        streetAddress: '1 Microsoft Way',
+        locality: 'Redmond',
+        region: 'WA',
+        postalCode: '98052',
+        country: 'US',
+        type: 'work',
+        primary: true,
+      },
+    ],
     displayName: `Bench User ${i}`,
     emails: [{ primary: true, type: 'work', value: `${nick}@contoso.example` }],
     meta: { resourceType: 'User' },
     name: { formatted: `Bench User ${i}`, familyName: `User${i}`, givenName: 'Bench' },
-    phoneNumbers: [{ type: 'work', value: '+1 425 555 0100' }, { type: 'mobile', value: '+1 425 555 0101' }],
+    phoneNumbers: [
+      { type: 'work', value: '+1 425 555 0100' },
+      { type: 'mobile', value: '+1 425 555 0101' },
+    ],
     roles: [],
     title: 'Account Executive',
     preferredLanguage: 'en-US',
@@ -53,34 +70,63 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
   const roster = await startRoster(databaseUrl);
   const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
   try {
-    const tenant = await admin(roster.base, 'POST', '/admin/v1/tenants', { name: 'Bench', ssoDomains: ['contoso.example'] });
+    const tenant = await admin(roster.base, 'POST', '/admin/v1/tenants', {
+      name: 'Bench',
+      ssoDomains: ['contoso.example'],
+    });
     const conn = await admin(roster.base, 'POST', `/admin/v1/tenants/${tenant.id}/scim-connections`, { name: 'bench' });
-    const { token } = await admin(roster.base, 'POST', `/admin/v1/scim-connections/${conn.id}/tokens`, { name: 'bench' });
+    const { token } = await admin(roster.base, 'POST', `/admin/v1/scim-connections/${conn.id}/tokens`, {
+      name: 'bench',
+    });
     const scimHeaders = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
     const prefix = `/scim/v2/${conn.id}`;
 
     // ---- 1. POST /Users vs raw single-row JSONB insert under a unique index -------------------
-    await pool.query(`CREATE TABLE IF NOT EXISTS bench_raw_user (id uuid PRIMARY KEY, connection_id text NOT NULL, user_name text NOT NULL, resource jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
-    await pool.query(`CREATE UNIQUE INDEX IF NOT EXISTS bench_raw_user__uq ON bench_raw_user (connection_id, lower(user_name))`);
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS bench_raw_user (id uuid PRIMARY KEY, connection_id text NOT NULL, user_name text NOT NULL, resource jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await pool.query(
+      `CREATE UNIQUE INDEX IF NOT EXISTS bench_raw_user__uq ON bench_raw_user (connection_id, lower(user_name))`,
+    );
     const rawInsert = (run: string) => async (i: number) => {
       const body = entraBody(i, run);
-      await pool.query(`INSERT INTO bench_raw_user (id, connection_id, user_name, resource) VALUES ($1, $2, $3, $4::jsonb)`, [randomUUID(), 'raw', JSON.parse(body).userName, body]);
+      await pool.query(
+        `INSERT INTO bench_raw_user (id, connection_id, user_name, resource) VALUES ($1, $2, $3, $4::jsonb)`,
+        [randomUUID(), 'raw', JSON.parse(body).userName, body],
+      );
       return true;
     };
-    const scimPost = (run: string) => async (i: number) => (await request(roster.base, 'POST', `${prefix}/Users`, scimHeaders, entraBody(i, run))).status === 201;
+    const scimPost = (run: string) => async (i: number) =>
+      (await request(roster.base, 'POST', `${prefix}/Users`, scimHeaders, entraBody(i, run))).status === 201;
     // Warm-up: both sides JIT-compiled, both pools connected, before anything is measured.
     const warm = await runConcurrent(WARM_UP, CONCURRENCY, scimPost('w'));
     if (warm.errors > 0) throw new Error(`warm-up POSTs failed: ${warm.errors}`);
     await runConcurrent(WARM_UP, CONCURRENCY, rawInsert('rw'));
     const post = await compareRounds(ROUNDS, PER_ROUND, CONCURRENCY, rawInsert('r'), scimPost('m'));
-    out.push(line(`raw pg INSERT (JSONB, unique index), ${CONCURRENCY} clients`, `${fmt(post.basePerSecond, 0)}/s (median of ${ROUNDS})`));
-    out.push(line(`POST /Users (~1 KB Entra body), ${CONCURRENCY} clients`, `${fmt(post.perSecond, 0)}/s p99 ${fmt(post.p99)} ms`, '≥0.3× raw, p99≤50ms', verdict(post.ratio >= 0.3 && post.p99 <= 50)));
-    out.push(line('  ratio POST /Users ÷ raw insert (median round)', `${fmt(post.ratio, 2)}×  (errors ${post.errors})`));
+    out.push(
+      line(
+        `raw pg INSERT (JSONB, unique index), ${CONCURRENCY} clients`,
+        `${fmt(post.basePerSecond, 0)}/s (median of ${ROUNDS})`,
+      ),
+    );
+    out.push(
+      line(
+        `POST /Users (~1 KB Entra body), ${CONCURRENCY} clients`,
+        `${fmt(post.perSecond, 0)}/s p99 ${fmt(post.p99)} ms`,
+        '≥0.3× raw, p99≤50ms',
+        verdict(post.ratio >= 0.3 && post.p99 <= 50),
+      ),
+    );
+    out.push(
+      line('  ratio POST /Users ÷ raw insert (median round)', `${fmt(post.ratio, 2)}×  (errors ${post.errors})`),
+    );
     out.push(...roundLines(post, 'raw', 'POST'));
 
     // ---- 2. filter=userName eq at 1,000,000 staged users vs the raw indexed select --------------
     const TARGET_ROWS = Number(process.env.BENCH_STAGED_USERS ?? 1_000_000);
-    const { rows: [{ n: existing }] } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_user WHERE connection_id = $1`, [conn.id]);
+    const {
+      rows: [{ n: existing }],
+    } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_user WHERE connection_id = $1`, [conn.id]);
     const toSeed = TARGET_ROWS - existing;
     const seedStarted = Date.now();
     for (let from = 0; from < toSeed; from += 100_000) {
@@ -99,8 +145,15 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
     }
     // What autovacuum would do after a bulk load: statistics, and a visibility map for the new pages.
     await pool.query('VACUUM ANALYZE staging.scim_user');
-    const { rows: [{ n: staged }] } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_user WHERE connection_id = $1`, [conn.id]);
-    out.push(line('staged users in the connection (seeded by SQL)', `${staged} (seeded in ${fmt((Date.now() - seedStarted) / 1000)} s)`));
+    const {
+      rows: [{ n: staged }],
+    } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_user WHERE connection_id = $1`, [conn.id]);
+    out.push(
+      line(
+        'staged users in the connection (seeded by SQL)',
+        `${staged} (seeded in ${fmt((Date.now() - seedStarted) / 1000)} s)`,
+      ),
+    );
     const pick = (i: number) => `seed${(i * 7919) % Math.max(1, toSeed)}@contoso.example`;
     const rawSelect = async (i: number) => {
       const r = await pool.query(
@@ -116,7 +169,9 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
     };
     const scanCounters = async () => {
       await pool.query('SELECT pg_stat_clear_snapshot()');
-      const { rows: [r] } = await pool.query(
+      const {
+        rows: [r],
+      } = await pool.query(
         `SELECT (SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'scim_user__connection_id_user_name__uq')::bigint AS idx,
                 (SELECT seq_scan FROM pg_stat_user_tables WHERE schemaname = 'staging' AND relname = 'scim_user')::bigint AS seq`,
       );
@@ -129,8 +184,17 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
     await runConcurrent(WARM_UP, CONCURRENCY, (i) => scimFilter(i + 500_000));
     await runConcurrent(WARM_UP, CONCURRENCY, (i) => rawSelect(i + 500_000));
     const filter = await compareRounds(ROUNDS, PER_ROUND, CONCURRENCY, rawSelect, scimFilter);
-    out.push(line(`raw pg indexed SELECT, ${CONCURRENCY} clients`, `${fmt(filter.basePerSecond, 0)}/s (median of ${ROUNDS})`));
-    out.push(line(`GET /Users?filter=userName eq (${staged} users), ${CONCURRENCY} clients`, `${fmt(filter.perSecond, 0)}/s p99 ${fmt(filter.p99)} ms`, '≥0.4× raw, p99≤20ms', verdict(filter.ratio >= 0.4 && filter.p99 <= 20)));
+    out.push(
+      line(`raw pg indexed SELECT, ${CONCURRENCY} clients`, `${fmt(filter.basePerSecond, 0)}/s (median of ${ROUNDS})`),
+    );
+    out.push(
+      line(
+        `GET /Users?filter=userName eq (${staged} users), ${CONCURRENCY} clients`,
+        `${fmt(filter.perSecond, 0)}/s p99 ${fmt(filter.p99)} ms`,
+        '≥0.4× raw, p99≤20ms',
+        verdict(filter.ratio >= 0.4 && filter.p99 <= 20),
+      ),
+    );
     out.push(line('  ratio filter ÷ raw select (median round)', `${fmt(filter.ratio, 2)}×  (errors ${filter.errors})`));
     out.push(...roundLines(filter, 'raw', 'filter'));
     // The plan Roster's own statements used, from PostgreSQL's counters rather than an EXPLAIN of a
@@ -140,20 +204,42 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
     const scans = await scanCounters();
     const lookups = 2 * (WARM_UP + ROUNDS * PER_ROUND);
     const indexScan = scans.idx - scansBefore.idx >= lookups && scans.seq === scansBefore.seq;
-    out.push(line('  plan of the compiled filter', `${indexScan ? 'index scan' : 'NOT an index scan'} (${scans.idx - scansBefore.idx} index scans for ${lookups} lookups, ${scans.seq - scansBefore.seq} seq scans)`, 'index scan', verdict(indexScan)));
+    out.push(
+      line(
+        '  plan of the compiled filter',
+        `${indexScan ? 'index scan' : 'NOT an index scan'} (${scans.idx - scansBefore.idx} index scans for ${lookups} lookups, ${scans.seq - scansBefore.seq} seq scans)`,
+        'index scan',
+        verdict(indexScan),
+      ),
+    );
 
     // ---- 3. group PATCH: 1,000 members in one request; 1 member of a 100,000-member group -------
-    const { rows: memberRows } = await pool.query(`SELECT id FROM staging.scim_user WHERE connection_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT 101001`, [conn.id]);
+    const { rows: memberRows } = await pool.query(
+      `SELECT id FROM staging.scim_user WHERE connection_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT 101001`,
+      [conn.id],
+    );
     const ids: string[] = memberRows.map((r) => r.id);
     const createGroup = async (name: string) => {
-      const r = await request(roster.base, 'POST', `${prefix}/Groups`, scimHeaders, JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: name, members: [] }));
+      const r = await request(
+        roster.base,
+        'POST',
+        `${prefix}/Groups`,
+        scimHeaders,
+        JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: name, members: [] }),
+      );
       return JSON.parse(r.body).id as string;
     };
     const patchMembers = (groupId: string, op: string, members: string[]) =>
-      request(roster.base, 'PATCH', `${prefix}/Groups/${groupId}`, scimHeaders, JSON.stringify({
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op, path: 'members', value: members.map((value) => ({ value })) }],
-      }));
+      request(
+        roster.base,
+        'PATCH',
+        `${prefix}/Groups/${groupId}`,
+        scimHeaders,
+        JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op, path: 'members', value: members.map((value) => ({ value })) }],
+        }),
+      );
     const thousand: number[] = [];
     for (let k = 0; k < 5; k++) {
       const g = await createGroup(`bench-1000-${k}`);
@@ -163,7 +249,14 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
       if (r.status !== 204) throw new Error(`1000-member PATCH: ${r.status} ${r.body}`);
     }
     thousand.sort((a, b) => a - b);
-    out.push(line('group PATCH adding 1,000 members (5 runs)', `median ${fmt(thousand[2])} ms, max ${fmt(thousand[4])} ms`, '≤250 ms', verdict(thousand[4] <= 250)));
+    out.push(
+      line(
+        'group PATCH adding 1,000 members (5 runs)',
+        `median ${fmt(thousand[2])} ms, max ${fmt(thousand[4])} ms`,
+        '≤250 ms',
+        verdict(thousand[4] <= 250),
+      ),
+    );
 
     const big = await createGroup('bench-100k');
     await pool.query(
@@ -177,7 +270,14 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
       const r = await patchMembers(big, i % 2 === 0 ? 'Add' : 'Remove', [spare[Math.floor(i / 2)]]);
       return r.status === 204;
     });
-    out.push(line('add/remove 1 member of a 100,000-member group (200 runs)', `p50 ${fmt(one.p50)} ms, p99 ${fmt(one.p99)} ms`, '≤20 ms', verdict(one.p99 <= 20)));
+    out.push(
+      line(
+        'add/remove 1 member of a 100,000-member group (200 runs)',
+        `p50 ${fmt(one.p50)} ms, p99 ${fmt(one.p99)} ms`,
+        '≤20 ms',
+        verdict(one.p99 <= 20),
+      ),
+    );
   } finally {
     await pool.end();
     await roster.stop();
@@ -186,7 +286,12 @@ async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = { scim: scimSection, sync: syncSection, sessions: sessionsSection, audit: auditSection };
+  const sections: Record<string, (url: string, out: string[]) => Promise<void>> = {
+    scim: scimSection,
+    sync: syncSection,
+    sessions: sessionsSection,
+    audit: auditSection,
+  };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();
   // Lines are printed as they are measured, so a long run that is cut short still reports.
@@ -203,7 +308,9 @@ async function main(): Promise<void> {
   });
   try {
     await runMigrations(validateEnv({ DATABASE_URL: db.url }));
-    out.push(`Roster bench — node ${process.version}, ${require('node:os').cpus().length} cores, PostgreSQL ${db.url.replace(/\/\/[^@]*@/, '//')}`);
+    out.push(
+      `Roster bench — node ${process.version}, ${require('node:os').cpus().length} cores, PostgreSQL ${db.url.replace(/\/\/[^@]*@/, '//')}`,
+    );
     out.push(line('measure', 'figure', 'target', 'verdict'));
     for (const name of run) {
       const section = sections[name];

@@ -85,13 +85,25 @@ export async function syncSection(databaseUrl: string, out: string[]): Promise<v
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   try {
     const tenant = await admin(roster.base, 'POST', '/admin/v1/tenants', { name: 'Sync bench', ssoDomains: [DOMAIN] });
-    const conn = await admin(roster.base, 'POST', `/admin/v1/tenants/${tenant.id}/scim-connections`, { name: 'sync bench' });
+    const conn = await admin(roster.base, 'POST', `/admin/v1/tenants/${tenant.id}/scim-connections`, {
+      name: 'sync bench',
+    });
     const internal: string[] = [];
     for (let i = 0; i < INTERNAL_GROUPS; i++) {
-      internal.push((await admin(roster.base, 'POST', `/admin/v1/tenants/${tenant.id}/groups`, { name: `Internal ${i}`, permissions: [`perm:${i}`, `perm:${i % 7}`] })).id);
+      internal.push(
+        (
+          await admin(roster.base, 'POST', `/admin/v1/tenants/${tenant.id}/groups`, {
+            name: `Internal ${i}`,
+            permissions: [`perm:${i}`, `perm:${i % 7}`],
+          })
+        ).id,
+      );
     }
     await admin(roster.base, 'PUT', `/admin/v1/scim-connections/${conn.id}/group-mappings`, {
-      mappings: Array.from({ length: SCIM_GROUPS }, (_, k) => ({ scimGroup: { displayName: `SCIM Group ${k}` }, internalGroupId: internal[k % INTERNAL_GROUPS] })),
+      mappings: Array.from({ length: SCIM_GROUPS }, (_, k) => ({
+        scimGroup: { displayName: `SCIM Group ${k}` },
+        internalGroupId: internal[k % INTERNAL_GROUPS],
+      })),
     });
 
     const seedStarted = Date.now();
@@ -120,17 +132,46 @@ export async function syncSection(databaseUrl: string, out: string[]): Promise<v
       [tenant.id, conn.id, SCIM_GROUPS, GROUPS_PER_USER],
     );
     await pool.query('ANALYZE staging.scim_user; ANALYZE staging.scim_group_member; ANALYZE staging.scim_group');
-    const { rows: [{ n: memberships }] } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_group_member WHERE connection_id = $1`, [conn.id]);
-    out.push(line('staged users / SCIM groups / staged memberships (SQL seed)', `${USERS} / ${SCIM_GROUPS} / ${memberships} (${fmt((Date.now() - seedStarted) / 1000)} s)`));
+    const {
+      rows: [{ n: memberships }],
+    } = await pool.query(`SELECT count(*)::int AS n FROM staging.scim_group_member WHERE connection_id = $1`, [
+      conn.id,
+    ]);
+    out.push(
+      line(
+        'staged users / SCIM groups / staged memberships (SQL seed)',
+        `${USERS} / ${SCIM_GROUPS} / ${memberships} (${fmt((Date.now() - seedStarted) / 1000)} s)`,
+      ),
+    );
 
     // ---- 1. first sync: every user provisioned with its internal groups ---------------------------
     const first = await timedRun(roster.base, roster.pid, conn.id, 'auto');
-    if (first.run.counts.provisioned !== USERS) throw new Error(`first sync provisioned ${first.run.counts.provisioned}, expected ${USERS}`);
+    if (first.run.counts.provisioned !== USERS)
+      throw new Error(`first sync provisioned ${first.run.counts.provisioned}, expected ${USERS}`);
     const firstS = serverMs(first.run) / 1000;
-    out.push(line(`first sync of ${USERS} staged users (mode ${first.run.mode})`, `${fmt(firstS)} s (wall ${fmt(first.wallMs / 1000)} s)`, '≤60 s on 2 cores', verdict(firstS <= 60)));
-    out.push(line('  throughput; CPU time of the Roster process', `${fmt(USERS / firstS, 0)} users/s; ${first.cpuS === null ? 'n/a' : `${fmt(first.cpuS)} s`}`));
-    out.push(line('  peak RSS of the Roster process during the run', first.peakMb === null ? 'n/a' : `${fmt(first.peakMb, 0)} MB${first.peakReset ? '' : ' (since boot)'}`));
-    const { rows: [{ n: groupRows }] } = await pool.query(
+    out.push(
+      line(
+        `first sync of ${USERS} staged users (mode ${first.run.mode})`,
+        `${fmt(firstS)} s (wall ${fmt(first.wallMs / 1000)} s)`,
+        '≤60 s on 2 cores',
+        verdict(firstS <= 60),
+      ),
+    );
+    out.push(
+      line(
+        '  throughput; CPU time of the Roster process',
+        `${fmt(USERS / firstS, 0)} users/s; ${first.cpuS === null ? 'n/a' : `${fmt(first.cpuS)} s`}`,
+      ),
+    );
+    out.push(
+      line(
+        '  peak RSS of the Roster process during the run',
+        first.peakMb === null ? 'n/a' : `${fmt(first.peakMb, 0)} MB${first.peakReset ? '' : ' (since boot)'}`,
+      ),
+    );
+    const {
+      rows: [{ n: groupRows }],
+    } = await pool.query(
       `SELECT count(*)::int AS n FROM tenancy.membership_group mg JOIN tenancy.membership m ON m.id = mg.membership_id WHERE m.connection_id = $1`,
       [conn.id],
     );
@@ -143,15 +184,30 @@ export async function syncSection(databaseUrl: string, out: string[]): Promise<v
       [conn.id],
     );
     const incr = await timedRun(roster.base, roster.pid, conn.id, 'incremental');
-    if (incr.run.counts.updated !== 10) throw new Error(`incremental run updated ${incr.run.counts.updated}, expected 10`);
+    if (incr.run.counts.updated !== 10)
+      throw new Error(`incremental run updated ${incr.run.counts.updated}, expected 10`);
     const incrS = serverMs(incr.run) / 1000;
-    out.push(line(`incremental run, 10 changed among ${USERS}`, `${fmt(incrS * 1000, 0)} ms (wall ${fmt(incr.wallMs, 0)} ms)`, '≤2 s', verdict(incrS <= 2)));
+    out.push(
+      line(
+        `incremental run, 10 changed among ${USERS}`,
+        `${fmt(incrS * 1000, 0)} ms (wall ${fmt(incr.wallMs, 0)} ms)`,
+        '≤2 s',
+        verdict(incrS <= 2),
+      ),
+    );
     out.push(line('  peak RSS during the run', incr.peakMb === null ? 'n/a' : `${fmt(incr.peakMb, 0)} MB`));
 
     // ---- 3. full reconciliation with nothing to change (the daily run) -----------------------------
     const full = await timedRun(roster.base, roster.pid, conn.id, 'full');
     const changed = full.run.counts.provisioned + full.run.counts.updated + full.run.counts.deprovisioned;
-    out.push(line(`full re-run, nothing changed (${full.run.counts.unchanged} unchanged)`, `${fmt(serverMs(full.run) / 1000)} s, ${changed} changes`, 'idempotent', verdict(changed === 0)));
+    out.push(
+      line(
+        `full re-run, nothing changed (${full.run.counts.unchanged} unchanged)`,
+        `${fmt(serverMs(full.run) / 1000)} s, ${changed} changes`,
+        'idempotent',
+        verdict(changed === 0),
+      ),
+    );
     out.push(line('  peak RSS during the run', full.peakMb === null ? 'n/a' : `${fmt(full.peakMb, 0)} MB`));
   } finally {
     await pool.end();
@@ -168,7 +224,12 @@ if (require.main === module) {
     const out: string[] = [];
     try {
       await runMigrations(validateEnv({ DATABASE_URL: db.url }));
-      out.push(`Roster sync bench — node ${process.version}, ${require('node:os').cpus().length} cores, load ${require('node:os').loadavg().map((n: number) => n.toFixed(2)).join(' ')}`);
+      out.push(
+        `Roster sync bench — node ${process.version}, ${require('node:os').cpus().length} cores, load ${require('node:os')
+          .loadavg()
+          .map((n: number) => n.toFixed(2))
+          .join(' ')}`,
+      );
       out.push(line('measure', 'figure', 'target', 'verdict'));
       await syncSection(db.url, out);
     } finally {

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
 /** An Entra-shaped POST /Users body (MS "Develop and plan provisioning for a SCIM endpoint"). */
-export function entraUser(overrides: Record<string, unknown> = {}, domain = 'contoso.example'): Record<string, unknown> {
+export function entraUser(
+  overrides: Record<string, unknown> = {},
+  domain = 'contoso.example',
+): Record<string, unknown> {
   const nick = `u${randomBytes(5).toString('hex')}`;
   return {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    schemas: [
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    ],
     externalId: nick,
     userName: `${nick}@${domain}`,
     active: true,
@@ -16,7 +22,11 @@ export function entraUser(overrides: Record<string, unknown> = {}, domain = 'con
     phoneNumbers: null,
     roles: [],
     title: null,
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Sales', employeeNumber: '1001', manager: null },
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+      department: 'Sales',
+      employeeNumber: '1001',
+      manager: null,
+    },
     ...overrides,
   };
 }
@@ -24,7 +34,10 @@ export function entraUser(overrides: Record<string, unknown> = {}, domain = 'con
 export function entraGroup(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const name = `Group ${randomBytes(4).toString('hex')}`;
   return {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group', 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
+    schemas: [
+      'urn:ietf:params:scim:schemas:core:2.0:Group',
+      'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group',
+    ],
     externalId: randomBytes(8).toString('hex'),
     displayName: name,
     meta: { resourceType: 'Group' },

@@ -38,7 +38,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'roster-test-pg-'));
   // initdb runs as the unprivileged `postgres` user (createPostgresUser), which must reach the data dir.
   chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: name, persistent: false });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(dir, 'pg'),
+    port: await freePort(),
+    database: name,
+    persistent: false,
+  });
   return {
     url: pg.url,
     dispose: async () => {

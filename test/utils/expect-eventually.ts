@@ -1,5 +1,9 @@
 /** Polls `check` until it stops throwing or `timeoutMs` passes; rethrows the last failure. */
-export async function expectEventually(check: () => Promise<void> | void, timeoutMs = 5000, intervalMs = 25): Promise<void> {
+export async function expectEventually(
+  check: () => Promise<void> | void,
+  timeoutMs = 5000,
+  intervalMs = 25,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -49,17 +49,33 @@ export class IdpClient {
   url(path: string): string {
     if (!this.options.flag) return this.prefix + path;
     const q = path.indexOf('?');
-    return q < 0 ? `${this.prefix}${path}?${this.options.flag}` : `${this.prefix}${path.slice(0, q)}?${this.options.flag}&${path.slice(q + 1)}`;
+    return q < 0
+      ? `${this.prefix}${path}?${this.options.flag}`
+      : `${this.prefix}${path.slice(0, q)}?${this.options.flag}&${path.slice(q + 1)}`;
   }
 
-  async request<T = any>(step: string, method: string, path: string, body?: unknown, expected: readonly number[] = []): Promise<HttpResult<T>> {
+  async request<T = any>(
+    step: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    expected: readonly number[] = [],
+  ): Promise<HttpResult<T>> {
     const url = this.url(path);
     const res = await this.http.request<T>(method, url, {
       ...(body !== undefined && body !== null ? { body } : {}),
       contentType: this.options.contentType,
       headers: { accept: 'application/scim+json, application/json', ...this.options.headers },
     });
-    this.log.push({ step, method, url, status: res.status, expected, contentType: res.headers.get('content-type') ?? '', text: res.text.slice(0, 300) });
+    this.log.push({
+      step,
+      method,
+      url,
+      status: res.status,
+      expected,
+      contentType: res.headers.get('content-type') ?? '',
+      text: res.text.slice(0, 300),
+    });
     return res;
   }
 

@@ -22,19 +22,29 @@ export async function installOutboxHistory(databaseUrl: string): Promise<void> {
     await c.query(
       `CREATE TRIGGER test_keep_delivered_outbox AFTER DELETE ON platform.outbox_message FOR EACH ROW EXECUTE FUNCTION test_keep_delivered_outbox()`,
     );
-    await c.query(`CREATE VIEW test_outbox_log AS SELECT * FROM platform.outbox_message UNION ALL SELECT * FROM test_delivered_outbox`);
+    await c.query(
+      `CREATE VIEW test_outbox_log AS SELECT * FROM platform.outbox_message UNION ALL SELECT * FROM test_delivered_outbox`,
+    );
   } finally {
     await c.end();
   }
 }
 
 /** The delivered copies of the rows matching `where` (SQL over the outbox columns, `$1`… from params). */
-export async function deliveredOutboxRows(dataSource: DataSource, where: string, params: unknown[] = []): Promise<Array<Record<string, any>>> {
+export async function deliveredOutboxRows(
+  dataSource: DataSource,
+  where: string,
+  params: unknown[] = [],
+): Promise<Array<Record<string, any>>> {
   return dataSource.query(`SELECT * FROM test_delivered_outbox WHERE ${where} ORDER BY id`, params);
 }
 
 /** Puts delivered rows matching `where` back into the outbox as due: the relay delivers those events again. */
-export async function redeliverOutboxRows(dataSource: DataSource, where: string, params: unknown[] = []): Promise<number> {
+export async function redeliverOutboxRows(
+  dataSource: DataSource,
+  where: string,
+  params: unknown[] = [],
+): Promise<number> {
   const rows: unknown[] = await dataSource.query(
     `WITH gone AS (DELETE FROM test_delivered_outbox WHERE ${where} RETURNING *)
      INSERT INTO platform.outbox_message

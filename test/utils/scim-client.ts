@@ -13,7 +13,12 @@ export class ScimClient {
     this.prefix = `/scim/v2/${fixture.connectionId}`;
   }
 
-  request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
     return this.http.request<T>(method, this.prefix + path, { body, headers, contentType: SCIM_CONTENT_TYPE });
   }
   get<T = any>(path: string, headers?: Record<string, string>) {

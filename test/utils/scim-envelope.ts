@@ -22,7 +22,10 @@ const LEAKS: ReadonlyArray<[string, RegExp]> = [
   ['stack frame', /\n\s+at\s|\bat (?:async )?\S+ \([^)]*:\d+:\d+\)/],
   ['source file position', /\.(?:ts|js):\d+:\d+/],
   ['server path', /\/work\/|node_modules|[/\\]src[/\\](?:modules|shared)[/\\]/],
-  ['driver error', /QueryFailedError|EntityNotFound|duplicate key value|violates (?:unique|check|foreign key|not-null) constraint|syntax error at or near|invalid input syntax for/],
+  [
+    'driver error',
+    /QueryFailedError|EntityNotFound|duplicate key value|violates (?:unique|check|foreign key|not-null) constraint|syntax error at or near|invalid input syntax for/,
+  ],
   ['JS error name', /\b(?:TypeError|ReferenceError|RangeError|SyntaxError): /],
 ];
 
@@ -41,11 +44,15 @@ export function scimContractViolations(res: HttpResult): string[] {
     const b = res.body as Record<string, unknown> | undefined;
     if (!b || typeof b !== 'object') problems.push('error without a JSON body');
     else {
-      if (!Array.isArray(b.schemas) || b.schemas.length !== 1 || b.schemas[0] !== SCIM_ERROR_URN) problems.push(`schemas ${JSON.stringify(b.schemas)}`);
-      if (b.status !== String(res.status)) problems.push(`envelope status ${JSON.stringify(b.status)} for HTTP ${res.status}`);
+      if (!Array.isArray(b.schemas) || b.schemas.length !== 1 || b.schemas[0] !== SCIM_ERROR_URN)
+        problems.push(`schemas ${JSON.stringify(b.schemas)}`);
+      if (b.status !== String(res.status))
+        problems.push(`envelope status ${JSON.stringify(b.status)} for HTTP ${res.status}`);
       if (typeof b.detail !== 'string' || b.detail === '') problems.push('detail is not a non-empty string');
-      if (res.status === 400 && !SCIM_400_TYPES.includes(b.scimType as string)) problems.push(`400 with scimType ${JSON.stringify(b.scimType)}`);
-      if (res.status === 409 && b.scimType !== 'uniqueness') problems.push(`409 with scimType ${JSON.stringify(b.scimType)}`);
+      if (res.status === 400 && !SCIM_400_TYPES.includes(b.scimType as string))
+        problems.push(`400 with scimType ${JSON.stringify(b.scimType)}`);
+      if (res.status === 409 && b.scimType !== 'uniqueness')
+        problems.push(`409 with scimType ${JSON.stringify(b.scimType)}`);
       if (b.scimType !== undefined && typeof b.scimType !== 'string') problems.push('scimType is not a string');
     }
   }

@@ -33,7 +33,9 @@ export function loadScimFixtures(): LoadedFixture[] {
   const out: LoadedFixture[] = [];
   for (const idp of ['entra', 'okta'] as const) {
     const dir = join(FIXTURE_ROOT, idp);
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const file = `${idp}/${name}`;
       const fixture = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ScimFixture;
       const problems: string[] = [];
@@ -60,7 +62,10 @@ export function placeholdersOf(fixture: ScimFixture): FixturePlaceholder[] {
  * Substitutes `{userId}`-style placeholders in the path and (deeply, inside strings) in the body.
  * Throws when a placeholder has no value or an unknown `{…Id}` token is left over.
  */
-export function substitute(fixture: ScimFixture, ids: Partial<Record<FixturePlaceholder, string>>): { path: string; body: unknown } {
+export function substitute(
+  fixture: ScimFixture,
+  ids: Partial<Record<FixturePlaceholder, string>>,
+): { path: string; body: unknown } {
   const replace = (s: string) =>
     s.replace(/\{(userId|groupId|memberId|managerId)\}/g, (_, name: FixturePlaceholder) => {
       const id = ids[name];
@@ -70,7 +75,8 @@ export function substitute(fixture: ScimFixture, ids: Partial<Record<FixturePlac
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return replace(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [replace(k), walk(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [replace(k), walk(x)]));
     return v;
   };
   const path = replace(fixture.path);
@@ -81,7 +87,12 @@ export function substitute(fixture: ScimFixture, ids: Partial<Record<FixturePlac
 }
 
 /** Fixed ids for unit specs that replay fixtures without creating resources first. */
-export const UNIT_FIXTURE_IDS: Record<FixturePlaceholder, string> = { userId: 'u-1001', groupId: 'g-2001', memberId: 'u-3001', managerId: 'u-4001' };
+export const UNIT_FIXTURE_IDS: Record<FixturePlaceholder, string> = {
+  userId: 'u-1001',
+  groupId: 'g-2001',
+  memberId: 'u-3001',
+  managerId: 'u-4001',
+};
 
 /**
  * Every fixture keyed `entra/<name>` (no `.json`), placeholders replaced by fixed ids — the form the

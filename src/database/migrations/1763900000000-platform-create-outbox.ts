@@ -28,7 +28,9 @@ export class PlatformCreateOutbox1763900000000 implements MigrationInterface {
         CONSTRAINT outbox_message__event_id__uq UNIQUE (event_id),
         CONSTRAINT outbox_message__status__ck CHECK (status IN ('pending', 'processing', 'done', 'dead'))
       )`);
-    await q.query(`CREATE INDEX outbox_message__due__idx ON platform.outbox_message (id) WHERE status IN ('pending', 'processing')`);
+    await q.query(
+      `CREATE INDEX outbox_message__due__idx ON platform.outbox_message (id) WHERE status IN ('pending', 'processing')`,
+    );
     await q.query(`
       CREATE TABLE platform.processed_event (
         event_id     uuid        NOT NULL,

@@ -9,7 +9,9 @@ export class PlatformAddOutboxPriority1763900000050 implements MigrationInterfac
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE platform.outbox_message ADD COLUMN priority smallint NOT NULL DEFAULT 0`);
-    await q.query(`CREATE INDEX outbox_message__urgent_due__idx ON platform.outbox_message (id) WHERE status IN ('pending', 'processing') AND priority > 0`);
+    await q.query(
+      `CREATE INDEX outbox_message__urgent_due__idx ON platform.outbox_message (id) WHERE status IN ('pending', 'processing') AND priority > 0`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -38,7 +38,9 @@ export class TenancyCreateTenantConnectionToken1763900000100 implements Migratio
         CONSTRAINT scim_token__token_hash__uq UNIQUE (token_hash),
         CONSTRAINT scim_token__token_hash_len__ck CHECK (octet_length(token_hash) = 32)
       )`);
-    await q.query(`CREATE INDEX scim_token__connection_active__idx ON tenancy.scim_token (connection_id) WHERE revoked_at IS NULL`);
+    await q.query(
+      `CREATE INDEX scim_token__connection_active__idx ON tenancy.scim_token (connection_id) WHERE revoked_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -33,9 +33,15 @@ export class StagingCreateScimTables1763900000200 implements MigrationInterface 
     await q.query(
       `CREATE UNIQUE INDEX scim_user__connection_id_user_name__uq ON staging.scim_user (connection_id, lower(user_name)) WHERE deleted_at IS NULL`,
     );
-    await q.query(`CREATE INDEX scim_user__connection_id_external_id__idx ON staging.scim_user (connection_id, external_id)`);
-    await q.query(`CREATE INDEX scim_user__connection_id_created_at__idx ON staging.scim_user (connection_id, created_at, id)`);
-    await q.query(`CREATE INDEX scim_user__connection_id_updated_at__idx ON staging.scim_user (connection_id, updated_at)`);
+    await q.query(
+      `CREATE INDEX scim_user__connection_id_external_id__idx ON staging.scim_user (connection_id, external_id)`,
+    );
+    await q.query(
+      `CREATE INDEX scim_user__connection_id_created_at__idx ON staging.scim_user (connection_id, created_at, id)`,
+    );
+    await q.query(
+      `CREATE INDEX scim_user__connection_id_updated_at__idx ON staging.scim_user (connection_id, updated_at)`,
+    );
     await q.query(`
       CREATE TABLE staging.scim_group (
         id            uuid        PRIMARY KEY,
@@ -50,9 +56,15 @@ export class StagingCreateScimTables1763900000200 implements MigrationInterface 
         updated_at    timestamptz NOT NULL DEFAULT now(),
         deleted_at    timestamptz
       )`);
-    await q.query(`CREATE INDEX scim_group__connection_id_display_name__idx ON staging.scim_group (connection_id, lower(display_name))`);
-    await q.query(`CREATE INDEX scim_group__connection_id_external_id__idx ON staging.scim_group (connection_id, external_id)`);
-    await q.query(`CREATE INDEX scim_group__connection_id_created_at__idx ON staging.scim_group (connection_id, created_at, id)`);
+    await q.query(
+      `CREATE INDEX scim_group__connection_id_display_name__idx ON staging.scim_group (connection_id, lower(display_name))`,
+    );
+    await q.query(
+      `CREATE INDEX scim_group__connection_id_external_id__idx ON staging.scim_group (connection_id, external_id)`,
+    );
+    await q.query(
+      `CREATE INDEX scim_group__connection_id_created_at__idx ON staging.scim_group (connection_id, created_at, id)`,
+    );
     await q.query(`
       CREATE TABLE staging.scim_group_member (
         group_id      uuid        NOT NULL REFERENCES staging.scim_group (id) ON DELETE CASCADE,

@@ -38,8 +38,12 @@ export class TenancyCreateAccountsMembershipsGroups1763900000300 implements Migr
         CONSTRAINT membership__source__ck CHECK (source IN ('scim', 'manual')),
         CONSTRAINT membership__scim_link__ck CHECK (source = 'manual' OR (connection_id IS NOT NULL AND staged_user_id IS NOT NULL))
       )`);
-    await q.query(`CREATE UNIQUE INDEX membership__tenant_id_account_id__uq ON tenancy.membership (tenant_id, account_id)`);
-    await q.query(`CREATE INDEX membership__connection_id_staged_user_id__idx ON tenancy.membership (connection_id, staged_user_id)`);
+    await q.query(
+      `CREATE UNIQUE INDEX membership__tenant_id_account_id__uq ON tenancy.membership (tenant_id, account_id)`,
+    );
+    await q.query(
+      `CREATE INDEX membership__connection_id_staged_user_id__idx ON tenancy.membership (connection_id, staged_user_id)`,
+    );
     await q.query(`
       CREATE TABLE tenancy.site (
         id         uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -57,7 +61,9 @@ export class TenancyCreateAccountsMembershipsGroups1763900000300 implements Migr
         created_at  timestamptz NOT NULL DEFAULT now(),
         updated_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX internal_group__tenant_id_name__uq ON tenancy.internal_group (tenant_id, lower(name))`);
+    await q.query(
+      `CREATE UNIQUE INDEX internal_group__tenant_id_name__uq ON tenancy.internal_group (tenant_id, lower(name))`,
+    );
     await q.query(`
       CREATE TABLE tenancy.internal_group_site (
         group_id uuid NOT NULL REFERENCES tenancy.internal_group (id) ON DELETE CASCADE,
@@ -89,7 +95,15 @@ export class TenancyCreateAccountsMembershipsGroups1763900000300 implements Migr
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['group_mapping', 'membership_group', 'internal_group_site', 'internal_group', 'site', 'membership', 'account']) {
+    for (const t of [
+      'group_mapping',
+      'membership_group',
+      'internal_group_site',
+      'internal_group',
+      'site',
+      'membership',
+      'account',
+    ]) {
       await q.query(`DROP TABLE tenancy.${t}`);
     }
   }

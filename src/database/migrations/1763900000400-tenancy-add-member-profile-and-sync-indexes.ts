@@ -11,7 +11,9 @@ export class TenancyAddMemberProfileAndSyncIndexes1763900000400 implements Migra
   name = 'TenancyAddMemberProfileAndSyncIndexes1763900000400';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE tenancy.membership ADD COLUMN display_name text, ADD COLUMN given_name text, ADD COLUMN family_name text`);
+    await q.query(
+      `ALTER TABLE tenancy.membership ADD COLUMN display_name text, ADD COLUMN given_name text, ADD COLUMN family_name text`,
+    );
     await q.query(`DROP INDEX tenancy.membership__connection_id_staged_user_id__idx`);
     await q.query(
       `CREATE UNIQUE INDEX membership__connection_id_staged_user_id__uq ON tenancy.membership (connection_id, staged_user_id) WHERE staged_user_id IS NOT NULL`,
@@ -26,7 +28,11 @@ export class TenancyAddMemberProfileAndSyncIndexes1763900000400 implements Migra
     await q.query(`DROP INDEX tenancy.group_mapping__internal_group_id__idx`);
     await q.query(`DROP INDEX tenancy.membership__account_id__idx`);
     await q.query(`DROP INDEX tenancy.membership__connection_id_staged_user_id__uq`);
-    await q.query(`CREATE INDEX membership__connection_id_staged_user_id__idx ON tenancy.membership (connection_id, staged_user_id)`);
-    await q.query(`ALTER TABLE tenancy.membership DROP COLUMN display_name, DROP COLUMN given_name, DROP COLUMN family_name`);
+    await q.query(
+      `CREATE INDEX membership__connection_id_staged_user_id__idx ON tenancy.membership (connection_id, staged_user_id)`,
+    );
+    await q.query(
+      `ALTER TABLE tenancy.membership DROP COLUMN display_name, DROP COLUMN given_name, DROP COLUMN family_name`,
+    );
   }
 }

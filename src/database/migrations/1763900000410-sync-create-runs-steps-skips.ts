@@ -42,11 +42,15 @@ export class SyncCreateRunsStepsSkips1763900000410 implements MigrationInterface
         CONSTRAINT sync_run__mode__ck CHECK (mode IN ('full', 'incremental', 'deprovision')),
         CONSTRAINT sync_run__finished__ck CHECK ((status = 'in_progress') = (finished_at IS NULL))
       )`);
-    await q.query(`CREATE UNIQUE INDEX sync_run__connection_id__in_progress__uq ON sync.sync_run (connection_id) WHERE status = 'in_progress'`);
+    await q.query(
+      `CREATE UNIQUE INDEX sync_run__connection_id__in_progress__uq ON sync.sync_run (connection_id) WHERE status = 'in_progress'`,
+    );
     await q.query(
       `CREATE UNIQUE INDEX sync_run__connection_id_scheduled_slot__uq ON sync.sync_run (connection_id, scheduled_slot) WHERE scheduled_slot IS NOT NULL`,
     );
-    await q.query(`CREATE INDEX sync_run__connection_id_started_at__idx ON sync.sync_run (connection_id, started_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX sync_run__connection_id_started_at__idx ON sync.sync_run (connection_id, started_at DESC, id DESC)`,
+    );
     await q.query(`CREATE INDEX sync_run__tenant_id__idx ON sync.sync_run (tenant_id)`);
     await q.query(`
       CREATE TABLE sync.sync_step (

@@ -60,7 +60,9 @@ export class AuditCreateAuditTrail1763900000500 implements MigrationInterface {
         CONSTRAINT chain_anchor__single_row__ck CHECK (id = 1),
         CONSTRAINT chain_anchor__hash_len__ck CHECK (octet_length(last_pruned_hash) = 32)
       )`);
-    await q.query(`INSERT INTO audit.chain_anchor (id, last_pruned_seq, last_pruned_hash) VALUES (1, 0, decode(repeat('00', 32), 'hex'))`);
+    await q.query(
+      `INSERT INTO audit.chain_anchor (id, last_pruned_seq, last_pruned_hash) VALUES (1, 0, decode(repeat('00', 32), 'hex'))`,
+    );
 
     // Append-only: UPDATE and DELETE are refused unless audit.prune_entries() is running, and then
     // only DELETEs of entries at or below the horizon it set (a prefix of the chain).

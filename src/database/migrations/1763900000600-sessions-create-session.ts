@@ -21,7 +21,9 @@ export class SessionsCreateSession1763900000600 implements MigrationInterface {
         CONSTRAINT session__token_hash__uq UNIQUE (token_hash),
         CONSTRAINT session__token_hash_len__ck CHECK (octet_length(token_hash) = 32)
       )`);
-    await q.query(`CREATE INDEX session__tenant_id_account_id__idx ON sessions.session (tenant_id, account_id, created_at)`);
+    await q.query(
+      `CREATE INDEX session__tenant_id_account_id__idx ON sessions.session (tenant_id, account_id, created_at)`,
+    );
     await q.query(`CREATE INDEX session__live__idx ON sessions.session (tenant_id, account_id) WHERE ended_at IS NULL`);
   }
 

@@ -13,7 +13,9 @@ export class StagingUserNameStatistics1763900000800 implements MigrationInterfac
   name = 'StagingUserNameStatistics1763900000800';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE STATISTICS staging.scim_user__lower_user_name__stx ON (lower(user_name)) FROM staging.scim_user`);
+    await q.query(
+      `CREATE STATISTICS staging.scim_user__lower_user_name__stx ON (lower(user_name)) FROM staging.scim_user`,
+    );
     await q.query(`ANALYZE staging.scim_user`);
   }
 

@@ -17,19 +17,29 @@ export class PlatformOutboxClaimByLock1763900000900 implements MigrationInterfac
     await q.query(`UPDATE platform.outbox_message SET status = 'pending' WHERE status = 'processing'`);
     await q.query(`DELETE FROM platform.outbox_message WHERE status = 'done'`);
     await q.query(`ALTER TABLE platform.outbox_message DROP CONSTRAINT outbox_message__status__ck`);
-    await q.query(`ALTER TABLE platform.outbox_message ADD CONSTRAINT outbox_message__status__ck CHECK (status IN ('pending', 'dead'))`);
+    await q.query(
+      `ALTER TABLE platform.outbox_message ADD CONSTRAINT outbox_message__status__ck CHECK (status IN ('pending', 'dead'))`,
+    );
     await q.query(`DROP INDEX platform.outbox_message__due__idx`);
     await q.query(`DROP INDEX platform.outbox_message__urgent_due__idx`);
-    await q.query(`CREATE INDEX outbox_message__due__idx ON platform.outbox_message (id) WHERE status = 'pending' AND priority = 0`);
-    await q.query(`CREATE INDEX outbox_message__urgent_due__idx ON platform.outbox_message (id) WHERE status = 'pending' AND priority > 0`);
+    await q.query(
+      `CREATE INDEX outbox_message__due__idx ON platform.outbox_message (id) WHERE status = 'pending' AND priority = 0`,
+    );
+    await q.query(
+      `CREATE INDEX outbox_message__urgent_due__idx ON platform.outbox_message (id) WHERE status = 'pending' AND priority > 0`,
+    );
     await q.query(`ALTER TABLE platform.outbox_message DROP COLUMN locked_until, DROP COLUMN processed_at`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE platform.outbox_message ADD COLUMN locked_until timestamptz, ADD COLUMN processed_at timestamptz`);
+    await q.query(
+      `ALTER TABLE platform.outbox_message ADD COLUMN locked_until timestamptz, ADD COLUMN processed_at timestamptz`,
+    );
     await q.query(`DROP INDEX platform.outbox_message__due__idx`);
     await q.query(`DROP INDEX platform.outbox_message__urgent_due__idx`);
-    await q.query(`CREATE INDEX outbox_message__due__idx ON platform.outbox_message (id) WHERE status IN ('pending', 'processing')`);
+    await q.query(
+      `CREATE INDEX outbox_message__due__idx ON platform.outbox_message (id) WHERE status IN ('pending', 'processing')`,
+    );
     await q.query(
       `CREATE INDEX outbox_message__urgent_due__idx ON platform.outbox_message (id) WHERE status IN ('pending', 'processing') AND priority > 0`,
     );

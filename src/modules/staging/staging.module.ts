@@ -31,7 +31,12 @@ EventRegistry.register(
 /** Shadow tables of what IdPs pushed (schema `staging`). See README.md. */
 @Module({
   controllers: [StagedResourcesController],
-  providers: [StagedUserRepository, StagedGroupRepository, StagedSyncRepository, { provide: StagingFacade, useClass: StagingService }],
+  providers: [
+    StagedUserRepository,
+    StagedGroupRepository,
+    StagedSyncRepository,
+    { provide: StagingFacade, useClass: StagingService },
+  ],
   exports: [StagingFacade],
 })
 export class StagingModule {}

@@ -1,7 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { EventRegistry } from '../../shared/events/event-registry';
-import { CreateScimConnectionUseCase, DeleteScimConnectionUseCase, ScimConnectionViews } from './application/scim-connection.use-cases';
-import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase, VerifyScimTokenUseCase } from './application/scim-token.use-cases';
+import {
+  CreateScimConnectionUseCase,
+  DeleteScimConnectionUseCase,
+  ScimConnectionViews,
+} from './application/scim-connection.use-cases';
+import {
+  IssueScimTokenUseCase,
+  RevokeScimTokenUseCase,
+  RotateScimTokenUseCase,
+  VerifyScimTokenUseCase,
+} from './application/scim-token.use-cases';
 import { TenancyQueries } from './application/tenancy.queries';
 import { TenancyFacadeService } from './application/tenancy-facade.service';
 import { RevokeMembershipOnStagedUserDeprovisionedListener } from './application/listeners/revoke-membership-on-staged-user-deprovisioned.listener';
@@ -32,7 +41,11 @@ import { SiteCreatedEvent } from './public/events/site-created.event';
 import { SiteUpdatedEvent } from './public/events/site-updated.event';
 import { SiteDeletedEvent } from './public/events/site-deleted.event';
 import { GroupMappingsReplacedEvent } from './public/events/group-mappings-replaced.event';
-import { ApplyScimMembersUseCase, FindScimMembersInGroupsQuery, PlanScimMembersUseCase } from './application/scim-member-sync.use-cases';
+import {
+  ApplyScimMembersUseCase,
+  FindScimMembersInGroupsQuery,
+  PlanScimMembersUseCase,
+} from './application/scim-member-sync.use-cases';
 import { TenantDirectoryUseCases } from './application/directory.use-cases';
 import { MemberUseCases } from './application/members.use-cases';
 import { GroupMappingsController } from './http/group-mappings.controller';
@@ -66,7 +79,13 @@ EventRegistry.register(
 /** Global so other modules get TenancyFacade without importing Tenancy internals. */
 @Global()
 @Module({
-  controllers: [TenantsController, ScimConnectionsController, MembersController, TenantDirectoryController, GroupMappingsController],
+  controllers: [
+    TenantsController,
+    ScimConnectionsController,
+    MembersController,
+    TenantDirectoryController,
+    GroupMappingsController,
+  ],
   providers: [
     TenantRepository,
     ScimConnectionRepository,

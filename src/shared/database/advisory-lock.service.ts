@@ -10,7 +10,10 @@ export class AdvisoryLockService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Runs `fn` while holding the lock; returns `{ acquired: false }` at once if another holder has it. */
-  async tryWithLock<T>(name: string, fn: () => Promise<T>): Promise<{ acquired: true; result: T } | { acquired: false }> {
+  async tryWithLock<T>(
+    name: string,
+    fn: () => Promise<T>,
+  ): Promise<{ acquired: true; result: T } | { acquired: false }> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {

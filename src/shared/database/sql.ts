@@ -47,7 +47,11 @@ export function preparedStatementName(sql: string): string | undefined {
  * trip, and the writes (PUT, PATCH, DELETE) a few statements in one transaction. Errors are the
  * driver's (`code`, `constraint`), as TypeORM's QueryFailedError carries them in `driverError`.
  */
-export async function sqlRows<T = Record<string, unknown>>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function sqlRows<T = Record<string, unknown>>(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: PoolClient }) | undefined;
   // Inside a transaction: on the transaction's own connection, prepared there too (a SCIM PATCH is
   // six statements in one transaction; TypeORM's runner.query would parse and plan each every time).

@@ -1,5 +1,6 @@
 /** How the edge should treat a domain error; each transport maps it (HTTP status, SCIM status). */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'precondition_failed';
+export type DomainErrorKind =
+  'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'precondition_failed';
 
 /**
  * Base of every error a module raises on purpose. `code` is module-prefixed (`TENANCY.TOKEN_LIMIT_REACHED`);

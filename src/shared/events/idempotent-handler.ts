@@ -40,7 +40,10 @@ export class IdempotentHandlers {
    * the events it had not handled yet (in the given order) — the ones to work on. After the
    * transaction commits, the per-event pass skips all of them.
    */
-  static async claimBatch<E extends DomainEvent<object>>(handlerOf: (event: E) => string, events: readonly E[]): Promise<E[]> {
+  static async claimBatch<E extends DomainEvent<object>>(
+    handlerOf: (event: E) => string,
+    events: readonly E[],
+  ): Promise<E[]> {
     const tx = this.host();
     if (!tx.inTransaction) throw new Error('IdempotentHandlers.claimBatch must run inside a transaction');
     if (events.length === 0) return [];

@@ -15,6 +15,10 @@ export function OnDomainEvent<E extends DomainEvent<object>>(eventClass: DomainE
       await IdempotentHandlers.run(handlerKey, event, () => original.call(this, event));
     };
     Object.defineProperty(descriptor.value, 'name', { value: String(propertyKey) });
-    OnEvent(eventClass.eventName, { async: false, promisify: true, suppressErrors: false })(target, propertyKey, descriptor);
+    OnEvent(eventClass.eventName, { async: false, promisify: true, suppressErrors: false })(
+      target,
+      propertyKey,
+      descriptor,
+    );
   };
 }

@@ -14,4 +14,5 @@ export const OUTBOX_BATCH = 'outbox.batch';
 export type OutboxBatch = readonly DomainEvent<object>[];
 
 /** `@OnOutboxBatch()` on `async method(events: OutboxBatch)`. */
-export const OnOutboxBatch = (): MethodDecorator => OnEvent(OUTBOX_BATCH, { async: false, promisify: true, suppressErrors: false });
+export const OnOutboxBatch = (): MethodDecorator =>
+  OnEvent(OUTBOX_BATCH, { async: false, promisify: true, suppressErrors: false });

@@ -65,7 +65,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly lanes = [new Lane('urgent', 'priority > 0', 0, (p) => p > 0), new Lane('normal', 'priority = 0', 20, (p) => p === 0)];
+  private readonly lanes = [
+    new Lane('urgent', 'priority > 0', 0, (p) => p > 0),
+    new Lane('normal', 'priority = 0', 20, (p) => p === 0),
+  ];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -164,7 +167,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           await this.emitter.emitAsync(OUTBOX_BATCH, good satisfies OutboxBatch);
         } catch (err) {
           // The per-event delivery below does whatever the batch listener did not commit.
-          this.logger.warn(`outbox batch listener failed, delivering one by one: ${(err as Error)?.message ?? String(err)}`);
+          this.logger.warn(
+            `outbox batch listener failed, delivering one by one: ${(err as Error)?.message ?? String(err)}`,
+          );
         }
       }
       for (const [row, event] of events) {
@@ -173,7 +178,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         else failed.push({ row, message: error });
       }
       if (delivered.length > 0) {
-        await client.query({ text: `DELETE FROM platform.outbox_message WHERE id = ANY($1::bigint[])`, values: [delivered], name: 'roster_outbox_delete' });
+        await client.query({
+          text: `DELETE FROM platform.outbox_message WHERE id = ANY($1::bigint[])`,
+          values: [delivered],
+          name: 'roster_outbox_delete',
+        });
       }
       for (const { row, message } of failed) await this.reschedule(client, row, message);
       await client.query('COMMIT');
@@ -181,7 +190,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       return rows.length;
     } finally {
       // A connection whose transaction could not be rolled back is not handed back to the pool.
-      const unusable = lost !== undefined || (open && (await client.query('ROLLBACK').then(() => false, () => true)));
+      const unusable =
+        lost !== undefined ||
+        (open &&
+          (await client.query('ROLLBACK').then(
+            () => false,
+            () => true,
+          )));
       client.removeListener('error', onError);
       client.release(unusable ? (lost ?? new Error('outbox relay: rollback failed')) : undefined);
     }
@@ -198,8 +213,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         WHERE id = $1`,
       [row.id, dead ? 'dead' : 'pending', attempts, delaySeconds, message.slice(0, 2000)],
     );
-    if (dead) this.logger.error(`outbox event ${row.event_name} ${row.event_id} is dead after ${attempts} attempts: ${message}`);
-    else this.logger.warn(`outbox event ${row.event_name} ${row.event_id} failed (attempt ${attempts}), retry in ${delaySeconds}s: ${message}`);
+    if (dead)
+      this.logger.error(
+        `outbox event ${row.event_name} ${row.event_id} is dead after ${attempts} attempts: ${message}`,
+      );
+    else
+      this.logger.warn(
+        `outbox event ${row.event_name} ${row.event_id} failed (attempt ${attempts}), retry in ${delaySeconds}s: ${message}`,
+      );
   }
 
   /** The row as its event class, or why it cannot be (deliver() then fails the row). */

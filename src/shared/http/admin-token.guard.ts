@@ -22,7 +22,10 @@ export class AdminTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const scheme =
-      this.reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME, [context.getHandler(), context.getClass()]) ?? 'admin';
+      this.reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'admin';
     if (scheme !== 'admin') return true;
     const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');

@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, noteDatabaseUnavailable } from '../database/database-unavailable';
+import {
+  DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+  isDatabaseUnavailable,
+  noteDatabaseUnavailable,
+} from '../database/database-unavailable';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error';
 import { ScimExceptionFilter } from '../scim/scim-exception.filter';
 import { isFastifyClientError } from './fastify-errors';
@@ -68,10 +72,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       body = { error: 'internal_error', message: 'internal error', correlationId };
-      this.logger.error(`unhandled error (correlation ${correlationId}): ${(exception as Error)?.stack ?? String(exception)}`);
+      this.logger.error(
+        `unhandled error (correlation ${correlationId}): ${(exception as Error)?.stack ?? String(exception)}`,
+      );
     }
     if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
-

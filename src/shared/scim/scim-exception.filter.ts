@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, noteDatabaseUnavailable } from '../database/database-unavailable';
+import {
+  DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+  isDatabaseUnavailable,
+  noteDatabaseUnavailable,
+} from '../database/database-unavailable';
 import { DomainError } from '../domain/domain-error';
 import { isFastifyClientError } from '../http/fastify-errors';
 import { RequestContext } from '../http/request-context';
@@ -27,12 +31,21 @@ export class ScimExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof ScimError) return sendScimError(reply, exception.status, exception.message, exception.scimType);
+    if (exception instanceof ScimError)
+      return sendScimError(reply, exception.status, exception.message, exception.scimType);
     if (exception instanceof DomainError) {
-      const status = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, precondition_failed: 412 }[exception.kind];
+      const status = {
+        invalid: 400,
+        unauthorized: 401,
+        forbidden: 403,
+        not_found: 404,
+        conflict: 409,
+        precondition_failed: 412,
+      }[exception.kind];
       // RFC 7644 §3.12: a 400 names its scimType; a domain "invalid" (e.g. a member id that is no user
       // or group of this connection) is a value incompatible with the operation → invalidValue.
-      const scimType = exception.kind === 'conflict' ? 'uniqueness' : exception.kind === 'invalid' ? 'invalidValue' : undefined;
+      const scimType =
+        exception.kind === 'conflict' ? 'uniqueness' : exception.kind === 'invalid' ? 'invalidValue' : undefined;
       return sendScimError(reply, status, exception.message, scimType);
     }
     if (exception instanceof HttpException) {
@@ -40,26 +53,44 @@ export class ScimExceptionFilter implements ExceptionFilter {
       if (status === 429) {
         const retryAfter = reply.getHeader('retry-after');
         if (retryAfter === undefined) void reply.header('Retry-After', '1');
-        return sendScimError(reply, 429, 'too many requests for this SCIM connection; retry after the Retry-After delay');
+        return sendScimError(
+          reply,
+          429,
+          'too many requests for this SCIM connection; retry after the Retry-After delay',
+        );
       }
-      if (status === 401) return sendScimError(reply, 401, 'missing, invalid or revoked bearer token for this SCIM connection');
+      if (status === 401)
+        return sendScimError(reply, 401, 'missing, invalid or revoked bearer token for this SCIM connection');
       if (status === 404) return sendScimError(reply, 404, 'resource not found');
       if (status === 405) return sendScimError(reply, 405, 'method not allowed');
-      if (status < 500) return sendScimError(reply, status, exception.message, status === 400 ? 'invalidSyntax' : undefined);
+      if (status < 500)
+        return sendScimError(reply, status, exception.message, status === 400 ? 'invalidSyntax' : undefined);
     }
     if (isFastifyClientError(exception)) {
-      if (exception.statusCode === 413) return sendScimError(reply, 413, 'request body exceeds the maximum size (see ServiceProviderConfig bulk.maxPayloadSize)');
-      if (exception.statusCode === 415) return sendScimError(reply, 415, 'use Content-Type application/scim+json or application/json');
+      if (exception.statusCode === 413)
+        return sendScimError(
+          reply,
+          413,
+          'request body exceeds the maximum size (see ServiceProviderConfig bulk.maxPayloadSize)',
+        );
+      if (exception.statusCode === 415)
+        return sendScimError(reply, 415, 'use Content-Type application/scim+json or application/json');
       return sendScimError(reply, 400, 'request body is not valid JSON', 'invalidSyntax');
     }
     if (isDatabaseUnavailable(exception)) {
       // Nothing was written (the statement never ran or its transaction died with the connection): retry is safe.
       noteDatabaseUnavailable(exception);
       void reply.header('Retry-After', String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS));
-      return sendScimError(reply, 503, 'service temporarily unavailable (database unreachable); retry after the Retry-After delay');
+      return sendScimError(
+        reply,
+        503,
+        'service temporarily unavailable (database unreachable); retry after the Retry-After delay',
+      );
     }
     const correlationId = RequestContext.current()?.correlationId;
-    this.logger.error(`unhandled SCIM error (correlation ${correlationId}): ${(exception as Error)?.stack ?? String(exception)}`);
+    this.logger.error(
+      `unhandled SCIM error (correlation ${correlationId}): ${(exception as Error)?.stack ?? String(exception)}`,
+    );
     return sendScimError(reply, 500, `internal error (correlation id ${correlationId ?? 'n/a'})`);
   }
 }

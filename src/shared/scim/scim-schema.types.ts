@@ -1,13 +1,6 @@
 /** RFC 7643 §7 schema definition shapes, as served by `/Schemas` and used to interpret resources. */
 export type ScimAttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'reference'
-  | 'complex'
-  | 'binary';
+  'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
 
 export interface ScimAttributeDef {
   readonly name: string;

@@ -42,7 +42,8 @@ describe('Audit chain: verification, append-only table, retention', () => {
     expect(res.status).toBe(200);
     return res.body;
   };
-  const rows = (): Promise<Row[]> => t.dataSource.query(`SELECT seq, id, occurred_at, summary, hash FROM audit.audit_entry ORDER BY seq`);
+  const rows = (): Promise<Row[]> =>
+    t.dataSource.query(`SELECT seq, id, occurred_at, summary, hash FROM audit.audit_entry ORDER BY seq`);
   /** Delivers everything (this database has one relay: ours) and returns the trail. */
   const settled = async (): Promise<Row[]> => {
     await t.drainOutbox();
@@ -62,7 +63,8 @@ describe('Audit chain: verification, append-only table, retention', () => {
       await runner.release();
     }
   };
-  const copyOf = async (seq: string) => (await t.dataSource.query(`SELECT * FROM audit.audit_entry WHERE seq = $1`, [seq]))[0] as Record<string, unknown>;
+  const copyOf = async (seq: string) =>
+    (await t.dataSource.query(`SELECT * FROM audit.audit_entry WHERE seq = $1`, [seq]))[0] as Record<string, unknown>;
   const reinsert = async (row: Record<string, unknown>) => {
     const cols = Object.keys(row);
     await t.dataSource.query(
@@ -80,10 +82,14 @@ describe('Audit chain: verification, append-only table, retention', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of entries and any change of the anchor, even from the application role', async () => {
-    await expect(t.dataSource.query(`UPDATE audit.audit_entry SET summary = 'x' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(t.dataSource.query(`UPDATE audit.audit_entry SET summary = 'x' WHERE seq = 1`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.dataSource.query(`DELETE FROM audit.audit_entry WHERE seq = 1`)).rejects.toThrow(/append-only/);
     await expect(t.dataSource.query(`TRUNCATE audit.audit_entry`)).rejects.toThrow(/append-only/);
-    await expect(t.dataSource.query(`UPDATE audit.chain_anchor SET last_pruned_seq = 3`)).rejects.toThrow(/append-only/);
+    await expect(t.dataSource.query(`UPDATE audit.chain_anchor SET last_pruned_seq = 3`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.dataSource.query(`DELETE FROM audit.chain_anchor`)).rejects.toThrow(/append-only/);
     // The pruning horizon is only honoured for a prefix, and only inside audit.prune_entries.
     await expect(t.dataSource.query(`SELECT audit.prune_entries(999)`)).rejects.toThrow(/does not exist/);
@@ -95,7 +101,12 @@ describe('Audit chain: verification, append-only table, retention', () => {
     const [, , third] = await rows();
     await tamper(`UPDATE audit.audit_entry SET summary = 'nothing to see here' WHERE seq = $1`, [third.seq]);
     const broken = await verify();
-    expect(broken).toEqual({ ok: false, checked: 2, firstBrokenId: third.id, reason: expect.stringMatching(/altered/) });
+    expect(broken).toEqual({
+      ok: false,
+      checked: 2,
+      firstBrokenId: third.id,
+      reason: expect.stringMatching(/altered/),
+    });
     await tamper(`UPDATE audit.audit_entry SET summary = $2 WHERE seq = $1`, [third.seq, third.summary]);
     expect(await verify()).toEqual({ ok: true, checked: 6 });
   });
@@ -121,10 +132,21 @@ describe('Audit chain: verification, append-only table, retention', () => {
       sourceIp: item.sourceIp,
       eventId: item.eventId,
     });
-    expect(chainHash(Buffer.from(item.prevHash, 'hex'), { ...item, seq: item.sequence }).toString('hex')).toBe(item.hash);
+    expect(chainHash(Buffer.from(item.prevHash, 'hex'), { ...item, seq: item.sequence }).toString('hex')).toBe(
+      item.hash,
+    );
     await tamper(`UPDATE audit.audit_entry SET summary = 'forged', hash = $2 WHERE seq = $1`, [second.seq, forged]);
-    expect(await verify()).toEqual({ ok: false, checked: 2, firstBrokenId: third.id, reason: expect.stringMatching(/prev_hash/) });
-    await tamper(`UPDATE audit.audit_entry SET summary = $2, hash = $3 WHERE seq = $1`, [second.seq, second.summary, second.hash]);
+    expect(await verify()).toEqual({
+      ok: false,
+      checked: 2,
+      firstBrokenId: third.id,
+      reason: expect.stringMatching(/prev_hash/),
+    });
+    await tamper(`UPDATE audit.audit_entry SET summary = $2, hash = $3 WHERE seq = $1`, [
+      second.seq,
+      second.summary,
+      second.hash,
+    ]);
     expect(await verify()).toEqual({ ok: true, checked: 6 });
   });
 
@@ -132,7 +154,12 @@ describe('Audit chain: verification, append-only table, retention', () => {
     const trail = await rows();
     const removed = await copyOf(trail[3].seq);
     await tamper(`DELETE FROM audit.audit_entry WHERE seq = $1`, [trail[3].seq]);
-    expect(await verify()).toEqual({ ok: false, checked: 3, firstBrokenId: trail[4].id, reason: expect.stringMatching(/entries 4\.\.4 are missing/) });
+    expect(await verify()).toEqual({
+      ok: false,
+      checked: 3,
+      firstBrokenId: trail[4].id,
+      reason: expect.stringMatching(/entries 4\.\.4 are missing/),
+    });
     await reinsert(removed); // INSERT is allowed: appending is what the table is for
     expect(await verify()).toEqual({ ok: true, checked: 6 });
   });
@@ -141,7 +168,12 @@ describe('Audit chain: verification, append-only table, retention', () => {
     const trail = await rows();
     const removed = await copyOf(trail[0].seq);
     await tamper(`DELETE FROM audit.audit_entry WHERE seq = $1`, [trail[0].seq]);
-    expect(await verify()).toEqual({ ok: false, checked: 0, firstBrokenId: trail[1].id, reason: expect.stringMatching(/missing/) });
+    expect(await verify()).toEqual({
+      ok: false,
+      checked: 0,
+      firstBrokenId: trail[1].id,
+      reason: expect.stringMatching(/missing/),
+    });
     await reinsert(removed);
     expect(await verify()).toEqual({ ok: true, checked: 6 });
   });
@@ -154,7 +186,10 @@ describe('Audit chain: verification, append-only table, retention', () => {
       `SELECT (SELECT min(seq) FROM audit.audit_entry WHERE occurred_at >= $1) AS first, (SELECT max(seq) FROM audit.audit_entry WHERE occurred_at < $2) AS last`,
       [from, to],
     );
-    expect(await verify(`?from=${from}&to=${to}`)).toEqual({ ok: true, checked: Number(span.last) - Number(span.first) + 1 });
+    expect(await verify(`?from=${from}&to=${to}`)).toEqual({
+      ok: true,
+      checked: Number(span.last) - Number(span.first) + 1,
+    });
     // Damage outside the window does not fail it; the full walk still finds it.
     await tamper(`UPDATE audit.audit_entry SET summary = 'x' WHERE seq = 1`);
     expect(await verify(`?from=${from}`)).toEqual({ ok: true, checked: 6 - Number(span.first) + 1 });
@@ -175,11 +210,15 @@ describe('Audit chain: verification, append-only table, retention', () => {
     const kept = await createTenantWithConnection(t.admin);
     await settled();
 
-    const result = await t.app.get(PruneExpiredAuditEntriesJob).run(new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS));
+    const result = await t.app
+      .get(PruneExpiredAuditEntriesJob)
+      .run(new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS));
     expect(result).toEqual({ status: 'done', cutoff: boundary.toISOString(), pruned: 6 });
     const trail = await settled();
     expect(trail.map((r) => Number(r.seq))).toEqual([7, 8, 9, 10]);
-    const [anchor] = await t.dataSource.query(`SELECT last_pruned_seq, last_pruned_hash, pruned_count FROM audit.chain_anchor`);
+    const [anchor] = await t.dataSource.query(
+      `SELECT last_pruned_seq, last_pruned_hash, pruned_count FROM audit.chain_anchor`,
+    );
     expect(anchor).toMatchObject({ last_pruned_seq: '6', pruned_count: '6' });
     expect(anchor.last_pruned_hash).toEqual(old[5].hash);
 
@@ -191,7 +230,13 @@ describe('Audit chain: verification, append-only table, retention', () => {
       actor: { type: 'system' },
       tenantId: null,
       target: null,
-      details: { fromSeq: 1, toSeq: 6, count: 6, cutoff: boundary.toISOString(), anchorHash: old[5].hash.toString('hex') },
+      details: {
+        fromSeq: 1,
+        toSeq: 6,
+        count: 6,
+        cutoff: boundary.toISOString(),
+        anchorHash: old[5].hash.toString('hex'),
+      },
     });
     expect(prune.summary).toBe(`Retention pruned 6 audit entries (sequence 1..6) older than ${boundary.toISOString()}`);
     expect(await verify()).toEqual({ ok: true, checked: 4 });
@@ -202,16 +247,23 @@ describe('Audit chain: verification, append-only table, retention', () => {
     // Retention does not open the table: direct deletes are still refused.
     await expect(t.dataSource.query(`DELETE FROM audit.audit_entry WHERE seq = 7`)).rejects.toThrow(/append-only/);
     // Nothing older than the cutoff is left: a second run prunes nothing.
-    expect(await t.app.get(PruneExpiredAuditEntriesJob).run(new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS))).toMatchObject({ pruned: 0 });
+    expect(
+      await t.app.get(PruneExpiredAuditEntriesJob).run(new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS)),
+    ).toMatchObject({ pruned: 0 });
   });
 
   it('prunes in chain order and batches, stopping at the first entry within retention', async () => {
     // A late delivery: an event that occurred long ago lands after recent entries.
     const tx = t.app.get(TransactionHost);
     await tx.run(() =>
-      t.app.get(EventBus).publish(
-        new TenantCreatedEvent({ tenantId: '00000000-0000-4000-8000-000000000001', name: 'Late', ssoDomains: [] }, { tenantId: null, occurredAt: '2001-01-01T00:00:00.000Z' }),
-      ),
+      t.app
+        .get(EventBus)
+        .publish(
+          new TenantCreatedEvent(
+            { tenantId: '00000000-0000-4000-8000-000000000001', name: 'Late', ssoDomains: [] },
+            { tenantId: null, occurredAt: '2001-01-01T00:00:00.000Z' },
+          ),
+        ),
     );
     const before = await settled();
     const late = before[before.length - 1];
@@ -223,7 +275,9 @@ describe('Audit chain: verification, append-only table, retention', () => {
     // 10 (the first kept, within retention) stops the prune: the late 2001 entry after it is kept.
     expect(after.map((r) => Number(r.seq))).toEqual([10, 11, 12, 13]);
     const prunes = (await t.admin.get('/admin/v1/audit-events?action=audit_trail.pruned')).body.items;
-    expect(prunes.map((p: { details: { fromSeq: number; toSeq: number } }) => [p.details.fromSeq, p.details.toSeq])).toEqual([
+    expect(
+      prunes.map((p: { details: { fromSeq: number; toSeq: number } }) => [p.details.fromSeq, p.details.toSeq]),
+    ).toEqual([
       [1, 6],
       [7, 8],
       [9, 9],

@@ -32,8 +32,24 @@ interface Entry {
 }
 
 const CSV_HEADER = [
-  'sequence', 'id', 'occurred_at', 'tenant_id', 'actor_type', 'actor_connection_id', 'actor_token_id', 'action', 'target_type',
-  'target_id', 'target_label', 'summary', 'details', 'correlation_id', 'source_ip', 'event_id', 'prev_hash', 'hash',
+  'sequence',
+  'id',
+  'occurred_at',
+  'tenant_id',
+  'actor_type',
+  'actor_connection_id',
+  'actor_token_id',
+  'action',
+  'target_type',
+  'target_id',
+  'target_label',
+  'summary',
+  'details',
+  'correlation_id',
+  'source_ip',
+  'event_id',
+  'prev_hash',
+  'hash',
 ];
 
 describe('Audit trail (admin API)', () => {
@@ -57,12 +73,16 @@ describe('Audit trail (admin API)', () => {
   const trailOf = async (tenantId: string, actions: string[], count?: number): Promise<Entry[]> => {
     await t.drainOutbox();
     let items: Entry[] = [];
-    await expectEventually(async () => {
-      items = await list(`tenantId=${tenantId}`);
-      const have = items.map((i) => i.action);
-      for (const a of actions) expect(have).toContain(a);
-      if (count !== undefined) expect(items).toHaveLength(count);
-    }, 15000, 50);
+    await expectEventually(
+      async () => {
+        items = await list(`tenantId=${tenantId}`);
+        const have = items.map((i) => i.action);
+        for (const a of actions) expect(have).toContain(a);
+        if (count !== undefined) expect(items).toHaveLength(count);
+      },
+      15000,
+      50,
+    );
     return items;
   };
   const exportText = async (query: string) => {
@@ -75,17 +95,40 @@ describe('Audit trail (admin API)', () => {
     it('records tenant, connection and token changes with actor admin, the x-request-id and the source IP', async () => {
       const rid = requestId();
       const h = { 'x-request-id': rid };
-      const tenant = (await t.admin.post('/admin/v1/tenants', { name: 'Audit Admin Co', ssoDomains: ['audit-admin.example'] }, h)).body;
-      const conn = (await t.admin.post(`/admin/v1/tenants/${tenant.id}/scim-connections`, { name: 'Entra ID' }, h)).body;
+      const tenant = (
+        await t.admin.post('/admin/v1/tenants', { name: 'Audit Admin Co', ssoDomains: ['audit-admin.example'] }, h)
+      ).body;
+      const conn = (await t.admin.post(`/admin/v1/tenants/${tenant.id}/scim-connections`, { name: 'Entra ID' }, h))
+        .body;
       const first = (await t.admin.post(`/admin/v1/scim-connections/${conn.id}/tokens`, { name: 'first' }, h)).body;
-      const rotated = await t.admin.post(`/admin/v1/scim-connections/${conn.id}/tokens/${first.id}/rotate`, undefined, h);
+      const rotated = await t.admin.post(
+        `/admin/v1/scim-connections/${conn.id}/tokens/${first.id}/rotate`,
+        undefined,
+        h,
+      );
       expect(rotated.status).toBe(201);
       const second = (await t.admin.post(`/admin/v1/scim-connections/${conn.id}/tokens`, { name: 'second' }, h)).body;
       expect((await t.admin.delete(`/admin/v1/scim-connections/${conn.id}/tokens/${second.id}`, h)).status).toBe(204);
-      expect((await t.admin.patch(`/admin/v1/tenants/${tenant.id}`, { name: 'Audit Admin Co 2', ssoDomains: ['audit-admin2.example'] }, h)).status).toBe(200);
+      expect(
+        (
+          await t.admin.patch(
+            `/admin/v1/tenants/${tenant.id}`,
+            { name: 'Audit Admin Co 2', ssoDomains: ['audit-admin2.example'] },
+            h,
+          )
+        ).status,
+      ).toBe(200);
       expect((await t.admin.delete(`/admin/v1/scim-connections/${conn.id}`, h)).status).toBe(204);
 
-      const actions = ['tenant.created', 'scim_connection.created', 'token.issued', 'token.rotated', 'token.revoked', 'tenant.updated', 'scim_connection.deleted'];
+      const actions = [
+        'tenant.created',
+        'scim_connection.created',
+        'token.issued',
+        'token.rotated',
+        'token.revoked',
+        'tenant.updated',
+        'scim_connection.deleted',
+      ];
       const items = await trailOf(tenant.id, actions, 8); // token.issued twice
       for (const e of items) {
         expect(e.actor).toEqual({ type: 'admin' });
@@ -96,15 +139,38 @@ describe('Audit trail (admin API)', () => {
         expect(e.summary.length).toBeGreaterThan(10);
       }
       const by = (action: string) => items.filter((i) => i.action === action);
-      expect(by('tenant.created')[0]).toMatchObject({ target: { type: 'tenant', id: tenant.id }, targetLabel: 'Audit Admin Co', details: { ssoDomains: ['audit-admin.example'] } });
-      expect(by('tenant.updated')[0]).toMatchObject({
-        details: { changedAttributes: expect.arrayContaining(['name', 'ssoDomains']), changes: { name: 'Audit Admin Co 2', ssoDomains: ['audit-admin2.example'] } },
+      expect(by('tenant.created')[0]).toMatchObject({
+        target: { type: 'tenant', id: tenant.id },
+        targetLabel: 'Audit Admin Co',
+        details: { ssoDomains: ['audit-admin.example'] },
       });
-      expect(by('scim_connection.created')[0]).toMatchObject({ target: { type: 'scim_connection', id: conn.id }, targetLabel: 'Entra ID' });
-      expect(by('token.issued').map((e) => e.target!.id).sort()).toEqual([first.id, second.id].sort());
-      expect(by('token.rotated')[0]).toMatchObject({ target: { type: 'scim_token', id: first.id }, details: { oldTokenId: first.id, newTokenId: rotated.body.id } });
-      expect(by('token.revoked')[0]).toMatchObject({ target: { type: 'scim_token', id: second.id }, details: { connectionId: conn.id } });
-      expect(by('scim_connection.deleted')[0]).toMatchObject({ target: { type: 'scim_connection', id: conn.id }, details: { revokedTokenIds: [rotated.body.id] } });
+      expect(by('tenant.updated')[0]).toMatchObject({
+        details: {
+          changedAttributes: expect.arrayContaining(['name', 'ssoDomains']),
+          changes: { name: 'Audit Admin Co 2', ssoDomains: ['audit-admin2.example'] },
+        },
+      });
+      expect(by('scim_connection.created')[0]).toMatchObject({
+        target: { type: 'scim_connection', id: conn.id },
+        targetLabel: 'Entra ID',
+      });
+      expect(
+        by('token.issued')
+          .map((e) => e.target!.id)
+          .sort(),
+      ).toEqual([first.id, second.id].sort());
+      expect(by('token.rotated')[0]).toMatchObject({
+        target: { type: 'scim_token', id: first.id },
+        details: { oldTokenId: first.id, newTokenId: rotated.body.id },
+      });
+      expect(by('token.revoked')[0]).toMatchObject({
+        target: { type: 'scim_token', id: second.id },
+        details: { connectionId: conn.id },
+      });
+      expect(by('scim_connection.deleted')[0]).toMatchObject({
+        target: { type: 'scim_connection', id: conn.id },
+        details: { revokedTokenIds: [rotated.body.id] },
+      });
     });
   });
 
@@ -117,20 +183,40 @@ describe('Audit trail (admin API)', () => {
       const user = await scim.post('/Users', entraUser({}, f.domain), h);
       expect(user.status).toBe(201);
       const uid = user.body.id;
-      expect((await scim.patch(`/Users/${uid}`, patchOp({ op: 'replace', path: 'displayName', value: 'Renamed User' }), h)).status).toBeLessThan(300);
-      expect((await scim.patch(`/Users/${uid}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }), h)).status).toBeLessThan(300);
-      expect((await scim.patch(`/Users/${uid}`, patchOp({ op: 'Replace', path: 'active', value: 'True' }), h)).status).toBeLessThan(300);
+      expect(
+        (await scim.patch(`/Users/${uid}`, patchOp({ op: 'replace', path: 'displayName', value: 'Renamed User' }), h))
+          .status,
+      ).toBeLessThan(300);
+      expect(
+        (await scim.patch(`/Users/${uid}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }), h)).status,
+      ).toBeLessThan(300);
+      expect(
+        (await scim.patch(`/Users/${uid}`, patchOp({ op: 'Replace', path: 'active', value: 'True' }), h)).status,
+      ).toBeLessThan(300);
       const group = await scim.post('/Groups', entraGroup(), h);
       expect(group.status).toBe(201);
       const gid = group.body.id;
-      expect((await scim.patch(`/Groups/${gid}`, patchOp({ op: 'Add', path: 'members', value: [{ value: uid }] }), h)).status).toBe(204);
-      expect((await scim.patch(`/Groups/${gid}`, patchOp({ op: 'Replace', path: 'displayName', value: 'Renamed Group' }), h)).status).toBe(204);
+      expect(
+        (await scim.patch(`/Groups/${gid}`, patchOp({ op: 'Add', path: 'members', value: [{ value: uid }] }), h))
+          .status,
+      ).toBe(204);
+      expect(
+        (await scim.patch(`/Groups/${gid}`, patchOp({ op: 'Replace', path: 'displayName', value: 'Renamed Group' }), h))
+          .status,
+      ).toBe(204);
       expect((await scim.delete(`/Groups/${gid}`, h)).status).toBe(204);
       expect((await scim.delete(`/Users/${uid}`, h)).status).toBe(204);
 
       const scimActions = [
-        'scim_user.created', 'scim_user.updated', 'scim_user.deactivated', 'scim_user.reactivated', 'scim_user.deleted',
-        'scim_group.created', 'scim_group.members_changed', 'scim_group.updated', 'scim_group.deleted',
+        'scim_user.created',
+        'scim_user.updated',
+        'scim_user.deactivated',
+        'scim_user.reactivated',
+        'scim_user.deleted',
+        'scim_group.created',
+        'scim_group.members_changed',
+        'scim_group.updated',
+        'scim_group.deleted',
       ];
       const items = (await trailOf(f.tenantId, scimActions, 14)).filter((e) => /^scim_(user|group)\./.test(e.action));
       for (const e of items) {
@@ -145,10 +231,15 @@ describe('Audit trail (admin API)', () => {
         details: { externalId: user.body.externalId, active: true },
       });
       const changed = by('scim_user.updated').map((e) => e.details.changedAttributes as string[]);
-      expect(changed).toEqual(expect.arrayContaining([expect.arrayContaining(['displayName']), expect.arrayContaining(['active'])]));
+      expect(changed).toEqual(
+        expect.arrayContaining([expect.arrayContaining(['displayName']), expect.arrayContaining(['active'])]),
+      );
       expect(by('scim_user.deactivated')).toHaveLength(1);
       expect(by('scim_user.reactivated')).toHaveLength(1);
-      expect(by('scim_group.members_changed')[0]).toMatchObject({ target: { type: 'scim_group', id: gid }, details: { added: [uid], addedCount: 1, removedCount: 0 } });
+      expect(by('scim_group.members_changed')[0]).toMatchObject({
+        target: { type: 'scim_group', id: gid },
+        details: { added: [uid], addedCount: 1, removedCount: 0 },
+      });
       expect(by('scim_group.updated')[0].details.changedAttributes).toContain('displayName');
       expect(by('scim_group.deleted')[0].target).toEqual({ type: 'scim_group', id: gid });
       expect(by('scim_user.deleted')[0].target).toEqual({ type: 'scim_user', id: uid });
@@ -164,12 +255,18 @@ describe('Audit trail (admin API)', () => {
       expect((await scim.post('/Users', inside)).status).toBe(201);
       expect((await scim.post('/Users', outside)).status).toBe(201);
       const rid = requestId('sync');
-      const run = await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`, undefined, { 'x-request-id': rid });
+      const run = await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`, undefined, {
+        'x-request-id': rid,
+      });
       expect(run.status).toBe(202);
-      await expectEventually(async () => expect((await t.admin.get(`/admin/v1/sync-runs/${run.body.id}`)).body.status).toBe('completed'), 20000, 100);
-      const items = (await trailOf(f.tenantId, ['sync_run.started', 'member.provisioned', 'member.skipped', 'sync_run.completed'])).filter(
-        (e) => e.action.startsWith('sync_run.') || e.action.startsWith('member.'),
+      await expectEventually(
+        async () => expect((await t.admin.get(`/admin/v1/sync-runs/${run.body.id}`)).body.status).toBe('completed'),
+        20000,
+        100,
       );
+      const items = (
+        await trailOf(f.tenantId, ['sync_run.started', 'member.provisioned', 'member.skipped', 'sync_run.completed'])
+      ).filter((e) => e.action.startsWith('sync_run.') || e.action.startsWith('member.'));
       for (const e of items) {
         expect(e.actor).toEqual({ type: 'admin' });
         expect(e.correlationId).toBe(rid);
@@ -189,7 +286,9 @@ describe('Audit trail (admin API)', () => {
       expect(rotated.status).toBe(201);
       const extra = await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/tokens`, { name: 'extra' });
       expect(extra.status).toBe(201);
-      expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}/tokens/${extra.body.id}`)).status).toBe(204);
+      expect(
+        (await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}/tokens/${extra.body.id}`)).status,
+      ).toBe(204);
       // The rotated token in use, so SCIM entries carry its id.
       const scim = new ScimClient(t.baseUrl, { connectionId: f.connectionId, token: rotated.body.token });
       expect((await scim.post('/Users', entraUser({}, f.domain))).status).toBe(201);
@@ -197,7 +296,12 @@ describe('Audit trail (admin API)', () => {
 
       const secrets = [f.token, rotated.body.token, extra.body.token];
       for (const s of secrets) expect(s).toMatch(/^rst_/);
-      const forbidden = secrets.flatMap((s) => [s, s.slice(4), createHash('sha256').update(s).digest('hex'), createHash('sha256').update(s).digest('base64')]);
+      const forbidden = secrets.flatMap((s) => [
+        s,
+        s.slice(4),
+        createHash('sha256').update(s).digest('hex'),
+        createHash('sha256').update(s).digest('base64'),
+      ]);
       for (const format of ['csv', 'ndjson']) {
         const everything = (await exportText(`format=${format}`)).text;
         const mine = (await exportText(`format=${format}&tenantId=${f.tenantId}`)).text;
@@ -215,7 +319,9 @@ describe('Audit trail (admin API)', () => {
       await trailOf(f.tenantId, ['tenant.created', 'scim_connection.created', 'token.issued']);
       const res = await exportText(`tenantId=${f.tenantId}&format=csv`);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-      expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="audit-events-${f.tenantId}-\\d{8}T\\d{6}Z\\.csv"$`));
+      expect(res.headers.get('content-disposition')).toMatch(
+        new RegExp(`^attachment; filename="audit-events-${f.tenantId}-\\d{8}T\\d{6}Z\\.csv"$`),
+      );
       expect(res.text.startsWith(`${CSV_HEADER.join(',')}\r\n`)).toBe(true);
       expect(res.text.endsWith('\r\n')).toBe(true);
       expect(res.text).toContain('"Acme, ""Quoted"" Inc.\nSecond line\r\nThird"');
@@ -227,7 +333,14 @@ describe('Audit trail (admin API)', () => {
       expect(created.target_label).toBe(tricky);
       expect(created.summary).toBe(`Tenant "${tricky}" created with SSO domains: ${f.domain}`);
       expect(JSON.parse(created.details)).toEqual({ name: tricky, ssoDomains: [f.domain] });
-      expect(created).toMatchObject({ tenant_id: f.tenantId, actor_type: 'admin', actor_connection_id: '', actor_token_id: '', target_type: 'tenant', target_id: f.tenantId });
+      expect(created).toMatchObject({
+        tenant_id: f.tenantId,
+        actor_type: 'admin',
+        actor_connection_id: '',
+        actor_token_id: '',
+        target_type: 'tenant',
+        target_id: f.tenantId,
+      });
       // The rows are the API's entries, field for field.
       const api = await list(`tenantId=${f.tenantId}`);
       expect(rows.map((r) => [Number(r.sequence), r.id, r.occurred_at, r.hash, r.prev_hash, r.event_id])).toEqual(
@@ -245,11 +358,19 @@ describe('Audit trail (admin API)', () => {
       const tabId = `\tcalc-${randomBytes(3).toString('hex')}`;
       const crId = `\rcalc-${randomBytes(3).toString('hex')}`;
       const dashRequest = `-${randomBytes(6).toString('hex')}`;
-      expect((await scim.post('/Users', entraUser({ externalId: tabId }, f.domain), { 'x-request-id': dashRequest })).status).toBe(201);
-      expect((await scim.post('/Users', entraUser({ externalId: crId }, f.domain), { 'x-forwarded-for': '@1+1' })).status).toBe(201);
+      expect(
+        (await scim.post('/Users', entraUser({ externalId: tabId }, f.domain), { 'x-request-id': dashRequest })).status,
+      ).toBe(201);
+      expect(
+        (await scim.post('/Users', entraUser({ externalId: crId }, f.domain), { 'x-forwarded-for': '@1+1' })).status,
+      ).toBe(201);
       for (const x of tenants) await trailOf(x.tenantId, ['tenant.created']);
       await trailOf(f.tenantId, ['scim_user.created']);
-      await expectEventually(async () => expect((await list(`tenantId=${f.tenantId}&action=scim_user.created`)).length).toBe(2), 15000, 50);
+      await expectEventually(
+        async () => expect((await list(`tenantId=${f.tenantId}&action=scim_user.created`)).length).toBe(2),
+        15000,
+        50,
+      );
 
       const res = await exportText(`format=csv&from=${encodeURIComponent(since)}`);
       for (const name of names) expect(res.text).toContain(`"'${name.replace(/"/g, '""')}"`);
@@ -265,7 +386,10 @@ describe('Audit trail (admin API)', () => {
       const cells = parseCsv(res.text).flat();
       expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
       // NDJSON is data, not a spreadsheet: values stay exactly as recorded.
-      const ndjson = (await exportText(`format=ndjson&from=${encodeURIComponent(since)}`)).text.trim().split('\n').map((l) => JSON.parse(l) as Entry);
+      const ndjson = (await exportText(`format=ndjson&from=${encodeURIComponent(since)}`)).text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Entry);
       expect(ndjson.map((e) => e.targetLabel)).toEqual(expect.arrayContaining([...names, tabId, crId]));
     });
   });
@@ -276,9 +400,14 @@ describe('Audit trail (admin API)', () => {
       await trailOf(f.tenantId, ['tenant.created', 'scim_connection.created', 'token.issued']);
       const res = await exportText(`tenantId=${f.tenantId}&format=ndjson`);
       expect(res.headers.get('content-type')).toBe('application/x-ndjson');
-      expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="audit-events-${f.tenantId}-\\d{8}T\\d{6}Z\\.ndjson"$`));
+      expect(res.headers.get('content-disposition')).toMatch(
+        new RegExp(`^attachment; filename="audit-events-${f.tenantId}-\\d{8}T\\d{6}Z\\.ndjson"$`),
+      );
       expect(res.text.endsWith('\n')).toBe(true);
-      const lines = res.text.trimEnd().split('\n').map((l) => JSON.parse(l));
+      const lines = res.text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines).toEqual(await list(`tenantId=${f.tenantId}`));
     });
 
@@ -287,8 +416,16 @@ describe('Audit trail (admin API)', () => {
       const items = await trailOf(f.tenantId, ['tenant.created', 'scim_connection.created', 'token.issued']);
       const sorted = [...items].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
       const from = sorted[1].occurredAt;
-      const lines = (await exportText(`tenantId=${f.tenantId}&format=ndjson&from=${from}`)).text.trimEnd().split('\n').map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.id).sort()).toEqual(sorted.filter((e) => e.occurredAt >= from).map((e) => e.id).sort());
+      const lines = (await exportText(`tenantId=${f.tenantId}&format=ndjson&from=${from}`)).text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.id).sort()).toEqual(
+        sorted
+          .filter((e) => e.occurredAt >= from)
+          .map((e) => e.id)
+          .sort(),
+      );
       const none = await exportText(`tenantId=${f.tenantId}&format=ndjson&to=2000-01-01T00:00:00Z`);
       expect(none.text).toBe('');
       const emptyCsv = await exportText(`tenantId=${f.tenantId}&format=csv&to=2000-01-01`);
@@ -310,18 +447,33 @@ describe('Audit trail (admin API)', () => {
       const created = before.find((e) => e.action === 'tenant.created')!;
       const byEvent = `event_id = $1`;
       // Redelivery: a lost acknowledgement puts the event's row back into the outbox.
-      await expectEventually(async () => expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1), 5000);
+      await expectEventually(
+        async () => expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1),
+        5000,
+      );
       expect(await redeliverOutboxRows(t.dataSource, byEvent, [created.eventId])).toBe(1);
       await t.drainOutbox();
       // And a redelivery the inbox does not catch (the handler's processed_event row gone, if it wrote one).
-      await t.dataSource.query(`DELETE FROM platform.processed_event WHERE event_id = $1 AND handler LIKE 'RecordAuditEntryListener.%'`, [created.eventId]);
-      await expectEventually(async () => expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1), 5000);
+      await t.dataSource.query(
+        `DELETE FROM platform.processed_event WHERE event_id = $1 AND handler LIKE 'RecordAuditEntryListener.%'`,
+        [created.eventId],
+      );
+      await expectEventually(
+        async () => expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1),
+        5000,
+      );
       expect(await redeliverOutboxRows(t.dataSource, byEvent, [created.eventId])).toBe(1);
       await t.drainOutbox();
-      await expectEventually(async () => {
-        expect(await t.dataSource.query(`SELECT 1 FROM platform.outbox_message WHERE event_id = $1`, [created.eventId])).toHaveLength(0);
-        expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1);
-      }, 15000, 50);
+      await expectEventually(
+        async () => {
+          expect(
+            await t.dataSource.query(`SELECT 1 FROM platform.outbox_message WHERE event_id = $1`, [created.eventId]),
+          ).toHaveLength(0);
+          expect(await deliveredOutboxRows(t.dataSource, byEvent, [created.eventId])).toHaveLength(1);
+        },
+        15000,
+        50,
+      );
       const after = await list(`tenantId=${f.tenantId}`);
       expect(after.filter((e) => e.eventId === created.eventId)).toHaveLength(1);
       expect(after).toHaveLength(before.length);
@@ -358,7 +510,9 @@ describe('Audit trail (admin API)', () => {
       const f = await createTenantWithConnection(t.admin);
       await trailOf(f.tenantId, ['tenant.created', 'scim_connection.created', 'token.issued']);
       expect((await list(`tenantId=${f.tenantId}&action=token.issued`)).map((e) => e.action)).toEqual(['token.issued']);
-      expect((await list(`tenantId=${f.tenantId}&action=scim_connection.*`)).map((e) => e.action)).toEqual(['scim_connection.created']);
+      expect((await list(`tenantId=${f.tenantId}&action=scim_connection.*`)).map((e) => e.action)).toEqual([
+        'scim_connection.created',
+      ]);
       expect(await list(`tenantId=${f.tenantId}&action=scim_user.created`)).toEqual([]);
     });
 

@@ -53,9 +53,15 @@ describe('database outage', () => {
     await proxy.cut();
 
     expect503Scim(await scim.get(`/Users/${userId}`), 'GET by id');
-    expect503Scim(await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "before@${tenant.domain}"`)}`), 'GET filter');
+    expect503Scim(
+      await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "before@${tenant.domain}"`)}`),
+      'GET filter',
+    );
     expect503Scim(await scim.post('/Users', entraUser({ userName: `during@${tenant.domain}` })), 'POST');
-    expect503Scim(await scim.patch(`/Users/${userId}`, patchOp({ op: 'replace', path: 'active', value: false })), 'PATCH');
+    expect503Scim(
+      await scim.patch(`/Users/${userId}`, patchOp({ op: 'replace', path: 'active', value: false })),
+      'PATCH',
+    );
     expect503Scim(await scim.delete(`/Users/${userId}`), 'DELETE');
     // A token that cannot be checked is not a wrong token: 503, not 401.
     expect503Scim(await scim.http.withToken('x'.repeat(43)).get(`${scim.prefix}/Users`), 'unverifiable token');

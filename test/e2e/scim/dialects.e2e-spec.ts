@@ -3,7 +3,13 @@ import { createTenantWithConnection, type TenantFixture } from '../../factories/
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import type { HttpResult } from '../../utils/http-client';
 import { patchOp, ScimClient } from '../../utils/scim-client';
-import { loadScimFixtures, placeholdersOf, substitute, type FixturePlaceholder, type LoadedFixture } from '../../utils/scim-fixtures';
+import {
+  loadScimFixtures,
+  placeholdersOf,
+  substitute,
+  type FixturePlaceholder,
+  type LoadedFixture,
+} from '../../utils/scim-fixtures';
 
 /**
  * Replays every recorded IdP request of test/fixtures/scim over real HTTP against a fresh
@@ -78,7 +84,10 @@ function expectStatus(res: HttpResult, status: number): void {
   expect({ status: res.status, context }).toEqual({ status, context });
 }
 
-async function createUser(c: Pick<ReplayContext, 'scim' | 'conn'>, overrides: Record<string, unknown> = {}): Promise<string> {
+async function createUser(
+  c: Pick<ReplayContext, 'scim' | 'conn'>,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
   const res = await c.scim.post('/Users', entraUser(overrides, c.conn.domain));
   expectStatus(res, 201);
   return res.body.id as string;
@@ -91,7 +100,10 @@ async function createGroup(c: Pick<ReplayContext, 'scim'>, overrides: Record<str
 }
 
 async function addMembers(c: Pick<ReplayContext, 'scim'>, groupId: string, ...userIds: string[]): Promise<void> {
-  const res = await c.scim.patch(`/Groups/${groupId}`, patchOp({ op: 'add', path: 'members', value: userIds.map((value) => ({ value })) }));
+  const res = await c.scim.patch(
+    `/Groups/${groupId}`,
+    patchOp({ op: 'add', path: 'members', value: userIds.map((value) => ({ value })) }),
+  );
   expectStatus(res, 204);
   expect(await memberIds(c, groupId)).toEqual(expect.arrayContaining(userIds));
 }
@@ -136,10 +148,10 @@ async function adminGroup(c: ReplayContext, id: string): Promise<AdminGroupRow> 
 }
 
 async function storedUserRow(c: ReplayContext, id: string): Promise<{ resource: unknown; raw_payload: unknown }> {
-  const rows = await c.t.dataSource.query(`SELECT resource, raw_payload FROM staging.scim_user WHERE id = $1 AND connection_id = $2`, [
-    id,
-    c.conn.connectionId,
-  ]);
+  const rows = await c.t.dataSource.query(
+    `SELECT resource, raw_payload FROM staging.scim_user WHERE id = $1 AND connection_id = $2`,
+    [id, c.conn.connectionId],
+  );
   expect(rows).toHaveLength(1);
   return rows[0];
 }
@@ -159,7 +171,8 @@ function shapeProblems(resource: Record<string, unknown>): string[] {
   };
   walk(resource, '$');
   for (const [k, v] of Object.entries(resource)) {
-    if (k.startsWith('urn:') && (typeof v !== 'object' || v === null || Array.isArray(v))) problems.push(`flat URN key ${k}`);
+    if (k.startsWith('urn:') && (typeof v !== 'object' || v === null || Array.isArray(v)))
+      problems.push(`flat URN key ${k}`);
     if (!k.startsWith('urn:') && k.includes('.')) problems.push(`dotted key ${k}`);
   }
   return problems;
@@ -173,7 +186,8 @@ function expectCanonical(resource: Record<string, unknown>): void {
 }
 
 const enterprise = (u: Record<string, any>) => (u[ENTERPRISE] ?? {}) as Record<string, any>;
-const workEmails = (u: Record<string, any>) => ((u.emails ?? []) as Array<Record<string, any>>).filter((e) => e.type === 'work');
+const workEmails = (u: Record<string, any>) =>
+  ((u.emails ?? []) as Array<Record<string, any>>).filter((e) => e.type === 'work');
 
 /** Password keys or Okta's test passwords anywhere in a stored document. */
 function passwordLeaks(doc: unknown): string[] {
@@ -185,7 +199,10 @@ function passwordLeaks(doc: unknown): string[] {
 
 async function expectNoStoredPassword(c: ReplayContext, id: string): Promise<void> {
   const row = await storedUserRow(c, id);
-  expect({ resource: passwordLeaks(row.resource), raw_payload: passwordLeaks(row.raw_payload) }).toEqual({ resource: [], raw_payload: [] });
+  expect({ resource: passwordLeaks(row.resource), raw_payload: passwordLeaks(row.raw_payload) }).toEqual({
+    resource: [],
+    raw_payload: [],
+  });
 }
 
 async function deactivate(c: ReplayContext, id: string): Promise<void> {
@@ -196,7 +213,9 @@ async function deactivate(c: ReplayContext, id: string): Promise<void> {
 /** The created resource of a POST, checked for `id`, `Location` and the GET round-trip. */
 async function created(c: ReplayContext, endpoint: 'Users' | 'Groups'): Promise<Record<string, any>> {
   expect(typeof c.res.body.id).toBe('string');
-  expect(c.res.headers.get('location')).toBe(`${c.t.env.PUBLIC_URL}/scim/v2/${c.conn.connectionId}/${endpoint}/${c.res.body.id}`);
+  expect(c.res.headers.get('location')).toBe(
+    `${c.t.env.PUBLIC_URL}/scim/v2/${c.conn.connectionId}/${endpoint}/${c.res.body.id}`,
+  );
   expectCanonical(c.res.body);
   const got = endpoint === 'Users' ? await getUser(c, c.res.body.id) : await getGroup(c, c.res.body.id);
   expect(got.meta.resourceType).toBe(endpoint === 'Users' ? 'User' : 'Group');
@@ -234,10 +253,14 @@ const SCENARIOS: Record<string, Scenario> = {
     effect: async (c) => {
       const body = c.res.body;
       expect(body.schemas).toEqual([LIST_RESPONSE]);
-      expect(Number.isInteger(body.totalResults) && Number.isInteger(body.startIndex) && Number.isInteger(body.itemsPerPage)).toBe(true);
+      expect(
+        Number.isInteger(body.totalResults) && Number.isInteger(body.startIndex) && Number.isInteger(body.itemsPerPage),
+      ).toBe(true);
       expect(body.totalResults).toBe(body.Resources.length);
       const ids = (body.Resources as Array<{ id: string }>).map((r) => r.id);
-      expect(ids).toEqual(expect.arrayContaining([CORE_USER, CORE_GROUP, ENTERPRISE, ROSTER_EXT, FOLDERS_EXT, TAG_EXT]));
+      expect(ids).toEqual(
+        expect.arrayContaining([CORE_USER, CORE_GROUP, ENTERPRISE, ROSTER_EXT, FOLDERS_EXT, TAG_EXT]),
+      );
       const nulls: string[] = [];
       const enums: string[] = [];
       const walk = (v: unknown, path: string) => {
@@ -245,9 +268,12 @@ const SCENARIOS: Record<string, Scenario> = {
         else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
         else if (typeof v === 'object') {
           const o = v as Record<string, unknown>;
-          if ('mutability' in o && !['readOnly', 'readWrite', 'immutable', 'writeOnly'].includes(String(o.mutability))) enums.push(`${path}.mutability`);
-          if ('returned' in o && !['always', 'never', 'default', 'request'].includes(String(o.returned))) enums.push(`${path}.returned`);
-          if ('uniqueness' in o && !['none', 'server', 'global'].includes(String(o.uniqueness))) enums.push(`${path}.uniqueness`);
+          if ('mutability' in o && !['readOnly', 'readWrite', 'immutable', 'writeOnly'].includes(String(o.mutability)))
+            enums.push(`${path}.mutability`);
+          if ('returned' in o && !['always', 'never', 'default', 'request'].includes(String(o.returned)))
+            enums.push(`${path}.returned`);
+          if ('uniqueness' in o && !['none', 'server', 'global'].includes(String(o.uniqueness)))
+            enums.push(`${path}.uniqueness`);
           for (const [k, x] of Object.entries(o)) walk(x, `${path}.${k}`);
         }
       };
@@ -314,7 +340,9 @@ const SCENARIOS: Record<string, Scenario> = {
       const name = '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName';
       expect((await getGroup(c, c.ids.groupId)).displayName).toBe(name);
       expect((await adminGroup(c, c.ids.groupId)).displayName).toBe(name);
-      const found = await c.scim.get(`/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${name}"`)}`);
+      const found = await c.scim.get(
+        `/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${name}"`)}`,
+      );
       expect(found.body.Resources.map((g: { id: string }) => g.id)).toEqual([c.ids.groupId]);
     },
   },
@@ -353,10 +381,19 @@ const SCENARIOS: Record<string, Scenario> = {
   'entra/patch-user-capitalised-ops.json': {
     effect: async (c) => {
       const u = await getUser(c, c.ids.userId);
-      expect(u).toMatchObject({ displayName: 'Pvlo', externalId: 'Eqpj', nickName: 'Babs', name: { givenName: 'Gtfd', familyName: 'Pkqf' } });
+      expect(u).toMatchObject({
+        displayName: 'Pvlo',
+        externalId: 'Eqpj',
+        nickName: 'Babs',
+        name: { givenName: 'Gtfd', familyName: 'Pkqf' },
+      });
       expect(workEmails(u).map((e) => e.value)).toEqual(['TestBcwqnm@test.microsoft.com']);
       expect(enterprise(u).employeeNumber).toBe('Eqpj');
-      expect(await adminUser(c, c.ids.userId)).toMatchObject({ displayName: 'Pvlo', externalId: 'Eqpj', email: 'testbcwqnm@test.microsoft.com' });
+      expect(await adminUser(c, c.ids.userId)).toMatchObject({
+        displayName: 'Pvlo',
+        externalId: 'Eqpj',
+        email: 'testbcwqnm@test.microsoft.com',
+      });
     },
   },
   'entra/patch-user-custom-extension-folders.json': {
@@ -394,7 +431,13 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'entra/patch-user-manager-remove-by-filter.json': {
     arrange: async (c) => {
-      expectStatus(await c.scim.patch(`/Users/${c.ids.userId}`, patchOp({ op: 'add', path: 'manager', value: { value: c.ids.managerId } })), 204);
+      expectStatus(
+        await c.scim.patch(
+          `/Users/${c.ids.userId}`,
+          patchOp({ op: 'add', path: 'manager', value: { value: c.ids.managerId } }),
+        ),
+        204,
+      );
       expect(enterprise(await getUser(c, c.ids.userId)).manager).toEqual({ value: c.ids.managerId });
     },
     effect: async (c) => {
@@ -426,7 +469,11 @@ const SCENARIOS: Record<string, Scenario> = {
       expect(u.name.givenName).toBe('Kkom');
       expect(typeof u.name.familyName).toBe('string');
       expect(u.title).toBe('Lead');
-      expect(enterprise(u)).toEqual({ employeeNumber: '1001', department: 'Finance', manager: { value: c.ids.managerId } });
+      expect(enterprise(u)).toEqual({
+        employeeNumber: '1001',
+        department: 'Finance',
+        manager: { value: c.ids.managerId },
+      });
     },
   },
   'entra/patch-user-pathless-sj-attributes.json': {
@@ -486,7 +533,11 @@ const SCENARIOS: Record<string, Scenario> = {
       const g = await created(c, 'Groups');
       // Microsoft's extra URN names no content: accepted, not echoed (as in MS-SCIM's own response).
       expect(c.res.body.schemas).toEqual([CORE_GROUP]);
-      expect(g).toMatchObject({ schemas: [CORE_GROUP], displayName: 'displayName', externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' });
+      expect(g).toMatchObject({
+        schemas: [CORE_GROUP],
+        displayName: 'displayName',
+        externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
+      });
       expect(g.members ?? []).toEqual([]);
       expect(await adminGroup(c, g.id)).toMatchObject({ displayName: 'displayName', memberCount: 0, deleted: false });
     },
@@ -522,7 +573,8 @@ const SCENARIOS: Record<string, Scenario> = {
         displayName: 'givenName familyName',
         name: { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' },
       });
-      for (const absent of ['addresses', 'phoneNumbers', 'title', 'preferredLanguage', 'roles']) expect(u).not.toHaveProperty(absent);
+      for (const absent of ['addresses', 'phoneNumbers', 'title', 'preferredLanguage', 'roles'])
+        expect(u).not.toHaveProperty(absent);
       expect(enterprise(u)).toEqual({ employeeNumber: '701984', department: 'Tour Operations' });
       expect(u.schemas).toEqual([CORE_USER, ENTERPRISE]);
       expect(typeof u.meta.created).toBe('string');
@@ -536,11 +588,17 @@ const SCENARIOS: Record<string, Scenario> = {
   'entra/post-user-legacy-top-level-nulls.json': {
     effect: async (c) => {
       const u = await created(c, 'Users');
-      expect(u).toMatchObject({ userName: 'jyoung@testuser.com', externalId: 'jyoung', displayName: 'Joy Young', active: true });
+      expect(u).toMatchObject({
+        userName: 'jyoung@testuser.com',
+        externalId: 'jyoung',
+        displayName: 'Joy Young',
+        active: true,
+      });
       // Stored in the format sent (MS-SCIM): the email keeps its case.
       expect(u.emails).toEqual([{ type: 'work', value: 'jyoung@Contoso.com', primary: true }]);
       expect(u.schemas).toEqual([CORE_USER]);
-      for (const absent of ['department', 'manager', 'addresses', 'phoneNumbers', 'title', ENTERPRISE]) expect(u).not.toHaveProperty([absent]);
+      for (const absent of ['department', 'manager', 'addresses', 'phoneNumbers', 'title', ENTERPRISE])
+        expect(u).not.toHaveProperty([absent]);
     },
   },
   'entra/post-user-manager-bare-string.json': {
@@ -575,13 +633,25 @@ const SCENARIOS: Record<string, Scenario> = {
     effect: async (c) => {
       const u = await created(c, 'Users');
       expect(u.active).toBe(true);
-      expect(u[ROSTER_EXT]).toEqual({ job_role: 'Member', company: 'Contoso', business_unit: 'CC-4130', team_name: 'Platform', security_champion: true });
+      expect(u[ROSTER_EXT]).toEqual({
+        job_role: 'Member',
+        company: 'Contoso',
+        business_unit: 'CC-4130',
+        team_name: 'Platform',
+        security_champion: true,
+      });
     },
   },
   'entra/post-user-sj-user-attributes.json': {
     effect: async (c) => {
       const u = await created(c, 'Users');
-      expect(u[SJ_EXT]).toEqual({ job_role: 'Member', company: 'Contoso', business_unit: 'CC-4130', team_name: 'Platform', security_champion: false });
+      expect(u[SJ_EXT]).toEqual({
+        job_role: 'Member',
+        company: 'Contoso',
+        business_unit: 'CC-4130',
+        team_name: 'Platform',
+        security_champion: false,
+      });
       expect(enterprise(u)).toEqual({ employeeNumber: '42', department: 'R&D' });
       expect(u.title).toBe('Engineer');
       expect(u.schemas).toEqual(expect.arrayContaining([CORE_USER, ENTERPRISE, SJ_EXT]));
@@ -665,10 +735,19 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'okta/put-user-full-object.json': {
     effect: async (c) => {
-      expect(c.res.body).toMatchObject({ id: c.ids.userId, displayName: 'Another User', name: { givenName: 'Another', familyName: 'User' } });
+      expect(c.res.body).toMatchObject({
+        id: c.ids.userId,
+        displayName: 'Another User',
+        name: { givenName: 'Another', familyName: 'User' },
+      });
       expect(c.res.body).not.toHaveProperty('password');
       const u = await getUser(c, c.ids.userId);
-      expect(u).toMatchObject({ userName: 'test.user@okta.local', displayName: 'Another User', active: true, locale: 'en-US' });
+      expect(u).toMatchObject({
+        userName: 'test.user@okta.local',
+        displayName: 'Another User',
+        active: true,
+        locale: 'en-US',
+      });
       // PUT replaces: the Entra-shaped enterprise extension the user was created with is gone.
       expect(u).not.toHaveProperty([ENTERPRISE]);
       expect(u.meta.created).not.toBe('2024-01-01T00:00:00Z');
@@ -690,7 +769,15 @@ const CONTENT_TYPES: Record<LoadedFixture['idp'], string[]> = {
 async function replay(t: TestApp, lf: LoadedFixture, scenario: Scenario, contentType: string): Promise<void> {
   const conn = await createTenantWithConnection(t.admin);
   const scim = new ScimClient(t.baseUrl, conn);
-  const c: ReplayContext = { t, conn, scim, ids: {} as Record<FixturePlaceholder, string>, extra: {}, contentType, res: undefined as never };
+  const c: ReplayContext = {
+    t,
+    conn,
+    scim,
+    ids: {} as Record<FixturePlaceholder, string>,
+    extra: {},
+    contentType,
+    res: undefined as never,
+  };
   const needed = placeholdersOf(lf.fixture);
   // Managers and members first: the `{userId}` user of a POST fixture may reference them.
   if (needed.includes('managerId')) c.ids.managerId = await createUser(c);

@@ -1,7 +1,13 @@
 import { createTenantWithConnection, type TenantFixture } from '../../factories/tenant.factory';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import { ScimClient } from '../../utils/scim-client';
-import { expectScimContentType, expectScimError, expectStatus, LIST_RESPONSE_URN, nullPaths } from '../../utils/scim-expect';
+import {
+  expectScimContentType,
+  expectScimError,
+  expectStatus,
+  LIST_RESPONSE_URN,
+  nullPaths,
+} from '../../utils/scim-expect';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -55,20 +61,31 @@ describe('SCIM discovery (RFC 7643 §5–§7, RFC 7644 §4)', () => {
     it('advertises bulk.maxPayloadSize = SCIM_MAX_BODY_BYTES and filter.maxResults = SCIM_MAX_RESULTS', async () => {
       const res = await scim.get('/ServiceProviderConfig');
       // RFC 7643 §5: bulk carries maxOperations and maxPayloadSize even when bulk is unsupported.
-      expect(res.body.bulk).toMatchObject({ supported: expect.any(Boolean), maxOperations: expect.any(Number), maxPayloadSize: MAX_BODY_BYTES });
+      expect(res.body.bulk).toMatchObject({
+        supported: expect.any(Boolean),
+        maxOperations: expect.any(Number),
+        maxPayloadSize: MAX_BODY_BYTES,
+      });
       expect(res.body.filter.maxResults).toBe(MAX_RESULTS);
     });
 
     it('lists the OAuth bearer token authentication scheme', async () => {
       const res = await scim.get('/ServiceProviderConfig');
       expect(res.body.authenticationSchemes).toEqual([
-        expect.objectContaining({ type: 'oauthbearertoken', name: expect.any(String), description: expect.any(String) }),
+        expect.objectContaining({
+          type: 'oauthbearertoken',
+          name: expect.any(String),
+          description: expect.any(String),
+        }),
       ]);
     });
 
     it('carries meta.location under the connection Tenant URL', async () => {
       const res = await scim.get('/ServiceProviderConfig');
-      expect(res.body.meta).toEqual({ resourceType: 'ServiceProviderConfig', location: `${f.tenantUrl}/ServiceProviderConfig` });
+      expect(res.body.meta).toEqual({
+        resourceType: 'ServiceProviderConfig',
+        location: `${f.tenantUrl}/ServiceProviderConfig`,
+      });
     });
   });
 
@@ -141,7 +158,13 @@ describe('SCIM discovery (RFC 7643 §5–§7, RFC 7644 §4)', () => {
     it('describes userName as required, case-insensitive and server-unique (RFC 7643 §4.1.1)', async () => {
       const res = await scim.get(`/Schemas/${CORE_USER}`);
       const userName = res.body.attributes.find((a: { name: string }) => a.name === 'userName');
-      expect(userName).toMatchObject({ type: 'string', multiValued: false, required: true, caseExact: false, uniqueness: 'server' });
+      expect(userName).toMatchObject({
+        type: 'string',
+        multiValued: false,
+        required: true,
+        caseExact: false,
+        uniqueness: 'server',
+      });
     });
 
     it('describes id, meta and groups as readOnly', async () => {
@@ -156,13 +179,18 @@ describe('SCIM discovery (RFC 7643 §5–§7, RFC 7644 §4)', () => {
 
     it('describes the roster extension attributes with their types', async () => {
       const res = await scim.get(`/Schemas/${ROSTER_USER}`);
-      const types = Object.fromEntries(res.body.attributes.map((a: { name: string; type: string }) => [a.name, a.type]));
+      const types = Object.fromEntries(
+        res.body.attributes.map((a: { name: string; type: string }) => [a.name, a.type]),
+      );
       expect(types).toMatchObject({ job_role: 'string', company: 'string', security_champion: 'boolean' });
     });
 
     it('describes CustomExtensionName folders as multi-valued', async () => {
       const res = await scim.get(`/Schemas/${CUSTOM_EXTENSION_NAME}`);
-      expect(res.body.attributes.find((a: { name: string }) => a.name === 'folders')).toMatchObject({ type: 'string', multiValued: true });
+      expect(res.body.attributes.find((a: { name: string }) => a.name === 'folders')).toMatchObject({
+        type: 'string',
+        multiValued: true,
+      });
     });
 
     it('answers 404 with a SCIM error for an unknown schema', async () => {

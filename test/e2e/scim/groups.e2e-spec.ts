@@ -47,7 +47,10 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
   };
   const sorted = (...ids: string[]) => [...ids].sort();
   const groupOutbox = async (groupId: string): Promise<OutboxRow[]> =>
-    t.dataSource.query(`SELECT event_name, payload FROM test_outbox_log WHERE payload->>'stagedGroupId' = $1 ORDER BY id`, [groupId]);
+    t.dataSource.query(
+      `SELECT event_name, payload FROM test_outbox_log WHERE payload->>'stagedGroupId' = $1 ORDER BY id`,
+      [groupId],
+    );
 
   describe('create', () => {
     it('creates a group with empty members (Entra) with 201, Location, ETag and meta', async () => {
@@ -66,7 +69,11 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
         location: `${f.tenantUrl}/Groups/${id}`,
         version: expect.stringMatching(/^W\/"\d+"$/),
       });
-      expect(res.body).toMatchObject({ schemas: [CORE_GROUP], displayName: body.displayName, externalId: body.externalId });
+      expect(res.body).toMatchObject({
+        schemas: [CORE_GROUP],
+        displayName: body.displayName,
+        externalId: body.externalId,
+      });
       // RFC 7643 §2.5: an empty multi-valued attribute is unassigned, so it is left out (never null).
       expect(res.body).not.toHaveProperty('members');
       expect(nullPaths(res.body)).toEqual([]);
@@ -85,7 +92,12 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       expectStatus(res, 201);
       const members = res.body.members as Resource[];
       expect(members.map((m) => m.value).sort()).toEqual(sorted(a.id, b.id));
-      expect(members.find((m) => m.value === a.id)).toEqual({ value: a.id, $ref: `${f.tenantUrl}/Users/${a.id}`, display: a.displayName, type: 'User' });
+      expect(members.find((m) => m.value === a.id)).toEqual({
+        value: a.id,
+        $ref: `${f.tenantUrl}/Users/${a.id}`,
+        display: a.displayName,
+        type: 'User',
+      });
       expect(await memberIds(res.body.id)).toEqual(sorted(a.id, b.id));
     });
 
@@ -97,7 +109,9 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     it('refuses to create a group with a member that does not exist with 400 and creates nothing', async () => {
       const body = entraGroup({ members: [{ value: randomUUID() }] });
       expectScimError(await scim.post('/Groups', body), 400);
-      const list = await scim.get(`/Groups?filter=${encodeURIComponent(`displayName eq "${body.displayName as string}"`)}`);
+      const list = await scim.get(
+        `/Groups?filter=${encodeURIComponent(`displayName eq "${body.displayName as string}"`)}`,
+      );
       expect(list.body.totalResults).toBe(0);
     });
   });
@@ -113,13 +127,23 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       const lean = await scim.get(`/Groups/${group.id}?excludedAttributes=members`);
       expectStatus(lean, 200);
       expect(lean.body).not.toHaveProperty('members');
-      expect(lean.body).toMatchObject({ id: group.id, displayName: group.displayName, meta: { resourceType: 'Group' } });
+      expect(lean.body).toMatchObject({
+        id: group.id,
+        displayName: group.displayName,
+        meta: { resourceType: 'Group' },
+      });
     });
 
     it('returns 404 with a SCIM error for an unknown or malformed group id', async () => {
       for (const id of [randomUUID(), 'not-a-uuid', "' OR 1=1", 'g'.repeat(2000)]) {
         expectScimError(await scim.get(`/Groups/${encodeURIComponent(id)}`), 404);
-        expectScimError(await scim.patch(`/Groups/${encodeURIComponent(id)}`, patchOp({ op: 'replace', path: 'displayName', value: 'x' })), 404);
+        expectScimError(
+          await scim.patch(
+            `/Groups/${encodeURIComponent(id)}`,
+            patchOp({ op: 'replace', path: 'displayName', value: 'x' }),
+          ),
+          404,
+        );
         expectScimError(await scim.delete(`/Groups/${encodeURIComponent(id)}`), 404);
       }
     });
@@ -133,27 +157,42 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       // idp-dialects #24 / #26: Entra's shape, several members in one PATCH.
       const res = await scim.patch(
         `/Groups/${group.id}`,
-        patchOp({ op: 'Add', path: 'members', value: [{ $ref: null, value: a.id }, { $ref: null, value: b.id }] }),
+        patchOp({
+          op: 'Add',
+          path: 'members',
+          value: [
+            { $ref: null, value: a.id },
+            { $ref: null, value: b.id },
+          ],
+        }),
       );
       expectStatus(res, 204);
       expect(res.text).toBe('');
       expect(await memberIds(group.id)).toEqual(sorted(a.id, b.id));
       const user = await scim.get(`/Users/${a.id}`);
-      expect(user.body.groups).toEqual([{ value: group.id, $ref: `${f.tenantUrl}/Groups/${group.id}`, display: group.displayName, type: 'direct' }]);
+      expect(user.body.groups).toEqual([
+        { value: group.id, $ref: `${f.tenantUrl}/Groups/${group.id}`, display: group.displayName, type: 'direct' },
+      ]);
     });
 
     it('accepts adding an existing member idempotently', async () => {
       const a = await createUser();
       const group = await createGroup({ members: [{ value: a.id }] });
       const before = await scim.get(`/Groups/${group.id}`);
-      const res = await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }));
+      const res = await scim.patch(
+        `/Groups/${group.id}`,
+        patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }),
+      );
       expectStatus(res, 204);
       expect(await memberIds(group.id)).toEqual([a.id]);
       expect(res.headers.get('etag')).toBe(before.body.meta.version);
     });
 
     it.each([
-      ['with a value list (Entra without the flag)', (id: string) => ({ op: 'Remove', path: 'members', value: [{ value: id }] })],
+      [
+        'with a value list (Entra without the flag)',
+        (id: string) => ({ op: 'Remove', path: 'members', value: [{ value: id }] }),
+      ],
       ['with a filter path (aadOptscim062020)', (id: string) => ({ op: 'remove', path: `members[value eq "${id}"]` })],
     ])('accepts removing an absent member idempotently %s', async (_, op) => {
       const a = await createUser();
@@ -165,7 +204,10 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     });
 
     it.each([
-      ['with a value list (Entra without the flag)', (id: string) => ({ op: 'Remove', path: 'members', value: [{ value: id }] })],
+      [
+        'with a value list (Entra without the flag)',
+        (id: string) => ({ op: 'Remove', path: 'members', value: [{ value: id }] }),
+      ],
       ['with a filter path (aadOptscim062020)', (id: string) => ({ op: 'remove', path: `members[value eq "${id}"]` })],
     ])('removes a member %s', async (_, op) => {
       const a = await createUser();
@@ -181,7 +223,10 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       const group = await createGroup({ members: [{ value: a.id }, { value: b.id }] });
       const res = await scim.patch(
         `/Groups/${group.id}`,
-        patchOp({ op: 'remove', path: `members[value eq "${a.id}"]` }, { op: 'add', path: 'members', value: [{ value: c.id }] }),
+        patchOp(
+          { op: 'remove', path: `members[value eq "${a.id}"]` },
+          { op: 'add', path: 'members', value: [{ value: c.id }] },
+        ),
       );
       expectStatus(res, 204);
       expect(await memberIds(group.id)).toEqual(sorted(b.id, c.id));
@@ -190,7 +235,13 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     it('replaces all members with replace on members', async () => {
       const [a, b, c] = [await createUser(), await createUser(), await createUser()];
       const group = await createGroup({ members: [{ value: a.id }, { value: b.id }] });
-      expectStatus(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'replace', path: 'members', value: [{ value: b.id }, { value: c.id }] })), 204);
+      expectStatus(
+        await scim.patch(
+          `/Groups/${group.id}`,
+          patchOp({ op: 'replace', path: 'members', value: [{ value: b.id }, { value: c.id }] }),
+        ),
+        204,
+      );
       expect(await memberIds(group.id)).toEqual(sorted(b.id, c.id));
     });
 
@@ -206,7 +257,10 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       const group = await createGroup();
       const res = await scim.patch(
         `/Groups/${group.id}?attributes=displayName,members`,
-        patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }, { op: 'replace', path: 'displayName', value: 'Renamed' }),
+        patchOp(
+          { op: 'add', path: 'members', value: [{ value: a.id }] },
+          { op: 'replace', path: 'displayName', value: 'Renamed' },
+        ),
       );
       expectStatus(res, 200);
       expect(res.body).toMatchObject({ id: group.id, displayName: 'Renamed' });
@@ -220,7 +274,10 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     ])('refuses to add a member that is %s with 400 (not 500)', async (_, id) => {
       const a = await createUser();
       const group = await createGroup({ members: [{ value: a.id }] });
-      const res = await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: id() }] }));
+      const res = await scim.patch(
+        `/Groups/${group.id}`,
+        patchOp({ op: 'add', path: 'members', value: [{ value: id() }] }),
+      );
       expectScimError(res, 400);
       expect(await memberIds(group.id)).toEqual([a.id]);
     });
@@ -230,7 +287,13 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       const stranger = await new ScimClient(t.baseUrl, other).post('/Users', entraUser({}, other.domain));
       expectStatus(stranger, 201);
       const group = await createGroup();
-      expectScimError(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: stranger.body.id }] })), 400);
+      expectScimError(
+        await scim.patch(
+          `/Groups/${group.id}`,
+          patchOp({ op: 'add', path: 'members', value: [{ value: stranger.body.id }] }),
+        ),
+        400,
+      );
       expect(await memberIds(group.id)).toEqual([]);
     });
 
@@ -255,17 +318,37 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     it('accepts a group as a member (type Group) but never the group itself', async () => {
       const child = await createGroup();
       const parent = await createGroup();
-      expectStatus(await scim.patch(`/Groups/${parent.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: child.id, type: 'Group' }] })), 204);
+      expectStatus(
+        await scim.patch(
+          `/Groups/${parent.id}`,
+          patchOp({ op: 'add', path: 'members', value: [{ value: child.id, type: 'Group' }] }),
+        ),
+        204,
+      );
       const get = await scim.get(`/Groups/${parent.id}`);
-      expect(get.body.members).toEqual([expect.objectContaining({ value: child.id, type: 'Group', $ref: `${f.tenantUrl}/Groups/${child.id}` })]);
-      expectScimError(await scim.patch(`/Groups/${parent.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: parent.id }] })), 400);
+      expect(get.body.members).toEqual([
+        expect.objectContaining({ value: child.id, type: 'Group', $ref: `${f.tenantUrl}/Groups/${child.id}` }),
+      ]);
+      expectScimError(
+        await scim.patch(
+          `/Groups/${parent.id}`,
+          patchOp({ op: 'add', path: 'members', value: [{ value: parent.id }] }),
+        ),
+        400,
+      );
     });
 
     it('renames a group with a path-less replace and keeps its members', async () => {
       const a = await createUser();
       const group = await createGroup({ members: [{ value: a.id }] });
       // Okta's rename sends id and displayName in a path-less value.
-      expectStatus(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'replace', value: { id: group.id, displayName: 'New name' } })), 204);
+      expectStatus(
+        await scim.patch(
+          `/Groups/${group.id}`,
+          patchOp({ op: 'replace', value: { id: group.id, displayName: 'New name' } }),
+        ),
+        204,
+      );
       const get = await scim.get(`/Groups/${group.id}`);
       expect(get.body.displayName).toBe('New name');
       expect(get.body.members.map((m: { value: string }) => m.value)).toEqual([a.id]);
@@ -275,16 +358,29 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     it('refuses a PATCH with a stale If-Match with 412', async () => {
       const a = await createUser();
       const group = await createGroup();
-      expectScimError(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }), { 'if-match': 'W/"999"' }), 412);
+      expectScimError(
+        await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }), {
+          'if-match': 'W/"999"',
+        }),
+        412,
+      );
       expect(await memberIds(group.id)).toEqual([]);
-      expectStatus(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }), { 'if-match': group.meta.version }), 204);
+      expectStatus(
+        await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }), {
+          'if-match': group.meta.version,
+        }),
+        204,
+      );
       expect(await memberIds(group.id)).toEqual([a.id]);
     });
 
     it('bumps the ETag when members change', async () => {
       const a = await createUser();
       const group = await createGroup();
-      const res = await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }));
+      const res = await scim.patch(
+        `/Groups/${group.id}`,
+        patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }),
+      );
       expectStatus(res, 204);
       expect(res.headers.get('etag')).not.toBe(group.meta.version);
       expect((await scim.get(`/Groups/${group.id}`)).body.meta.version).toBe(res.headers.get('etag'));
@@ -295,7 +391,10 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     it('replaces members with PUT', async () => {
       const [a, b, c] = [await createUser(), await createUser(), await createUser()];
       const group = await createGroup({ members: [{ value: a.id }, { value: b.id }] });
-      const res = await scim.put(`/Groups/${group.id}`, entraGroup({ displayName: group.displayName, members: [{ value: c.id }, { value: b.id }] }));
+      const res = await scim.put(
+        `/Groups/${group.id}`,
+        entraGroup({ displayName: group.displayName, members: [{ value: c.id }, { value: b.id }] }),
+      );
       expectStatus(res, 200);
       expect(await memberIds(group.id)).toEqual(sorted(b.id, c.id));
       expect((await scim.get(`/Users/${a.id}`)).body).not.toHaveProperty('groups');
@@ -324,7 +423,10 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       expect((await scim.get(`/Users/${a.id}`)).body).not.toHaveProperty('groups');
       const byMember = await scim.get(`/Groups?filter=${encodeURIComponent(`members[value eq "${a.id}"]`)}`);
       expect(byMember.body.totalResults).toBe(0);
-      const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM staging.scim_group_member WHERE group_id = $1`, [group.id]);
+      const [{ count }] = await t.dataSource.query(
+        `SELECT count(*)::int AS count FROM staging.scim_group_member WHERE group_id = $1`,
+        [group.id],
+      );
       expect(count).toBe(0);
       expectScimError(await scim.delete(`/Groups/${group.id}`), 404);
     });
@@ -348,17 +450,34 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       const a = await createUser();
       const b = await createUser();
       const group = await createGroup();
-      expectStatus(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }, { value: b.id }] })), 204);
-      expectStatus(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: `members[value eq "${a.id}"]` })), 204);
+      expectStatus(
+        await scim.patch(
+          `/Groups/${group.id}`,
+          patchOp({ op: 'add', path: 'members', value: [{ value: a.id }, { value: b.id }] }),
+        ),
+        204,
+      );
+      expectStatus(
+        await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: `members[value eq "${a.id}"]` })),
+        204,
+      );
 
       const rows = (await groupOutbox(group.id)).filter((r) => r.event_name === 'staging.group.membership_changed');
       expect(rows).toHaveLength(2);
-      expect(rows[0].payload).toMatchObject({ connectionId: f.connectionId, stagedGroupId: group.id, removed: [], addedCount: 2, removedCount: 0, replaced: false });
+      expect(rows[0].payload).toMatchObject({
+        connectionId: f.connectionId,
+        stagedGroupId: group.id,
+        removed: [],
+        addedCount: 2,
+        removedCount: 0,
+        replaced: false,
+      });
       expect([...rows[0].payload.added].sort()).toEqual(sorted(a.id, b.id));
       expect(rows[1].payload).toMatchObject({ added: [], removed: [a.id], addedCount: 0, removedCount: 1 });
       for (const row of rows) {
         const text = JSON.stringify(row.payload).toLowerCase();
-        for (const personal of [a.userName, b.userName, a.displayName, group.displayName]) expect(text).not.toContain(String(personal).toLowerCase());
+        for (const personal of [a.userName, b.userName, a.displayName, group.displayName])
+          expect(text).not.toContain(String(personal).toLowerCase());
       }
     });
 
@@ -366,8 +485,14 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       const a = await createUser();
       const group = await createGroup({ members: [{ value: a.id }] });
       const before = await groupOutbox(group.id);
-      expectStatus(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] })), 204);
-      expectStatus(await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: `members[value eq "${randomUUID()}"]` })), 204);
+      expectStatus(
+        await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] })),
+        204,
+      );
+      expectStatus(
+        await scim.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: `members[value eq "${randomUUID()}"]` })),
+        204,
+      );
       expect(await groupOutbox(group.id)).toEqual(before);
     });
 

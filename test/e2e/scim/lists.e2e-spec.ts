@@ -14,7 +14,8 @@ type Resource = Record<string, any>;
 
 const q = (filter: string) => `filter=${encodeURIComponent(filter)}`;
 const ids = (res: { body: { Resources: Resource[] } }) => res.body.Resources.map((r) => r.id as string);
-const userNames = (res: { body: { Resources: Resource[] } }) => res.body.Resources.map((r) => r.userName as string).sort();
+const userNames = (res: { body: { Resources: Resource[] } }) =>
+  res.body.Resources.map((r) => r.userName as string).sort();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh connection and its client: list tests must see exactly their own users. */
@@ -58,7 +59,13 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       const res = await scim.get('/Users');
       expectListResponse(res, 0);
       expect(res.text).toContain('"Resources":[]');
-      expect(res.body).toEqual({ schemas: [LIST_RESPONSE_URN], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+      expect(res.body).toEqual({
+        schemas: [LIST_RESPONSE_URN],
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+        Resources: [],
+      });
       const groups = await scim.get('/Groups');
       expectListResponse(groups, 0);
       expect(groups.body.Resources).toEqual([]);
@@ -145,7 +152,10 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
     });
 
     it.each([0, -3])('treats startIndex=%i as 1', async (startIndex) => {
-      const [res, one] = await Promise.all([scim.get(`/Users?startIndex=${startIndex}&count=5`), scim.get('/Users?startIndex=1&count=5')]);
+      const [res, one] = await Promise.all([
+        scim.get(`/Users?startIndex=${startIndex}&count=5`),
+        scim.get('/Users?startIndex=1&count=5'),
+      ]);
       expectListResponse(res, 25);
       expect(res.body.startIndex).toBe(1);
       expect(ids(res)).toEqual(ids(one));
@@ -169,7 +179,12 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
     let scim: ScimClient;
     beforeAll(async () => {
       ({ scim } = await freshConnection(t));
-      for (const userName of ['charlie@sort.example', 'Alpha@sort.example', 'bravo@sort.example', 'delta@sort.example']) {
+      for (const userName of [
+        'charlie@sort.example',
+        'Alpha@sort.example',
+        'bravo@sort.example',
+        'delta@sort.example',
+      ]) {
         await createUser(scim, entraUser({ userName }));
       }
     });
@@ -199,7 +214,10 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
 
     it('sorts then pages (sortBy applies before startIndex/count)', async () => {
       const res = await scim.get('/Users?sortBy=userName&sortOrder=descending&startIndex=2&count=2');
-      expect(res.body.Resources.map((r: Resource) => r.userName)).toEqual(['charlie@sort.example', 'bravo@sort.example']);
+      expect(res.body.Resources.map((r: Resource) => r.userName)).toEqual([
+        'charlie@sort.example',
+        'bravo@sort.example',
+      ]);
     });
   });
 
@@ -281,7 +299,11 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       ['or', 'title eq "Manager" or userName sw "bob"', ['bob', 'carol']],
       ['not', 'not (userName sw "a")', ['bob', 'carol', 'oscar']],
       ['not over an absent attribute', 'not (title pr)', ['bob', 'oscar']],
-      ['parentheses override and-before-or', '(userName sw "alice" or userName sw "carol") and active eq true', ['alice', 'carol']],
+      [
+        'parentheses override and-before-or',
+        '(userName sw "alice" or userName sw "carol") and active eq true',
+        ['alice', 'carol'],
+      ],
       ['and binds tighter than or', 'userName sw "alice" or userName sw "carol" and active eq false', ['alice']],
       ['boolean attribute', 'active eq false', ['bob']],
       ['complex value filter', 'emails[type eq "work" and value co "@acme"]', ['alice', 'oscar']],
@@ -295,7 +317,11 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       ['unquoted value', 'userName sw O', ['oscar']],
       ['externalId eq', 'externalId eq "ext-bob"', ['bob']],
       ['eq on a value nobody has', 'userName eq "nobody@acme.example"', []],
-      ['Entra matching attribute joined with and', 'userName eq "bob.brown@acme.example" and emails[type eq "work"].value eq "bob@contoso.example"', ['bob']],
+      [
+        'Entra matching attribute joined with and',
+        'userName eq "bob.brown@acme.example" and emails[type eq "work"].value eq "bob@contoso.example"',
+        ['bob'],
+      ],
       ['co with a LIKE wildcard taken literally', 'userName co "%"', []],
       ['co with an underscore taken literally', 'userName co "_"', []],
       ['an escaped quote in a string', 'userName eq "o\\"brien@acme.example"', []],
@@ -339,7 +365,7 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       expect(Object.keys(projected.body.Resources[0]).sort()).toEqual(['id', 'schemas', 'userName']);
     });
 
-    it("finds a userName holding a quote and SQL syntax by eq (values are bound, never spliced)", async () => {
+    it('finds a userName holding a quote and SQL syntax by eq (values are bound, never spliced)', async () => {
       const own = await freshConnection(t);
       const userName = "o'brien;DROP TABLE x--@acme.example";
       const created = await createUser(own.scim, entraUser({ userName }));
@@ -395,27 +421,47 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
     it('returns only id, userName and schemas for attributes=userName', async () => {
       const res = await scim.get(`/Users?attributes=userName&${q('userName sw "alice"')}`);
       expectListResponse(res, 1);
-      expect(res.body.Resources[0]).toEqual({ schemas: [CORE_USER], id: users.alice.id, userName: users.alice.userName });
+      expect(res.body.Resources[0]).toEqual({
+        schemas: [CORE_USER],
+        id: users.alice.id,
+        userName: users.alice.userName,
+      });
     });
 
     it('leaves emails out for excludedAttributes=emails and keeps the rest', async () => {
       const res = await scim.get(`/Users?excludedAttributes=emails&${q('userName sw "alice"')}`);
       const [alice] = res.body.Resources;
       expect(alice).not.toHaveProperty('emails');
-      expect(alice).toMatchObject({ id: users.alice.id, userName: users.alice.userName, name: users.alice.name, meta: users.alice.meta });
+      expect(alice).toMatchObject({
+        id: users.alice.id,
+        userName: users.alice.userName,
+        name: users.alice.name,
+        meta: users.alice.meta,
+      });
       expect(alice[ENTERPRISE]).toEqual(users.alice[ENTERPRISE]);
     });
 
     it('returns only the matching values for attributes=emails[type eq "work"]', async () => {
-      const res = await scim.get(`/Users?attributes=${encodeURIComponent('emails[type eq "work"]')}&${q('userName sw "alice"')}`);
+      const res = await scim.get(
+        `/Users?attributes=${encodeURIComponent('emails[type eq "work"]')}&${q('userName sw "alice"')}`,
+      );
       const [alice] = res.body.Resources;
-      expect(alice).toEqual({ schemas: [CORE_USER], id: users.alice.id, emails: [{ type: 'work', value: 'alice.anders@acme.example', primary: true }] });
+      expect(alice).toEqual({
+        schemas: [CORE_USER],
+        id: users.alice.id,
+        emails: [{ type: 'work', value: 'alice.anders@acme.example', primary: true }],
+      });
     });
 
     it('applies attributes on GET by id as well', async () => {
       const res = await scim.get(`/Users/${users.alice.id}?attributes=name.givenName,${ENTERPRISE}:employeeNumber`);
       expectStatus(res, 200);
-      expect(res.body).toEqual({ schemas: [CORE_USER, ENTERPRISE], id: users.alice.id, name: { givenName: 'Alice' }, [ENTERPRISE]: { employeeNumber: '1' } });
+      expect(res.body).toEqual({
+        schemas: [CORE_USER, ENTERPRISE],
+        id: users.alice.id,
+        name: { givenName: 'Alice' },
+        [ENTERPRISE]: { employeeNumber: '1' },
+      });
     });
 
     it('answers POST /Users/.search with the same results as GET (RFC 7644 §3.4.3)', async () => {
@@ -432,19 +478,35 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       });
       expectListResponse(search, 2);
       expect(search.body).toEqual(get.body);
-      expect(search.body.Resources.map((r: Resource) => r.userName)).toEqual(['Oscar.Olsen@acme.example', 'alice.anders@acme.example']);
+      expect(search.body.Resources.map((r: Resource) => r.userName)).toEqual([
+        'Oscar.Olsen@acme.example',
+        'alice.anders@acme.example',
+      ]);
     });
 
     it('pages and projects in POST /Users/.search', async () => {
-      const res = await scim.post('/Users/.search', { schemas: [SEARCH_REQUEST], sortBy: 'userName', startIndex: 2, count: 2, excludedAttributes: ['emails'] });
+      const res = await scim.post('/Users/.search', {
+        schemas: [SEARCH_REQUEST],
+        sortBy: 'userName',
+        startIndex: 2,
+        count: 2,
+        excludedAttributes: ['emails'],
+      });
       expectListResponse(res, 4);
       expect(res.body.startIndex).toBe(2);
-      expect(res.body.Resources.map((r: Resource) => r.userName)).toEqual(['bob.brown@acme.example', 'carol.clark@other.example']);
+      expect(res.body.Resources.map((r: Resource) => r.userName)).toEqual([
+        'bob.brown@acme.example',
+        'carol.clark@other.example',
+      ]);
       for (const r of res.body.Resources) expect(r).not.toHaveProperty('emails');
     });
 
     it('refuses a malformed filter in POST /Users/.search with 400 invalidFilter', async () => {
-      expectScimError(await scim.post('/Users/.search', { schemas: [SEARCH_REQUEST], filter: 'userName eq' }), 400, 'invalidFilter');
+      expectScimError(
+        await scim.post('/Users/.search', { schemas: [SEARCH_REQUEST], filter: 'userName eq' }),
+        400,
+        'invalidFilter',
+      );
     });
 
     it('never shows one connection the users of another', async () => {
@@ -480,7 +542,10 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       ({ scim } = await freshConnection(t));
       member = await createUser(scim, entraUser());
       const other = await createUser(scim, entraUser());
-      const e = await scim.post('/Groups', entraGroup({ displayName: 'Engineers', members: [{ value: member.id }, { value: other.id }] }));
+      const e = await scim.post(
+        '/Groups',
+        entraGroup({ displayName: 'Engineers', members: [{ value: member.id }, { value: other.id }] }),
+      );
       const s = await scim.post('/Groups', entraGroup({ displayName: 'Sales', members: [{ value: other.id }] }));
       const empty = await scim.post('/Groups', entraGroup({ displayName: 'Empty' }));
       for (const res of [e, s, empty]) expectStatus(res, 201);
@@ -501,7 +566,9 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       expectListResponse(res, 1);
       expect(ids(res)).toEqual([engineers.id]);
       expect(res.body.Resources[0].members).toHaveLength(2);
-      const lean = await scim.get(`/Groups?excludedAttributes=members&${q(`id eq "${sales.id}" and displayName eq "Sales"`)}`);
+      const lean = await scim.get(
+        `/Groups?excludedAttributes=members&${q(`id eq "${sales.id}" and displayName eq "Sales"`)}`,
+      );
       expectListResponse(lean, 1);
       expect(lean.body.Resources[0]).not.toHaveProperty('members');
       expectListResponse(await scim.get(`/Groups?${q(`id eq "${sales.id}" and displayName eq "Engineers"`)}`), 0);
@@ -522,7 +589,9 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
       expectListResponse(res, 1);
       expect(ids(res)).toEqual([engineers.id]);
       const other = sales.members[0].value as string;
-      const both = await scim.get(`/Groups?excludedAttributes=members&sortBy=displayName&${q(`members[value eq "${other}"]`)}`);
+      const both = await scim.get(
+        `/Groups?excludedAttributes=members&sortBy=displayName&${q(`members[value eq "${other}"]`)}`,
+      );
       expect(ids(both)).toEqual([engineers.id, sales.id]);
     });
 
@@ -532,13 +601,19 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
     });
 
     it('matches members[value eq] case-insensitively on the UUID', async () => {
-      const res = await scim.get(`/Groups?excludedAttributes=members&${q(`members[value eq "${(member.id as string).toUpperCase()}"]`)}`);
+      const res = await scim.get(
+        `/Groups?excludedAttributes=members&${q(`members[value eq "${(member.id as string).toUpperCase()}"]`)}`,
+      );
       expect(ids(res)).toEqual([engineers.id]);
     });
 
     it('returns no members for attributes=displayName and members for attributes=members', async () => {
       const lean = await scim.get(`/Groups?attributes=displayName&${q('displayName eq "Engineers"')}`);
-      expect(lean.body.Resources[0]).toEqual({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: engineers.id, displayName: 'Engineers' });
+      expect(lean.body.Resources[0]).toEqual({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        id: engineers.id,
+        displayName: 'Engineers',
+      });
       const withMembers = await scim.get(`/Groups/${engineers.id}?attributes=members`);
       expect(withMembers.body.members.map((m: { value: string }) => m.value)).toContain(member.id);
       expect(withMembers.body).not.toHaveProperty('displayName');
@@ -550,7 +625,11 @@ describe('SCIM lists, filters and projections (RFC 7644 §3.4)', () => {
     });
 
     it('answers POST /Groups/.search', async () => {
-      const res = await scim.post('/Groups/.search', { schemas: [SEARCH_REQUEST], filter: 'displayName sw "S"', excludedAttributes: ['members'] });
+      const res = await scim.post('/Groups/.search', {
+        schemas: [SEARCH_REQUEST],
+        filter: 'displayName sw "S"',
+        excludedAttributes: ['members'],
+      });
       expectListResponse(res, 1);
       expect(ids(res)).toEqual([sales.id]);
     });

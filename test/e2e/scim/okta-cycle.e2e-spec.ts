@@ -33,7 +33,10 @@ function expectScimJson(res: HttpResult): void {
 }
 
 /** A ListResponse whose counters are JSON integers (Okta: "not as strings"). */
-function expectPage(res: HttpResult, expected: { totalResults: number; startIndex: number; itemsPerPage: number }): any[] {
+function expectPage(
+  res: HttpResult,
+  expected: { totalResults: number; startIndex: number; itemsPerPage: number },
+): any[] {
   expectStatus(res, 200);
   expectScimJson(res);
   expect(res.body).toEqual({ schemas: [LIST_RESPONSE], ...expected, Resources: expect.any(Array) });
@@ -87,7 +90,10 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
   beforeAll(async () => {
     t = await createTestApp();
     conn = await createTenantWithConnection(t.admin, { name: 'Okta tenant' });
-    okta = new IdpClient(t.baseUrl, conn, { contentType: 'application/json', headers: { 'user-agent': 'Okta SCIM Client 1.0.0' } });
+    okta = new IdpClient(t.baseUrl, conn, {
+      contentType: 'application/json',
+      headers: { 'user-agent': 'Okta SCIM Client 1.0.0' },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -122,10 +128,20 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
   };
 
   it('connection test: GET /Users?startIndex=1&count=2 and GET /Groups?startIndex=1&count=100 answer empty ListResponses', async () => {
-    expect(expectPage(await okta.get('connection test users', '/Users?startIndex=1&count=2'), { totalResults: 0, startIndex: 1, itemsPerPage: 0 })).toEqual([]);
-    expect(expectPage(await okta.get('connection test groups', '/Groups?startIndex=1&count=100'), { totalResults: 0, startIndex: 1, itemsPerPage: 0 })).toEqual(
-      [],
-    );
+    expect(
+      expectPage(await okta.get('connection test users', '/Users?startIndex=1&count=2'), {
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+      }),
+    ).toEqual([]);
+    expect(
+      expectPage(await okta.get('connection test groups', '/Groups?startIndex=1&count=100'), {
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+      }),
+    ).toEqual([]);
   });
 
   it('create: the existence check misses, POST with password and groups: [] answers 201 with the user, and no password is stored', async () => {
@@ -151,7 +167,11 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
     expect(res.body.groups ?? []).toEqual([]);
     expect(await storedPasswordLeaks()).toEqual([]);
     // Found now — also when Okta's userName differs only by case (userName is caseExact: false).
-    const found = expectPage(await okta.get('existence check again', check), { totalResults: 1, startIndex: 1, itemsPerPage: 1 });
+    const found = expectPage(await okta.get('existence check again', check), {
+      totalResults: 1,
+      startIndex: 1,
+      itemsPerPage: 1,
+    });
     expect(found[0].id).toBe(testUserId);
   });
 
@@ -180,7 +200,10 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
   it('profile update (OIN): GET then PUT of the whole object it read, with the changed attributes', async () => {
     const current = await getUser('update: retrieve', testUserId);
     // What Okta's guide shows coming back from GET, then PUT: an empty middleName, then "Excited".
-    const first = await okta.put('update: put empty middleName', `/Users/${testUserId}`, { ...current, name: { ...current.name, givenName: 'Another', middleName: '' } });
+    const first = await okta.put('update: put empty middleName', `/Users/${testUserId}`, {
+      ...current,
+      name: { ...current.name, givenName: 'Another', middleName: '' },
+    });
     expectStatus(first, 200);
     expect(first.body.name).toMatchObject({ givenName: 'Another', familyName: 'User' });
     const again = await getUser('update: retrieve again', testUserId);
@@ -202,32 +225,60 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
       meta: { resourceType: 'User' },
     });
     expect(res.body).not.toHaveProperty('password');
-    expect(await getUser('update: verify', testUserId)).toMatchObject({ name: { givenName: 'Another', middleName: 'Excited' }, displayName: 'Test User' });
+    expect(await getUser('update: verify', testUserId)).toMatchObject({
+      name: { givenName: 'Another', middleName: 'Excited' },
+      displayName: 'Test User',
+    });
     expect(await storedPasswordLeaks()).toEqual([]);
   });
 
   it('deactivate and reactivate (OIN): path-less PATCH {"active": false|true}; the inactive user is still found', async () => {
-    const off = await okta.patch('deactivate', `/Users/${testUserId}`, ops({ op: 'replace', value: { active: false } }));
+    const off = await okta.patch(
+      'deactivate',
+      `/Users/${testUserId}`,
+      ops({ op: 'replace', value: { active: false } }),
+    );
     expectNoContent(off);
     expect((await getUser('deactivate: verify', testUserId)).active).toBe(false);
     const rows = await t.admin.get(`/admin/v1/scim-connections/${conn.connectionId}/scim-users`);
-    expect(rows.body.items.find((r: { id: string }) => r.id === testUserId)).toMatchObject({ active: false, deleted: false });
-    const found = expectPage(await okta.get('deactivate: existence check', `/Users?filter=${enc('userName eq "test.user@okta.local"')}&startIndex=1&count=100`), {
-      totalResults: 1,
-      startIndex: 1,
-      itemsPerPage: 1,
+    expect(rows.body.items.find((r: { id: string }) => r.id === testUserId)).toMatchObject({
+      active: false,
+      deleted: false,
     });
+    const found = expectPage(
+      await okta.get(
+        'deactivate: existence check',
+        `/Users?filter=${enc('userName eq "test.user@okta.local"')}&startIndex=1&count=100`,
+      ),
+      {
+        totalResults: 1,
+        startIndex: 1,
+        itemsPerPage: 1,
+      },
+    );
     expect(found[0]).toMatchObject({ id: testUserId, active: false });
-    expectNoContent(await okta.patch('reactivate', `/Users/${testUserId}`, ops({ op: 'replace', value: { active: true } })));
+    expectNoContent(
+      await okta.patch('reactivate', `/Users/${testUserId}`, ops({ op: 'replace', value: { active: true } })),
+    );
     expect((await getUser('reactivate: verify', testUserId)).active).toBe(true);
   });
 
   it('password sync (OIN): a path-less PATCH {"password": …} is accepted and never stored', async () => {
     const before = await getUser('password: before', testUserId);
-    expectNoContent(await okta.patch('password sync', `/Users/${testUserId}`, ops({ op: 'replace', value: { password: 'n3wP@ssw0rd' } })));
+    expectNoContent(
+      await okta.patch(
+        'password sync',
+        `/Users/${testUserId}`,
+        ops({ op: 'replace', value: { password: 'n3wP@ssw0rd' } }),
+      ),
+    );
     // With another change in the same request the row is written: the raw copy must not keep it either.
     expectNoContent(
-      await okta.patch('password sync with profile', `/Users/${testUserId}`, ops({ op: 'replace', value: { password: 'n3wP@ssw0rd', displayName: 'Test User 2' } })),
+      await okta.patch(
+        'password sync with profile',
+        `/Users/${testUserId}`,
+        ops({ op: 'replace', value: { password: 'n3wP@ssw0rd', displayName: 'Test User 2' } }),
+      ),
     );
     const after = await getUser('password: after', testUserId);
     expect(after).not.toHaveProperty('password');
@@ -242,7 +293,10 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
     expectStatus(off, 200);
     expect(off.body.active).toBe(false);
     const { active: _active, ...withoutActive } = current;
-    const kept = await okta.put('aiw: profile without active', `/Users/${testUserId}`, { ...withoutActive, title: 'Engineer' });
+    const kept = await okta.put('aiw: profile without active', `/Users/${testUserId}`, {
+      ...withoutActive,
+      title: 'Engineer',
+    });
     expectStatus(kept, 200);
     expect(kept.body).toMatchObject({ active: false, title: 'Engineer' });
     const on = await okta.put('aiw: reactivate', `/Users/${testUserId}`, { ...current, active: true });
@@ -258,10 +312,19 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
     }
     const [u1, u2, u3] = memberIds;
 
-    const created = await okta.post('push group', '/Groups', { schemas: [CORE_GROUP], displayName: 'Test SCIMv2', members: [] });
+    const created = await okta.post('push group', '/Groups', {
+      schemas: [CORE_GROUP],
+      displayName: 'Test SCIMv2',
+      members: [],
+    });
     expectStatus(created, 201);
     expectScimJson(created);
-    expect(created.body).toMatchObject({ schemas: [CORE_GROUP], id: expect.any(String), displayName: 'Test SCIMv2', meta: { resourceType: 'Group' } });
+    expect(created.body).toMatchObject({
+      schemas: [CORE_GROUP],
+      id: expect.any(String),
+      displayName: 'Test SCIMv2',
+      meta: { resourceType: 'Group' },
+    });
     expect(created.body.members ?? []).toEqual([]);
     const gid: string = created.body.id;
 
@@ -270,23 +333,40 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
       await okta.patch(
         'rename + add',
         `/Groups/${gid}`,
-        ops({ op: 'replace', value: { id: gid, displayName: 'Test SCIMv2' } }, { op: 'add', path: 'members', value: [{ value: u1, display: 'okta.user001' }] }),
+        ops(
+          { op: 'replace', value: { id: gid, displayName: 'Test SCIMv2' } },
+          { op: 'add', path: 'members', value: [{ value: u1, display: 'okta.user001' }] },
+        ),
       ),
     );
     expect(await groupMembers('verify rename + add', gid)).toEqual([u1]);
 
     // … and as its own request before the membership PATCH, with a new name.
-    expectNoContent(await okta.patch('rename', `/Groups/${gid}`, ops({ op: 'replace', value: { id: gid, displayName: 'Test SCIMv20' } })));
+    expectNoContent(
+      await okta.patch(
+        'rename',
+        `/Groups/${gid}`,
+        ops({ op: 'replace', value: { id: gid, displayName: 'Test SCIMv20' } }),
+      ),
+    );
     expectNoContent(
       await okta.patch(
         'remove + add',
         `/Groups/${gid}`,
-        ops({ op: 'remove', path: `members[value eq "${u1}"]` }, { op: 'add', path: 'members', value: [{ value: u2, display: 'okta.user002' }] }),
+        ops(
+          { op: 'remove', path: `members[value eq "${u1}"]` },
+          { op: 'add', path: 'members', value: [{ value: u2, display: 'okta.user002' }] },
+        ),
       ),
     );
     const got = await okta.get('retrieve group', `/Groups/${gid}`);
     expectStatus(got, 200);
-    expect(got.body).toMatchObject({ schemas: [CORE_GROUP], id: gid, displayName: 'Test SCIMv20', meta: { resourceType: 'Group' } });
+    expect(got.body).toMatchObject({
+      schemas: [CORE_GROUP],
+      id: gid,
+      displayName: 'Test SCIMv20',
+      meta: { resourceType: 'Group' },
+    });
     // `display` is the service provider's (the member's displayName), not the label Okta sent.
     expect(got.body.members).toEqual([expect.objectContaining({ value: u2, type: 'User', display: 'Okta User 2' })]);
 
@@ -295,14 +375,24 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
       await okta.patch(
         'full push',
         `/Groups/${gid}`,
-        ops({ op: 'replace', path: 'members', value: [{ value: u1, display: 'okta.user001' }, { value: u3, display: 'okta.user003' }] }),
+        ops({
+          op: 'replace',
+          path: 'members',
+          value: [
+            { value: u1, display: 'okta.user001' },
+            { value: u3, display: 'okta.user003' },
+          ],
+        }),
       ),
     );
     expect(await groupMembers('verify full push', gid)).toEqual([u1, u3].sort());
     expect((await getUser('member groups', u1)).groups.map((g: { value: string }) => g.value)).toEqual([gid]);
     expect((await getUser('non-member groups', u2)).groups ?? []).toEqual([]);
 
-    const byName = await okta.get('group existence check', `/Groups?filter=${enc('displayName eq "Test SCIMv20"')}&startIndex=1&count=100`);
+    const byName = await okta.get(
+      'group existence check',
+      `/Groups?filter=${enc('displayName eq "Test SCIMv20"')}&startIndex=1&count=100`,
+    );
     expect(expectPage(byName, { totalResults: 1, startIndex: 1, itemsPerPage: 1 })[0].id).toBe(gid);
 
     // Unlink with "Delete the group in the target app".
@@ -318,7 +408,9 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
     const created: string[] = [];
     for (let i = 0; i < EXTRA_USERS; i += 15) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(15, EXTRA_USERS - i) }, (_, k) => okta.post(`bulk create ${i + k}`, '/Users', oktaUser(100 + i + k, conn.domain))),
+        Array.from({ length: Math.min(15, EXTRA_USERS - i) }, (_, k) =>
+          okta.post(`bulk create ${i + k}`, '/Users', oktaUser(100 + i + k, conn.domain)),
+        ),
       );
       for (const res of batch) {
         expectStatus(res, 201);
@@ -331,8 +423,15 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
     const walk = async (count: number, endpoint: 'Users' | 'Groups', expectedTotal: number) => {
       const ids: string[] = [];
       for (let startIndex = 1; startIndex <= expectedTotal; startIndex += count) {
-        const page = await okta.get(`page ${endpoint} ${startIndex}/${count}`, `/${endpoint}?startIndex=${startIndex}&count=${count}`);
-        const items = expectPage(page, { totalResults: expectedTotal, startIndex, itemsPerPage: Math.min(count, expectedTotal - startIndex + 1) });
+        const page = await okta.get(
+          `page ${endpoint} ${startIndex}/${count}`,
+          `/${endpoint}?startIndex=${startIndex}&count=${count}`,
+        );
+        const items = expectPage(page, {
+          totalResults: expectedTotal,
+          startIndex,
+          itemsPerPage: Math.min(count, expectedTotal - startIndex + 1),
+        });
         ids.push(...items.map((r: { id: string }) => r.id));
       }
       return ids;
@@ -344,13 +443,23 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
     expect(await walk(100, 'Users', total)).toEqual(by100);
     expect(await walk(37, 'Users', total)).toEqual(by100);
     // Past the end: an empty page, still a ListResponse with the total.
-    expect(expectPage(await okta.get('page past the end', '/Users?startIndex=301&count=100'), { totalResults: total, startIndex: 301, itemsPerPage: 0 })).toEqual([]);
+    expect(
+      expectPage(await okta.get('page past the end', '/Users?startIndex=301&count=100'), {
+        totalResults: total,
+        startIndex: 301,
+        itemsPerPage: 0,
+      }),
+    ).toEqual([]);
 
     const GROUPS = 105;
     for (let i = 0; i < GROUPS; i += 15) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(15, GROUPS - i) }, (_, k) =>
-          okta.post(`push group ${i + k}`, '/Groups', { schemas: [CORE_GROUP], displayName: `Okta group ${String(i + k).padStart(3, '0')}`, members: [] }),
+          okta.post(`push group ${i + k}`, '/Groups', {
+            schemas: [CORE_GROUP],
+            displayName: `Okta group ${String(i + k).padStart(3, '0')}`,
+            members: [],
+          }),
         ),
       );
       for (const res of batch) expectStatus(res, 201);
@@ -369,7 +478,11 @@ describe('Okta SCIM 2.0 provisioning flows', () => {
       'retrieve deleted group: 404',
     ]);
     // RFC 7644 §3.1: every answer with a body is application/scim+json, though Okta sent application/json.
-    expect(okta.log.filter((e) => e.text !== '' && !/^application\/scim\+json\b/.test(e.contentType)).map((e) => `${e.step}: ${e.contentType}`)).toEqual([]);
+    expect(
+      okta.log
+        .filter((e) => e.text !== '' && !/^application\/scim\+json\b/.test(e.contentType))
+        .map((e) => `${e.step}: ${e.contentType}`),
+    ).toEqual([]);
     // Okta never sends DELETE /Users; neither did this run.
     expect(okta.log.filter((e) => e.method === 'DELETE' && e.url.includes('/Users/'))).toEqual([]);
     const count = (method: string, re: RegExp) => okta.log.filter((e) => e.method === method && re.test(e.url)).length;

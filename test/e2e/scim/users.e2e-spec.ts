@@ -40,7 +40,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
   const listByUserName = (userName: string, client = scim) =>
     client.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
   const outbox = async (stagedUserId: string): Promise<OutboxRow[]> =>
-    t.dataSource.query(`SELECT event_name, payload FROM test_outbox_log WHERE payload->>'stagedUserId' = $1 ORDER BY id`, [stagedUserId]);
+    t.dataSource.query(
+      `SELECT event_name, payload FROM test_outbox_log WHERE payload->>'stagedUserId' = $1 ORDER BY id`,
+      [stagedUserId],
+    );
 
   describe('create (RFC 7644 §3.3)', () => {
     it('returns 201 with Location, ETag and meta (resourceType, created, lastModified, location, version)', async () => {
@@ -67,7 +70,13 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       const body = entraUser(
         {
           id: 'client-chosen-id',
-          meta: { resourceType: 'Group', created: '2001-01-01T00:00:00Z', lastModified: '2001-01-01T00:00:00Z', version: 'W/"99"', location: 'https://evil.example/x' },
+          meta: {
+            resourceType: 'Group',
+            created: '2001-01-01T00:00:00Z',
+            lastModified: '2001-01-01T00:00:00Z',
+            version: 'W/"99"',
+            location: 'https://evil.example/x',
+          },
         },
         f.domain,
       );
@@ -106,7 +115,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
     it('accepts application/json as well as application/scim+json and answers in application/scim+json', async () => {
       const http = t.http.withToken(f.token);
       const body = entraUser({}, f.domain);
-      const res = await http.request('POST', `/scim/v2/${f.connectionId}/Users`, { body, contentType: 'application/json' });
+      const res = await http.request('POST', `/scim/v2/${f.connectionId}/Users`, {
+        body,
+        contentType: 'application/json',
+      });
       expectStatus(res, 201);
       expectScimContentType(res);
       const patch = await http.request('PATCH', `/scim/v2/${f.connectionId}/Users/${res.body.id}`, {
@@ -158,16 +170,30 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
 
     it('still returns a user deactivated by PATCH', async () => {
       const created = await create();
-      expectStatus(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'active', value: false })), 204);
+      expectStatus(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'active', value: false })),
+        204,
+      );
       expect((await scim.get(`/Users/${created.id}`)).body.active).toBe(false);
-      expect((await listByUserName(created.userName)).body.Resources.map((r: { id: string }) => r.id)).toEqual([created.id]);
+      expect((await listByUserName(created.userName)).body.Resources.map((r: { id: string }) => r.id)).toEqual([
+        created.id,
+      ]);
     });
   });
 
   describe('replace (RFC 7644 §3.5.1)', () => {
     it('replaces the resource: attributes left out of the PUT are gone', async () => {
-      const created = await create({ title: 'Engineer', nickName: 'Nick', phoneNumbers: [{ type: 'work', value: '+1 555 0100' }] });
-      const { title: _t, nickName: _n, phoneNumbers: _p, ...rest } = entraUser({ userName: created.userName, externalId: created.externalId }, f.domain);
+      const created = await create({
+        title: 'Engineer',
+        nickName: 'Nick',
+        phoneNumbers: [{ type: 'work', value: '+1 555 0100' }],
+      });
+      const {
+        title: _t,
+        nickName: _n,
+        phoneNumbers: _p,
+        ...rest
+      } = entraUser({ userName: created.userName, externalId: created.externalId }, f.domain);
       const res = await scim.put(`/Users/${created.id}`, { ...rest, displayName: 'Replaced' });
       expectStatus(res, 200);
       expectScimContentType(res);
@@ -194,14 +220,23 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
 
     it('changes active when the PUT carries it', async () => {
       const created = await create();
-      const res = await scim.put(`/Users/${created.id}`, entraUser({ userName: created.userName, active: false }, f.domain));
+      const res = await scim.put(
+        `/Users/${created.id}`,
+        entraUser({ userName: created.userName, active: false }, f.domain),
+      );
       expectStatus(res, 200);
       expect((await scim.get(`/Users/${created.id}`)).body.active).toBe(false);
     });
 
     it('ignores id and meta in the PUT body', async () => {
       const created = await create();
-      const res = await scim.put(`/Users/${created.id}`, entraUser({ userName: created.userName, id: randomUUID(), meta: { created: '2001-01-01T00:00:00Z' } }, f.domain));
+      const res = await scim.put(
+        `/Users/${created.id}`,
+        entraUser(
+          { userName: created.userName, id: randomUUID(), meta: { created: '2001-01-01T00:00:00Z' } },
+          f.domain,
+        ),
+      );
       expectStatus(res, 200);
       expect(res.body.id).toBe(created.id);
       expect(res.body.meta.created).toBe(created.meta.created);
@@ -211,7 +246,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
   describe('modify (RFC 7644 §3.5.2)', () => {
     it('answers PATCH with 204 and no body by default', async () => {
       const created = await create();
-      const res = await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Patched' }));
+      const res = await scim.patch(
+        `/Users/${created.id}`,
+        patchOp({ op: 'replace', path: 'displayName', value: 'Patched' }),
+      );
       expectStatus(res, 204);
       expect(res.text).toBe('');
       expect(res.headers.get('etag')).toMatch(/^W\/"\d+"$/);
@@ -222,7 +260,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
 
     it('answers PATCH with 200 and the projected resource when ?attributes= is given', async () => {
       const created = await create();
-      const res = await scim.patch(`/Users/${created.id}?attributes=displayName,active`, patchOp({ op: 'replace', path: 'displayName', value: 'Shown' }));
+      const res = await scim.patch(
+        `/Users/${created.id}?attributes=displayName,active`,
+        patchOp({ op: 'replace', path: 'displayName', value: 'Shown' }),
+      );
       expectStatus(res, 200);
       expectScimContentType(res);
       expect(res.body).toEqual({ schemas: [CORE_USER], id: created.id, displayName: 'Shown', active: true });
@@ -255,7 +296,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       const eventsBefore = await outbox(created.id);
       const res = await scim.patch(
         `/Users/${created.id}`,
-        patchOp({ op: 'replace', path: 'displayName', value: 'Should not stick' }, { op: 'replace', path: 'noSuchAttribute', value: 'x' }),
+        patchOp(
+          { op: 'replace', path: 'displayName', value: 'Should not stick' },
+          { op: 'replace', path: 'noSuchAttribute', value: 'x' },
+        ),
       );
       expectScimError(res, 400, 'invalidPath');
       const after = await scim.get(`/Users/${created.id}`);
@@ -270,18 +314,29 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       ['groups', [{ value: randomUUID() }]],
     ])('refuses a PATCH on readOnly %s with 400 mutability', async (path, value) => {
       const created = await create();
-      expectScimError(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path, value })), 400, 'mutability');
+      expectScimError(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path, value })),
+        400,
+        'mutability',
+      );
       expectScimError(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'add', path, value })), 400, 'mutability');
       expect((await scim.get(`/Users/${created.id}`)).body).toEqual(created);
     });
 
-    it.each(['noSuchAttribute', 'name.noSuchPart', 'emails[type eq "work"].noSuchPart', 'urn:ietf:params:scim:schemas:core:2.0:Group:displayName', 'emails[type eq "work"'])(
-      'refuses PATCH path %s with 400 invalidPath',
-      async (path) => {
-        const created = await create();
-        expectScimError(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path, value: 'x' })), 400, 'invalidPath');
-      },
-    );
+    it.each([
+      'noSuchAttribute',
+      'name.noSuchPart',
+      'emails[type eq "work"].noSuchPart',
+      'urn:ietf:params:scim:schemas:core:2.0:Group:displayName',
+      'emails[type eq "work"',
+    ])('refuses PATCH path %s with 400 invalidPath', async (path) => {
+      const created = await create();
+      expectScimError(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path, value: 'x' })),
+        400,
+        'invalidPath',
+      );
+    });
 
     it('refuses remove without a path with 400 noTarget (RFC 7644 §3.5.2.2)', async () => {
       const created = await create();
@@ -290,13 +345,20 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
 
     it('refuses an unknown op with 400 invalidSyntax', async () => {
       const created = await create();
-      expectScimError(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'merge', path: 'displayName', value: 'x' })), 400, 'invalidSyntax');
+      expectScimError(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'merge', path: 'displayName', value: 'x' })),
+        400,
+        'invalidSyntax',
+      );
     });
 
     it('writes no new version when a PATCH re-sends the current values', async () => {
       const created = await create();
       const eventsBefore = await outbox(created.id);
-      const res = await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: created.displayName }));
+      const res = await scim.patch(
+        `/Users/${created.id}`,
+        patchOp({ op: 'replace', path: 'displayName', value: created.displayName }),
+      );
       expectStatus(res, 204);
       expect(res.headers.get('etag')).toBe(created.meta.version);
       expect(await outbox(created.id)).toEqual(eventsBefore);
@@ -315,7 +377,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       expect(list.body.totalResults).toBe(0);
       expect(list.body.Resources).toEqual([]);
       expectScimError(await scim.delete(`/Users/${created.id}`), 404);
-      expectScimError(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'active', value: true })), 404);
+      expectScimError(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'active', value: true })),
+        404,
+      );
       expectScimError(await scim.put(`/Users/${created.id}`, entraUser({ userName: created.userName }, f.domain)), 404);
     });
 
@@ -327,7 +392,9 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       expectStatus(await client.delete(`/Users/${res.body.id}`), 204);
       const admin = await t.admin.get(`/admin/v1/scim-connections/${own.connectionId}/scim-users`);
       expectStatus(admin, 200);
-      expect(admin.body.items).toEqual([expect.objectContaining({ id: res.body.id, userName: res.body.userName, deleted: true })]);
+      expect(admin.body.items).toEqual([
+        expect.objectContaining({ id: res.body.id, userName: res.body.userName, deleted: true }),
+      ]);
     });
 
     it('lets a deleted userName be created again', async () => {
@@ -336,7 +403,9 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       const again = await scim.post('/Users', entraUser({ userName: created.userName }, f.domain));
       expectStatus(again, 201);
       expect(again.body.id).not.toBe(created.id);
-      expect((await listByUserName(created.userName)).body.Resources.map((r: { id: string }) => r.id)).toEqual([again.body.id]);
+      expect((await listByUserName(created.userName)).body.Resources.map((r: { id: string }) => r.id)).toEqual([
+        again.body.id,
+      ]);
     });
   });
 
@@ -360,7 +429,11 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
         jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (capture(chunk), true)),
       ];
       try {
-        expectScimError(await scim.post('/Users', entraUser({ userName: created.userName }, f.domain)), 409, 'uniqueness');
+        expectScimError(
+          await scim.post('/Users', entraUser({ userName: created.userName }, f.domain)),
+          409,
+          'uniqueness',
+        );
       } finally {
         for (const spy of spies) spy.mockRestore();
       }
@@ -371,21 +444,39 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
 
     it('returns 409 uniqueness for an exact duplicate userName', async () => {
       const created = await create();
-      expectScimError(await scim.post('/Users', entraUser({ userName: created.userName }, f.domain)), 409, 'uniqueness');
+      expectScimError(
+        await scim.post('/Users', entraUser({ userName: created.userName }, f.domain)),
+        409,
+        'uniqueness',
+      );
     });
 
     it('returns 409 uniqueness when PATCH or PUT renames a user onto a taken userName', async () => {
       const a = await create();
       const b = await create();
-      expectScimError(await scim.patch(`/Users/${b.id}`, patchOp({ op: 'replace', path: 'userName', value: a.userName.toUpperCase() })), 409, 'uniqueness');
-      expectScimError(await scim.put(`/Users/${b.id}`, entraUser({ userName: a.userName }, f.domain)), 409, 'uniqueness');
+      expectScimError(
+        await scim.patch(
+          `/Users/${b.id}`,
+          patchOp({ op: 'replace', path: 'userName', value: a.userName.toUpperCase() }),
+        ),
+        409,
+        'uniqueness',
+      );
+      expectScimError(
+        await scim.put(`/Users/${b.id}`, entraUser({ userName: a.userName }, f.domain)),
+        409,
+        'uniqueness',
+      );
       expect((await scim.get(`/Users/${b.id}`)).body.userName).toBe(b.userName);
     });
 
     it('accepts the same userName in another connection', async () => {
       const created = await create();
       const other = await createTenantWithConnection(t.admin);
-      const res = await new ScimClient(t.baseUrl, other).post('/Users', entraUser({ userName: created.userName }, f.domain));
+      const res = await new ScimClient(t.baseUrl, other).post(
+        '/Users',
+        entraUser({ userName: created.userName }, f.domain),
+      );
       expectStatus(res, 201);
       expect(res.body.id).not.toBe(created.id);
     });
@@ -445,7 +536,9 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
     });
 
     it('stores the roster product extension with security_champion as a JSON boolean', async () => {
-      const created = await create({ [ROSTER_USER]: { job_role: 'Developer', company: 'Acme Corp', security_champion: true } });
+      const created = await create({
+        [ROSTER_USER]: { job_role: 'Developer', company: 'Acme Corp', security_champion: true },
+      });
       const get = await scim.get(`/Users/${created.id}`);
       expect(get.body[ROSTER_USER]).toEqual({ job_role: 'Developer', company: 'Acme Corp', security_champion: true });
       expect(get.body.schemas).toContain(ROSTER_USER);
@@ -470,7 +563,9 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
         [`${METADATA}:costCode`]: 'CC-3',
       });
       const get = await scim.get(`/Users/${created.id}`);
-      expect(get.body.schemas).toEqual(expect.arrayContaining([CORE_USER, ENTERPRISE, ROSTER_USER, CUSTOM_EXTENSION_NAME, METADATA]));
+      expect(get.body.schemas).toEqual(
+        expect.arrayContaining([CORE_USER, ENTERPRISE, ROSTER_USER, CUSTOM_EXTENSION_NAME, METADATA]),
+      );
       expect(get.body).toMatchObject({
         [ENTERPRISE]: { department: 'Sales' },
         [ROSTER_USER]: { job_role: 'Lead' },
@@ -512,7 +607,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       const notModified = await scim.get(`/Users/${created.id}`, { 'if-none-match': current });
       expect(notModified.status).toBe(304);
       expect(notModified.text).toBe('');
-      expectStatus(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Changed' })), 204);
+      expectStatus(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Changed' })),
+        204,
+      );
       const changed = await scim.get(`/Users/${created.id}`, { 'if-none-match': current });
       expectStatus(changed, 200);
       expect(changed.body.displayName).toBe('Changed');
@@ -521,13 +619,26 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
     it('refuses PATCH with a stale If-Match with 412 and applies a matching one', async () => {
       const created = await create();
       const stale = created.meta.version as string;
-      const first = await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'First' }), { 'if-match': stale });
+      const first = await scim.patch(
+        `/Users/${created.id}`,
+        patchOp({ op: 'replace', path: 'displayName', value: 'First' }),
+        { 'if-match': stale },
+      );
       expectStatus(first, 204);
-      const refused = await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Second' }), { 'if-match': stale });
+      const refused = await scim.patch(
+        `/Users/${created.id}`,
+        patchOp({ op: 'replace', path: 'displayName', value: 'Second' }),
+        { 'if-match': stale },
+      );
       expectScimError(refused, 412);
       expect((await scim.get(`/Users/${created.id}`)).body.displayName).toBe('First');
       const current = first.headers.get('etag')!;
-      expectStatus(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Third' }), { 'if-match': current }), 204);
+      expectStatus(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Third' }), {
+          'if-match': current,
+        }),
+        204,
+      );
       expect((await scim.get(`/Users/${created.id}`)).body.displayName).toBe('Third');
     });
 
@@ -550,7 +661,12 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
 
     it('accepts If-Match: * on PATCH', async () => {
       const created = await create();
-      expectStatus(await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Any' }), { 'if-match': '*' }), 204);
+      expectStatus(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Any' }), {
+          'if-match': '*',
+        }),
+        204,
+      );
     });
   });
 
@@ -563,7 +679,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
         ['PUT', `/Users/${created.id}`],
         ['PATCH', `/Users/${created.id}`],
       ]) {
-        const res = await http.request(method, `/scim/v2/${f.connectionId}${path}`, { rawBody: '{"userName": "x",', contentType: 'application/scim+json' });
+        const res = await http.request(method, `/scim/v2/${f.connectionId}${path}`, {
+          rawBody: '{"userName": "x",',
+          contentType: 'application/scim+json',
+        });
         expectScimError(res, 400, 'invalidSyntax');
       }
     });
@@ -578,9 +697,12 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       }
     });
 
-    it.each(['/Nope', '/Users/x/y', '/Groups/x/members/y', '/Me/extra'])('answers an unknown path %s with a SCIM 404', async (path) => {
-      expectScimError(await scim.get(path), 404);
-    });
+    it.each(['/Nope', '/Users/x/y', '/Groups/x/members/y', '/Me/extra'])(
+      'answers an unknown path %s with a SCIM 404',
+      async (path) => {
+        expectScimError(await scim.get(path), 404);
+      },
+    );
 
     it('matches endpoint names case-insensitively (/users, /USERS/{id})', async () => {
       const body = entraUser({}, f.domain);
@@ -590,7 +712,10 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       const get = await scim.get(`/USERS/${created.body.id}`);
       expectStatus(get, 200);
       expect(get.body.id).toBe(created.body.id);
-      expectStatus(await scim.patch(`/uSeRs/${created.body.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Cased' })), 204);
+      expectStatus(
+        await scim.patch(`/uSeRs/${created.body.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Cased' })),
+        204,
+      );
       const list = await scim.get(`/users?filter=${encodeURIComponent(`userName eq "${body.userName as string}"`)}`);
       expect(list.body.Resources.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
       expectStatus(await scim.delete(`/USERS/${created.body.id}`), 204);
@@ -607,11 +732,21 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       expectStatus(await scim.delete(`/Users/${id}`), 204);
 
       const rows = await outbox(id);
-      expect(rows.map((r) => r.event_name)).toEqual(['staging.user.created', 'staging.user.updated', 'staging.user.deactivated', 'staging.user.deleted']);
+      expect(rows.map((r) => r.event_name)).toEqual([
+        'staging.user.created',
+        'staging.user.updated',
+        'staging.user.deactivated',
+        'staging.user.deleted',
+      ]);
       for (const row of rows) {
         expect(row.payload).toMatchObject({ connectionId: f.connectionId, stagedUserId: id });
         const text = JSON.stringify(row.payload).toLowerCase();
-        for (const personal of [body.userName, (body.emails as Array<{ value: string }>)[0].value, body.displayName, (body.name as { familyName: string }).familyName]) {
+        for (const personal of [
+          body.userName,
+          (body.emails as Array<{ value: string }>)[0].value,
+          body.displayName,
+          (body.name as { familyName: string }).familyName,
+        ]) {
           expect(text).not.toContain(String(personal).toLowerCase());
         }
       }
@@ -646,7 +781,13 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       expectScimError(await client.post('/Users', body), 413);
       const created = await client.post('/Users', entraUser({}, sf.domain));
       expectStatus(created, 201);
-      expectScimError(await client.patch(`/Users/${created.body.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'y'.repeat(5000) })), 413);
+      expectScimError(
+        await client.patch(
+          `/Users/${created.body.id}`,
+          patchOp({ op: 'replace', path: 'displayName', value: 'y'.repeat(5000) }),
+        ),
+        413,
+      );
     });
 
     it('advertises the same limit in ServiceProviderConfig', async () => {

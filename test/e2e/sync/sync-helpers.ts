@@ -19,12 +19,24 @@ function ok<T = any>(res: { status: number; text: string; body: T }, status: num
   return res.body;
 }
 
-export async function scimUser(f: SyncFixture, overrides: Record<string, unknown> = {}, domain = f.domain): Promise<any> {
+export async function scimUser(
+  f: SyncFixture,
+  overrides: Record<string, unknown> = {},
+  domain = f.domain,
+): Promise<any> {
   return ok(await f.scim.post('/Users', entraUser(overrides, domain)), 201, 'POST /Users');
 }
 
-export async function scimGroup(f: SyncFixture, overrides: Record<string, unknown> = {}, memberIds: string[] = []): Promise<any> {
-  return ok(await f.scim.post('/Groups', entraGroup({ ...overrides, members: memberIds.map((value) => ({ value })) })), 201, 'POST /Groups');
+export async function scimGroup(
+  f: SyncFixture,
+  overrides: Record<string, unknown> = {},
+  memberIds: string[] = [],
+): Promise<any> {
+  return ok(
+    await f.scim.post('/Groups', entraGroup({ ...overrides, members: memberIds.map((value) => ({ value })) })),
+    201,
+    'POST /Groups',
+  );
 }
 
 export async function patchUser(f: SyncFixture, id: string, ...ops: Array<Record<string, unknown>>): Promise<void> {
@@ -41,7 +53,11 @@ export async function site(t: TestApp, tenantId: string, name: string): Promise<
   return ok(await t.admin.post(`/admin/v1/tenants/${tenantId}/sites`, { name }), 201, 'POST sites');
 }
 
-export async function internalGroup(t: TestApp, tenantId: string, body: { name: string; permissions?: string[]; siteIds?: string[] }): Promise<any> {
+export async function internalGroup(
+  t: TestApp,
+  tenantId: string,
+  body: { name: string; permissions?: string[]; siteIds?: string[] },
+): Promise<any> {
   return ok(await t.admin.post(`/admin/v1/tenants/${tenantId}/groups`, body), 201, 'POST groups');
 }
 
@@ -50,21 +66,33 @@ export async function putMappings(
   connectionId: string,
   mappings: Array<{ scimGroup: { displayName?: string; externalId?: string }; internalGroupId: string }>,
 ): Promise<any> {
-  return ok(await t.admin.put(`/admin/v1/scim-connections/${connectionId}/group-mappings`, { mappings }), 200, 'PUT group-mappings');
+  return ok(
+    await t.admin.put(`/admin/v1/scim-connections/${connectionId}/group-mappings`, { mappings }),
+    200,
+    'PUT group-mappings',
+  );
 }
 
 /** Starts a manual run and waits for it to finish; returns the run detail (steps + first page of skips). */
 export async function runSync(t: TestApp, connectionId: string, mode?: string, timeoutMs = 30_000): Promise<any> {
-  const started = ok(await t.admin.post(`/admin/v1/scim-connections/${connectionId}/sync-runs`, mode ? { mode } : undefined), 202, 'POST sync-runs');
+  const started = ok(
+    await t.admin.post(`/admin/v1/scim-connections/${connectionId}/sync-runs`, mode ? { mode } : undefined),
+    202,
+    'POST sync-runs',
+  );
   return waitForRun(t, started.id, timeoutMs);
 }
 
 export async function waitForRun(t: TestApp, runId: string, timeoutMs = 30_000): Promise<any> {
   let detail: any;
-  await expectEventually(async () => {
-    detail = ok(await t.admin.get(`/admin/v1/sync-runs/${runId}?skipsLimit=1000`), 200, 'GET sync-run');
-    if (detail.status === 'in_progress') throw new Error(`run ${runId} still in progress`);
-  }, timeoutMs, 50);
+  await expectEventually(
+    async () => {
+      detail = ok(await t.admin.get(`/admin/v1/sync-runs/${runId}?skipsLimit=1000`), 200, 'GET sync-run');
+      if (detail.status === 'in_progress') throw new Error(`run ${runId} still in progress`);
+    },
+    timeoutMs,
+    50,
+  );
   return detail;
 }
 
@@ -77,7 +105,11 @@ export async function memberByEmail(t: TestApp, tenantId: string, email: string)
 }
 
 export async function stagedRows(t: TestApp, connectionId: string): Promise<any[]> {
-  return ok(await t.admin.get(`/admin/v1/scim-connections/${connectionId}/scim-users?limit=1000`), 200, 'GET scim-users').items;
+  return ok(
+    await t.admin.get(`/admin/v1/scim-connections/${connectionId}/scim-users?limit=1000`),
+    200,
+    'GET scim-users',
+  ).items;
 }
 
 export const skipOf = (run: any, stagedUserId: string): string | undefined =>

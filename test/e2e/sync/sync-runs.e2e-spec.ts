@@ -33,7 +33,11 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
   });
 
   const outbox = (name: string, key: string, value: string): Promise<Array<{ payload: any }>> =>
-    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE event_name = $1 AND payload->>$2 = $3 ORDER BY id`, [name, key, value]);
+    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE event_name = $1 AND payload->>$2 = $3 ORDER BY id`, [
+      name,
+      key,
+      value,
+    ]);
 
   describe('eligibility', () => {
     let f: SyncFixture;
@@ -59,8 +63,15 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     it('provisions eligible users — an email of an SSO domain, active, not deleted, not a member', async () => {
       expect(run).toMatchObject({ status: 'completed', trigger: 'manual', mode: 'full' });
       expect(run.counts).toEqual({ provisioned: 2, updated: 0, deprovisioned: 0, skipped: 5, unchanged: 0 });
-      expect(await memberByEmail(t, f.tenantId, emailOf(u.eligible))).toMatchObject({ status: 'active', source: 'scim', stagedUserId: u.eligible.id });
-      expect(await memberByEmail(t, f.tenantId, u.userNameEmail.userName)).toMatchObject({ status: 'active', source: 'scim' });
+      expect(await memberByEmail(t, f.tenantId, emailOf(u.eligible))).toMatchObject({
+        status: 'active',
+        source: 'scim',
+        stagedUserId: u.eligible.id,
+      });
+      expect(await memberByEmail(t, f.tenantId, u.userNameEmail.userName)).toMatchObject({
+        status: 'active',
+        source: 'scim',
+      });
     });
 
     it.each([
@@ -74,7 +85,12 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     });
 
     it('never takes over a manual member', async () => {
-      expect(await memberByEmail(t, f.tenantId, emailOf(u.manual))).toMatchObject({ source: 'manual', status: 'active', stagedUserId: null, connectionId: null });
+      expect(await memberByEmail(t, f.tenantId, emailOf(u.manual))).toMatchObject({
+        source: 'manual',
+        status: 'active',
+        stagedUserId: null,
+        connectionId: null,
+      });
     });
 
     it('shows syncedAt and the last skip reason on the staged rows', async () => {
@@ -89,11 +105,22 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     it('publishes run started/completed, member provisioned and batched skip events', async () => {
       expect(await outbox('sync.run.started', 'syncRunId', run.id)).toHaveLength(1);
       const [completed] = await outbox('sync.run.completed', 'syncRunId', run.id);
-      expect(completed.payload).toMatchObject({ connectionId: f.connectionId, trigger: 'manual', mode: 'full', counts: run.counts });
+      expect(completed.payload).toMatchObject({
+        connectionId: f.connectionId,
+        trigger: 'manual',
+        mode: 'full',
+        counts: run.counts,
+      });
       expect(await outbox('tenancy.member.provisioned', 'syncRunId', run.id)).toHaveLength(2);
       const skipped = await outbox('sync.users.skipped', 'syncRunId', run.id);
       expect(skipped).toHaveLength(1);
-      expect(skipped[0].payload.countsByReason).toEqual({ domain_not_allowed: 1, no_email: 1, inactive: 1, deleted: 1, already_member: 1 });
+      expect(skipped[0].payload.countsByReason).toEqual({
+        domain_not_allowed: 1,
+        no_email: 1,
+        inactive: 1,
+        deleted: 1,
+        already_member: 1,
+      });
       expect(skipped[0].payload.skips).toHaveLength(5);
     });
 
@@ -116,10 +143,22 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
 
     beforeAll(async () => {
       f = await syncFixture(t);
-      s = { oslo: await site(t, f.tenantId, 'Oslo'), bergen: await site(t, f.tenantId, 'Bergen'), tromso: await site(t, f.tenantId, 'Tromsø') };
+      s = {
+        oslo: await site(t, f.tenantId, 'Oslo'),
+        bergen: await site(t, f.tenantId, 'Bergen'),
+        tromso: await site(t, f.tenantId, 'Tromsø'),
+      };
       g = {
-        readers: await internalGroup(t, f.tenantId, { name: 'Readers', permissions: ['reports:read', 'boards:read'], siteIds: [s.oslo.id] }),
-        editors: await internalGroup(t, f.tenantId, { name: 'Editors', permissions: ['reports:write', 'reports:read'], siteIds: [s.oslo.id, s.bergen.id] }),
+        readers: await internalGroup(t, f.tenantId, {
+          name: 'Readers',
+          permissions: ['reports:read', 'boards:read'],
+          siteIds: [s.oslo.id],
+        }),
+        editors: await internalGroup(t, f.tenantId, {
+          name: 'Editors',
+          permissions: ['reports:write', 'reports:read'],
+          siteIds: [s.oslo.id, s.bergen.id],
+        }),
         north: await internalGroup(t, f.tenantId, { name: 'North', permissions: [], siteIds: [s.tromso.id] }),
       };
       ann = await scimUser(f);
@@ -142,7 +181,11 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       expect(res.status).toBe(200);
       expect(res.body.mappings).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ scimGroup: { displayName: 'all readers' }, internalGroupId: g.readers.id, internalGroupName: 'Readers' }),
+          expect.objectContaining({
+            scimGroup: { displayName: 'all readers' },
+            internalGroupId: g.readers.id,
+            internalGroupName: 'Readers',
+          }),
           expect.objectContaining({ scimGroup: { externalId: 'ext-editors' }, internalGroupId: g.editors.id }),
         ]),
       );
@@ -185,15 +228,19 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     });
 
     it('makes the next run full when the mapping changes, and reassigns', async () => {
-      await putMappings(t, f.connectionId, [{ scimGroup: { displayName: 'All Readers' }, internalGroupId: g.editors.id }]);
+      await putMappings(t, f.connectionId, [
+        { scimGroup: { displayName: 'All Readers' }, internalGroupId: g.editors.id },
+      ]);
       const run = await runSync(t, f.connectionId);
       expect(run).toMatchObject({ mode: 'full', modeReason: expect.stringMatching(/mappings changed/) });
       expect((await memberByEmail(t, f.tenantId, emailOf(ann))).groups.map((x: any) => x.name)).toEqual(['Editors']);
       expect((await memberByEmail(t, f.tenantId, emailOf(bob))).groups).toEqual([]);
     });
 
-    it('reflects a change of an internal group\'s permissions at once, without a run', async () => {
-      const res = await t.admin.patch(`/admin/v1/tenants/${f.tenantId}/groups/${g.editors.id}`, { permissions: ['z:all', 'a:all', 'a:all'] });
+    it("reflects a change of an internal group's permissions at once, without a run", async () => {
+      const res = await t.admin.patch(`/admin/v1/tenants/${f.tenantId}/groups/${g.editors.id}`, {
+        permissions: ['z:all', 'a:all', 'a:all'],
+      });
       expect(res.status).toBe(200);
       expect(res.body.permissions).toEqual(['a:all', 'z:all']);
       expect((await memberByEmail(t, f.tenantId, emailOf(ann))).permissions).toEqual(['a:all', 'z:all']);
@@ -212,7 +259,9 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.details[0]).toMatchObject({ field: 'mappings.0.internalGroupId' });
-      const missing = await t.admin.put(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`, { mappings: [{ internalGroupId: g.readers.id }] });
+      const missing = await t.admin.put(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`, {
+        mappings: [{ internalGroupId: g.readers.id }],
+      });
       expect(missing.status).toBe(400);
     });
   });
@@ -227,7 +276,7 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       await runSync(t, f.connectionId);
     });
 
-    it('updates a member\'s names and email from the IdP', async () => {
+    it("updates a member's names and email from the IdP", async () => {
       const before = await memberByEmail(t, f.tenantId, emailOf(ann));
       const newEmail = `ann.lee.${Date.now()}@${f.domain}`;
       await patchUser(
@@ -240,7 +289,13 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       const run = await runSync(t, f.connectionId);
       expect(run.counts).toMatchObject({ updated: 1, provisioned: 0, deprovisioned: 0 });
       const after = await memberByEmail(t, f.tenantId, newEmail);
-      expect(after).toMatchObject({ accountId: before.accountId, displayName: 'Ann Lee-Berg', givenName: 'Ann', familyName: 'Lee-Berg', status: 'active' });
+      expect(after).toMatchObject({
+        accountId: before.accountId,
+        displayName: 'Ann Lee-Berg',
+        givenName: 'Ann',
+        familyName: 'Lee-Berg',
+        status: 'active',
+      });
       expect(await memberByEmail(t, f.tenantId, emailOf(ann))).toBeUndefined();
       const [event] = await outbox('tenancy.member.updated', 'syncRunId', run.id);
       expect(event.payload.changedAttributes).toEqual(['email', 'displayName', 'familyName']);
@@ -249,12 +304,22 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
 
     it('revokes a member whose staged row became inactive while the event path was bypassed (safety net)', async () => {
       // Straight into the staging table: no StagedUserDeactivatedEvent, so only the run can catch it.
-      await t.dataSource.query(`UPDATE staging.scim_user SET active = false, updated_at = clock_timestamp() WHERE id = $1`, [ann.id]);
+      await t.dataSource.query(
+        `UPDATE staging.scim_user SET active = false, updated_at = clock_timestamp() WHERE id = $1`,
+        [ann.id],
+      );
       const run = await runSync(t, f.connectionId);
       expect(run.counts).toMatchObject({ deprovisioned: 1, provisioned: 0, updated: 0 });
-      expect(await memberByEmail(t, f.tenantId, emailOf(ann))).toMatchObject({ status: 'revoked', revokedReason: 'sync_deprovisioned' });
+      expect(await memberByEmail(t, f.tenantId, emailOf(ann))).toMatchObject({
+        status: 'revoked',
+        revokedReason: 'sync_deprovisioned',
+      });
       const [revoked] = await outbox('tenancy.membership.revoked', 'syncRunId', run.id);
-      expect(revoked.payload).toMatchObject({ reason: 'sync_deprovisioned', stagedUserId: ann.id, connectionId: f.connectionId });
+      expect(revoked.payload).toMatchObject({
+        reason: 'sync_deprovisioned',
+        stagedUserId: ann.id,
+        connectionId: f.connectionId,
+      });
       const again = await runSync(t, f.connectionId);
       expect(again).toMatchObject({ mode: 'incremental', counts: { ...ZERO_CHANGES, skipped: 0 } }); // nothing changed since
       const full = await runSync(t, f.connectionId, 'full');
@@ -266,7 +331,11 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       await patchUser(f, ann.id, { op: 'replace', path: 'active', value: true });
       const run = await runSync(t, f.connectionId);
       expect(run.counts).toMatchObject({ provisioned: 1, deprovisioned: 0 });
-      expect(await memberByEmail(t, f.tenantId, emailOf(ann))).toMatchObject({ status: 'active', source: 'scim', revokedReason: null });
+      expect(await memberByEmail(t, f.tenantId, emailOf(ann))).toMatchObject({
+        status: 'active',
+        source: 'scim',
+        revokedReason: null,
+      });
       const [event] = await outbox('tenancy.member.provisioned', 'syncRunId', run.id);
       expect(event.payload).toMatchObject({ reactivated: true, stagedUserId: ann.id });
     });
@@ -274,14 +343,21 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     it('leaves the event-driven revocation alone: the run then only records the user as inactive', async () => {
       await patchUser(f, ann.id, { op: 'replace', path: 'active', value: false });
       await t.drainOutbox();
-      await expectEventually(async () => expect((await memberByEmail(t, f.tenantId, emailOf(ann))).status).toBe('revoked'));
+      await expectEventually(async () =>
+        expect((await memberByEmail(t, f.tenantId, emailOf(ann))).status).toBe('revoked'),
+      );
       const run = await runSync(t, f.connectionId, 'full');
       expect(run.counts).toMatchObject(ZERO_CHANGES);
       expect(skipOf(run, ann.id)).toBe('inactive');
     });
 
     it('applies the domain rules again on reactivation', async () => {
-      await patchUser(f, ann.id, { op: 'replace', path: 'emails[type eq "work"].value', value: `ann@not-${f.domain}` }, { op: 'replace', path: 'active', value: true });
+      await patchUser(
+        f,
+        ann.id,
+        { op: 'replace', path: 'emails[type eq "work"].value', value: `ann@not-${f.domain}` },
+        { op: 'replace', path: 'active', value: true },
+      );
       const run = await runSync(t, f.connectionId);
       expect(run.counts).toMatchObject(ZERO_CHANGES);
       expect(skipOf(run, ann.id)).toBe('domain_not_allowed');
@@ -290,12 +366,18 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     it('revokes through the deprovision-only run', async () => {
       const bob = await scimUser(f);
       await runSync(t, f.connectionId);
-      await t.dataSource.query(`UPDATE staging.scim_user SET deleted_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = $1`, [bob.id]);
+      await t.dataSource.query(
+        `UPDATE staging.scim_user SET deleted_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = $1`,
+        [bob.id],
+      );
       const run = await runSync(t, f.connectionId, 'deprovision');
       expect(run).toMatchObject({ mode: 'deprovision', status: 'completed' });
       expect(run.counts).toEqual({ provisioned: 0, updated: 0, deprovisioned: 1, skipped: 0, unchanged: 0 });
       expect(run.steps.map((s: any) => s.name)).toEqual(['prepare', 'deprovision-users']);
-      expect(await memberByEmail(t, f.tenantId, emailOf(bob))).toMatchObject({ status: 'revoked', revokedReason: 'sync_deprovisioned' });
+      expect(await memberByEmail(t, f.tenantId, emailOf(bob))).toMatchObject({
+        status: 'revoked',
+        revokedReason: 'sync_deprovisioned',
+      });
     });
   });
 
@@ -303,10 +385,15 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     it('does not block its batch: the batch is retried user by user, the bad user recorded as error and retried next run', async () => {
       const f = await syncFixture(t);
       const good = [await scimUser(f), await scimUser(f)];
-      const bad = await scimUser(f, { userName: `poison@${f.domain}`, emails: [{ type: 'work', value: `poison@${f.domain}` }] });
+      const bad = await scimUser(f, {
+        userName: `poison@${f.domain}`,
+        emails: [{ type: 'work', value: `poison@${f.domain}` }],
+      });
       // A fault confined to this tenant's poison address: its account INSERT fails.
       const fn = `sync_test_poison_${f.tenantId.replace(/-/g, '')}`;
-      await t.dataSource.query(`CREATE FUNCTION tenancy.${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned account'; END $$`);
+      await t.dataSource.query(
+        `CREATE FUNCTION tenancy.${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned account'; END $$`,
+      );
       await t.dataSource.query(
         `CREATE TRIGGER ${fn} BEFORE INSERT ON tenancy.account FOR EACH ROW WHEN (NEW.email = 'poison@${f.domain}') EXECUTE FUNCTION tenancy.${fn}()`,
       );
@@ -318,7 +405,14 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
         await t.dataSource.query(`DROP FUNCTION tenancy.${fn}()`);
       }
       expect(run).toMatchObject({ status: 'completed', counts: { provisioned: 2, skipped: 1 } });
-      expect(run.skips.items).toEqual([{ stagedUserId: bad.id, userName: bad.userName, reason: 'error', detail: expect.stringContaining('poisoned account') }]);
+      expect(run.skips.items).toEqual([
+        {
+          stagedUserId: bad.id,
+          userName: bad.userName,
+          reason: 'error',
+          detail: expect.stringContaining('poisoned account'),
+        },
+      ]);
       for (const u of good) expect(await memberByEmail(t, f.tenantId, emailOf(u))).toMatchObject({ status: 'active' });
       expect(await memberByEmail(t, f.tenantId, bad.userName)).toBeUndefined();
       expect((await stagedRows(t, f.connectionId)).find((r) => r.id === bad.id).syncSkipReason).toBe('error');
@@ -345,17 +439,27 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       expect(run.counts).toMatchObject(ZERO_CHANGES);
       expect(skipOf(run, ann.id)).toBe('revoked_by_admin');
       // Re-adding by hand makes it a manual member, which Sync then leaves alone.
-      expect((await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: emailOf(ann) })).body).toMatchObject({ source: 'manual', status: 'active' });
+      expect(
+        (await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: emailOf(ann) })).body,
+      ).toMatchObject({ source: 'manual', status: 'active' });
       expect(skipOf(await runSync(t, f.connectionId, 'full'), ann.id)).toBe('already_member');
     });
 
     it('answers 409 for an active member, 400 for a bad email, 404 for unknown tenants and accounts', async () => {
       const f = await syncFixture(t);
-      expect((await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: 'Zed@Partner.example' })).body.email).toBe('zed@partner.example');
-      expect((await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: 'zed@partner.example' })).status).toBe(409);
-      expect((await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: 'not an email' })).status).toBe(400);
+      expect(
+        (await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: 'Zed@Partner.example' })).body.email,
+      ).toBe('zed@partner.example');
+      expect(
+        (await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: 'zed@partner.example' })).status,
+      ).toBe(409);
+      expect((await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: 'not an email' })).status).toBe(
+        400,
+      );
       expect((await t.admin.get(`/admin/v1/tenants/00000000-0000-4000-8000-000000000000/members`)).status).toBe(404);
-      expect((await t.admin.delete(`/admin/v1/tenants/${f.tenantId}/members/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+      expect(
+        (await t.admin.delete(`/admin/v1/tenants/${f.tenantId}/members/00000000-0000-4000-8000-000000000000`)).status,
+      ).toBe(404);
     });
   });
 
@@ -363,7 +467,11 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     it('has the documented shape', async () => {
       const f = await syncFixture(t);
       const oslo = await site(t, f.tenantId, 'Oslo');
-      const grp = await internalGroup(t, f.tenantId, { name: 'Ops', permissions: ['ops:b', 'ops:a'], siteIds: [oslo.id] });
+      const grp = await internalGroup(t, f.tenantId, {
+        name: 'Ops',
+        permissions: ['ops:b', 'ops:a'],
+        siteIds: [oslo.id],
+      });
       const ann = await scimUser(f);
       const sg = await scimGroup(f, {}, [ann.id]);
       await putMappings(t, f.connectionId, [{ scimGroup: { displayName: sg.displayName }, internalGroupId: grp.id }]);
@@ -371,7 +479,15 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       await runSync(t, f.connectionId);
       const list = await members(t, f.tenantId);
       expect(list).toEqual([
-        expect.objectContaining({ accountId: expect.any(String), email: `aaa@${f.domain}`, status: 'active', source: 'manual', groups: [], permissions: [], sites: [] }),
+        expect.objectContaining({
+          accountId: expect.any(String),
+          email: `aaa@${f.domain}`,
+          status: 'active',
+          source: 'manual',
+          groups: [],
+          permissions: [],
+          sites: [],
+        }),
         expect.objectContaining({
           email: emailOf(ann),
           status: 'active',
@@ -393,20 +509,28 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       const f = await syncFixture(t);
       const ann = await scimUser(f);
       const out = await scimUser(f, {}, 'elsewhere.example');
-      const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM test_outbox_log WHERE tenant_id = $1`, [f.tenantId]);
+      const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM test_outbox_log WHERE tenant_id = $1`, [
+        f.tenantId,
+      ]);
       const res = await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/sync-preview`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         counts: { provision: 1, update: 0, deprovision: 0, skip: 1, unchanged: 0 },
-        provision: [expect.objectContaining({ stagedUserId: ann.id, email: emailOf(ann), accountId: null, reactivated: false })],
+        provision: [
+          expect.objectContaining({ stagedUserId: ann.id, email: emailOf(ann), accountId: null, reactivated: false }),
+        ],
         update: [],
         deprovision: [],
         skip: [{ stagedUserId: out.id, userName: out.userName, reason: 'domain_not_allowed' }],
       });
       expect(await members(t, f.tenantId)).toEqual([]);
       expect((await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`)).body.items).toEqual([]);
-      expect((await stagedRows(t, f.connectionId)).every((r) => r.syncedAt === null && r.syncSkipReason === null)).toBe(true);
-      const after = await t.dataSource.query(`SELECT count(*)::int AS n FROM test_outbox_log WHERE tenant_id = $1`, [f.tenantId]);
+      expect((await stagedRows(t, f.connectionId)).every((r) => r.syncedAt === null && r.syncSkipReason === null)).toBe(
+        true,
+      );
+      const after = await t.dataSource.query(`SELECT count(*)::int AS n FROM test_outbox_log WHERE tenant_id = $1`, [
+        f.tenantId,
+      ]);
       expect(after[0].n).toBe(before[0].n);
       // …and after the run, the preview shows nothing left to do.
       await runSync(t, f.connectionId);
@@ -467,7 +591,9 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
         const q: string = cursor ? `&skipsCursor=${cursor}` : '';
         const page: any = (await t.admin.get(`/admin/v1/sync-runs/${run.id}?skipsLimit=10${q}`)).body;
         seen.push(...page.skips.items.map((s: any) => s.stagedUserId));
-        expect(page.skips.items.every((s: any) => s.reason === 'domain_not_allowed' && typeof s.userName === 'string')).toBe(true);
+        expect(
+          page.skips.items.every((s: any) => s.reason === 'domain_not_allowed' && typeof s.userName === 'string'),
+        ).toBe(true);
         cursor = page.skips.nextCursor;
       } while (cursor);
       expect(new Set(seen).size).toBe(25);
@@ -476,8 +602,12 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
     it('answers 404 for unknown runs and connections', async () => {
       expect((await t.admin.get('/admin/v1/sync-runs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
       expect((await t.admin.get('/admin/v1/sync-runs/nope')).status).toBe(404);
-      expect((await t.admin.post('/admin/v1/scim-connections/scim_conn_000000000000000000000000/sync-runs')).status).toBe(404);
-      expect((await t.admin.get('/admin/v1/scim-connections/scim_conn_000000000000000000000000/sync-preview')).status).toBe(404);
+      expect(
+        (await t.admin.post('/admin/v1/scim-connections/scim_conn_000000000000000000000000/sync-runs')).status,
+      ).toBe(404);
+      expect(
+        (await t.admin.get('/admin/v1/scim-connections/scim_conn_000000000000000000000000/sync-preview')).status,
+      ).toBe(404);
       expect((await t.admin.post('/admin/v1/scim-connections/x/sync-runs', { mode: 'sometimes' })).status).toBe(400);
     });
   });

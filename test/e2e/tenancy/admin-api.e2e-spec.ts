@@ -45,7 +45,10 @@ describe('Tenancy admin API', () => {
 
   describe('tenants', () => {
     it('creates a tenant with validated, lower-cased SSO domains', async () => {
-      const res = await t.admin.post('/admin/v1/tenants', { name: 'Acme', ssoDomains: ['Acme.Example', 'acme.example', 'SUB.acme.io.'] });
+      const res = await t.admin.post('/admin/v1/tenants', {
+        name: 'Acme',
+        ssoDomains: ['Acme.Example', 'acme.example', 'SUB.acme.io.'],
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ name: 'Acme', ssoDomains: ['acme.example', 'sub.acme.io'] });
       expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -76,7 +79,10 @@ describe('Tenancy admin API', () => {
     });
 
     it('rejects malformed JSON with 400 and no stack trace', async () => {
-      const res = await t.admin.request('POST', '/admin/v1/tenants', { rawBody: '{"name": ', contentType: 'application/json' });
+      const res = await t.admin.request('POST', '/admin/v1/tenants', {
+        rawBody: '{"name": ',
+        contentType: 'application/json',
+      });
       expect(res.status).toBe(400);
       expect(res.text).not.toMatch(/at .*\.js:\d+/);
     });
@@ -88,11 +94,16 @@ describe('Tenancy admin API', () => {
       expect(res.body).toMatchObject({ id: body.id, name: 'New', ssoDomains: ['new.example'] });
     });
 
-    it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', "1' OR '1'='1"])('answers 404 for tenant id %s', async (id) => {
-      expect((await t.admin.get(`/admin/v1/tenants/${encodeURIComponent(id)}`)).status).toBe(404);
-      expect((await t.admin.patch(`/admin/v1/tenants/${encodeURIComponent(id)}`, { name: 'x' })).status).toBe(404);
-      expect((await t.admin.post(`/admin/v1/tenants/${encodeURIComponent(id)}/scim-connections`, {})).status).toBe(404);
-    });
+    it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', "1' OR '1'='1"])(
+      'answers 404 for tenant id %s',
+      async (id) => {
+        expect((await t.admin.get(`/admin/v1/tenants/${encodeURIComponent(id)}`)).status).toBe(404);
+        expect((await t.admin.patch(`/admin/v1/tenants/${encodeURIComponent(id)}`, { name: 'x' })).status).toBe(404);
+        expect((await t.admin.post(`/admin/v1/tenants/${encodeURIComponent(id)}/scim-connections`, {})).status).toBe(
+          404,
+        );
+      },
+    );
   });
 
   describe('SCIM connections', () => {
@@ -115,12 +126,15 @@ describe('Tenancy admin API', () => {
       expect(res.status).toBe(201);
     });
 
-    it.each(['scim_conn_doesnotexist00000000000', 'garbage', 'scim_conn_'])('answers 404 for connection id %s', async (id) => {
-      expect((await t.admin.get(`/admin/v1/scim-connections/${id}`)).status).toBe(404);
-      expect((await t.admin.delete(`/admin/v1/scim-connections/${id}`)).status).toBe(404);
-      expect((await t.admin.post(`/admin/v1/scim-connections/${id}/tokens`, { name: 'x' })).status).toBe(404);
-      expect((await t.admin.get(`/admin/v1/scim-connections/${id}/tokens`)).status).toBe(404);
-    });
+    it.each(['scim_conn_doesnotexist00000000000', 'garbage', 'scim_conn_'])(
+      'answers 404 for connection id %s',
+      async (id) => {
+        expect((await t.admin.get(`/admin/v1/scim-connections/${id}`)).status).toBe(404);
+        expect((await t.admin.delete(`/admin/v1/scim-connections/${id}`)).status).toBe(404);
+        expect((await t.admin.post(`/admin/v1/scim-connections/${id}/tokens`, { name: 'x' })).status).toBe(404);
+        expect((await t.admin.get(`/admin/v1/scim-connections/${id}/tokens`)).status).toBe(404);
+      },
+    );
 
     it('deleting a connection refuses its tokens at once and hides it from the admin API', async () => {
       const f = await createTenantWithConnection(t.admin);
@@ -199,7 +213,9 @@ describe('Tenancy admin API', () => {
       const { body: tenant } = await t.admin.post('/admin/v1/tenants', { name: 'Race' });
       const { body: conn } = await t.admin.post(`/admin/v1/tenants/${tenant.id}/scim-connections`, {});
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => t.admin.post(`/admin/v1/scim-connections/${conn.id}/tokens`, { name: `t${i}` })),
+        Array.from({ length: 8 }, (_, i) =>
+          t.admin.post(`/admin/v1/scim-connections/${conn.id}/tokens`, { name: `t${i}` }),
+        ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409, 409, 409, 409]);
       const list = await t.admin.get(`/admin/v1/scim-connections/${conn.id}/tokens`);
@@ -220,14 +236,20 @@ describe('Tenancy admin API', () => {
       const list = await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/tokens`);
       expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([rotated.body.id]);
       // The rotated-away token cannot be rotated again.
-      expect((await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/tokens/${f.tokenId}/rotate`)).status).toBe(404);
+      expect(
+        (await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/tokens/${f.tokenId}/rotate`)).status,
+      ).toBe(404);
     });
 
     it('revocation refuses the secret and frees the slot', async () => {
       const f = await createTenantWithConnection(t.admin);
-      expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}/tokens/${f.tokenId}`)).status).toBe(204);
+      expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}/tokens/${f.tokenId}`)).status).toBe(
+        204,
+      );
       expect((await spc(f.connectionId, f.token)).status).toBe(401);
-      expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}/tokens/${f.tokenId}`)).status).toBe(404);
+      expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}/tokens/${f.tokenId}`)).status).toBe(
+        404,
+      );
       expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}/tokens/not-a-uuid`)).status).toBe(404);
     });
 

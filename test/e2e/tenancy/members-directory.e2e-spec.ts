@@ -16,7 +16,10 @@ describe('tenant directory: sites, internal groups, members', () => {
   });
 
   const events = (name: string): Promise<Array<{ payload: any }>> =>
-    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE tenant_id = $1 AND event_name = $2 ORDER BY id`, [f.tenantId, name]);
+    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE tenant_id = $1 AND event_name = $2 ORDER BY id`, [
+      f.tenantId,
+      name,
+    ]);
 
   it('creates, lists, reads, renames and deletes sites', async () => {
     const created = await t.admin.post(`${base()}/sites`, { name: 'Oslo HQ' });
@@ -34,9 +37,13 @@ describe('tenant directory: sites, internal groups, members', () => {
     expect((await events('tenancy.site.deleted')).map((e) => e.payload.siteId)).toContain(created.body.id);
   });
 
-  it('creates internal groups with sorted unique permissions and the tenant\'s sites only', async () => {
+  it("creates internal groups with sorted unique permissions and the tenant's sites only", async () => {
     const bergen = (await t.admin.post(`${base()}/sites`, { name: 'Bergen' })).body;
-    const res = await t.admin.post(`${base()}/groups`, { name: 'Auditors', permissions: ['risk:read', 'audit:read', 'risk:read'], siteIds: [bergen.id] });
+    const res = await t.admin.post(`${base()}/groups`, {
+      name: 'Auditors',
+      permissions: ['risk:read', 'audit:read', 'risk:read'],
+      siteIds: [bergen.id],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
@@ -66,20 +73,33 @@ describe('tenant directory: sites, internal groups, members', () => {
     const [updated] = (await events('tenancy.internal_group.updated')).filter((e) => e.payload.groupId === g.id);
     expect(updated.payload.changedAttributes).toEqual(['name', 'siteIds']);
     expect((await t.admin.get(`${base()}/groups`)).body.items.map((x: any) => x.name)).toContain('Field crew');
-    await t.admin.put(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`, { mappings: [{ scimGroup: { displayName: 'Crew' }, internalGroupId: g.id }] });
+    await t.admin.put(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`, {
+      mappings: [{ scimGroup: { displayName: 'Crew' }, internalGroupId: g.id }],
+    });
     expect((await t.admin.delete(`${base()}/groups/${g.id}`)).status).toBe(204);
     expect((await t.admin.get(`${base()}/groups/${g.id}`)).status).toBe(404);
-    expect((await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`)).body.mappings).toEqual([]);
+    expect((await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`)).body.mappings).toEqual(
+      [],
+    );
     expect((await t.admin.patch(`${base()}/groups/${g.id}`, { name: 'x' })).status).toBe(404);
   });
 
   it('adds a manual member, restores a revoked one as manual, and publishes member events', async () => {
     const added = await t.admin.post(`${base()}/members`, { email: ' Kari@Partner.Example ' });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ email: 'kari@partner.example', status: 'active', source: 'manual', groups: [], permissions: [], sites: [] });
+    expect(added.body).toMatchObject({
+      email: 'kari@partner.example',
+      status: 'active',
+      source: 'manual',
+      groups: [],
+      permissions: [],
+      sites: [],
+    });
     expect((await t.admin.get(`${base()}/members/${added.body.accountId}`)).body.email).toBe('kari@partner.example');
     expect((await t.admin.delete(`${base()}/members/${added.body.accountId}`)).status).toBe(204);
-    expect((await t.admin.get(`${base()}/members?status=revoked`)).body.items.map((m: any) => m.email)).toContain('kari@partner.example');
+    expect((await t.admin.get(`${base()}/members?status=revoked`)).body.items.map((m: any) => m.email)).toContain(
+      'kari@partner.example',
+    );
     const again = await t.admin.post(`${base()}/members`, { email: 'kari@partner.example' });
     expect(again.body).toMatchObject({ accountId: added.body.accountId, status: 'active', source: 'manual' });
     expect((await events('tenancy.member.added')).map((e) => e.payload.restored)).toEqual([false, true]);

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AUDITED_EVENTS } from '../../../src/modules/audit/application/audited-events';
 import { RecordAuditEntryUseCase } from '../../../src/modules/audit/application/record-audit-entry.use-case';
-import { auditHandlerKey, RecordAuditEntryListener } from '../../../src/modules/audit/application/record-audit-entry.listener';
+import {
+  auditHandlerKey,
+  RecordAuditEntryListener,
+} from '../../../src/modules/audit/application/record-audit-entry.listener';
 import type { DomainEvent } from '../../../src/shared/domain/domain-event';
 import { VerifyAuditChainUseCase } from '../../../src/modules/audit/application/verify-audit-chain.use-case';
 import { PruneExpiredAuditEntriesJob } from '../../../src/modules/audit/jobs/prune-expired-audit-entries.job';
@@ -28,7 +31,10 @@ describe('Audit chain (integration)', () => {
   const spec = AUDITED_EVENTS.find((a) => a.event === TenantCreatedEvent)!;
   const event = (i: number) => {
     const tenantId = randomUUID();
-    return new TenantCreatedEvent({ tenantId, name: `Tenant ${i}`, ssoDomains: [] }, { tenantId, actor: { type: 'admin' }, correlationId: `req-${i}` });
+    return new TenantCreatedEvent(
+      { tenantId, name: `Tenant ${i}`, ssoDomains: [] },
+      { tenantId, actor: { type: 'admin' }, correlationId: `req-${i}` },
+    );
   };
 
   it('serialises concurrent appends into one gapless, verifiable chain and records a duplicate once', async () => {
@@ -36,14 +42,18 @@ describe('Audit chain (integration)', () => {
     const events = Array.from({ length: 40 }, (_, i) => event(i));
     const duplicate = events[7];
     await Promise.all([...events, duplicate, duplicate].map((e) => record.execute(e, spec)));
-    const rows: Array<{ seq: string; event_id: string }> = await t.dataSource.query(`SELECT seq, event_id FROM audit.audit_entry ORDER BY seq`);
+    const rows: Array<{ seq: string; event_id: string }> = await t.dataSource.query(
+      `SELECT seq, event_id FROM audit.audit_entry ORDER BY seq`,
+    );
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
     expect(await t.app.get(VerifyAuditChainUseCase).execute({})).toEqual({ ok: true, checked: 40 });
   });
 
   it('keeps everything when AUDIT_RETENTION_DAYS is unset', async () => {
-    expect(await t.app.get(PruneExpiredAuditEntriesJob).run(new Date('2999-01-01T00:00:00Z'))).toEqual({ status: 'retention-off' });
+    expect(await t.app.get(PruneExpiredAuditEntriesJob).run(new Date('2999-01-01T00:00:00Z'))).toEqual({
+      status: 'retention-off',
+    });
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry`))[0].n).toBe(40);
   });
 
@@ -64,13 +74,23 @@ describe('Audit chain (integration)', () => {
     expect(await t.app.get(VerifyAuditChainUseCase).execute({})).toEqual({ ok: true, checked: before + 25 });
     // Redelivered: nothing new, by the batch or by the per-event handler.
     expect(await record.executeBatch(events, key)).toBe(0);
-    const recorder = t.app.get(RecordAuditEntryListener) as unknown as Record<string, (e: DomainEvent<object>) => Promise<void>>;
+    const recorder = t.app.get(RecordAuditEntryListener) as unknown as Record<
+      string,
+      (e: DomainEvent<object>) => Promise<void>
+    >;
     for (const e of events) await recorder[`record:${e.eventName}`](e);
-    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry WHERE seq > $1`, [before]))[0].n).toBe(25);
+    expect(
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry WHERE seq > $1`, [before]))[0].n,
+    ).toBe(25);
     // One event the trail cannot describe (an unknown actor): the batch writes nothing at all.
-    const bad = new TenantCreatedEvent({ tenantId: randomUUID(), name: 'x', ssoDomains: [] }, { tenantId: null, actor: { type: 'robot' } as never });
+    const bad = new TenantCreatedEvent(
+      { tenantId: randomUUID(), name: 'x', ssoDomains: [] },
+      { tenantId: null, actor: { type: 'robot' } as never },
+    );
     await expect(record.executeBatch([event(200), bad], key)).rejects.toThrow(/unknown actor type/);
-    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry WHERE seq > $1`, [before]))[0].n).toBe(25);
+    expect(
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry WHERE seq > $1`, [before]))[0].n,
+    ).toBe(25);
   });
 
   it('frees the connection and stops the COPY when a client abandons an export midway', async () => {
@@ -81,9 +101,18 @@ describe('Audit chain (integration)', () => {
          FROM generate_series(1, 30000) AS i`,
     );
     const copies = async () =>
-      Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT%' AND pid <> pg_backend_pid()`))[0].n);
+      Number(
+        (
+          await t.dataSource.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT%' AND pid <> pg_backend_pid()`,
+          )
+        )[0].n,
+      );
     const controller = new AbortController();
-    const res = await fetch(`${t.baseUrl}/admin/v1/audit-events/export?format=csv`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, signal: controller.signal });
+    const res = await fetch(`${t.baseUrl}/admin/v1/audit-events/export?format=csv`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      signal: controller.signal,
+    });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     const first = await reader.read();
@@ -99,7 +128,8 @@ describe('Audit chain (integration)', () => {
   it('has a working down and up (both audit migrations, in order)', async () => {
     const migrations = [new AuditCreateAuditTrail1763900000500(), new AuditDropCsvCell1763900000700()];
     const runner = t.dataSource.createQueryRunner();
-    const csvCell = async () => (await runner.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'csv_cell'`))[0].n;
+    const csvCell = async () =>
+      (await runner.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'csv_cell'`))[0].n;
     try {
       for (const m of [...migrations].reverse()) await m.down(runner);
       expect((await runner.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'audit'`))[0].n).toBe(0);

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { csvRecord } from '../../../src/modules/audit/domain/csv';
 import { ENTRY_JSON } from '../../../src/modules/audit/infrastructure/audit-entry.repository';
-import { EXPORT_COLUMNS, EXPORT_SELECT, encodeCsvRecord, encodeNdjsonLine } from '../../../src/modules/audit/infrastructure/audit-export.encoders';
+import {
+  EXPORT_COLUMNS,
+  EXPORT_SELECT,
+  encodeCsvRecord,
+  encodeNdjsonLine,
+} from '../../../src/modules/audit/infrastructure/audit-export.encoders';
 import { PgCopyOutStream, type CopyRowEncoder } from '../../../src/modules/audit/infrastructure/pg-copy-out.stream';
 
 /**
@@ -75,7 +80,12 @@ describe('audit export encoders agree with their specifications', () => {
   }
 
   async function exported(encode: CopyRowEncoder, prefix?: Buffer): Promise<Buffer> {
-    const copy = new PgCopyOutStream(`COPY (SELECT ${EXPORT_SELECT} FROM x e ORDER BY e.seq) TO STDOUT (FORMAT binary)`, EXPORT_COLUMNS.length, encode, prefix);
+    const copy = new PgCopyOutStream(
+      `COPY (SELECT ${EXPORT_SELECT} FROM x e ORDER BY e.seq) TO STDOUT (FORMAT binary)`,
+      EXPORT_COLUMNS.length,
+      encode,
+      prefix,
+    );
     pg.query(copy as never);
     const chunks: Buffer[] = [];
     for await (const chunk of copy) chunks.push(chunk as Buffer);
@@ -95,7 +105,9 @@ describe('audit export encoders agree with their specifications', () => {
   }
 
   async function expectedEntries(): Promise<unknown[]> {
-    return (await pg.query<{ item: unknown }>(`SELECT ${ENTRY_JSON} AS item FROM x e ORDER BY e.seq`)).rows.map((r) => r.item);
+    return (await pg.query<{ item: unknown }>(`SELECT ${ENTRY_JSON} AS item FROM x e ORDER BY e.seq`)).rows.map(
+      (r) => r.item,
+    );
   }
 
   /** toBe, reporting the first difference (jest's diff of megabyte strings takes minutes). */
@@ -103,7 +115,11 @@ describe('audit export encoders agree with their specifications', () => {
     if (actual === expected) return;
     let i = 0;
     while (i < actual.length && actual[i] === expected[i]) i++;
-    expect({ at: i, length: actual.length, actual: actual.slice(i - 80, i + 80) }).toEqual({ at: i, length: expected.length, actual: expected.slice(i - 80, i + 80) });
+    expect({ at: i, length: actual.length, actual: actual.slice(i - 80, i + 80) }).toEqual({
+      at: i,
+      length: expected.length,
+      actual: expected.slice(i - 80, i + 80),
+    });
   }
 
   async function expectBothAgree(rows: Row[]): Promise<void> {
@@ -118,7 +134,33 @@ describe('audit export encoders agree with their specifications', () => {
   }
 
   // PostgreSQL text holds no NUL (and the trail stores no lone surrogates: see storable()).
-  const tricky = fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", '\\', '\b', '\f', '\u0001', '\u001f', '\u007f', 'a', ' ', 'é', '€', '😀', '\u2028'), maxLength: 12 });
+  const tricky = fc.string({
+    unit: fc.constantFrom(
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      '\r',
+      '\n',
+      '"',
+      ',',
+      "'",
+      '\\',
+      '\b',
+      '\f',
+      '\u0001',
+      '\u001f',
+      '\u007f',
+      'a',
+      ' ',
+      'é',
+      '€',
+      '😀',
+      '\u2028',
+    ),
+    maxLength: 12,
+  });
   const anyText = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !s.includes('\u0000'));
   const text = fc.oneof(tricky, anyText);
   const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((a) => Buffer.from(a));
@@ -136,7 +178,10 @@ describe('audit export encoders agree with their specifications', () => {
       target: fc.option(fc.record({ type: text, id: text }), { nil: null }),
       targetLabel: fc.option(text, { nil: null }),
       summary: text,
-      details: fc.dictionary(text, fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }))),
+      details: fc.dictionary(
+        text,
+        fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 })),
+      ),
       correlationId: fc.option(text, { nil: null }),
       sourceIp: fc.option(text, { nil: null }),
       eventId: fc.option(fc.uuid(), { nil: null }),
@@ -177,7 +222,27 @@ describe('audit export encoders agree with their specifications', () => {
       prevHash: Buffer.alloc(32),
       hash: Buffer.alloc(32, 0xff),
     };
-    const cells = [null, '', 'plain', "=cmd|' /C calc'!A0", '+1', '-1', '@SUM(1)', '\tx', '\rx', '\nx', 'a,b', 'say "hi"', 'a\nb', 'a\rb', '"', ',', '=', 'é€😀', 'x=1'];
+    const cells = [
+      null,
+      '',
+      'plain',
+      "=cmd|' /C calc'!A0",
+      '+1',
+      '-1',
+      '@SUM(1)',
+      '\tx',
+      '\rx',
+      '\nx',
+      'a,b',
+      'say "hi"',
+      'a\nb',
+      'a\rb',
+      '"',
+      ',',
+      '=',
+      'é€😀',
+      'x=1',
+    ];
     const big = `"${'a,"\n'.repeat(50_000)}`; // 200 KB that doubles when quoted: over three 64 KB chunks
     const rows: Row[] = [...cells, big].map((label, i) => ({
       ...base,
@@ -191,7 +256,13 @@ describe('audit export encoders agree with their specifications', () => {
     rows.push({ ...base, seq: 2 ** 53 - 1, occurredAt: '2000-01-01T00:00:00.000Z', actorType: 'admin' });
     rows.push({ ...base, seq: 10 ** 15, occurredAt: '1999-12-31T23:59:59.999Z', actorType: 'system' });
     // Enough ordinary rows to cross many chunk boundaries.
-    for (let i = 0; i < 3000; i++) rows.push({ ...base, seq: 100_000 + i, summary: `entry ${i}, "quoted"`, occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString() });
+    for (let i = 0; i < 3000; i++)
+      rows.push({
+        ...base,
+        seq: 100_000 + i,
+        summary: `entry ${i}, "quoted"`,
+        occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
+      });
     await expectBothAgree(rows);
   });
 });

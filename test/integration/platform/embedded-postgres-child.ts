@@ -10,11 +10,18 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../../src/shared/database/embedded-postgres';
 
 async function main() {
-  const pg = await startEmbeddedPostgres({ dataDir: join(process.env.CHILD_DATA_DIR!, 'pg'), port: await freePort(), database: 'roster_locale', persistent: false });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(process.env.CHILD_DATA_DIR!, 'pg'),
+    port: await freePort(),
+    database: 'roster_locale',
+    persistent: false,
+  });
   try {
     const c = new Client({ connectionString: pg.url });
     await c.connect();
-    const { rows: [r] } = await c.query(
+    const {
+      rows: [r],
+    } = await c.query(
       `SELECT current_setting('server_encoding') AS encoding, lower('ÄRGER.Ø@X') AS folded, 'Z' < 'a' AS code_point_order`,
     );
     await c.end();

@@ -24,14 +24,26 @@ describe('embedded PostgreSQL (integration)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('initialises a UTF-8 cluster that folds case beyond ASCII, with no locale in the environment', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CHILD_DATA_DIR: dir, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json') };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CHILD_DATA_DIR: dir,
+      TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
+    };
     for (const k of Object.keys(env)) if (k === 'LANG' || k === 'LANGUAGE' || k.startsWith('LC_')) delete env[k];
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'embedded-postgres-child.ts')], {
-      env,
-      timeout: 110_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'embedded-postgres-child.ts')],
+      {
+        env,
+        timeout: 110_000,
+      },
+    );
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    expect(JSON.parse(line!.slice('RESULT '.length))).toEqual({ encoding: 'UTF8', folded: 'ärger.ø@x', code_point_order: true });
+    expect(JSON.parse(line!.slice('RESULT '.length))).toEqual({
+      encoding: 'UTF8',
+      folded: 'ärger.ø@x',
+      code_point_order: true,
+    });
   }, 120_000);
 });
 
@@ -56,10 +68,14 @@ describe('databaseTextWarning (said at boot)', () => {
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LOCALE_PROVIDER libc LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+      await admin.query(
+        `CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LOCALE_PROVIDER libc LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`,
+      );
       const url = new URL(serverUrl);
       url.pathname = `/${name}`;
-      expect(await withDataSource(url.toString(), databaseTextWarning)).toMatch(/^database encoding is SQL_ASCII, not UTF8: userName uniqueness .* ASCII letters only/);
+      expect(await withDataSource(url.toString(), databaseTextWarning)).toMatch(
+        /^database encoding is SQL_ASCII, not UTF8: userName uniqueness .* ASCII letters only/,
+      );
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();

@@ -92,12 +92,17 @@ class BatchProbeListener {
 
   @OnOutboxBatch()
   async onBatch(events: OutboxBatch): Promise<void> {
-    const mine = events.filter((e): e is ProbePingedEvent => e instanceof ProbePingedEvent && e.payload.label.startsWith('batch-'));
+    const mine = events.filter(
+      (e): e is ProbePingedEvent => e instanceof ProbePingedEvent && e.payload.label.startsWith('batch-'),
+    );
     await this.tx.run(async () => {
       const fresh = await IdempotentHandlers.claimBatch(() => 'BatchProbeListener.onPing', mine);
       for (const e of fresh) {
         BatchProbeListener.batchEvents[e.payload.label] = (BatchProbeListener.batchEvents[e.payload.label] ?? 0) + 1;
-        await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [`b:${e.payload.label}`, e.eventId]);
+        await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [
+          `b:${e.payload.label}`,
+          e.eventId,
+        ]);
       }
       if (BatchProbeListener.fail && fresh.length > 0) throw new Error('batch probe failure');
     });
@@ -107,11 +112,16 @@ class BatchProbeListener {
   async onPing(event: ProbePingedEvent): Promise<void> {
     if (!event.payload.label.startsWith('batch-')) return;
     BatchProbeListener.perEvent[event.payload.label] = (BatchProbeListener.perEvent[event.payload.label] ?? 0) + 1;
-    await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [`b:${event.payload.label}`, event.eventId]);
+    await this.tx.manager.query(`INSERT INTO probe_effect (label, event_id) VALUES ($1, $2)`, [
+      `b:${event.payload.label}`,
+      event.eventId,
+    ]);
   }
 }
 
-@Module({ providers: [ProbeListener, SecondProbeListener, TenantCreatedCounter, UrgentProbeListener, BatchProbeListener] })
+@Module({
+  providers: [ProbeListener, SecondProbeListener, TenantCreatedCounter, UrgentProbeListener, BatchProbeListener],
+})
 class ProbeModule {}
 
 describe('Transactional outbox', () => {
@@ -129,13 +139,18 @@ describe('Transactional outbox', () => {
   });
 
   const publish = (label: string) =>
-    t.app.get(TransactionHost).run(() => t.app.get(EventBus).publish(new ProbePingedEvent({ label }, { tenantId: null })));
+    t.app
+      .get(TransactionHost)
+      .run(() => t.app.get(EventBus).publish(new ProbePingedEvent({ label }, { tenantId: null })));
   const outboxRow = async (label: string) =>
     (await t.dataSource.query(`SELECT * FROM platform.outbox_message WHERE payload->>'label' = $1`, [label]))[0];
   /** The row as delivered (deleted from the outbox by the relay), or undefined while it is not. */
   const delivered = async (label: string) =>
-    (await outboxRow(label)) ? undefined : (await deliveredOutboxRows(t.dataSource, `payload->>'label' = $1`, [label]))[0];
-  const redeliver = (labelPattern: string) => redeliverOutboxRows(t.dataSource, `payload->>'label' LIKE $1`, [labelPattern]);
+    (await outboxRow(label))
+      ? undefined
+      : (await deliveredOutboxRows(t.dataSource, `payload->>'label' = $1`, [label]))[0];
+  const redeliver = (labelPattern: string) =>
+    redeliverOutboxRows(t.dataSource, `payload->>'label' LIKE $1`, [labelPattern]);
   const effects = async (label: string) =>
     Number((await t.dataSource.query(`SELECT count(*) AS n FROM probe_effect WHERE label = $1`, [label]))[0].n);
 
@@ -162,7 +177,9 @@ describe('Transactional outbox', () => {
   });
 
   it('refuses to publish outside a transaction', async () => {
-    await expect(t.app.get(EventBus).publish(new ProbePingedEvent({ label: 'no-tx' }, { tenantId: null }))).rejects.toThrow(/inside/);
+    await expect(
+      t.app.get(EventBus).publish(new ProbePingedEvent({ label: 'no-tx' }, { tenantId: null })),
+    ).rejects.toThrow(/inside/);
   });
 
   it('retries a failing handler with backoff and runs the succeeding one exactly once', async () => {
@@ -194,10 +211,13 @@ describe('Transactional outbox', () => {
 
   const publishMany = (labels: string[]) =>
     t.app.get(TransactionHost).run(async () => {
-      for (const label of labels) await t.app.get(EventBus).publish(new ProbePingedEvent({ label }, { tenantId: null }));
+      for (const label of labels)
+        await t.app.get(EventBus).publish(new ProbePingedEvent({ label }, { tenantId: null }));
     });
   const batchEffects = async (prefix: string) =>
-    Number((await t.dataSource.query(`SELECT count(*) AS n FROM probe_effect WHERE label LIKE $1`, [`b:${prefix}%`]))[0].n);
+    Number(
+      (await t.dataSource.query(`SELECT count(*) AS n FROM probe_effect WHERE label LIKE $1`, [`b:${prefix}%`]))[0].n,
+    );
 
   it('lets a batch handler do a whole batch at once; the per-event delivery then skips those events', async () => {
     const labels = Array.from({ length: 10 }, (_, i) => `batch-ok-${i}`);
@@ -214,7 +234,8 @@ describe('Transactional outbox', () => {
     // Redelivered: neither the batch nor the per-event handler works again.
     expect(await redeliver('batch-ok-%')).toBe(10);
     await t.drainOutbox();
-    for (const l of labels) expect([BatchProbeListener.batchEvents[l], BatchProbeListener.perEvent[l]]).toEqual([1, undefined]);
+    for (const l of labels)
+      expect([BatchProbeListener.batchEvents[l], BatchProbeListener.perEvent[l]]).toEqual([1, undefined]);
     expect(await batchEffects('batch-ok-')).toBe(10);
   });
 
@@ -254,9 +275,14 @@ describe('Transactional outbox', () => {
       // Our own relay wakes 20 ms after the commit; the other one usually claims the fresh row first. Retry until it has.
       let label = '';
       for (let i = 0; i < 20 && !label; i++) {
-        await t.app.get(TransactionHost).run(() => t.app.get(EventBus).publish(new ProbePingedEvent({ label: `orphan-${i}` }, { tenantId: null })));
+        await t.app
+          .get(TransactionHost)
+          .run(() => t.app.get(EventBus).publish(new ProbePingedEvent({ label: `orphan-${i}` }, { tenantId: null })));
         await other.query('BEGIN');
-        const claimed = await other.query(`SELECT id FROM platform.outbox_message WHERE payload->>'label' = $1 FOR UPDATE SKIP LOCKED`, [`orphan-${i}`]);
+        const claimed = await other.query(
+          `SELECT id FROM platform.outbox_message WHERE payload->>'label' = $1 FOR UPDATE SKIP LOCKED`,
+          [`orphan-${i}`],
+        );
         if (claimed.rowCount === 1) label = `orphan-${i}`;
         else await other.query('ROLLBACK');
       }
@@ -306,7 +332,9 @@ describe('Transactional outbox', () => {
     const bus = t.app.get(EventBus);
     // A backlog of 600 ordinary events, each held up by its handler, then one urgent event.
     ProbeListener.failures.backlog = 0;
-    await tx.run(() => bus.publish(...Array.from({ length: 600 }, () => new ProbePingedEvent({ label: 'backlog' }, { tenantId: null }))));
+    await tx.run(() =>
+      bus.publish(...Array.from({ length: 600 }, () => new ProbePingedEvent({ label: 'backlog' }, { tenantId: null }))),
+    );
     await tx.run(() => bus.publish(new UrgentProbeEvent({ label: 'urgent' }, { tenantId: null })));
     await expectEventually(async () => expect(UrgentProbeListener.deliveredAt).toBeDefined(), 5000, 5);
     const backlogDone = async () => (await deliveredOutboxRows(t.dataSource, `payload->>'label' = 'backlog'`)).length;
@@ -316,10 +344,14 @@ describe('Transactional outbox', () => {
   }, 60000);
 
   it('delivers an event exactly once per handler after the process is killed between commit and relay', async () => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'outbox-crash-child.ts')], {
-      env: { ...process.env, CHILD_DATABASE_URL: db.url, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'outbox-crash-child.ts')],
+      {
+        env: { ...process.env, CHILD_DATABASE_URL: db.url, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json') },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const tenantId = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {

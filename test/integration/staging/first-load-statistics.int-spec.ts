@@ -32,7 +32,12 @@ describe('statistics of a freshly loaded staging table (integration)', () => {
     const f = await createTenantWithConnection(t.admin);
     const scim = new ScimClient(t.baseUrl, f);
     // As the migrations leave it: the statistics of an empty table.
-    expect(Number((await t.dataSource.query(`SELECT reltuples FROM pg_class WHERE oid = 'staging.scim_user'::regclass`))[0].reltuples)).toBeLessThanOrEqual(0);
+    expect(
+      Number(
+        (await t.dataSource.query(`SELECT reltuples FROM pg_class WHERE oid = 'staging.scim_user'::regclass`))[0]
+          .reltuples,
+      ),
+    ).toBeLessThanOrEqual(0);
     const fewRows = async () => {
       await Promise.all(Array.from({ length: 50 }, () => scim.post('/Users', entraUser({}, f.domain))));
       return idLookupPlan(f);
@@ -44,13 +49,21 @@ describe('statistics of a freshly loaded staging table (integration)', () => {
       expect(res.every((r) => r.status === 201)).toBe(true);
     }
     await t.app.get(StagedUserRepository).statistics.idle();
-    const [{ reltuples }] = await t.dataSource.query(`SELECT reltuples FROM pg_class WHERE oid = 'staging.scim_user'::regclass`);
+    const [{ reltuples }] = await t.dataSource.query(
+      `SELECT reltuples FROM pg_class WHERE oid = 'staging.scim_user'::regclass`,
+    );
     expect(Number(reltuples)).toBeGreaterThanOrEqual(500);
     expect(await idLookupPlan(f)).toContain('scim_user_pkey');
     // Roster's own ANALYZE, not autovacuum's (whose next round could be a minute away).
-    await expectEventually(async () => {
-      const [s] = await t.dataSource.query(`SELECT analyze_count::int AS manual FROM pg_stat_user_tables WHERE relid = 'staging.scim_user'::regclass`);
-      expect(s.manual).toBeGreaterThanOrEqual(1);
-    }, 5000, 100);
+    await expectEventually(
+      async () => {
+        const [s] = await t.dataSource.query(
+          `SELECT analyze_count::int AS manual FROM pg_stat_user_tables WHERE relid = 'staging.scim_user'::regclass`,
+        );
+        expect(s.manual).toBeGreaterThanOrEqual(1);
+      },
+      5000,
+      100,
+    );
   }, 60_000);
 });

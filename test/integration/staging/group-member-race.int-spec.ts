@@ -55,7 +55,9 @@ describe('group member add vs member delete (integration)', () => {
     release();
     await Promise.all([patch, del]);
 
-    const rows = await t.dataSource.query(`SELECT member_id FROM staging.scim_group_member WHERE group_id = $1`, [group.id]);
+    const rows = await t.dataSource.query(`SELECT member_id FROM staging.scim_group_member WHERE group_id = $1`, [
+      group.id,
+    ]);
     expect(rows).toEqual([]);
     expect((await scim.get(`/Users/${user.id}`)).status).toBe(404);
     expect((await scim.get(`/Groups/${group.id}`)).body.members ?? []).toEqual([]);
@@ -72,7 +74,9 @@ describe('group member add vs member delete (integration)', () => {
       Operations: [{ op: 'add', path: 'members', value: [{ value: user.id }] }],
     });
     expect(res.status).toBe(400);
-    const rows = await t.dataSource.query(`SELECT member_id FROM staging.scim_group_member WHERE group_id = $1`, [group.id]);
+    const rows = await t.dataSource.query(`SELECT member_id FROM staging.scim_group_member WHERE group_id = $1`, [
+      group.id,
+    ]);
     expect(rows).toEqual([]);
   });
 
@@ -86,7 +90,9 @@ describe('group member add vs member delete (integration)', () => {
       Operations: [{ op: 'add', path: 'members', value: [{ value: child.id }] }],
     });
     expect(add.status).toBe(204);
-    expect((await scim.get(`/Groups/${parent.id}`)).body.members.map((m: { value: string }) => m.value)).toEqual([child.id]);
+    expect((await scim.get(`/Groups/${parent.id}`)).body.members.map((m: { value: string }) => m.value)).toEqual([
+      child.id,
+    ]);
     expect((await scim.delete(`/Groups/${child.id}`)).status).toBe(204);
     expect((await scim.get(`/Groups/${parent.id}`)).body.members ?? []).toEqual([]);
   });

@@ -61,8 +61,8 @@ const USER_SCHEMA: ScimSchemaDef = {
   attributes: [
     attr('userName', 'string', { required: true, uniqueness: 'server' }),
     attr('name', 'complex', {
-      subAttributes: ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'].map((n) =>
-        attr(n, 'string'),
+      subAttributes: ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'].map(
+        (n) => attr(n, 'string'),
       ),
     }),
     attr('displayName', 'string'),
@@ -79,12 +79,18 @@ const USER_SCHEMA: ScimSchemaDef = {
     multi('ims', valueTypePrimary()),
     multi('photos', valueTypePrimary('reference')),
     multi('addresses', [
-      ...['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type'].map((n) => attr(n, 'string')),
+      ...['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type'].map((n) =>
+        attr(n, 'string'),
+      ),
       attr('primary', 'boolean'),
     ]),
-    multi('groups', [attr('value', 'string'), attr('$ref', 'reference'), attr('display', 'string'), attr('type', 'string')], {
-      mutability: 'readOnly',
-    }),
+    multi(
+      'groups',
+      [attr('value', 'string'), attr('$ref', 'reference'), attr('display', 'string'), attr('type', 'string')],
+      {
+        mutability: 'readOnly',
+      },
+    ),
     multi('entitlements', valueTypePrimary()),
     multi('roles', valueTypePrimary()),
     multi('x509Certificates', valueTypePrimary('binary')),
@@ -96,7 +102,9 @@ const ENTERPRISE_SCHEMA: ScimSchemaDef = {
   description: 'RFC 7643 §4.3',
   attributes: [
     ...['employeeNumber', 'costCenter', 'organization', 'division', 'department'].map((n) => attr(n, 'string')),
-    attr('manager', 'complex', { subAttributes: [attr('value', 'string'), attr('$ref', 'reference'), attr('displayName', 'string')] }),
+    attr('manager', 'complex', {
+      subAttributes: [attr('value', 'string'), attr('$ref', 'reference'), attr('displayName', 'string')],
+    }),
   ],
 };
 const TEST_EXT_SCHEMA: ScimSchemaDef = {
@@ -118,7 +126,12 @@ const GROUP_SCHEMA: ScimSchemaDef = {
   description: 'RFC 7643 §4.2',
   attributes: [
     attr('displayName', 'string', { required: true }),
-    multi('members', [attr('value', 'string', { mutability: 'immutable' }), attr('$ref', 'reference'), attr('type', 'string'), attr('display', 'string')]),
+    multi('members', [
+      attr('value', 'string', { mutability: 'immutable' }),
+      attr('$ref', 'reference'),
+      attr('type', 'string'),
+      attr('display', 'string'),
+    ]),
   ],
 };
 
@@ -130,7 +143,9 @@ function findDef(defs: readonly ScimAttributeDef[] | undefined, name: string): S
 function fakeResolver(core: ScimSchemaDef, extensions: ScimSchemaDef[]): (path: AttrPath) => ResolvedAttr | undefined {
   return (path) => {
     const candidates =
-      path.schema === undefined ? [core, ...extensions] : [core, ...extensions].filter((s) => s.id.toLowerCase() === path.schema?.toLowerCase());
+      path.schema === undefined
+        ? [core, ...extensions]
+        : [core, ...extensions].filter((s) => s.id.toLowerCase() === path.schema?.toLowerCase());
     for (const schema of candidates) {
       const def = findDef(schema.attributes, path.attr);
       if (def === undefined) continue;
@@ -179,7 +194,14 @@ const u2Id = randomUUID();
 const USERS: UserRow[] = [
   user(
     'u1',
-    { userName: 'bjensen', externalId: 'ext-1', displayName: 'Babs Jensen', active: true, created: '2011-05-13T04:42:34.1234567Z', updated: '2011-05-13T04:42:34.1234567Z' },
+    {
+      userName: 'bjensen',
+      externalId: 'ext-1',
+      displayName: 'Babs Jensen',
+      active: true,
+      created: '2011-05-13T04:42:34.1234567Z',
+      updated: '2011-05-13T04:42:34.1234567Z',
+    },
     {
       schemas: SCHEMAS_ENT,
       name: { givenName: 'Barbara', familyName: 'Jensen', formatted: 'Ms. Barbara J Jensen III' },
@@ -190,14 +212,32 @@ const USERS: UserRow[] = [
         { value: 'babs@jensen.org', type: 'home' },
       ],
       ims: [{ value: 'babs@foo.com', type: 'xmpp' }],
-      [ENTERPRISE_URN]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: u2Id, displayName: 'John Smith' } },
-      [TEST_EXT_URN]: { level: 3, score: 4.5, hireDate: '2011-05-13T04:42:34.1234567Z', contractor: false, tags: ['red', 'green'], badge: 'B-1' },
+      [ENTERPRISE_URN]: {
+        employeeNumber: '701984',
+        department: 'Tour Operations',
+        manager: { value: u2Id, displayName: 'John Smith' },
+      },
+      [TEST_EXT_URN]: {
+        level: 3,
+        score: 4.5,
+        hireDate: '2011-05-13T04:42:34.1234567Z',
+        contractor: false,
+        tags: ['red', 'green'],
+        badge: 'B-1',
+      },
     },
   ),
   {
     ...user(
       'u2',
-      { userName: 'JSmith', externalId: 'ext-2', displayName: 'John Smith', active: false, created: '2015-06-01T12:00:00Z', updated: '2022-01-01T00:00:00Z' },
+      {
+        userName: 'JSmith',
+        externalId: 'ext-2',
+        displayName: 'John Smith',
+        active: false,
+        created: '2015-06-01T12:00:00Z',
+        updated: '2022-01-01T00:00:00Z',
+      },
       {
         schemas: [...SCHEMAS_ENT, METADATA_URN],
         userType: 'Intern',
@@ -211,7 +251,14 @@ const USERS: UserRow[] = [
   },
   user(
     'u3',
-    { userName: "O'Malley", externalId: null, displayName: null, active: true, created: '2018-01-01T00:00:00Z', updated: '2022-01-01T00:00:00Z' },
+    {
+      userName: "O'Malley",
+      externalId: null,
+      displayName: null,
+      active: true,
+      created: '2018-01-01T00:00:00Z',
+      updated: '2022-01-01T00:00:00Z',
+    },
     {
       schemas: SCHEMAS_ENT,
       name: { familyName: "O'Malley" },
@@ -224,24 +271,62 @@ const USERS: UserRow[] = [
   ),
   user(
     'u4',
-    { userName: 'percent%user_x\\back', externalId: null, displayName: '100% real_name', active: true, created: '2019-01-01T00:00:00Z', updated: '2022-01-01T00:00:00Z' },
+    {
+      userName: 'percent%user_x\\back',
+      externalId: null,
+      displayName: '100% real_name',
+      active: true,
+      created: '2019-01-01T00:00:00Z',
+      updated: '2022-01-01T00:00:00Z',
+    },
     { schemas: SCHEMAS_CORE, emails: [], [TEST_EXT_URN]: { hireDate: '2011-02-30T00:00:00Z', score: '1e5' } },
   ),
   user(
     'u5',
-    { userName: 'Ümlaut', externalId: null, displayName: 'ÜBER', active: true, created: '2019-06-01T00:00:00Z', updated: '2022-01-01T00:00:00Z' },
-    { schemas: SCHEMAS_CORE, title: 'VP', x509Certificates: [{ value: 'TUlJ' }], [TEST_EXT_URN]: { hireDate: '2020-01-01T10:00:00' } },
+    {
+      userName: 'Ümlaut',
+      externalId: null,
+      displayName: 'ÜBER',
+      active: true,
+      created: '2019-06-01T00:00:00Z',
+      updated: '2022-01-01T00:00:00Z',
+    },
+    {
+      schemas: SCHEMAS_CORE,
+      title: 'VP',
+      x509Certificates: [{ value: 'TUlJ' }],
+      [TEST_EXT_URN]: { hireDate: '2020-01-01T10:00:00' },
+    },
   ),
   user(
     'u6',
-    { userName: 'nobody', externalId: 'EXT-1', displayName: null, active: false, created: '2020-01-01T00:00:00Z', updated: '2022-01-01T00:00:00Z' },
+    {
+      userName: 'nobody',
+      externalId: 'EXT-1',
+      displayName: null,
+      active: false,
+      created: '2020-01-01T00:00:00Z',
+      updated: '2022-01-01T00:00:00Z',
+    },
     { schemas: SCHEMAS_CORE },
   ),
   user(
     'u7',
-    { userName: 'corrupt', externalId: null, displayName: null, active: false, created: '2020-06-01T00:00:00Z', updated: '2022-01-01T00:00:00Z' },
+    {
+      userName: 'corrupt',
+      externalId: null,
+      displayName: null,
+      active: false,
+      created: '2020-06-01T00:00:00Z',
+      updated: '2022-01-01T00:00:00Z',
+    },
     // Shapes the schema does not allow must never make a query fail.
-    { schemas: 'not-an-array', name: 'weird', emails: { value: 'x@y.z' }, [TEST_EXT_URN]: { level: { n: 1 }, tags: 'solo' } },
+    {
+      schemas: 'not-an-array',
+      name: 'weird',
+      emails: { value: 'x@y.z' },
+      [TEST_EXT_URN]: { level: { n: 1 }, tags: 'solo' },
+    },
   ),
 ];
 const FILLERS: number[] = [];
@@ -251,7 +336,14 @@ for (let n = 9; n <= 30; n += 1) {
   USERS.push(
     user(
       `f${String(n).padStart(2, '0')}`,
-      { userName: `user${n}`, externalId: `filler-${n}`, displayName: `Filler ${n}`, active: n % 2 === 0, created: `2021-01-${day}T00:00:00Z`, updated: `2021-01-${day}T00:00:00Z` },
+      {
+        userName: `user${n}`,
+        externalId: `filler-${n}`,
+        displayName: `Filler ${n}`,
+        active: n % 2 === 0,
+        created: `2021-01-${day}T00:00:00Z`,
+        updated: `2021-01-${day}T00:00:00Z`,
+      },
       {
         schemas: SCHEMAS_ENT,
         emails: [{ value: `user${n}@acme.com`, type: 'work', primary: true }],
@@ -275,7 +367,17 @@ interface GroupRow {
   members: Array<{ key: string; type: 'User' | 'Group' }>;
 }
 const GROUPS: GroupRow[] = [
-  { key: 'g1', id: randomUUID(), displayName: 'Group One', externalId: 'gx-1', members: [{ key: 'u1', type: 'User' }, { key: 'u2', type: 'User' }, { key: 'g2', type: 'Group' }] },
+  {
+    key: 'g1',
+    id: randomUUID(),
+    displayName: 'Group One',
+    externalId: 'gx-1',
+    members: [
+      { key: 'u1', type: 'User' },
+      { key: 'u2', type: 'User' },
+      { key: 'g2', type: 'Group' },
+    ],
+  },
   { key: 'g2', id: randomUUID(), displayName: 'group two', externalId: null, members: [{ key: 'u3', type: 'User' }] },
   { key: 'g3', id: randomUUID(), displayName: 'Empty', externalId: null, members: [] },
 ];
@@ -296,7 +398,18 @@ beforeAll(async () => {
     await db.query(
       `INSERT INTO staging.scim_user (id, tenant_id, connection_id, user_name, external_id, display_name, active, resource, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [u.id, TENANT, CONNECTION, u.userName, u.externalId, u.displayName, u.active, JSON.stringify(u.resource), u.created, u.updated],
+      [
+        u.id,
+        TENANT,
+        CONNECTION,
+        u.userName,
+        u.externalId,
+        u.displayName,
+        u.active,
+        JSON.stringify(u.resource),
+        u.created,
+        u.updated,
+      ],
     );
   }
   for (const g of GROUPS) {
@@ -323,12 +436,16 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-const keyById = (): Map<string, string> => new Map([...USERS.map((u) => [u.id, u.key] as const), ...GROUPS.map((g) => [g.id, g.key] as const)]);
+const keyById = (): Map<string, string> =>
+  new Map([...USERS.map((u) => [u.id, u.key] as const), ...GROUPS.map((g) => [g.id, g.key] as const)]);
 
 async function runUsers(node: FilterNode): Promise<string[]> {
   const params: unknown[] = [CONNECTION];
   const where = compileScimFilter(node, userTarget, params);
-  const { rows } = await db.query<{ id: string }>(`SELECT u.id FROM staging.scim_user u WHERE u.connection_id = $1 AND ${where}`, params);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT u.id FROM staging.scim_user u WHERE u.connection_id = $1 AND ${where}`,
+    params,
+  );
   const keys = keyById();
   return rows.map((r) => keys.get(r.id) ?? r.id).sort();
 }
@@ -336,7 +453,10 @@ async function runUsers(node: FilterNode): Promise<string[]> {
 async function runGroups(node: FilterNode): Promise<string[]> {
   const params: unknown[] = [CONNECTION];
   const where = compileScimFilter(node, groupTarget, params);
-  const { rows } = await db.query<{ id: string }>(`SELECT g.id FROM staging.scim_group g WHERE g.connection_id = $1 AND ${where}`, params);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT g.id FROM staging.scim_group g WHERE g.connection_id = $1 AND ${where}`,
+    params,
+  );
   const keys = keyById();
   return rows.map((r) => keys.get(r.id) ?? r.id).sort();
 }
@@ -398,7 +518,10 @@ describe(compileScimFilter.name, () => {
     [`schemas eq "${E}"`, ['u1', 'u2', 'u3', ...f(() => true)]],
     [`schemas eq "${E.toUpperCase()}"`, ['u1', 'u2', 'u3', ...f(() => true)]],
     ['userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")', ['u1', 'u3']],
-    ['userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")', ['u4', 'u5', 'u6', 'u7', ...f(() => true)]],
+    [
+      'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
+      ['u4', 'u5', 'u6', 'u7', ...f(() => true)],
+    ],
     ['userType eq "Employee" and (emails.type eq "work")', ['u1', 'u3']],
     ['userType eq "Employee" and emails[type eq "work" and value co "@example.com"]', ['u1', 'u3']],
     ['emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]', ['u1', 'u3']],
@@ -542,7 +665,9 @@ describe(compileScimFilter.name, () => {
       const params: unknown[] = [];
       const id = randomUUID();
       const sql = compileScimFilter(parseFilter(`members.value eq "${id}"`), groupTarget, params);
-      expect(sql).toMatch(/^\(EXISTS \(SELECT 1 FROM staging\.scim_group_member (\w+) WHERE \1\.group_id = g\.id AND \1\.member_id = \$1::uuid\)\)$/);
+      expect(sql).toMatch(
+        /^\(EXISTS \(SELECT 1 FROM staging\.scim_group_member (\w+) WHERE \1\.group_id = g\.id AND \1\.member_id = \$1::uuid\)\)$/,
+      );
       expect(params).toEqual([id]);
     });
 
@@ -618,7 +743,11 @@ describe(compileScimFilter.name, () => {
     });
 
     it('rejects nested value paths built by hand', () => {
-      const node: FilterNode = { kind: 'valuePath', path: { attr: 'emails' }, filter: { kind: 'valuePath', path: { attr: 'type' }, filter: { kind: 'present', path: { attr: 'value' } } } };
+      const node: FilterNode = {
+        kind: 'valuePath',
+        path: { attr: 'emails' },
+        filter: { kind: 'valuePath', path: { attr: 'type' }, filter: { kind: 'present', path: { attr: 'value' } } },
+      };
       expect(() => compileScimFilter(node, userTarget, [])).toThrow(/nested value filters/);
     });
 
@@ -644,26 +773,48 @@ describe(compileSortExpression.name, () => {
 
   it('sorts userName case-insensitively with the indexed expression', async () => {
     expect(compileSortExpression({ attr: 'userName' }, userTarget)).toBe('lower(u.user_name)');
-    expect(await sorted('userName', 'ASC', 'userName eq "jsmith" or userName eq "bjensen" or userName eq "nobody"')).toEqual(['u1', 'u2', 'u6']);
+    expect(
+      await sorted('userName', 'ASC', 'userName eq "jsmith" or userName eq "bjensen" or userName eq "nobody"'),
+    ).toEqual(['u1', 'u2', 'u6']);
   });
 
   it('sorts by meta.created and puts missing values last ascending (RFC 7644 §3.4.2.3)', async () => {
     expect(compileSortExpression({ attr: 'meta', subAttr: 'created' }, userTarget)).toBe('u.created_at');
-    const titles = await sorted('title', 'ASC', 'userName eq "bjensen" or userName eq "nobody" or userName eq "Ümlaut" or userName eq "O\'Malley"');
+    const titles = await sorted(
+      'title',
+      'ASC',
+      'userName eq "bjensen" or userName eq "nobody" or userName eq "Ümlaut" or userName eq "O\'Malley"',
+    );
     expect(titles).toEqual(['u3', 'u1', 'u5', 'u6']); // "" < "tour guide" < "vp" < (none)
   });
 
   it('sorts a multi-valued attribute by its primary value, else the first', async () => {
-    expect(await sorted('emails', 'ASC', 'userName eq "bjensen" or userName eq "jsmith" or userName eq "user9"')).toEqual(['u1', 'u2', 'f09']);
+    expect(
+      await sorted('emails', 'ASC', 'userName eq "bjensen" or userName eq "jsmith" or userName eq "user9"'),
+    ).toEqual(['u1', 'u2', 'f09']);
     // u2 has no ims: descending puts missing values first (RFC 7644 §3.4.2.3).
     expect(await sorted('ims.value', 'DESC', 'userName eq "bjensen" or userName eq "jsmith"')).toEqual(['u2', 'u1']);
   });
 
   it('sorts by typed extension attributes', async () => {
-    expect(await sorted(`${TEST_EXT_URN}:level`, 'DESC', 'userName eq "bjensen" or userName eq "jsmith" or userName eq "O\'Malley"')).toEqual(['u2', 'u3', 'u1']);
-    expect(await sorted(`${TEST_EXT_URN}:hireDate`, 'ASC', 'userName eq "bjensen" or userName eq "jsmith" or userName eq "O\'Malley"')).toEqual(['u1', 'u2', 'u3']);
+    expect(
+      await sorted(
+        `${TEST_EXT_URN}:level`,
+        'DESC',
+        'userName eq "bjensen" or userName eq "jsmith" or userName eq "O\'Malley"',
+      ),
+    ).toEqual(['u2', 'u3', 'u1']);
+    expect(
+      await sorted(
+        `${TEST_EXT_URN}:hireDate`,
+        'ASC',
+        'userName eq "bjensen" or userName eq "jsmith" or userName eq "O\'Malley"',
+      ),
+    ).toEqual(['u1', 'u2', 'u3']);
     // u1's manager is a uuid (hex digits), u2's is "m-9": "m" sorts after every hex digit.
-    expect(await sorted(`${ENTERPRISE_URN}:manager.value`, 'ASC', 'userName eq "bjensen" or userName eq "jsmith"')).toEqual(['u1', 'u2']);
+    expect(
+      await sorted(`${ENTERPRISE_URN}:manager.value`, 'ASC', 'userName eq "bjensen" or userName eq "jsmith"'),
+    ).toEqual(['u1', 'u2']);
   });
 
   it('sorts by group membership and by constants without SQL errors', async () => {
@@ -714,15 +865,22 @@ describe('index usage', () => {
 
   it('uses the (connection_id, lower(user_name)) index for userName eq', async () => {
     const text = await plan('userName eq "user123@bulk.example"');
-    expect(text).toMatch(/(Index Scan using|Index Only Scan using|Bitmap Index Scan on) scim_user__connection_id_user_name__uq/);
+    expect(text).toMatch(
+      /(Index Scan using|Index Only Scan using|Bitmap Index Scan on) scim_user__connection_id_user_name__uq/,
+    );
     const params: unknown[] = ['bulk'];
     const where = compileScimFilter(parseFilter('userName eq "USER123@BULK.EXAMPLE"'), userTarget, params);
-    const { rows } = await db.query(`SELECT u.id FROM staging.scim_user u WHERE u.connection_id = $1 AND ${where}`, params);
+    const { rows } = await db.query(
+      `SELECT u.id FROM staging.scim_user u WHERE u.connection_id = $1 AND ${where}`,
+      params,
+    );
     expect(rows).toHaveLength(1);
   });
 
   it('estimates userName eq at one row (statistics on lower(user_name); the partial index alone gives 0.5 % of the table)', async () => {
-    const scan = (await plan('userName eq "user123@bulk.example"')).split('\n').find((l) => /scim_user__connection_id_user_name__uq/.test(l))!;
+    const scan = (await plan('userName eq "user123@bulk.example"'))
+      .split('\n')
+      .find((l) => /scim_user__connection_id_user_name__uq/.test(l))!;
     expect(Number(/rows=(\d+)/.exec(scan)![1])).toBeLessThanOrEqual(2);
   });
 
@@ -789,8 +947,32 @@ const VALUE_PATHS: Array<{ path: AttrPath; subs: string[] }> = [
 
 const valueArb: fc.Arbitrary<FilterValue> = fc.oneof(
   fc.string({ maxLength: 8 }),
-  fc.constantFrom('work', 'WORK', 'bjensen', 'example', '%', '_', '\\', "'", '"', 'True', 'false', '10', '7', '-1', '1e5', 'Ümlaut', ''),
-  fc.constantFrom('2011-05-13T04:42:34.1234567Z', '2015-01-01T00:00:00+02:00', '2021-01-10', '2011-02-30T00:00:00Z', 'not a date'),
+  fc.constantFrom(
+    'work',
+    'WORK',
+    'bjensen',
+    'example',
+    '%',
+    '_',
+    '\\',
+    "'",
+    '"',
+    'True',
+    'false',
+    '10',
+    '7',
+    '-1',
+    '1e5',
+    'Ümlaut',
+    '',
+  ),
+  fc.constantFrom(
+    '2011-05-13T04:42:34.1234567Z',
+    '2015-01-01T00:00:00+02:00',
+    '2021-01-10',
+    '2011-02-30T00:00:00Z',
+    'not a date',
+  ),
   fc.uuid().map((u) => u as string),
   fc.constantFrom(...USERS.slice(0, 3).map((u) => u.id)),
   fc.integer({ min: -20, max: 40 }),
@@ -814,7 +996,12 @@ function treeArb(leaves: fc.Arbitrary<FilterNode>, maxDepth: number): fc.Arbitra
 
 function leafArb(paths: fc.Arbitrary<AttrPath>): fc.Arbitrary<FilterNode> {
   return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ path: paths, op: opArb, value: valueArb }).map((c): FilterNode => ({ kind: 'compare', ...c })) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({ path: paths, op: opArb, value: valueArb })
+        .map((c): FilterNode => ({ kind: 'compare', ...c })),
+    },
     { weight: 1, arbitrary: paths.map((path): FilterNode => ({ kind: 'present', path })) },
   );
 }
@@ -823,15 +1010,23 @@ function filterArb(paths: AttrPath[]): fc.Arbitrary<FilterNode> {
   const valuePathArb = fc
     .constantFrom(...VALUE_PATHS)
     .chain(({ path, subs }) =>
-      treeArb(leafArb(fc.constantFrom(...subs).map((attr) => ({ attr }))), 2).map((filter): FilterNode => ({ kind: 'valuePath', path, filter })),
+      treeArb(leafArb(fc.constantFrom(...subs).map((attr) => ({ attr }))), 2).map((filter): FilterNode => ({
+        kind: 'valuePath',
+        path,
+        filter,
+      })),
     );
-  return treeArb(fc.oneof({ weight: 4, arbitrary: leafArb(fc.constantFrom(...paths)) }, { weight: 1, arbitrary: valuePathArb }), 4);
+  return treeArb(
+    fc.oneof({ weight: 4, arbitrary: leafArb(fc.constantFrom(...paths)) }, { weight: 1, arbitrary: valuePathArb }),
+    4,
+  );
 }
 
 /** Leaf definitions for the in-memory evaluator, resolved against the same fake schema. */
 const evaluatorCtx = {
   resolve(path: AttrPath): ScimAttributeDef | undefined {
-    if (path.attr.toLowerCase() === 'externalid' && path.subAttr === undefined) return attr('externalId', 'string', { caseExact: true });
+    if (path.attr.toLowerCase() === 'externalid' && path.subAttr === undefined)
+      return attr('externalId', 'string', { caseExact: true });
     const resolved = resolveUser(path);
     return resolved?.sub ?? resolved?.def;
   },
@@ -896,7 +1091,10 @@ describe('compileScimFilter properties', () => {
         let evalError: unknown;
         let evalKeys: string[] = [];
         try {
-          evalKeys = wellFormed.filter((u) => matchesFilter(u.resource, node, evaluatorCtx)).map((u) => u.key).sort();
+          evalKeys = wellFormed
+            .filter((u) => matchesFilter(u.resource, node, evaluatorCtx))
+            .map((u) => u.key)
+            .sort();
         } catch (error) {
           evalError = error;
         }
@@ -907,7 +1105,10 @@ describe('compileScimFilter properties', () => {
           expect(evalError).toBeInstanceOf(ScimError);
           return;
         }
-        expect({ filter: printFilter(node), keys: sqlKeys.filter((k) => k !== 'u7') }).toEqual({ filter: printFilter(node), keys: evalKeys });
+        expect({ filter: printFilter(node), keys: sqlKeys.filter((k) => k !== 'u7') }).toEqual({
+          filter: printFilter(node),
+          keys: evalKeys,
+        });
       }),
       { numRuns: 400 },
     );

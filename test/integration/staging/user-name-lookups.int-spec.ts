@@ -41,7 +41,10 @@ describe('batched userName lookups (integration)', () => {
       for (const [i, name] of names.entries()) {
         // The last name exists only in g; the one before it was deleted in f.
         if (fx === f && i === names.length - 1) continue;
-        const r = await scim.post('/Users', entraUser({ userName: `${name}@${f.domain}`, externalId: `${fx.connectionId}:${i}` }, f.domain));
+        const r = await scim.post(
+          '/Users',
+          entraUser({ userName: `${name}@${f.domain}`, externalId: `${fx.connectionId}:${i}` }, f.domain),
+        );
         expect(r.status).toBe(201);
         if (fx === f && i === names.length - 2) expect((await scim.delete(`/Users/${r.body.id}`)).status).toBe(204);
         else mine.set(`${name}@${f.domain}`.toLowerCase(), r.body.id);
@@ -49,7 +52,13 @@ describe('batched userName lookups (integration)', () => {
       ids.set(fx.connectionId, mine);
     }
     const scim = new ScimClient(t.baseUrl, f);
-    const group = await scim.post('/Groups', entraGroup({ displayName: 'Lookup Group', members: [{ value: ids.get(f.connectionId)!.get(`${names[0]}@${f.domain}`.toLowerCase()) }] }));
+    const group = await scim.post(
+      '/Groups',
+      entraGroup({
+        displayName: 'Lookup Group',
+        members: [{ value: ids.get(f.connectionId)!.get(`${names[0]}@${f.domain}`.toLowerCase()) }],
+      }),
+    );
     expect(group.status).toBe(201);
     groupId = group.body.id;
   });
@@ -68,8 +77,12 @@ describe('batched userName lookups (integration)', () => {
       const asked = i % 3 === 0 ? name.toUpperCase() : i % 3 === 1 ? name : `${name[0].toUpperCase()}${name.slice(1)}`;
       return { fx, name: name.toLowerCase(), asked };
     });
-    const pages = await Promise.all(plan.map((p) => staging.listUsers(scopeOf(p.fx), query(`userName eq "${p.asked}"`))));
-    const statements = spy.mock.calls.filter(([q]) => typeof q === 'object' && String((q as { text: string }).text).includes('WITH ORDINALITY')).length;
+    const pages = await Promise.all(
+      plan.map((p) => staging.listUsers(scopeOf(p.fx), query(`userName eq "${p.asked}"`))),
+    );
+    const statements = spy.mock.calls.filter(
+      ([q]) => typeof q === 'object' && String((q as { text: string }).text).includes('WITH ORDINALITY'),
+    ).length;
     spy.mockRestore();
     // The first lookup goes alone, the next waits for a free slot (two in flight); the rest share.
     expect(statements).toBeGreaterThanOrEqual(2);
@@ -96,24 +109,51 @@ describe('batched userName lookups (integration)', () => {
   it('answers what the unbatched path answers: the same record alone, inside a transaction, and with startIndex or sortBy', async () => {
     const name = `${names[0]}@${f.domain}`;
     const accented = `Ärger.${randomBytes(3).toString('hex')}@${f.domain}`;
-    expect((await new ScimClient(t.baseUrl, f).post('/Users', entraUser({ userName: accented }, f.domain))).status).toBe(201);
+    expect(
+      (await new ScimClient(t.baseUrl, f).post('/Users', entraUser({ userName: accented }, f.domain))).status,
+    ).toBe(201);
     // A hit, a miss, a deleted user's name, a non-ASCII name in another case — and a NUL (400).
-    const cases = [name, `nobody@${f.domain}`, `${names[names.length - 2]}@${f.domain}`, accented.toUpperCase(), 'a\\u0000b'];
+    const cases = [
+      name,
+      `nobody@${f.domain}`,
+      `${names[names.length - 2]}@${f.domain}`,
+      accented.toUpperCase(),
+      'a\\u0000b',
+    ];
     for (const value of cases) {
-      const outcome = (p: Promise<unknown>) => p.then((page) => ({ page }), (err: { scimType?: string }) => ({ error: err.scimType }));
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          (page) => ({ page }),
+          (err: { scimType?: string }) => ({ error: err.scimType }),
+        );
       const alone = await outcome(staging.listUsers(scopeOf(f), query(`userName eq "${value}"`)));
       // Inside a transaction (on the transaction's connection) the lookup is the compiled statement.
-      const inTx = await outcome(t.app.get(TransactionHost).run(() => staging.listUsers(scopeOf(f), query(`userName eq "${value}"`))));
+      const inTx = await outcome(
+        t.app.get(TransactionHost).run(() => staging.listUsers(scopeOf(f), query(`userName eq "${value}"`))),
+      );
       expect({ value, inTx }).toEqual({ value, inTx: alone });
     }
     const alone = await staging.listUsers(scopeOf(f), query(`userName eq "${name}"`));
     expect(alone.totalResults).toBe(1);
-    expect((await staging.listUsers(scopeOf(f), query(`userName eq "${accented.toUpperCase()}"`))).items.map((u) => u.userName)).toEqual([accented]);
-    const sorted = await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), sortBy: { attr: 'userName' } });
+    expect(
+      (await staging.listUsers(scopeOf(f), query(`userName eq "${accented.toUpperCase()}"`))).items.map(
+        (u) => u.userName,
+      ),
+    ).toEqual([accented]);
+    const sorted = await staging.listUsers(scopeOf(f), {
+      ...query(`userName eq "${name}"`),
+      sortBy: { attr: 'userName' },
+    });
     expect(sorted).toEqual(alone);
     // Page 2 of a single match is empty, and the total still counts the match.
-    expect(await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), startIndex: 2 })).toEqual({ totalResults: 1, items: [] });
-    expect(await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), count: 0 })).toEqual({ totalResults: 1, items: [] });
+    expect(await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), startIndex: 2 })).toEqual({
+      totalResults: 1,
+      items: [],
+    });
+    expect(await staging.listUsers(scopeOf(f), { ...query(`userName eq "${name}"`), count: 0 })).toEqual({
+      totalResults: 1,
+      items: [],
+    });
   });
 
   it('probes the live-userName index once per key — also in the generic plan a prepared statement keeps, on a table of a few hundred rows', async () => {
@@ -130,14 +170,18 @@ describe('batched userName lookups (integration)', () => {
       await client.query(`SET plan_cache_mode = force_generic_plan`);
       await client.query(`PREPARE lookup_plan AS ${FIND_BY_USER_NAMES_SQL}`);
       const arr = (v: string) => client.escapeLiteral(`{"${v}"}`);
-      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE lookup_plan(${arr(f.tenantId)}, ${arr(f.connectionId)}, ${arr(`plan1@${f.domain}`)})`);
+      const { rows } = await client.query(
+        `EXPLAIN (FORMAT JSON) EXECUTE lookup_plan(${arr(f.tenantId)}, ${arr(f.connectionId)}, ${arr(`plan1@${f.domain}`)})`,
+      );
       const nodes: Array<Record<string, unknown>> = [];
       const walk = (n: Record<string, unknown>) => {
         nodes.push(n);
         for (const c of (n.Plans as Array<Record<string, unknown>>) ?? []) walk(c);
       };
       walk(rows[0]['QUERY PLAN'][0].Plan);
-      const onUsers = nodes.filter((n) => n['Relation Name'] === 'scim_user').map((n) => [n['Node Type'], n['Index Name']]);
+      const onUsers = nodes
+        .filter((n) => n['Relation Name'] === 'scim_user')
+        .map((n) => [n['Node Type'], n['Index Name']]);
       expect(onUsers).toEqual([['Index Scan', 'scim_user__connection_id_user_name__uq']]);
       expect(nodes.map((n) => n['Node Type'])).not.toContain('Hash Join');
     } finally {

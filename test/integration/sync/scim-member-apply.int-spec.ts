@@ -36,7 +36,10 @@ describe('TenancyFacade.applyScimMembers under concurrent changes', () => {
   });
   const scope = () => ({ tenantId: f.tenantId, connectionId: f.connectionId, runId: null });
   const revokedEvents = (membershipId: string) =>
-    t.dataSource.query(`SELECT payload FROM test_outbox_log WHERE event_name = 'tenancy.membership.revoked' AND payload->>'membershipId' = $1`, [membershipId]);
+    t.dataSource.query(
+      `SELECT payload FROM test_outbox_log WHERE event_name = 'tenancy.membership.revoked' AND payload->>'membershipId' = $1`,
+      [membershipId],
+    );
 
   /** Runs `sql` on another connection right after the batch has read its memberships — once. */
   const interleave = (sql: string, params: unknown[]) => {
@@ -61,13 +64,17 @@ describe('TenancyFacade.applyScimMembers under concurrent changes', () => {
       [created.membershipId],
     );
     try {
-      const [outcome] = await tenancy.applyScimMembers(scope(), [{ state: 'absent', stagedUserId: staged, reason: 'inactive' }]);
+      const [outcome] = await tenancy.applyScimMembers(scope(), [
+        { state: 'absent', stagedUserId: staged, reason: 'inactive' },
+      ]);
       expect(outcome.result).toBe('unchanged');
       expect(spy).toHaveBeenCalledTimes(2); // read, conflict, fresh read
     } finally {
       spy.mockRestore();
     }
-    const [row] = await t.dataSource.query(`SELECT status, revoked_reason FROM tenancy.membership WHERE id = $1`, [created.membershipId]);
+    const [row] = await t.dataSource.query(`SELECT status, revoked_reason FROM tenancy.membership WHERE id = $1`, [
+      created.membershipId,
+    ]);
     expect(row).toEqual({ status: 'revoked', revoked_reason: 'scim_deactivated' });
     expect(await revokedEvents(created.membershipId!)).toHaveLength(0); // the listener's own event is not ours to write here
   });
@@ -76,14 +83,19 @@ describe('TenancyFacade.applyScimMembers under concurrent changes', () => {
     const staged = randomUUID();
     const email = `bob.${staged}@${f.domain}`;
     const [created] = await tenancy.applyScimMembers(scope(), [member(staged, email)]);
-    const spy = interleave(`UPDATE tenancy.membership SET status = 'revoked', revoked_at = now(), revoked_reason = 'admin', updated_at = now() WHERE id = $1`, [created.membershipId]);
+    const spy = interleave(
+      `UPDATE tenancy.membership SET status = 'revoked', revoked_at = now(), revoked_reason = 'admin', updated_at = now() WHERE id = $1`,
+      [created.membershipId],
+    );
     try {
       const [outcome] = await tenancy.applyScimMembers(scope(), [member(staged, email, 'Bob renamed')]);
       expect(outcome).toMatchObject({ result: 'skipped', reason: 'revoked_by_admin' });
     } finally {
       spy.mockRestore();
     }
-    const [row] = await t.dataSource.query(`SELECT status, display_name FROM tenancy.membership WHERE id = $1`, [created.membershipId]);
+    const [row] = await t.dataSource.query(`SELECT status, display_name FROM tenancy.membership WHERE id = $1`, [
+      created.membershipId,
+    ]);
     expect(row).toEqual({ status: 'revoked', display_name: 'Ann' });
   });
 
@@ -92,7 +104,10 @@ describe('TenancyFacade.applyScimMembers under concurrent changes', () => {
     const b = randomUUID();
     // b's email belongs to a manual member: skipped, not an error — and a's provisioning goes through.
     await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email: `manual.${b}@${f.domain}` });
-    const outcomes = await tenancy.applyScimMembers(scope(), [member(a, `a.${a}@${f.domain}`), member(b, `manual.${b}@${f.domain}`)]);
+    const outcomes = await tenancy.applyScimMembers(scope(), [
+      member(a, `a.${a}@${f.domain}`),
+      member(b, `manual.${b}@${f.domain}`),
+    ]);
     expect(outcomes.map((o) => [o.stagedUserId, o.result, o.reason])).toEqual([
       [a, 'provisioned', undefined],
       [b, 'skipped', 'already_member'],
@@ -103,6 +118,8 @@ describe('TenancyFacade.applyScimMembers under concurrent changes', () => {
     const staged = randomUUID();
     const [planned] = await tenancy.planScimMembers(scope(), [member(staged, `plan.${staged}@${f.domain}`)]);
     expect(planned).toMatchObject({ result: 'provisioned', accountId: null, membershipId: null });
-    expect(await t.dataSource.query(`SELECT 1 FROM tenancy.membership WHERE staged_user_id = $1`, [staged])).toEqual([]);
+    expect(await t.dataSource.query(`SELECT 1 FROM tenancy.membership WHERE staged_user_id = $1`, [staged])).toEqual(
+      [],
+    );
   });
 });

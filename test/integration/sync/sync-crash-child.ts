@@ -18,7 +18,9 @@ async function main() {
   });
   const app = await createApp(env, env.ADMIN_TOKEN!, createLogger(env));
   await app.init();
-  const { run, done } = await app.get(RunSyncUseCase).start({ connectionId: process.env.CONNECTION_ID!, trigger: 'manual' });
+  const { run, done } = await app
+    .get(RunSyncUseCase)
+    .start({ connectionId: process.env.CONNECTION_ID!, trigger: 'manual' });
   process.stdout.write(`RUN ${run.id}\n`);
   await done;
   process.stdout.write(`DONE ${run.id}\n`);

@@ -27,11 +27,19 @@ describe('sync run interrupted by a crash', () => {
       f = await createTenantWithConnection(setup.admin, { domain: 'crash.example' });
       const groupIds: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const g = await setup.admin.post(`/admin/v1/tenants/${f.tenantId}/groups`, { name: `Internal ${i}`, permissions: [`p${i}`] });
+        const g = await setup.admin.post(`/admin/v1/tenants/${f.tenantId}/groups`, {
+          name: `Internal ${i}`,
+          permissions: [`p${i}`],
+        });
         groupIds.push(g.body.id);
       }
-      const mappings = Array.from({ length: GROUPS }, (_, i) => ({ scimGroup: { displayName: `SCIM ${i}` }, internalGroupId: groupIds[i % 5] }));
-      expect((await setup.admin.put(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`, { mappings })).status).toBe(200);
+      const mappings = Array.from({ length: GROUPS }, (_, i) => ({
+        scimGroup: { displayName: `SCIM ${i}` },
+        internalGroupId: groupIds[i % 5],
+      }));
+      expect(
+        (await setup.admin.put(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`, { mappings })).status,
+      ).toBe(200);
       const q = (sql: string, params: unknown[]) => setup.dataSource.query(sql, params);
       await q(
         `INSERT INTO staging.scim_group (id, tenant_id, connection_id, display_name, resource)
@@ -92,7 +100,12 @@ describe('sync run interrupted by a crash', () => {
 
   it('leaves no half-provisioned user, is marked failed on restart, and the next run completes the work', async () => {
     child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'sync-crash-child.ts')], {
-      env: { ...process.env, CHILD_DATABASE_URL: db.url, CONNECTION_ID: f.connectionId, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json') },
+      env: {
+        ...process.env,
+        CHILD_DATABASE_URL: db.url,
+        CONNECTION_ID: f.connectionId,
+        TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
@@ -111,11 +124,15 @@ describe('sync run interrupted by a crash', () => {
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     try {
-      await expectEventually(async () => {
-        const { rows } = await pg.query(`SELECT provisioned, status FROM sync.sync_run WHERE id = $1`, [runId]);
-        expect(rows[0].status).toBe('in_progress');
-        expect(rows[0].provisioned).toBeGreaterThanOrEqual(1000);
-      }, 120_000, 20);
+      await expectEventually(
+        async () => {
+          const { rows } = await pg.query(`SELECT provisioned, status FROM sync.sync_run WHERE id = $1`, [runId]);
+          expect(rows[0].status).toBe('in_progress');
+          expect(rows[0].provisioned).toBeGreaterThanOrEqual(1000);
+        },
+        120_000,
+        20,
+      );
       child.kill('SIGKILL');
       await exited;
       const { rows } = await pg.query(`SELECT status, provisioned FROM sync.sync_run WHERE id = $1`, [runId]);
@@ -128,9 +145,18 @@ describe('sync run interrupted by a crash', () => {
     // Restart: the boot reclaims the dead run.
     t = await createTestApp({ DATABASE_URL: db.url });
     const failed = (await t.admin.get(`/admin/v1/sync-runs/${runId}`)).body;
-    expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/reclaimed/), finishedAt: expect.any(String) });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/reclaimed/),
+      finishedAt: expect.any(String),
+    });
     expect(failed.steps.find((s: any) => s.name === 'reconcile-users').status).toBe('failed');
-    expect(await t.dataSource.query(`SELECT 1 FROM test_outbox_log WHERE event_name = 'sync.run.failed' AND payload->>'syncRunId' = $1`, [runId])).toHaveLength(1);
+    expect(
+      await t.dataSource.query(
+        `SELECT 1 FROM test_outbox_log WHERE event_name = 'sync.run.failed' AND payload->>'syncRunId' = $1`,
+        [runId],
+      ),
+    ).toHaveLength(1);
 
     // Whole users only: every membership has exactly its mapped groups, no account without membership,
     // and one provisioned event per membership (they committed together).
@@ -145,10 +171,14 @@ describe('sync run interrupted by a crash', () => {
     const started = await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`);
     expect(started.status).toBe(202);
     let done: any;
-    await expectEventually(async () => {
-      done = (await t!.admin.get(`/admin/v1/sync-runs/${started.body.id}`)).body;
-      expect(done.status).toBe('completed');
-    }, 180_000, 200);
+    await expectEventually(
+      async () => {
+        done = (await t!.admin.get(`/admin/v1/sync-runs/${started.body.id}`)).body;
+        expect(done.status).toBe('completed');
+      },
+      180_000,
+      200,
+    );
     expect(done.mode).toBe('full');
     expect(done.counts.provisioned).toBe(USERS - partial.memberships);
     expect(done.counts.unchanged).toBe(partial.memberships);

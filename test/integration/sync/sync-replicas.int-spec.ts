@@ -44,10 +44,16 @@ describe('scheduled sync with two app instances', () => {
   });
 
   const runsOf = async (connectionId: string) =>
-    a.dataSource.query(`SELECT id, status, trigger, mode, scheduled_slot, provisioned FROM sync.sync_run WHERE connection_id = $1 ORDER BY started_at`, [connectionId]);
+    a.dataSource.query(
+      `SELECT id, status, trigger, mode, scheduled_slot, provisioned FROM sync.sync_run WHERE connection_id = $1 ORDER BY started_at`,
+      [connectionId],
+    );
 
   it('runs each connection exactly once when both instances fire the provisioning cron at the same instant', async () => {
-    const [ra, rb] = await Promise.all([a.app.get(RunScheduledSyncJob).tick('provision', MONDAY_0700), b!.app.get(RunScheduledSyncJob).tick('provision', MONDAY_0700)]);
+    const [ra, rb] = await Promise.all([
+      a.app.get(RunScheduledSyncJob).tick('provision', MONDAY_0700),
+      b!.app.get(RunScheduledSyncJob).tick('provision', MONDAY_0700),
+    ]);
     expect(ra.slot).toBe(MONDAY_0700.toISOString());
     expect(ra.ran.length + rb.ran.length).toBe(3);
     for (const f of fixtures) {
@@ -55,7 +61,10 @@ describe('scheduled sync with two app instances', () => {
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ status: 'completed', trigger: 'scheduled', mode: 'full', provisioned: 20 });
       expect(new Date(runs[0].scheduled_slot).toISOString()).toBe(MONDAY_0700.toISOString());
-      const [{ n }] = await a.dataSource.query(`SELECT count(*)::int AS n FROM tenancy.membership WHERE connection_id = $1 AND status = 'active'`, [f.connectionId]);
+      const [{ n }] = await a.dataSource.query(
+        `SELECT count(*)::int AS n FROM tenancy.membership WHERE connection_id = $1 AND status = 'active'`,
+        [f.connectionId],
+      );
       expect(n).toBe(20);
     }
   });
@@ -63,13 +72,20 @@ describe('scheduled sync with two app instances', () => {
   it('refuses the same slot again, even after the first run finished (a late replica)', async () => {
     const late = await b!.app.get(RunScheduledSyncJob).tick('provision', new Date(MONDAY_0700.getTime() + 20_000));
     expect(late.ran).toEqual([]);
-    expect(late.skipped.map((s) => s.reason)).toEqual(['SYNC.SLOT_ALREADY_RUN', 'SYNC.SLOT_ALREADY_RUN', 'SYNC.SLOT_ALREADY_RUN']);
+    expect(late.skipped.map((s) => s.reason)).toEqual([
+      'SYNC.SLOT_ALREADY_RUN',
+      'SYNC.SLOT_ALREADY_RUN',
+      'SYNC.SLOT_ALREADY_RUN',
+    ]);
     for (const f of fixtures) expect(await runsOf(f.connectionId)).toHaveLength(1);
   });
 
   it('lets the deprovisioning tick yield to the provisioning run at the same instant, and run alone at :15', async () => {
     expect((await a.app.get(RunScheduledSyncJob).tick('deprovision', MONDAY_0700)).slot).toBeNull();
-    const [ra, rb] = await Promise.all([a.app.get(RunScheduledSyncJob).tick('deprovision', MONDAY_0715), b!.app.get(RunScheduledSyncJob).tick('deprovision', MONDAY_0715)]);
+    const [ra, rb] = await Promise.all([
+      a.app.get(RunScheduledSyncJob).tick('deprovision', MONDAY_0715),
+      b!.app.get(RunScheduledSyncJob).tick('deprovision', MONDAY_0715),
+    ]);
     expect(ra.ran.length + rb.ran.length).toBe(3);
     for (const f of fixtures) {
       const runs = await runsOf(f.connectionId);
@@ -99,7 +115,12 @@ describe('scheduled sync with two app instances', () => {
     expect(registry.getCronJobs().has(RUN_SCHEDULED_SYNC_JOBS.provision)).toBe(false); // CRON_ENABLED=false (test default)
 
     await b!.close(); // one extra instance at a time
-    b = await createTestApp({ DATABASE_URL: db.url, CRON_ENABLED: 'true', SYNC_CRON: '5 7-9 * * 1-5', SYNC_DEPROVISION_CRON: '*/10 7-9 * * 1-5' });
+    b = await createTestApp({
+      DATABASE_URL: db.url,
+      CRON_ENABLED: 'true',
+      SYNC_CRON: '5 7-9 * * 1-5',
+      SYNC_DEPROVISION_CRON: '*/10 7-9 * * 1-5',
+    });
     const jobs = b.app.get(SchedulerRegistry).getCronJobs() as Map<string, CronJob>;
     const provision = jobs.get(RUN_SCHEDULED_SYNC_JOBS.provision)!;
     const deprovision = jobs.get(RUN_SCHEDULED_SYNC_JOBS.deprovision)!;
@@ -108,7 +129,9 @@ describe('scheduled sync with two app instances', () => {
     expect(deprovision.cronTime.source).toBe('*/10 7-9 * * 1-5');
     expect(deprovision.cronTime.timeZone).toBe('UTC');
     expect(jobs.has(RECLAIM_STALE_SYNC_RUNS_JOB)).toBe(true);
-    expect(provision.cronTime.getNextDateFrom(new Date('2025-01-10T09:30:00Z'), 'UTC').toJSDate().toISOString()).toBe('2025-01-13T07:05:00.000Z');
+    expect(provision.cronTime.getNextDateFrom(new Date('2025-01-10T09:30:00Z'), 'UTC').toJSDate().toISOString()).toBe(
+      '2025-01-13T07:05:00.000Z',
+    );
 
     await b.close();
     b = await createTestApp({ DATABASE_URL: db.url, CRON_ENABLED: 'true', SYNC_CRON_ENABLED: 'false' });

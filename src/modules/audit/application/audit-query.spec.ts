@@ -7,7 +7,12 @@ describe('audit query helpers', () => {
   it('round-trips cursors and refuses foreign ones naming the field', () => {
     expect(decodeCursor(encodeCursor(12345))).toBe(12345);
     expect(decodeCursor(undefined)).toBe(0);
-    for (const bad of ['nope', Buffer.from('audit:-1').toString('base64url'), 'a b', Buffer.from('audit:1x').toString('base64url')]) {
+    for (const bad of [
+      'nope',
+      Buffer.from('audit:-1').toString('base64url'),
+      'a b',
+      Buffer.from('audit:1x').toString('base64url'),
+    ]) {
       try {
         decodeCursor(bad);
         throw new Error('accepted');
@@ -21,7 +26,9 @@ describe('audit query helpers', () => {
   it('refuses an empty or inverted window naming `to`', () => {
     expect(() => toAuditFilter({ from: '2025-01-02', to: '2025-01-01' })).toThrow(AuditError);
     expect(() => toAuditFilter({ from: '2025-01-01', to: '2025-01-01' })).toThrow(AuditError);
-    expect(toAuditFilter({ from: '2025-01-01', to: '2025-01-02T00:00:00Z' }).from).toEqual(new Date('2025-01-01T00:00:00Z'));
+    expect(toAuditFilter({ from: '2025-01-01', to: '2025-01-02T00:00:00Z' }).from).toEqual(
+      new Date('2025-01-01T00:00:00Z'),
+    );
   });
 });
 

@@ -11,7 +11,12 @@ import {
   StagedUserUpdatedEvent,
 } from '../../staging/public';
 import { SessionsTerminatedEvent } from '../../sessions/public';
-import { SyncRunCompletedEvent, SyncRunFailedEvent, SyncRunStartedEvent, SyncUsersSkippedEvent } from '../../sync/public';
+import {
+  SyncRunCompletedEvent,
+  SyncRunFailedEvent,
+  SyncRunStartedEvent,
+  SyncUsersSkippedEvent,
+} from '../../sync/public';
 import {
   GroupMappingsReplacedEvent,
   InternalGroupCreatedEvent,
@@ -145,7 +150,13 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     target: token(p.oldTokenId),
     targetLabel: p.name,
     summary: `SCIM token "${p.name}" of connection ${p.connectionId} rotated: ${p.oldTokenId} replaced by ${p.newTokenId} (${p.prefix}…)`,
-    details: { connectionId: p.connectionId, oldTokenId: p.oldTokenId, newTokenId: p.newTokenId, name: p.name, prefix: p.prefix },
+    details: {
+      connectionId: p.connectionId,
+      oldTokenId: p.oldTokenId,
+      newTokenId: p.newTokenId,
+      name: p.name,
+      prefix: p.prefix,
+    },
   })),
   audited(ScimTokenRevokedEvent, 'token.revoked', (p) => ({
     target: token(p.tokenId),
@@ -205,7 +216,14 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     target: scimGroup(p.stagedGroupId),
     summary: `Members of SCIM group ${p.stagedGroupId} changed: ${p.addedCount} added, ${p.removedCount} removed${p.replaced ? ' (member list replaced)' : ''}`,
     // Member ids are capped at 1,000 per list by the event; the counts are exact.
-    details: { connectionId: p.connectionId, added: p.added, removed: p.removed, addedCount: p.addedCount, removedCount: p.removedCount, replaced: p.replaced },
+    details: {
+      connectionId: p.connectionId,
+      added: p.added,
+      removed: p.removed,
+      addedCount: p.addedCount,
+      removedCount: p.removedCount,
+      replaced: p.replaced,
+    },
   })),
   // Tenancy: admin changes to the tenant's internal groups, sites and SCIM group mappings
   audited(InternalGroupCreatedEvent, 'internal_group.created', fromPayload('internal_group', 'groupId', 'name')),
@@ -266,7 +284,9 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(SessionsTerminatedEvent, 'session.terminated', (p) => ({
     target: { type: 'account', id: p.accountId },
     summary: `${plural(p.count, 'session')} of account ${p.accountId} terminated (${
-      p.reason === 'logout' ? 'logout' : `membership revoked${p.membershipRevokedReason ? `: ${p.membershipRevokedReason.replace(/_/g, ' ')}` : ''}`
+      p.reason === 'logout'
+        ? 'logout'
+        : `membership revoked${p.membershipRevokedReason ? `: ${p.membershipRevokedReason.replace(/_/g, ' ')}` : ''}`
     })`,
     // Session ids are capped at 1,000 by the event; the count is exact.
     details: { ...p },

@@ -35,7 +35,10 @@ export class ExportAuditTrailUseCase {
     const header = input.format === 'csv' ? Buffer.from(csvRecord(CSV_COLUMNS), 'utf8') : undefined;
     const stream = await this.entries.exportStream(input.format, filter, header);
     stream.once('error', (err) => this.logger.error(`audit export failed: ${err.message}`));
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     return {
       stream,
       contentType: CONTENT_TYPE[input.format],

@@ -33,7 +33,13 @@ export class PruneExpiredAuditEntriesUseCase {
         const moved = await this.entries.anchor();
         await this.events.publish(
           new AuditTrailPrunedEvent(
-            { fromSeq: anchor.seq + 1, toSeq: run.upTo, count, cutoff: cutoff.toISOString(), anchorHash: moved.hash.toString('hex') },
+            {
+              fromSeq: anchor.seq + 1,
+              toSeq: run.upTo,
+              count,
+              cutoff: cutoff.toISOString(),
+              anchorHash: moved.hash.toString('hex'),
+            },
             { tenantId: null, actor: { type: 'system' } },
           ),
         );

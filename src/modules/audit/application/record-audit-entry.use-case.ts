@@ -57,7 +57,10 @@ export class RecordAuditEntryUseCase {
    * Throws (and writes nothing) if any event cannot be described: the per-event delivery then
    * records the others and retries that one on its own.
    */
-  async executeBatch(events: readonly DomainEvent<object>[], handlerKey: (event: DomainEvent<object>) => string): Promise<number> {
+  async executeBatch(
+    events: readonly DomainEvent<object>[],
+    handlerKey: (event: DomainEvent<object>) => string,
+  ): Promise<number> {
     const drafts = new Map<DomainEvent<object>, (seq: number) => AuditRecord>();
     for (const event of events) {
       const spec = AUDITED_BY_NAME.get(event.eventName);

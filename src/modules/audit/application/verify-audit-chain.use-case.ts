@@ -5,8 +5,7 @@ import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
 import { toAuditFilter } from './audit-query';
 
 export type AuditVerification =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; firstBrokenId: string; reason: string };
+  { ok: true; checked: number } | { ok: false; checked: number; firstBrokenId: string; reason: string };
 
 /** Entries read per query; memory holds one batch whatever the size of the trail. */
 export const VERIFY_BATCH_SIZE = 5000;
@@ -35,7 +34,9 @@ export class VerifyAuditChainUseCase {
       if (!span) return { ok: true, checked: 0 };
       const before = await this.entries.entryBefore(span.first);
       let expected =
-        before && before.seq > anchor.seq ? { seq: before.seq + 1, prevHash: before.hash } : { seq: anchor.seq + 1, prevHash: anchor.hash };
+        before && before.seq > anchor.seq
+          ? { seq: before.seq + 1, prevHash: before.hash }
+          : { seq: anchor.seq + 1, prevHash: anchor.hash };
       let checked = 0;
       let after = span.first - 1;
       for (;;) {

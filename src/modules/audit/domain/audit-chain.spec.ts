@@ -22,7 +22,9 @@ const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('serialises equal values identically whatever the key order', () => {
@@ -45,11 +47,26 @@ describe('canonicalJson', () => {
   }
 
   it('produces the same bytes as the definition stored hashes were computed with, for any value', () => {
-    const leaf = fc.oneof(fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const leaf = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node')), fc.dictionary(fc.string({ unit: 'binary' }), tie('node'))),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node')),
+        fc.dictionary(fc.string({ unit: 'binary' }), tie('node')),
+      ),
     })).node;
-    fc.assert(fc.property(value, (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(value, (v) => canonicalJson(v) === reference(v)),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -101,21 +118,31 @@ describe('chainBreak', () => {
   const secondHash = chainHash(firstHash, second);
 
   it('accepts an intact link', () => {
-    expect(chainBreak({ seq: 1, prevHash: GENESIS_HASH }, { record: first, prevHash: GENESIS_HASH, hash: firstHash })).toBeNull();
-    expect(chainBreak({ seq: 2, prevHash: firstHash }, { record: second, prevHash: firstHash, hash: secondHash })).toBeNull();
+    expect(
+      chainBreak({ seq: 1, prevHash: GENESIS_HASH }, { record: first, prevHash: GENESIS_HASH, hash: firstHash }),
+    ).toBeNull();
+    expect(
+      chainBreak({ seq: 2, prevHash: firstHash }, { record: second, prevHash: firstHash, hash: secondHash }),
+    ).toBeNull();
   });
 
   it('reports a sequence gap (an entry deleted before this one)', () => {
-    expect(chainBreak({ seq: 1, prevHash: GENESIS_HASH }, { record: second, prevHash: firstHash, hash: secondHash })).toMatch(/entries 1\.\.1 are missing/);
+    expect(
+      chainBreak({ seq: 1, prevHash: GENESIS_HASH }, { record: second, prevHash: firstHash, hash: secondHash }),
+    ).toMatch(/entries 1\.\.1 are missing/);
   });
 
   it('reports altered content', () => {
     const altered = { ...second, summary: 'nothing happened' };
-    expect(chainBreak({ seq: 2, prevHash: firstHash }, { record: altered, prevHash: firstHash, hash: secondHash })).toMatch(/altered/);
+    expect(
+      chainBreak({ seq: 2, prevHash: firstHash }, { record: altered, prevHash: firstHash, hash: secondHash }),
+    ).toMatch(/altered/);
   });
 
   it('reports a broken link when the predecessor was replaced', () => {
-    expect(chainBreak({ seq: 2, prevHash: Buffer.alloc(32, 9) }, { record: second, prevHash: firstHash, hash: secondHash })).toMatch(/prev_hash/);
+    expect(
+      chainBreak({ seq: 2, prevHash: Buffer.alloc(32, 9) }, { record: second, prevHash: firstHash, hash: secondHash }),
+    ).toMatch(/prev_hash/);
   });
 });
 
@@ -125,6 +152,9 @@ describe('storable', () => {
     expect(storable('x\uD800y')).toBe('x\uFFFDy');
     expect(storable('x\uDC00y')).toBe('x\uFFFDy');
     expect(storable('😀')).toBe('😀');
-    expect(storableJson({ 'k\u0000': ['\uD800'], n: Infinity, u: undefined })).toEqual({ 'k\uFFFD': ['\uFFFD'], n: null });
+    expect(storableJson({ 'k\u0000': ['\uD800'], n: Infinity, u: undefined })).toEqual({
+      'k\uFFFD': ['\uFFFD'],
+      n: null,
+    });
   });
 });

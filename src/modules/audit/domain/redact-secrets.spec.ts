@@ -3,13 +3,36 @@ import { REDACTED, isSecretKey, redactSecrets, redactText } from './redact-secre
 describe('redactSecrets', () => {
   it('masks values under secret-looking keys at any depth', () => {
     expect(
-      redactSecrets({ token: 'rst_x', tokenHash: 'ab', nested: [{ password: 'p', clientSecret: 's', accessToken: 'a' }], tokenId: 't1', prefix: 'rst_abcd' }),
-    ).toEqual({ token: REDACTED, tokenHash: REDACTED, nested: [{ password: REDACTED, clientSecret: REDACTED, accessToken: REDACTED }], tokenId: 't1', prefix: 'rst_abcd' });
+      redactSecrets({
+        token: 'rst_x',
+        tokenHash: 'ab',
+        nested: [{ password: 'p', clientSecret: 's', accessToken: 'a' }],
+        tokenId: 't1',
+        prefix: 'rst_abcd',
+      }),
+    ).toEqual({
+      token: REDACTED,
+      tokenHash: REDACTED,
+      nested: [{ password: REDACTED, clientSecret: REDACTED, accessToken: REDACTED }],
+      tokenId: 't1',
+      prefix: 'rst_abcd',
+    });
   });
 
   it('keeps ids, names and lists of attribute names', () => {
-    for (const k of ['tokenId', 'newTokenId', 'revokedTokenIds', 'name', 'changedAttributes', 'prefix', 'sessionIds', 'anchorHash']) expect(isSecretKey(k)).toBe(false);
-    for (const k of ['token_hash', 'passwordHash', 'secretHash', 'apiKeyHash', 'refresh_token', 'clientSecret']) expect(isSecretKey(k)).toBe(true);
+    for (const k of [
+      'tokenId',
+      'newTokenId',
+      'revokedTokenIds',
+      'name',
+      'changedAttributes',
+      'prefix',
+      'sessionIds',
+      'anchorHash',
+    ])
+      expect(isSecretKey(k)).toBe(false);
+    for (const k of ['token_hash', 'passwordHash', 'secretHash', 'apiKeyHash', 'refresh_token', 'clientSecret'])
+      expect(isSecretKey(k)).toBe(true);
     expect(redactSecrets({ changedAttributes: ['password'] })).toEqual({ changedAttributes: ['password'] });
   });
 

@@ -4,7 +4,8 @@
  * mistake is masked before it is written — values under secret-looking keys, and anything shaped
  * like a Roster SCIM token (`rst_` + 43 base64url characters) wherever it appears.
  */
-const SECRET_KEY = /^(secret|token|password|passwd|pwd|plaintext|credentials?|hash|bearer|authorization|apikey|api_key)$/i;
+const SECRET_KEY =
+  /^(secret|token|password|passwd|pwd|plaintext|credentials?|hash|bearer|authorization|apikey|api_key)$/i;
 const SECRET_KEY_SUFFIX = /(Secret|Password|Token|Credentials?|ApiKey|_secret|_password|_token|_credentials?)$/;
 // A hash of a secret is as good as the secret to an offline guesser; other hashes (an audit anchor) are not secrets.
 const SECRET_HASH_KEY = /(token|password|secret|key)_?hash$/i;
@@ -26,7 +27,8 @@ export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== null && v !== undefined ? REDACTED : redactSecrets(v);
+    for (const [k, v] of Object.entries(value))
+      out[k] = isSecretKey(k) && v !== null && v !== undefined ? REDACTED : redactSecrets(v);
     return out;
   }
   return value;

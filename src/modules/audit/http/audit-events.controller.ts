@@ -3,7 +3,11 @@ import type { FastifyReply } from 'fastify';
 import { ExportAuditTrailUseCase } from '../application/export-audit-trail.use-case';
 import { ListAuditEntriesUseCase } from '../application/list-audit-entries.use-case';
 import { VerifyAuditChainUseCase } from '../application/verify-audit-chain.use-case';
-import { ExportAuditEventsQueryDto, ListAuditEventsQueryDto, VerifyAuditChainQueryDto } from './dtos/audit-events.request.dto';
+import {
+  ExportAuditEventsQueryDto,
+  ListAuditEventsQueryDto,
+  VerifyAuditChainQueryDto,
+} from './dtos/audit-events.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -21,13 +25,25 @@ export class AuditEventsController {
   /** `{items, nextCursor}` in chain order (oldest first). */
   @Get()
   page(@Query() q: ListAuditEventsQueryDto) {
-    return this.list.execute({ tenantId: q.tenantId, from: q.from, to: q.to, action: q.action, cursor: q.cursor, limit: q.limit ?? DEFAULT_PAGE_SIZE });
+    return this.list.execute({
+      tenantId: q.tenantId,
+      from: q.from,
+      to: q.to,
+      action: q.action,
+      cursor: q.cursor,
+      limit: q.limit ?? DEFAULT_PAGE_SIZE,
+    });
   }
 
   /** A streamed download; the reply is written here (not by Nest) so the body can be a Readable with backpressure. */
   @Get('export')
   async export(@Query() q: ExportAuditEventsQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const file = await this.exportTrail.execute({ tenantId: q.tenantId, from: q.from, to: q.to, format: q.format ?? 'csv' });
+    const file = await this.exportTrail.execute({
+      tenantId: q.tenantId,
+      from: q.from,
+      to: q.to,
+      format: q.format ?? 'csv',
+    });
     void reply
       .status(200)
       .header('content-type', file.contentType)

@@ -74,7 +74,8 @@ interface StoredRow {
 }
 
 function toActor(row: StoredRow): AuditActor {
-  if (row.actor_type === 'scim') return { type: 'scim', connectionId: row.actor_connection_id ?? '', tokenId: row.actor_token_id ?? '' };
+  if (row.actor_type === 'scim')
+    return { type: 'scim', connectionId: row.actor_connection_id ?? '', tokenId: row.actor_token_id ?? '' };
   return { type: row.actor_type as 'admin' | 'system' };
 }
 
@@ -160,7 +161,10 @@ export class AuditEntryRepository {
   /** Which of `eventIds` already have an entry (lower-cased). */
   async recordedEventIds(eventIds: readonly string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const rows = await this.query<{ event_id: string }>(`SELECT event_id FROM audit.audit_entry WHERE event_id = ANY($1::uuid[])`, [eventIds]);
+    const rows = await this.query<{ event_id: string }>(
+      `SELECT event_id FROM audit.audit_entry WHERE event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
     return new Set(rows.map((r) => r.event_id.toLowerCase()));
   }
 
@@ -201,7 +205,11 @@ export class AuditEntryRepository {
   // ---- reading ---------------------------------------------------------------------------------
 
   /** Up to `limit` entries matching `filter` after sequence `afterSeq`, in chain order (the API view). */
-  async page(filter: AuditFilter, afterSeq: number, limit: number): Promise<Array<{ seq: number; item: Record<string, unknown> }>> {
+  async page(
+    filter: AuditFilter,
+    afterSeq: number,
+    limit: number,
+  ): Promise<Array<{ seq: number; item: Record<string, unknown> }>> {
     const params: unknown[] = [afterSeq];
     const where = [`e.seq > $1`, ...conditions(filter, placeholders(params))];
     params.push(limit);
@@ -310,7 +318,10 @@ export class AuditEntryRepository {
               (SELECT count(*) FROM b) AS n`,
       [afterSeq, limit, cutoff.toISOString()],
     );
-    return { upTo: row.up_to === null ? null : Number(row.up_to), more: row.first_kept === null && Number(row.n) === limit };
+    return {
+      upTo: row.up_to === null ? null : Number(row.up_to),
+      more: row.first_kept === null && Number(row.n) === limit,
+    };
   }
 
   /** Deletes the chain prefix up to `seq` through audit.prune_entries (the trigger refuses any other way). */

@@ -33,7 +33,10 @@ export const EXPORT_COLUMNS = [
   'hash', // bytea
 ] as const;
 
-const C = Object.fromEntries(EXPORT_COLUMNS.map((name, i) => [name, i])) as Record<(typeof EXPORT_COLUMNS)[number], number>;
+const C = Object.fromEntries(EXPORT_COLUMNS.map((name, i) => [name, i])) as Record<
+  (typeof EXPORT_COLUMNS)[number],
+  number
+>;
 
 export const EXPORT_SELECT = EXPORT_COLUMNS.map((c) => `e.${c}`).join(', ');
 
@@ -210,9 +213,30 @@ function csvRowBound(row: CopyRow): number {
   for (const col of CSV_TEXT_COLUMNS) n += 2 * Math.max(row.length[col], 0) + 3;
   return n;
 }
-const CSV_TEXT_COLUMNS = [C.actor_type, C.actor_connection_id, C.actor_token_id, C.action, C.target_type, C.target_id, C.target_label, C.summary, C.details, C.correlation_id, C.source_ip];
+const CSV_TEXT_COLUMNS = [
+  C.actor_type,
+  C.actor_connection_id,
+  C.actor_token_id,
+  C.action,
+  C.target_type,
+  C.target_id,
+  C.target_label,
+  C.summary,
+  C.details,
+  C.correlation_id,
+  C.source_ip,
+];
 
-const CSV_MIDDLE_COLUMNS = [C.actor_type, C.actor_connection_id, C.actor_token_id, C.action, C.target_type, C.target_id, C.target_label, C.summary];
+const CSV_MIDDLE_COLUMNS = [
+  C.actor_type,
+  C.actor_connection_id,
+  C.actor_token_id,
+  C.action,
+  C.target_type,
+  C.target_id,
+  C.target_label,
+  C.summary,
+];
 
 /** A record in CSV_COLUMNS order (the repository's header), CRLF-terminated. */
 export const encodeCsvRecord: CopyRowEncoder = (row, out) => {
@@ -287,7 +311,18 @@ function jsonUuid(out: ByteWriter, row: CopyRow, col: number): void {
   out.byte(QUOTE);
 }
 
-const JSON_TEXT_COLUMNS = [C.actor_type, C.actor_connection_id, C.actor_token_id, C.action, C.target_type, C.target_id, C.target_label, C.summary, C.correlation_id, C.source_ip];
+const JSON_TEXT_COLUMNS = [
+  C.actor_type,
+  C.actor_connection_id,
+  C.actor_token_id,
+  C.action,
+  C.target_type,
+  C.target_id,
+  C.target_label,
+  C.summary,
+  C.correlation_id,
+  C.source_ip,
+];
 const K = {
   id: ascii('{"id":"'),
   sequence: ascii('","sequence":'),
@@ -327,7 +362,8 @@ export const encodeNdjsonLine: CopyRowEncoder = (row, out) => {
   writeTimestamp(out, data, start[C.occurred_at]);
   out.bytes(K.tenantId);
   jsonUuid(out, row, C.tenant_id);
-  const isScim = length[C.actor_type] === 4 && data.compare(SCIM, 0, 4, start[C.actor_type], start[C.actor_type] + 4) === 0;
+  const isScim =
+    length[C.actor_type] === 4 && data.compare(SCIM, 0, 4, start[C.actor_type], start[C.actor_type] + 4) === 0;
   if (isScim) {
     out.bytes(K.actorScim);
     jsonText(out, row, C.actor_connection_id);

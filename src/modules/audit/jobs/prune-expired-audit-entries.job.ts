@@ -11,9 +11,7 @@ const LOCK = 'audit.prune-expired-audit-entries';
 const DAY_MS = 86_400_000;
 
 export type PruneRunResult =
-  | { status: 'retention-off' }
-  | { status: 'locked' }
-  | { status: 'done'; cutoff: string; pruned: number };
+  { status: 'retention-off' } | { status: 'locked' } | { status: 'done'; cutoff: string; pruned: number };
 
 /**
  * Retention (AUDIT_RETENTION_DAYS): prunes entries older than the retention, oldest first. One
@@ -46,7 +44,8 @@ export class PruneExpiredAuditEntriesJob {
     const cutoff = new Date(now.getTime() - this.config.retentionDays * DAY_MS);
     const outcome = await this.locks.tryWithLock(LOCK, () => this.prune.execute(cutoff));
     if (!outcome.acquired) return { status: 'locked' };
-    if (outcome.result.pruned > 0) this.logger.log(`audit retention: pruned ${outcome.result.pruned} entries older than ${cutoff.toISOString()}`);
+    if (outcome.result.pruned > 0)
+      this.logger.log(`audit retention: pruned ${outcome.result.pruned} entries older than ${cutoff.toISOString()}`);
     return { status: 'done', cutoff: cutoff.toISOString(), pruned: outcome.result.pruned };
   }
 }

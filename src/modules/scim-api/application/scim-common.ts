@@ -35,7 +35,11 @@ export function hasTopLevelKey(body: unknown, name: string): boolean {
 export const MAX_INDEXED_VALUE_BYTES = 2048;
 
 export function assertIndexable(attribute: string, value: string | null): void {
-  if (value !== null && value.length > MAX_INDEXED_VALUE_BYTES / 4 && Buffer.byteLength(value) > MAX_INDEXED_VALUE_BYTES) {
+  if (
+    value !== null &&
+    value.length > MAX_INDEXED_VALUE_BYTES / 4 &&
+    Buffer.byteLength(value) > MAX_INDEXED_VALUE_BYTES
+  ) {
     throw ScimError.invalidValue(`Attribute '${attribute}' is longer than ${MAX_INDEXED_VALUE_BYTES} bytes (UTF-8).`);
   }
 }

@@ -51,7 +51,14 @@ export class ScimGroupsUseCases {
     return { id: rec.id, version: rec.version, body: this.project(presentGroup(rec, baseUrl, members), p) };
   }
 
-  async replace(scope: StagingScope, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, p: Projection): Promise<ScimResult> {
+  async replace(
+    scope: StagingScope,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    baseUrl: string,
+    p: Projection,
+  ): Promise<ScimResult> {
     const input = normalizeGroupInput(body, this.registry);
     const rec = await this.staging.modifyGroup(
       scope,
@@ -68,7 +75,14 @@ export class ScimGroupsUseCases {
   }
 
   /** Group PATCH never echoes members (Entra: "returning … all the members isn't advisable"). */
-  async patch(scope: StagingScope, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, p: Projection): Promise<ScimResult> {
+  async patch(
+    scope: StagingScope,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    baseUrl: string,
+    p: Projection,
+  ): Promise<ScimResult> {
     const ops = normalizePatchRequest(body, 'Group', this.registry);
     const rec = await this.staging.modifyGroup(
       scope,
@@ -92,7 +106,12 @@ export class ScimGroupsUseCases {
 
   async list(scope: StagingScope, q: ScimListQuery, baseUrl: string) {
     const page = await this.staging.listGroups(scope, q);
-    const members = membersExcluded(q) ? new Map() : await this.staging.listMembers(scope, page.items.map((g) => g.id));
+    const members = membersExcluded(q)
+      ? new Map()
+      : await this.staging.listMembers(
+          scope,
+          page.items.map((g) => g.id),
+        );
     const resources = page.items.map((rec) => this.project(presentGroup(rec, baseUrl, members.get(rec.id)), q));
     return listResponse(resources, page.totalResults, q.startIndex);
   }

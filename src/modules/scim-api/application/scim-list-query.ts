@@ -37,7 +37,8 @@ function asInteger(v: unknown, name: string): number | undefined {
   const text = asText(v, name);
   if (text === undefined || text.trim() === '') return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || !Number.isInteger(n)) throw ScimError.invalidValue(`"${name}" must be an integer, got "${text.slice(0, 40)}"`);
+  if (!Number.isFinite(n) || !Number.isInteger(n))
+    throw ScimError.invalidValue(`"${name}" must be an integer, got "${text.slice(0, 40)}"`);
   return n;
 }
 
@@ -60,13 +61,20 @@ export function parseListQuery(source: Record<string, unknown>, maxResults: numb
   let sortOrder: 'ascending' | 'descending' = 'ascending';
   if (sortOrderText !== undefined && sortOrderText !== '') {
     const lower = sortOrderText.toLowerCase();
-    if (lower !== 'ascending' && lower !== 'descending') throw ScimError.invalidValue('"sortOrder" must be "ascending" or "descending"');
+    if (lower !== 'ascending' && lower !== 'descending')
+      throw ScimError.invalidValue('"sortOrder" must be "ascending" or "descending"');
     sortOrder = lower;
   }
   // Past the last result the page is simply empty; the cap keeps OFFSET a valid bigint (`1e99` or
   // 99999999999999999999 made PostgreSQL fail → 500) and the echoed startIndex a plain JSON integer.
-  const startIndex = Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, asInteger(params.get('startindex'), 'startIndex') ?? 1));
-  const count = Math.min(maxResults, Math.max(0, asInteger(params.get('count'), 'count') ?? Math.min(DEFAULT_PAGE_SIZE, maxResults)));
+  const startIndex = Math.min(
+    Number.MAX_SAFE_INTEGER,
+    Math.max(1, asInteger(params.get('startindex'), 'startIndex') ?? 1),
+  );
+  const count = Math.min(
+    maxResults,
+    Math.max(0, asInteger(params.get('count'), 'count') ?? Math.min(DEFAULT_PAGE_SIZE, maxResults)),
+  );
   return {
     ...(filterText !== undefined && filterText.trim() !== '' ? { filter: parseFilter(filterText) } : {}),
     ...(sortByText !== undefined && sortByText.trim() !== '' ? { sortBy: parseAttrPath(sortByText) } : {}),
@@ -79,7 +87,10 @@ export function parseListQuery(source: Record<string, unknown>, maxResults: numb
 }
 
 /** `attributes`/`excludedAttributes` of a single-resource request. */
-export function parseProjection(source: Record<string, unknown>): { attributes: PatchPath[]; excludedAttributes: PatchPath[] } {
+export function parseProjection(source: Record<string, unknown>): {
+  attributes: PatchPath[];
+  excludedAttributes: PatchPath[];
+} {
   const params = byLowerName(source);
   return {
     attributes: attributeList(params.get('attributes'), 'attributes'),

@@ -12,7 +12,11 @@ export function parseEtagList(header: string | undefined): { any: boolean; versi
   return { any: false, versions };
 }
 
-function meta(resourceType: 'User' | 'Group', r: { id: string; createdAt: Date; updatedAt: Date; version: number }, baseUrl: string) {
+function meta(
+  resourceType: 'User' | 'Group',
+  r: { id: string; createdAt: Date; updatedAt: Date; version: number },
+  baseUrl: string,
+) {
   return {
     resourceType,
     created: r.createdAt.toISOString(),
@@ -27,14 +31,23 @@ export function presentUser(r: StagedUserRecord, baseUrl: string): Record<string
   const { schemas, ...attributes } = r.resource;
   const out: Record<string, unknown> = { schemas, id: r.id, ...attributes };
   if (r.groups.length > 0) {
-    out.groups = r.groups.map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${g.id}`, display: g.display, type: 'direct' }));
+    out.groups = r.groups.map((g) => ({
+      value: g.id,
+      $ref: `${baseUrl}/Groups/${g.id}`,
+      display: g.display,
+      type: 'direct',
+    }));
   }
   out.meta = meta('User', r, baseUrl);
   return out;
 }
 
 /** The full SCIM Group; `members` only when loaded (never for PATCH responses). */
-export function presentGroup(r: StagedGroupRecord, baseUrl: string, members?: readonly StagedMember[]): Record<string, unknown> {
+export function presentGroup(
+  r: StagedGroupRecord,
+  baseUrl: string,
+  members?: readonly StagedMember[],
+): Record<string, unknown> {
   const { schemas, ...attributes } = r.resource;
   const out: Record<string, unknown> = { schemas, id: r.id, ...attributes };
   if (members && members.length > 0) {

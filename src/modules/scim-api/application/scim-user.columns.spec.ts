@@ -34,9 +34,17 @@ describe(withoutPasswords.name, () => {
   });
 
   it('finds a password however deep it is, and hands a body without one back untouched (no copy)', () => {
-    const nested = { Operations: [{ op: 'add', value: { 'urn:ietf:params:scim:schemas:core:2.0:User': { Password: 'p' } } }] };
-    expect(withoutPasswords(nested)).toEqual({ Operations: [{ op: 'add', value: { 'urn:ietf:params:scim:schemas:core:2.0:User': {} } }] });
-    const clean = { userName: 'a@b.c', Operations: [{ op: 'replace', path: 'displayName', value: 'password' }], emails: [{ value: 'password@b.c' }] };
+    const nested = {
+      Operations: [{ op: 'add', value: { 'urn:ietf:params:scim:schemas:core:2.0:User': { Password: 'p' } } }],
+    };
+    expect(withoutPasswords(nested)).toEqual({
+      Operations: [{ op: 'add', value: { 'urn:ietf:params:scim:schemas:core:2.0:User': {} } }],
+    });
+    const clean = {
+      userName: 'a@b.c',
+      Operations: [{ op: 'replace', path: 'displayName', value: 'password' }],
+      emails: [{ value: 'password@b.c' }],
+    };
     expect(withoutPasswords(clean)).toBe(clean);
   });
 

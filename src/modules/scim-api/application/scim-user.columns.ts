@@ -23,7 +23,8 @@ function mentionsPassword(v: unknown): boolean {
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
     if (PASSWORD_NAME.test(k.trim())) return true;
-    if (typeof x === 'string' ? PASSWORD_NAME.test(x.trim()) && k.trim().toLowerCase() === 'path' : mentionsPassword(x)) return true;
+    if (typeof x === 'string' ? PASSWORD_NAME.test(x.trim()) && k.trim().toLowerCase() === 'path' : mentionsPassword(x))
+      return true;
   }
   return false;
 }

@@ -43,13 +43,22 @@ export class ScimUsersUseCases {
   }
 
   /** PUT (RFC 7644 §3.5.1). `active` left out keeps its value: Okta's AIW apps PUT profiles. */
-  async replace(scope: StagingScope, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, p: Projection): Promise<ScimResult> {
+  async replace(
+    scope: StagingScope,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    baseUrl: string,
+    p: Projection,
+  ): Promise<ScimResult> {
     const input = normalizeUserInput(body, this.registry);
     const rec = await this.staging.modifyUser(
       scope,
       id,
       (current) => {
-        const resource = hasTopLevelKey(body, 'active') ? input.resource : { ...input.resource, active: current.active };
+        const resource = hasTopLevelKey(body, 'active')
+          ? input.resource
+          : { ...input.resource, active: current.active };
         return { input: userColumns(resource, body), changedAttributes: changedKeys(current.resource, resource) };
       },
       expectedVersion(ifMatch),
@@ -58,7 +67,14 @@ export class ScimUsersUseCases {
   }
 
   /** PATCH (RFC 7644 §3.5.2): every dialect normalised first, then all operations or none. */
-  async patch(scope: StagingScope, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, p: Projection): Promise<ScimResult> {
+  async patch(
+    scope: StagingScope,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    baseUrl: string,
+    p: Projection,
+  ): Promise<ScimResult> {
     const ops = normalizePatchRequest(body, 'User', this.registry);
     const rec = await this.staging.modifyUser(
       scope,

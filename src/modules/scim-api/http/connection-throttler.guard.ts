@@ -51,7 +51,10 @@ export class ConnectionThrottlerGuard extends ThrottlerGuard {
    * seconds for the sustained limit, not the SCIM filter's fallback of one — so an IdP honouring it
    * (Entra suspends the job for that long, idp-dialects #34) is not refused again.
    */
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const { res } = this.getRequestResponse(context);
     void res.header('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
     return super.throwThrottlingException(context, detail);

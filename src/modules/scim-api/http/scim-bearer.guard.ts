@@ -12,7 +12,8 @@ export class ScimBearerGuard implements CanActivate {
     // A verification that could not run (database unreachable) rejects: the filter answers 503, not
     // 401 — an IdP must not take an outage for revoked credentials (repeated 401s quarantine Entra).
     const principal = await this.tenancy.authenticateScimRequest(req);
-    if (!principal) throw new ScimError(401, undefined, 'missing, invalid or revoked bearer token for this SCIM connection');
+    if (!principal)
+      throw new ScimError(401, undefined, 'missing, invalid or revoked bearer token for this SCIM connection');
     req.user = principal;
     return true;
   }

@@ -6,8 +6,4 @@ import { ScimBearerGuard } from './scim-bearer.guard';
 
 /** Everything a SCIM controller needs: bearer auth, then the per-connection limit, and SCIM errors. */
 export const ScimEndpoint = () =>
-  applyDecorators(
-    Auth('scim'),
-    UseGuards(ScimBearerGuard, ConnectionThrottlerGuard),
-    UseFilters(ScimExceptionFilter),
-  );
+  applyDecorators(Auth('scim'), UseGuards(ScimBearerGuard, ConnectionThrottlerGuard), UseFilters(ScimExceptionFilter));

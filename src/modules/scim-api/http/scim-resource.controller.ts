@@ -17,8 +17,22 @@ type QueryParams = Record<string, unknown>;
 export interface ScimResourceUseCases {
   create(scope: StagingScope, body: unknown, baseUrl: string, p: Projection): Promise<ScimResult>;
   get(scope: StagingScope, id: string, baseUrl: string, p: Projection): Promise<ScimResult>;
-  replace(scope: StagingScope, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, p: Projection): Promise<ScimResult>;
-  patch(scope: StagingScope, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, p: Projection): Promise<ScimResult>;
+  replace(
+    scope: StagingScope,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    baseUrl: string,
+    p: Projection,
+  ): Promise<ScimResult>;
+  patch(
+    scope: StagingScope,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    baseUrl: string,
+    p: Projection,
+  ): Promise<ScimResult>;
   delete(scope: StagingScope, id: string, ifMatch: string | undefined): Promise<void>;
   list(scope: StagingScope, q: ScimListQuery, baseUrl: string): Promise<unknown>;
 }
@@ -41,7 +55,12 @@ export abstract class ScimResourceController {
 
   @Post()
   @HttpCode(201)
-  async create(@ScimConnection() p: ScimPrincipal, @Body() body: unknown, @Query() q: QueryParams, @Res({ passthrough: true }) res: FastifyReply) {
+  async create(
+    @ScimConnection() p: ScimPrincipal,
+    @Body() body: unknown,
+    @Query() q: QueryParams,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     assertAcceptableBody(body);
     const r = await this.useCases.create(p, body, this.base(p), parseProjection(q));
     void res.header('Location', `${this.base(p)}/${this.endpoint}/${r.id}`).header('ETag', etagOf(r.version));
@@ -119,7 +138,11 @@ export abstract class ScimResourceController {
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@ScimConnection() p: ScimPrincipal, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined) {
+  async delete(
+    @ScimConnection() p: ScimPrincipal,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ) {
     await this.useCases.delete(p, id, ifMatch);
   }
 }

@@ -22,7 +22,11 @@ export class EndSessionsOnMembershipRevokedListener {
   @OnDomainEvent(MembershipRevokedEvent)
   async onMembershipRevoked(event: MembershipRevokedEvent): Promise<void> {
     if (!event.tenantId) return;
-    const ended = await this.sessions.endAllForAccount(event.tenantId, event.payload.accountId, `membership_revoked:${event.payload.reason}`);
+    const ended = await this.sessions.endAllForAccount(
+      event.tenantId,
+      event.payload.accountId,
+      `membership_revoked:${event.payload.reason}`,
+    );
     if (ended.length === 0) return;
     await this.events.publish(
       new SessionsTerminatedEvent(
@@ -33,7 +37,13 @@ export class EndSessionsOnMembershipRevokedListener {
           reason: 'membership_revoked',
           membershipRevokedReason: event.payload.reason,
         },
-        { tenantId: event.tenantId, correlationId: event.correlationId, causationId: event.eventId, actor: event.actor, sourceIp: event.sourceIp },
+        {
+          tenantId: event.tenantId,
+          correlationId: event.correlationId,
+          causationId: event.eventId,
+          actor: event.actor,
+          sourceIp: event.sourceIp,
+        },
       ),
     );
   }

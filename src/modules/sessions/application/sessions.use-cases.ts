@@ -13,8 +13,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** RFC 7662 §2.2 shapes: an inactive token says nothing else. */
 export type IntrospectionResult =
-  | { active: true; sessionId: string; accountId: string; tenantId: string; exp: number }
-  | { active: false };
+  { active: true; sessionId: string; accountId: string; tenantId: string; exp: number } | { active: false };
 
 export interface SessionView {
   id: string;
@@ -54,7 +53,8 @@ export class SessionsUseCases {
   /** Only an account with an active membership in the tenant gets a session (else 403). */
   async create(tenantId: string, email: string): Promise<{ id: string; token: string; expiresAt: string }> {
     const membership = await this.tenancy.findActiveMembership(tenantId, email);
-    if (!membership) throw new SessionsError(SessionsErrorCode.NOT_A_MEMBER, 'the account has no active membership in this tenant');
+    if (!membership)
+      throw new SessionsError(SessionsErrorCode.NOT_A_MEMBER, 'the account has no active membership in this tenant');
     const { secret, hash } = generateSessionToken();
     const row = await this.sessions.insert({
       id: randomUUID(),
@@ -78,7 +78,13 @@ export class SessionsUseCases {
     if (!s || !sameHash(s.tokenHash, hash) || !isLive(s)) return { active: false };
     if (!(await this.tenancy.isMembershipActive(s.tenantId, s.accountId))) return { active: false };
     void this.sessions.touch(s.id, this.env.SESSION_IDLE_TIMEOUT_SECONDS).catch(() => undefined);
-    return { active: true, sessionId: s.id, accountId: s.accountId, tenantId: s.tenantId, exp: Math.floor(expiryOf(s).getTime() / 1000) };
+    return {
+      active: true,
+      sessionId: s.id,
+      accountId: s.accountId,
+      tenantId: s.tenantId,
+      exp: Math.floor(expiryOf(s).getTime() / 1000),
+    };
   }
 
   /** Logout. Ending an already ended session is a no-op; an unknown id is 404. */

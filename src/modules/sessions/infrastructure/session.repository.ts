@@ -34,7 +34,14 @@ const toRow = (r: Record<string, any>): SessionRow => ({
 export class SessionRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async insert(row: { id: string; tenantId: string; accountId: string; tokenHash: Buffer; idleSeconds: number; absoluteSeconds: number }): Promise<SessionRow> {
+  async insert(row: {
+    id: string;
+    tenantId: string;
+    accountId: string;
+    tokenHash: Buffer;
+    idleSeconds: number;
+    absoluteSeconds: number;
+  }): Promise<SessionRow> {
     const [r] = await sqlRows(
       this.tx.manager,
       `INSERT INTO sessions.session (id, tenant_id, account_id, token_hash, idle_expires_at, absolute_expires_at)

@@ -22,7 +22,9 @@ export class PurgeEndedSessionsJob {
   @Cron(PURGE_ENDED_SESSIONS_CRON, { timeZone: 'UTC' })
   async run(): Promise<void> {
     if (!this.env.CRON_ENABLED) return;
-    const outcome = await this.locks.tryWithLock('sessions.purge-ended-sessions', () => this.sessions.purgeEndedBefore(KEEP_SECONDS));
+    const outcome = await this.locks.tryWithLock('sessions.purge-ended-sessions', () =>
+      this.sessions.purgeEndedBefore(KEEP_SECONDS),
+    );
     if (outcome.acquired && outcome.result > 0) this.logger.log(`purged ${outcome.result} ended sessions`);
   }
 }

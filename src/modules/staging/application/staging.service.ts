@@ -30,7 +30,13 @@ import type {
 import { StagedGroupRepository } from '../infrastructure/staged-group.repository';
 import { StagedUserRepository } from '../infrastructure/staged-user.repository';
 import { StagedSyncRepository } from '../infrastructure/staged-sync.repository';
-import type { SyncChangeQuery, SyncOutcomeRecord, SyncStagedGroup, SyncUserPage, SyncUserSelection } from '../public/staging-sync.types';
+import type {
+  SyncChangeQuery,
+  SyncOutcomeRecord,
+  SyncStagedGroup,
+  SyncUserPage,
+  SyncUserSelection,
+} from '../public/staging-sync.types';
 
 const USER_NAME_UNIQUE = 'scim_user__connection_id_user_name__uq';
 /** Member id lists in events are capped; counts stay exact. */
@@ -40,7 +46,10 @@ const notFound = (what: string) => new StagingError(StagingErrorCode.NOT_FOUND, 
 
 function checkVersion(current: { version: number }, expected: number | undefined): void {
   if (expected !== undefined && current.version !== expected) {
-    throw new StagingError(StagingErrorCode.VERSION_MISMATCH, `resource version is ${current.version}, If-Match asked for ${expected}`);
+    throw new StagingError(
+      StagingErrorCode.VERSION_MISMATCH,
+      `resource version is ${current.version}, If-Match asked for ${expected}`,
+    );
   }
 }
 
@@ -72,7 +81,10 @@ export class StagingService extends StagingFacade {
   }
 
   private usernameTaken(input: StageUserInput): StagingError {
-    return new StagingError(StagingErrorCode.USERNAME_TAKEN, `userName "${input.userName.slice(0, 100)}" is already taken in this connection`);
+    return new StagingError(
+      StagingErrorCode.USERNAME_TAKEN,
+      `userName "${input.userName.slice(0, 100)}" is already taken in this connection`,
+    );
   }
 
   async createUser(scope: StagingScope, input: StageUserInput): Promise<StagedUserRecord> {
@@ -103,20 +115,25 @@ export class StagingService extends StagingFacade {
         checkVersion(locked, expectedVersion);
         const { input, changedAttributes } = mutate(locked);
         const columnsChanged =
-          input.userName !== locked.userName || input.externalId !== locked.externalId || input.active !== locked.active;
+          input.userName !== locked.userName ||
+          input.externalId !== locked.externalId ||
+          input.active !== locked.active;
         if (changedAttributes.length === 0 && !columnsChanged) {
           // Nothing changed (Entra re-sends values it already sent): no write, no event, same ETag.
           return (await this.users.find(scope, id))!;
         }
         const payload = { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId };
-        const events: DomainEvent<object>[] = [new StagedUserUpdatedEvent({ ...payload, changedAttributes }, this.meta(scope))];
+        const events: DomainEvent<object>[] = [
+          new StagedUserUpdatedEvent({ ...payload, changedAttributes }, this.meta(scope)),
+        ];
         if (locked.active && !input.active) events.push(new StagedUserDeactivatedEvent(payload, this.meta(scope)));
         if (!locked.active && input.active) events.push(new StagedUserReactivatedEvent(payload, this.meta(scope)));
         // The row and its events in one statement (one round trip fewer in every PATCH and PUT).
         return this.users.update(scope, id, input, this.events.statement(events));
       });
     } catch (err) {
-      if (isUniqueViolation(err, USER_NAME_UNIQUE)) throw new StagingError(StagingErrorCode.USERNAME_TAKEN, 'userName is already taken in this connection');
+      if (isUniqueViolation(err, USER_NAME_UNIQUE))
+        throw new StagingError(StagingErrorCode.USERNAME_TAKEN, 'userName is already taken in this connection');
       throw err;
     }
   }
@@ -128,7 +145,10 @@ export class StagingService extends StagingFacade {
       checkVersion(locked, expectedVersion);
       await this.users.markDeleted(scope, id);
       await this.events.publish(
-        new StagedUserDeletedEvent({ connectionId: scope.connectionId, stagedUserId: id, externalId: locked.externalId }, this.meta(scope)),
+        new StagedUserDeletedEvent(
+          { connectionId: scope.connectionId, stagedUserId: id, externalId: locked.externalId },
+          this.meta(scope),
+        ),
       );
     });
   }
@@ -137,11 +157,18 @@ export class StagingService extends StagingFacade {
     return this.users.list(scope, query);
   }
 
-  async createGroup(scope: StagingScope, input: StageGroupInput, members: readonly StagedMember[]): Promise<StagedGroupRecord> {
+  async createGroup(
+    scope: StagingScope,
+    input: StageGroupInput,
+    members: readonly StagedMember[],
+  ): Promise<StagedGroupRecord> {
     return this.tx.run(async () => {
       const group = await this.groups.insert(scope, randomUUID(), input);
       const events: DomainEvent<object>[] = [
-        new StagedGroupCreatedEvent({ connectionId: scope.connectionId, stagedGroupId: group.id, externalId: group.externalId }, this.meta(scope)),
+        new StagedGroupCreatedEvent(
+          { connectionId: scope.connectionId, stagedGroupId: group.id, externalId: group.externalId },
+          this.meta(scope),
+        ),
       ];
       const added = await this.addMembers(scope, group.id, members);
       if (added.length > 0) events.push(this.membershipEvent(scope, group.id, added, [], false));
@@ -157,7 +184,11 @@ export class StagingService extends StagingFacade {
   modifyGroup(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedGroupRecord) => { input: StageGroupInput; changedAttributes: string[]; members: MemberChanges },
+    mutate: (current: StagedGroupRecord) => {
+      input: StageGroupInput;
+      changedAttributes: string[];
+      members: MemberChanges;
+    },
     expectedVersion?: number,
   ): Promise<StagedGroupRecord> {
     return this.tx.run(async () => {
@@ -176,7 +207,10 @@ export class StagingService extends StagingFacade {
         removed = await this.groups.removeMembers(id, members.remove);
         added = await this.addMembers(scope, id, members.add);
       }
-      const attributesChanged = changedAttributes.length > 0 || input.displayName !== locked.displayName || input.externalId !== locked.externalId;
+      const attributesChanged =
+        changedAttributes.length > 0 ||
+        input.displayName !== locked.displayName ||
+        input.externalId !== locked.externalId;
       const membersChanged = added.length > 0 || removed.length > 0;
       if (!attributesChanged && !membersChanged) return locked;
       if (attributesChanged) {
@@ -189,7 +223,13 @@ export class StagingService extends StagingFacade {
       }
       if (membersChanged) events.push(this.membershipEvent(scope, id, added, removed, !!members.replaceAll));
       // The row and its events in one statement (one round trip fewer in every group PATCH and PUT).
-      return this.groups.update(scope, id, attributesChanged ? input : { ...input, resource: locked.resource }, true, this.events.statement(events));
+      return this.groups.update(
+        scope,
+        id,
+        attributesChanged ? input : { ...input, resource: locked.resource },
+        true,
+        this.events.statement(events),
+      );
     });
   }
 
@@ -200,7 +240,10 @@ export class StagingService extends StagingFacade {
       checkVersion(locked, expectedVersion);
       await this.groups.markDeleted(scope, id);
       await this.events.publish(
-        new StagedGroupDeletedEvent({ connectionId: scope.connectionId, stagedGroupId: id, externalId: locked.externalId }, this.meta(scope)),
+        new StagedGroupDeletedEvent(
+          { connectionId: scope.connectionId, stagedGroupId: id, externalId: locked.externalId },
+          this.meta(scope),
+        ),
       );
     });
   }
@@ -213,12 +256,20 @@ export class StagingService extends StagingFacade {
     return this.groups.listMembers(scope, groupIds);
   }
 
-  async adminListUsers(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }> {
+  async adminListUsers(
+    connectionId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }> {
     const items = await this.users.adminList(connectionId, decodeCursor(cursor), limit);
     return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
-  async adminListGroups(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
+  async adminListGroups(
+    connectionId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
     const items = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
     return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
   }
@@ -243,7 +294,10 @@ export class StagingService extends StagingFacade {
   private async addMembers(scope: StagingScope, groupId: string, members: readonly StagedMember[]): Promise<string[]> {
     if (members.length === 0) return [];
     const unique = [...new Map(members.map((m) => [m.value.toLowerCase(), m])).values()];
-    const types = await this.groups.resolveMemberTypes(scope, unique.map((m) => m.value));
+    const types = await this.groups.resolveMemberTypes(
+      scope,
+      unique.map((m) => m.value),
+    );
     const unknown = unique.filter((m) => !types.has(m.value.toLowerCase()));
     if (unknown.length > 0) {
       throw new StagingError(
@@ -288,7 +342,12 @@ function decodeCursor(cursor: string | undefined): { createdAt: string; id: stri
   if (!cursor) return undefined;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)) && /^[0-9a-f-]{36}$/i.test(id)) {
+    if (
+      typeof createdAt === 'string' &&
+      typeof id === 'string' &&
+      !Number.isNaN(Date.parse(createdAt)) &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    ) {
       return { createdAt, id };
     }
   } catch {

@@ -32,7 +32,9 @@ export class FirstLoadStatistics {
     this.count += rows;
     if (this.count < this.threshold) return;
     this.running = this.analyseIfEmpty()
-      .catch((err: Error) => this.logger.warn(`ANALYZE ${this.table} after its first ${this.count} rows failed: ${err.message}`))
+      .catch((err: Error) =>
+        this.logger.warn(`ANALYZE ${this.table} after its first ${this.count} rows failed: ${err.message}`),
+      )
       .finally(() => (this.running = undefined));
   }
 
@@ -44,7 +46,11 @@ export class FirstLoadStatistics {
   private async analyseIfEmpty(): Promise<void> {
     // Always on the pool, never inside the request's transaction (its context may still be current).
     const manager = this.dataSource.manager;
-    const [row] = await sqlRows<{ reltuples: number }>(manager, `SELECT reltuples FROM pg_class WHERE oid = $1::regclass`, [this.table]);
+    const [row] = await sqlRows<{ reltuples: number }>(
+      manager,
+      `SELECT reltuples FROM pg_class WHERE oid = $1::regclass`,
+      [this.table],
+    );
     if (!row || row.reltuples < this.threshold / 2) await manager.query(`ANALYZE ${this.table}`);
     this.settled = true;
   }

@@ -79,7 +79,13 @@ const DATETIME_WITH_OFFSET = '[Tt ].*([Zz]|[+-][0-9]{2}:?[0-9]{2})$';
 /** Numeric strings accepted from JSONB data (JSON number grammar, bounded exponent). */
 const NUMERIC_SHAPE = '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][+-]?[0-9]{1,3})?$';
 
-const SQL_OPS: Readonly<Record<'eq' | 'gt' | 'ge' | 'lt' | 'le', string>> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' };
+const SQL_OPS: Readonly<Record<'eq' | 'gt' | 'ge' | 'lt' | 'le', string>> = {
+  eq: '=',
+  gt: '>',
+  ge: '>=',
+  lt: '<',
+  le: '<=',
+};
 
 /** A single SQL value the filter can compare against. */
 type Scalar =
@@ -174,7 +180,8 @@ class Compiler {
     }
     const resolved = this.target.resolve(path);
     if (resolved === undefined) {
-      if (path.schema !== undefined && !isCore && isPossibleExtensionUrn(path.schema)) return this.unknownExtension(path, label);
+      if (path.schema !== undefined && !isCore && isPossibleExtensionUrn(path.schema))
+        return this.unknownExtension(path, label);
       throw this.fail(`unknown attribute '${label}'`);
     }
     return this.resolveJson(path, resolved, label);
@@ -205,7 +212,10 @@ class Compiler {
             return { ref: 'scalar', scalar: { form: 'column', kind: 'dateTime', sql: `${a}.updated_at`, label } };
           case 'resourcetype':
             // RFC 7643 §3.1: meta.resourceType is caseExact.
-            return { ref: 'scalar', scalar: { form: 'constant', value: this.target.resourceType, caseExact: true, label } };
+            return {
+              ref: 'scalar',
+              scalar: { form: 'constant', value: this.target.resourceType, caseExact: true, label },
+            };
           case 'location':
           case 'version':
             throw this.fail(`attribute '${label}' cannot be used in filters or sorting`);
@@ -214,7 +224,11 @@ class Compiler {
         }
       case 'schemas':
         if (sub !== undefined) throw this.fail(`attribute 'schemas' has no sub-attribute '${path.subAttr ?? ''}'`);
-        return { ref: 'multi', scope: this.jsonArrayScope(`${a}.resource -> 'schemas'`, SCHEMAS_DEF, 'schemas'), subAttr: undefined };
+        return {
+          ref: 'multi',
+          scope: this.jsonArrayScope(`${a}.resource -> 'schemas'`, SCHEMAS_DEF, 'schemas'),
+          subAttr: undefined,
+        };
       case 'displayname':
         // RFC 7643 §4.1.1 (User) and §4.2 (Group): displayName is caseExact false.
         return noSub({ form: 'text', sql: `${a}.display_name`, caseExact: false, label });
@@ -291,7 +305,9 @@ class Compiler {
       firstValue: (expr) => {
         // RFC 7644 §3.4.2.3: sort multi-valued attributes by the primary value, else the first one.
         const primaryOrder =
-          primary !== undefined ? `CASE WHEN lower(${element} ->> ${this.key(primary.name, true)}) = 'true' THEN 0 ELSE 1 END, ` : '';
+          primary !== undefined
+            ? `CASE WHEN lower(${element} ->> ${this.key(primary.name, true)}) = 'true' THEN 0 ELSE 1 END, `
+            : '';
         return `(SELECT ${expr} FROM jsonb_array_elements(${elements}) WITH ORDINALITY AS ${e}(v, i) ORDER BY ${primaryOrder}${e}.i LIMIT 1)`;
       },
     };
@@ -320,14 +336,30 @@ class Compiler {
       label,
       wrap: (condition) => `EXISTS (SELECT 1 FROM jsonb_array_elements(${elements}) AS ${e}(v) WHERE ${condition})`,
       sub: (name) => {
-        if (name === undefined) return { form: 'json', kind: 'string', caseExact: false, json: element, text: `(${element} #>> '{}')`, label };
+        if (name === undefined)
+          return {
+            form: 'json',
+            kind: 'string',
+            caseExact: false,
+            json: element,
+            text: `(${element} #>> '{}')`,
+            label,
+          };
         // One bound key for both forms: a comparison uses only one of them, and a parameter that
         // appears nowhere in the SQL has no type ("could not determine data type of parameter").
         const k = this.key(name, false);
-        return { form: 'json', kind: 'string', caseExact: false, json: `${element} -> ${k}`, text: `${element} ->> ${k}`, label: `${label}.${name}` };
+        return {
+          form: 'json',
+          kind: 'string',
+          caseExact: false,
+          json: `${element} -> ${k}`,
+          text: `${element} ->> ${k}`,
+          label: `${label}.${name}`,
+        };
       },
       present: this.jsonPresent(json),
-      firstValue: (expr) => `(SELECT ${expr} FROM jsonb_array_elements(${elements}) WITH ORDINALITY AS ${e}(v, i) ORDER BY ${e}.i LIMIT 1)`,
+      firstValue: (expr) =>
+        `(SELECT ${expr} FROM jsonb_array_elements(${elements}) WITH ORDINALITY AS ${e}(v, i) ORDER BY ${e}.i LIMIT 1)`,
     };
   }
 
@@ -356,7 +388,9 @@ class Compiler {
   private membershipScope(kind: 'members' | 'groups'): Scope {
     this.membershipReferences += 1;
     if (this.membershipReferences > MAX_MEMBERSHIP_REFERENCES) {
-      throw this.fail(`filter refers to '${kind}' more than ${MAX_MEMBERSHIP_REFERENCES} times; split it into several requests`);
+      throw this.fail(
+        `filter refers to '${kind}' more than ${MAX_MEMBERSHIP_REFERENCES} times; split it into several requests`,
+      );
     }
     const m = this.nextAlias('m');
     const a = this.alias;
@@ -368,7 +402,8 @@ class Compiler {
       sub: (name) => {
         const lower = name?.toLowerCase() ?? 'value';
         const label = `${kind}.${name ?? 'value'}`;
-        if (lower === 'value') return { form: 'uuid', sql: kind === 'members' ? `${m}.member_id` : `${m}.group_id`, label };
+        if (lower === 'value')
+          return { form: 'uuid', sql: kind === 'members' ? `${m}.member_id` : `${m}.group_id`, label };
         if (lower === 'type') {
           // RFC 7643 §4.1.2: groups.type is "direct" or "indirect"; Roster only records direct memberships.
           return kind === 'members'
@@ -376,9 +411,15 @@ class Compiler {
             : { form: 'constant', value: 'direct', caseExact: false, label };
         }
         if (lower === 'display' && kind === 'groups') {
-          return { form: 'text', sql: `(SELECT g.display_name FROM ${GROUP_TABLE} g WHERE g.id = ${m}.group_id)`, caseExact: false, label };
+          return {
+            form: 'text',
+            sql: `(SELECT g.display_name FROM ${GROUP_TABLE} g WHERE g.id = ${m}.group_id)`,
+            caseExact: false,
+            label,
+          };
         }
-        if (lower === 'display' || lower === '$ref') throw this.fail(`attribute '${label}' cannot be used in filters or sorting`);
+        if (lower === 'display' || lower === '$ref')
+          throw this.fail(`attribute '${label}' cannot be used in filters or sorting`);
         throw this.fail(`unknown sub-attribute '${name ?? ''}' of '${kind}'`);
       },
       present: `EXISTS (SELECT 1 ${from})`,
@@ -420,7 +461,9 @@ class Compiler {
       case 'scalar':
         return this.scalarPresent(ref.scalar);
       case 'multi':
-        return ref.subAttr === undefined ? ref.scope.present : ref.scope.wrap(this.scalarPresent(ref.scope.sub(ref.subAttr)));
+        return ref.subAttr === undefined
+          ? ref.scope.present
+          : ref.scope.wrap(this.scalarPresent(ref.scope.sub(ref.subAttr)));
       case 'object':
         return ref.scope.present;
       case 'always':
@@ -432,7 +475,8 @@ class Compiler {
 
   compareRef(ref: Ref, op: CompareOp, value: FilterValue): string {
     if (value === null) {
-      if (op !== 'eq' && op !== 'ne') throw this.fail(`operator '${op}' cannot be used with null (attribute '${refLabel(ref)}')`);
+      if (op !== 'eq' && op !== 'ne')
+        throw this.fail(`operator '${op}' cannot be used with null (attribute '${refLabel(ref)}')`);
       const present = this.refPresent(ref);
       return op === 'ne' ? present : `((${present}) IS NOT TRUE)`;
     }
@@ -456,7 +500,14 @@ class Compiler {
   private compareScalar(scalar: Scalar, op: Exclude<CompareOp, 'ne'>, value: Exclude<FilterValue, null>): string {
     switch (scalar.form) {
       case 'text':
-        return this.compareText(scalar.caseExact ? scalar.sql : `lower(${scalar.sql})`, scalar.caseExact, 'string', op, value, scalar.label);
+        return this.compareText(
+          scalar.caseExact ? scalar.sql : `lower(${scalar.sql})`,
+          scalar.caseExact,
+          'string',
+          op,
+          value,
+          scalar.label,
+        );
       case 'uuid': {
         assertOperatorAllowed('string', op, scalar.label);
         const operand = coerceFilterOperand('string', value, scalar.label) as string;
@@ -523,7 +574,14 @@ class Compiler {
     switch (kind) {
       case 'string':
       case 'binary':
-        return this.compareText(scalar.caseExact ? scalar.text : `lower(${scalar.text})`, scalar.caseExact, kind, op, value, label);
+        return this.compareText(
+          scalar.caseExact ? scalar.text : `lower(${scalar.text})`,
+          scalar.caseExact,
+          kind,
+          op,
+          value,
+          label,
+        );
       case 'boolean': {
         assertOperatorAllowed(kind, op, label);
         const operand = coerceFilterOperand(kind, value, label) as boolean;
@@ -583,8 +641,7 @@ class Compiler {
    */
   timestampOf(text: string): string {
     const t = `(${text})`;
-    const daysInMonth =
-      `extract(day from (make_date(substr(${t}, 1, 4)::int, substr(${t}, 6, 2)::int, 1) + interval '1 month - 1 day'))`;
+    const daysInMonth = `extract(day from (make_date(substr(${t}, 1, 4)::int, substr(${t}, 6, 2)::int, 1) + interval '1 month - 1 day'))`;
     const cast = `CASE WHEN ${t} ~ '${DATETIME_WITH_OFFSET}' THEN ${t}::timestamptz ELSE ${t}::timestamp AT TIME ZONE 'UTC' END`;
     return (
       `(CASE WHEN ${t} ~ '${DATETIME_SHAPE}' AND substr(${t}, 1, 4) <> '0000' ` +
@@ -758,7 +815,8 @@ export function compileScimFilter(node: FilterNode, target: SqlFilterTarget, par
  */
 export function matchesAtMostOne(node: FilterNode, target: SqlFilterTarget): boolean {
   if (node.kind === 'and') return matchesAtMostOne(node.left, target) || matchesAtMostOne(node.right, target);
-  if (node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string' || node.path.subAttr !== undefined) return false;
+  if (node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string' || node.path.subAttr !== undefined)
+    return false;
   if (!isCorePath(node.path, target)) return false;
   const attr = node.path.attr.toLowerCase();
   return attr === 'id' || (target.resourceType === 'User' && attr === 'username');
@@ -771,8 +829,10 @@ export function matchesAtMostOne(node: FilterNode, target: SqlFilterTarget): boo
  * update share a statement with its concurrent peers.
  */
 export function userNameEquality(node: FilterNode, target: SqlFilterTarget): string | undefined {
-  if (target.resourceType !== 'User' || node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string') return undefined;
-  if (node.path.subAttr !== undefined || !isCorePath(node.path, target) || node.path.attr.toLowerCase() !== 'username') return undefined;
+  if (target.resourceType !== 'User' || node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string')
+    return undefined;
+  if (node.path.subAttr !== undefined || !isCorePath(node.path, target) || node.path.attr.toLowerCase() !== 'username')
+    return undefined;
   // A NUL cannot be a PostgreSQL text value: the compiled path answers it 400 invalidFilter.
   if (node.value.includes('\u0000')) return undefined;
   return node.value.toLowerCase();
@@ -835,6 +895,8 @@ export function compileSortExpression(path: AttrPath, target: SqlFilterTarget): 
       return ref.scope.firstValue(compiler.scalarSort(ref.scope.sub(ref.subAttr)));
     case 'object':
     case 'always':
-      throw ScimError.invalidValue(`cannot sort by complex attribute '${label}'; name a sub-attribute (e.g. name.givenName)`);
+      throw ScimError.invalidValue(
+        `cannot sort by complex attribute '${label}'; name a sub-attribute (e.g. name.givenName)`,
+      );
   }
 }

@@ -63,8 +63,15 @@ export class StagedGroupRepository {
       this.tx.manager,
       `INSERT INTO staging.scim_group AS g (id, tenant_id, connection_id, display_name, external_id, resource, raw_payload)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING ${COLUMNS}`,
-      [id, scope.tenantId, scope.connectionId, input.displayName, input.externalId, JSON.stringify(input.resource),
-        JSON.stringify(input.rawPayload ?? null)],
+      [
+        id,
+        scope.tenantId,
+        scope.connectionId,
+        input.displayName,
+        input.externalId,
+        JSON.stringify(input.resource),
+        JSON.stringify(input.rawPayload ?? null),
+      ],
     );
     this.statistics.noteInserted(1);
     return toRecord(row);
@@ -82,9 +89,23 @@ export class StagedGroupRepository {
   }
 
   /** Updates the (locked) row and writes its events' outbox rows in the same statement. */
-  async update(scope: StagingScope, id: string, input: StageGroupInput, bumpVersion: boolean, outbox: OutboxStatement): Promise<StagedGroupRecord> {
-    const params: unknown[] = [id, scope.tenantId, scope.connectionId, input.displayName, input.externalId, JSON.stringify(input.resource),
-      JSON.stringify(input.rawPayload ?? null), bumpVersion];
+  async update(
+    scope: StagingScope,
+    id: string,
+    input: StageGroupInput,
+    bumpVersion: boolean,
+    outbox: OutboxStatement,
+  ): Promise<StagedGroupRecord> {
+    const params: unknown[] = [
+      id,
+      scope.tenantId,
+      scope.connectionId,
+      input.displayName,
+      input.externalId,
+      JSON.stringify(input.resource),
+      JSON.stringify(input.rawPayload ?? null),
+      bumpVersion,
+    ];
     const events = outbox.render(params.length + 1);
     const [row] = await sqlRows<GroupRow>(
       this.tx.manager,
@@ -110,10 +131,10 @@ export class StagedGroupRepository {
       [id, scope.tenantId, scope.connectionId],
     );
     // Its own members, and its places in other groups (a deleted group is nobody's member).
-    await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE group_id = $1 OR (member_id = $1 AND connection_id = $2)`, [
-      id,
-      scope.connectionId,
-    ]);
+    await this.tx.manager.query(
+      `DELETE FROM staging.scim_group_member WHERE group_id = $1 OR (member_id = $1 AND connection_id = $2)`,
+      [id, scope.connectionId],
+    );
   }
 
   async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>> {
@@ -164,7 +185,11 @@ export class StagedGroupRepository {
   }
 
   /** Inserts members that are not there yet; returns the ids actually added. */
-  async addMembers(scope: StagingScope, groupId: string, members: ReadonlyArray<StagedMember & { type: 'User' | 'Group' }>): Promise<string[]> {
+  async addMembers(
+    scope: StagingScope,
+    groupId: string,
+    members: ReadonlyArray<StagedMember & { type: 'User' | 'Group' }>,
+  ): Promise<string[]> {
     if (members.length === 0) return [];
     const rows = await sqlRows<{ member_id: string }>(
       this.tx.manager,
@@ -174,8 +199,14 @@ export class StagedGroupRepository {
         ORDER BY m.ord
        ON CONFLICT (group_id, member_id) DO NOTHING
        RETURNING member_id`,
-      [groupId, scope.tenantId, scope.connectionId, members.map((m) => m.value.toLowerCase()), members.map((m) => m.type),
-        members.map((m) => m.display ?? null)],
+      [
+        groupId,
+        scope.tenantId,
+        scope.connectionId,
+        members.map((m) => m.value.toLowerCase()),
+        members.map((m) => m.type),
+        members.map((m) => m.display ?? null),
+      ],
     );
     return rows.map((r) => r.member_id);
   }
@@ -208,7 +239,12 @@ export class StagedGroupRepository {
   async listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>> {
     const result = new Map<string, StagedMember[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return result;
-    const rows = await sqlRows<{ group_id: string; member_id: string; member_type: 'User' | 'Group'; display: string | null }>(
+    const rows = await sqlRows<{
+      group_id: string;
+      member_id: string;
+      member_type: 'User' | 'Group';
+      display: string | null;
+    }>(
       this.tx.manager,
       `SELECT m.group_id, m.member_id, m.member_type,
               COALESCE(u.display_name, u.user_name, g.display_name, m.display) AS display
@@ -220,13 +256,21 @@ export class StagedGroupRepository {
       [groupIds, scope.tenantId, scope.connectionId],
     );
     for (const r of rows) {
-      const member: StagedMember = { value: r.member_id, type: r.member_type, ...(r.display ? { display: r.display } : {}) };
+      const member: StagedMember = {
+        value: r.member_id,
+        type: r.member_type,
+        ...(r.display ? { display: r.display } : {}),
+      };
       result.get(r.group_id)?.push(member);
     }
     return result;
   }
 
-  async adminList(connectionId: string, cursor: { createdAt: string; id: string } | undefined, limit: number): Promise<StagedGroupAdminRow[]> {
+  async adminList(
+    connectionId: string,
+    cursor: { createdAt: string; id: string } | undefined,
+    limit: number,
+  ): Promise<StagedGroupAdminRow[]> {
     const params: unknown[] = [connectionId, limit];
     let keyset = '';
     if (cursor) {

@@ -63,7 +63,12 @@ function encodeCursor(r: SyncUserRow): string {
 function decodeCursor(cursor: string | null | undefined): [string, string] | null {
   if (!cursor) return null;
   const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !UUID_RE.test(parsed[1])) {
+  if (
+    !Array.isArray(parsed) ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string' ||
+    !UUID_RE.test(parsed[1])
+  ) {
     throw new Error('invalid sync cursor');
   }
   return [parsed[0], parsed[1]];
@@ -99,17 +104,32 @@ export class StagedSyncRepository {
       `SELECT ${USER_COLUMNS}, ${GROUP_IDS} FROM staging.scim_user u WHERE ${where} ORDER BY u.created_at, u.id LIMIT $3`,
       params,
     );
-    return { items: rows.map(toUser), nextCursor: rows.length === selection.limit ? encodeCursor(rows[rows.length - 1]) : null };
+    return {
+      items: rows.map(toUser),
+      nextCursor: rows.length === selection.limit ? encodeCursor(rows[rows.length - 1]) : null,
+    };
   }
 
   async listGroups(scope: StagingScope): Promise<SyncStagedGroup[]> {
-    const rows = await sqlRows<{ id: string; display_name: string; external_id: string | null; deleted: boolean; updated_at: Date }>(
+    const rows = await sqlRows<{
+      id: string;
+      display_name: string;
+      external_id: string | null;
+      deleted: boolean;
+      updated_at: Date;
+    }>(
       this.tx.manager,
       `SELECT g.id, g.display_name, g.external_id, (g.deleted_at IS NOT NULL) AS deleted, g.updated_at
          FROM staging.scim_group g WHERE g.tenant_id = $1 AND g.connection_id = $2`,
       [scope.tenantId, scope.connectionId],
     );
-    return rows.map((r) => ({ id: r.id, displayName: r.display_name, externalId: r.external_id, deleted: r.deleted, updatedAt: r.updated_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      displayName: r.display_name,
+      externalId: r.external_id,
+      deleted: r.deleted,
+      updatedAt: r.updated_at,
+    }));
   }
 
   async listChangedUserIds(scope: StagingScope, q: SyncChangeQuery): Promise<string[]> {
@@ -123,7 +143,13 @@ export class StagedSyncRepository {
        UNION
        SELECT m.member_id FROM staging.scim_group_member m
         WHERE m.group_id = ANY($4::uuid[]) AND m.connection_id = $2 AND m.member_type = 'User'`,
-      [scope.tenantId, scope.connectionId, q.since.toISOString(), q.groupIds.filter((id) => UUID_RE.test(id)), q.retrySkipReasons],
+      [
+        scope.tenantId,
+        scope.connectionId,
+        q.since.toISOString(),
+        q.groupIds.filter((id) => UUID_RE.test(id)),
+        q.retrySkipReasons,
+      ],
     );
     return rows.map((r) => r.id);
   }
@@ -136,7 +162,13 @@ export class StagedSyncRepository {
           SET synced_at = CASE WHEN o.synced THEN now() ELSE u.synced_at END, sync_skip_reason = o.reason
          FROM unnest($3::uuid[], $4::boolean[], $5::text[]) AS o(id, synced, reason)
         WHERE u.id = o.id AND u.tenant_id = $1 AND u.connection_id = $2`,
-      [scope.tenantId, scope.connectionId, outcomes.map((o) => o.stagedUserId), outcomes.map((o) => o.synced), outcomes.map((o) => o.skipReason)],
+      [
+        scope.tenantId,
+        scope.connectionId,
+        outcomes.map((o) => o.stagedUserId),
+        outcomes.map((o) => o.synced),
+        outcomes.map((o) => o.skipReason),
+      ],
     );
   }
 }

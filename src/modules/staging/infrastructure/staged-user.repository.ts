@@ -6,8 +6,21 @@ import { OUTBOX_COLUMNS, type OutboxStatement } from '../../../shared/events/eve
 import { StatementBatcher } from '../../../shared/database/statement-batcher';
 import { sqlRows } from '../../../shared/database/sql';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
-import type { StagedListQuery, StagedPage, StagedUserAdminRow, StagedUserRecord, StageUserInput, StagingScope } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, matchesAtMostOne, userNameEquality, type SqlFilterTarget } from './scim-filter-to-sql';
+import type {
+  StagedListQuery,
+  StagedPage,
+  StagedUserAdminRow,
+  StagedUserRecord,
+  StageUserInput,
+  StagingScope,
+} from '../public/staging.types';
+import {
+  compileScimFilter,
+  compileSortExpression,
+  matchesAtMostOne,
+  userNameEquality,
+  type SqlFilterTarget,
+} from './scim-filter-to-sql';
 
 interface UserRow {
   id: string;
@@ -106,19 +119,25 @@ export class StagedUserRepository {
    * 20 clients: ~3 rows a statement with two in flight, ~7 with one), and one statement waiting on
    * a lock (ON CONFLICT waits for a concurrent insert of the same userName) does not hold up all.
    */
-  private readonly batcher = new StatementBatcher<UserInsert, StagedUserRecord | null>((items) => this.insertMany(items), {
-    maxBatch: 100,
-    maxInFlight: 2,
-  });
+  private readonly batcher = new StatementBatcher<UserInsert, StagedUserRecord | null>(
+    (items) => this.insertMany(items),
+    {
+      maxBatch: 100,
+      maxInFlight: 2,
+    },
+  );
 
   /**
    * Concurrent `userName eq` lookups share statements the same way — the query IdPs send before
    * every create and update (Entra, Okta), so the most frequent statement of a provisioning cycle.
    */
-  private readonly lookups = new StatementBatcher<UserNameLookup, StagedUserRecord | null>((keys) => this.findByUserNames(keys), {
-    maxBatch: 100,
-    maxInFlight: 2,
-  });
+  private readonly lookups = new StatementBatcher<UserNameLookup, StagedUserRecord | null>(
+    (keys) => this.findByUserNames(keys),
+    {
+      maxBatch: 100,
+      maxInFlight: 2,
+    },
+  );
 
   /** See FirstLoadStatistics: a fresh install's first 500 users get the table analysed. */
   readonly statistics: FirstLoadStatistics;
@@ -148,27 +167,42 @@ export class StagedUserRepository {
     const rawPayloads: string[] = [];
     const events: unknown[][] = Array.from({ length: OUTBOX_COLUMNS.length + 1 }, () => []);
     for (const { scope, id, input, outbox } of items) {
-      [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active, input.primaryEmail].forEach((v, k) =>
-        users[k].push(v),
-      );
+      [
+        id,
+        scope.tenantId,
+        scope.connectionId,
+        input.userName,
+        input.externalId,
+        input.displayName,
+        input.active,
+        input.primaryEmail,
+      ].forEach((v, k) => users[k].push(v));
       resources.push(JSON.stringify(input.resource));
       rawPayloads.push(JSON.stringify(input.rawPayload ?? null));
       for (const row of outbox.rows()) [id, ...row].forEach((v, k) => events[k].push(v));
     }
-    const rows = await sqlRows<{ id: string; version: number; created_at: Date; updated_at: Date }>(this.tx.manager, INSERT_USERS_SQL, [
-      ...users,
-      `[${resources.join(',')}]`,
-      `[${rawPayloads.join(',')}]`,
-      ...events,
-    ]);
+    const rows = await sqlRows<{ id: string; version: number; created_at: Date; updated_at: Date }>(
+      this.tx.manager,
+      INSERT_USERS_SQL,
+      [...users, `[${resources.join(',')}]`, `[${rawPayloads.join(',')}]`, ...events],
+    );
     this.statistics.noteInserted(rows.length);
     const inserted = new Map(rows.map((r) => [r.id, r]));
     return items.map(({ id, input, outbox }) => {
       const r = inserted.get(id);
       if (!r) return null;
       outbox.committed();
-      return { id, userName: input.userName, externalId: input.externalId, active: input.active, resource: input.resource,
-        version: r.version, createdAt: r.created_at, updatedAt: r.updated_at, groups: [] };
+      return {
+        id,
+        userName: input.userName,
+        externalId: input.externalId,
+        active: input.active,
+        resource: input.resource,
+        version: r.version,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        groups: [],
+      };
     });
   }
 
@@ -197,9 +231,24 @@ export class StagedUserRepository {
   }
 
   /** Updates the (locked) row and writes its events' outbox rows in the same statement. */
-  async update(scope: StagingScope, id: string, input: StageUserInput, outbox: OutboxStatement): Promise<StagedUserRecord> {
-    const params: unknown[] = [id, scope.tenantId, scope.connectionId, input.userName, input.externalId, input.displayName, input.active,
-      input.primaryEmail, JSON.stringify(input.resource), JSON.stringify(input.rawPayload ?? null)];
+  async update(
+    scope: StagingScope,
+    id: string,
+    input: StageUserInput,
+    outbox: OutboxStatement,
+  ): Promise<StagedUserRecord> {
+    const params: unknown[] = [
+      id,
+      scope.tenantId,
+      scope.connectionId,
+      input.userName,
+      input.externalId,
+      input.displayName,
+      input.active,
+      input.primaryEmail,
+      JSON.stringify(input.resource),
+      JSON.stringify(input.rawPayload ?? null),
+    ];
     const events = outbox.render(params.length + 1);
     const [row] = await sqlRows<UserRow>(
       this.tx.manager,
@@ -225,12 +274,18 @@ export class StagedUserRepository {
         WHERE id = $1 AND tenant_id = $2 AND connection_id = $3 AND deleted_at IS NULL`,
       [id, scope.tenantId, scope.connectionId],
     );
-    await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE member_id = $1 AND connection_id = $2`, [id, scope.connectionId]);
+    await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE member_id = $1 AND connection_id = $2`, [
+      id,
+      scope.connectionId,
+    ]);
   }
 
   /** A filtered, sorted page, compiled to parameterised SQL (never filtered in memory). */
   async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>> {
-    const userName = query.filter && !query.sortBy && query.count > 0 && query.startIndex <= 1 ? userNameEquality(query.filter, USER_TARGET) : undefined;
+    const userName =
+      query.filter && !query.sortBy && query.count > 0 && query.startIndex <= 1
+        ? userNameEquality(query.filter, USER_TARGET)
+        : undefined;
     if (userName !== undefined && !this.tx.inTransaction) {
       // The page is the user, if any: no sort, no count — and under load one statement for many.
       const rec = await this.lookups.submit({ scope, userName });
@@ -258,7 +313,11 @@ export class StagedUserRepository {
     });
   }
 
-  async adminList(connectionId: string, cursor: { createdAt: string; id: string } | undefined, limit: number): Promise<StagedUserAdminRow[]> {
+  async adminList(
+    connectionId: string,
+    cursor: { createdAt: string; id: string } | undefined,
+    limit: number,
+  ): Promise<StagedUserAdminRow[]> {
     const params: unknown[] = [connectionId, limit];
     let keyset = '';
     if (cursor) {
@@ -325,7 +384,8 @@ export async function pageQuery<R extends { total?: string }, T>(
     // use each keep a generic plan. The offset stays a parameter (custom plans, as before) except on
     // the first page — every lookup by filter — so paging through a connection cannot fill the
     // bounded set of prepared-statement names with one text per page.
-    if (!Number.isSafeInteger(q.count) || !Number.isSafeInteger(offset)) throw new Error('page bounds must be integers');
+    if (!Number.isSafeInteger(q.count) || !Number.isSafeInteger(offset))
+      throw new Error('page bounds must be integers');
     const params = offset === 0 ? q.params : [...q.params, offset];
     const limit = offset === 0 ? `LIMIT ${q.count}` : `LIMIT ${q.count} OFFSET $${params.length}`;
     // With a filter, evaluate it first (MATERIALIZED), then order and page the matches: otherwise the
@@ -338,6 +398,10 @@ export async function pageQuery<R extends { total?: string }, T>(
     const rows = await sqlRows<R>(tx.manager, sql, params);
     if (rows.length > 0) return { totalResults: Number(rows[0].total), items: rows.map(q.map) };
   }
-  const [{ total }] = await sqlRows<{ total: string }>(tx.manager, `SELECT count(*) AS total FROM ${from} WHERE ${q.where}`, q.params);
+  const [{ total }] = await sqlRows<{ total: string }>(
+    tx.manager,
+    `SELECT count(*) AS total FROM ${from} WHERE ${q.where}`,
+    q.params,
+  );
   return { totalResults: Number(total), items: [] };
 }

@@ -11,7 +11,13 @@ import type {
   StageUserInput,
   StagingScope,
 } from './staging.types';
-import type { SyncChangeQuery, SyncOutcomeRecord, SyncStagedGroup, SyncUserPage, SyncUserSelection } from './staging-sync.types';
+import type {
+  SyncChangeQuery,
+  SyncOutcomeRecord,
+  SyncStagedGroup,
+  SyncUserPage,
+  SyncUserSelection,
+} from './staging-sync.types';
 
 /**
  * Staging's public door. ScimApi calls it with canonical SCIM data; each mutation is one
@@ -30,12 +36,20 @@ export abstract class StagingFacade {
   abstract deleteUser(scope: StagingScope, id: string, expectedVersion?: number): Promise<void>;
   abstract listUsers(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>>;
 
-  abstract createGroup(scope: StagingScope, input: StageGroupInput, members: readonly StagedMember[]): Promise<StagedGroupRecord>;
+  abstract createGroup(
+    scope: StagingScope,
+    input: StageGroupInput,
+    members: readonly StagedMember[],
+  ): Promise<StagedGroupRecord>;
   abstract getGroup(scope: StagingScope, id: string): Promise<StagedGroupRecord | null>;
   abstract modifyGroup(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedGroupRecord) => { input: StageGroupInput; changedAttributes: string[]; members: MemberChanges },
+    mutate: (current: StagedGroupRecord) => {
+      input: StageGroupInput;
+      changedAttributes: string[];
+      members: MemberChanges;
+    },
     expectedVersion?: number,
   ): Promise<StagedGroupRecord>;
   abstract deleteGroup(scope: StagingScope, id: string, expectedVersion?: number): Promise<void>;
@@ -44,8 +58,16 @@ export abstract class StagingFacade {
   abstract listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>>;
 
   /** Admin visibility: staged users of a connection (deleted ones included), keyset-paged. */
-  abstract adminListUsers(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }>;
-  abstract adminListGroups(connectionId: string, cursor: string | undefined, limit: number): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }>;
+  abstract adminListUsers(
+    connectionId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }>;
+  abstract adminListGroups(
+    connectionId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }>;
 
   // ---- Sync's door: batch reads of a connection's staged data, and the outcome Sync reached ----
 

@@ -12,9 +12,21 @@ export interface SyncPreview {
   mode: 'full';
   generatedAt: string;
   counts: { provision: number; update: number; deprovision: number; skip: number; unchanged: number };
-  provision: Array<{ stagedUserId: string; userName: string; email: string; accountId: string | null; reactivated: boolean; internalGroupIds: string[] }>;
+  provision: Array<{
+    stagedUserId: string;
+    userName: string;
+    email: string;
+    accountId: string | null;
+    reactivated: boolean;
+    internalGroupIds: string[];
+  }>;
   update: Array<{ stagedUserId: string; userName: string; accountId: string | null; changes: string[] }>;
-  deprovision: Array<{ stagedUserId: string; userName: string; accountId: string | null; reason: 'inactive' | 'deleted' }>;
+  deprovision: Array<{
+    stagedUserId: string;
+    userName: string;
+    accountId: string | null;
+    reason: 'inactive' | 'deleted';
+  }>;
   skip: Array<{ stagedUserId: string; userName: string; reason: SyncSkipReason }>;
   /** True when a list was cut at `limit` items (counts stay exact). */
   truncated: boolean;
@@ -50,7 +62,11 @@ export class PreviewSyncUseCase {
     };
     let cursor: string | null = null;
     do {
-      const page: SyncUserPage = await this.staging.listUsersForSync(ctx.scope, { kind: 'all', cursor, limit: this.env.SYNC_BATCH_SIZE });
+      const page: SyncUserPage = await this.staging.listUsersForSync(ctx.scope, {
+        kind: 'all',
+        cursor,
+        limit: this.env.SYNC_BATCH_SIZE,
+      });
       cursor = page.nextCursor;
       if (page.items.length === 0) continue;
       const { outcomes } = await this.processor.process(ctx, page.items, { runId: null, mode: 'full', apply: false });
@@ -73,7 +89,11 @@ export class PreviewSyncUseCase {
             break;
           case 'deprovisioned':
             preview.counts.deprovision++;
-            push(preview.deprovision, { ...base, accountId: o.accountId ?? null, reason: o.reason === 'deleted' ? 'deleted' : 'inactive' });
+            push(preview.deprovision, {
+              ...base,
+              accountId: o.accountId ?? null,
+              reason: o.reason === 'deleted' ? 'deleted' : 'inactive',
+            });
             break;
           case 'skipped':
             preview.counts.skip++;

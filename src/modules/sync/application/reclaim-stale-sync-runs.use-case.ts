@@ -34,7 +34,14 @@ export class ReclaimStaleSyncRunsUseCase {
             ...failed.map(
               (f) =>
                 new SyncRunFailedEvent(
-                  { syncRunId: f.id, connectionId: f.connectionId, trigger: f.trigger, mode: f.mode, counts: f.counts, error: STALE_RUN_ERROR },
+                  {
+                    syncRunId: f.id,
+                    connectionId: f.connectionId,
+                    trigger: f.trigger,
+                    mode: f.mode,
+                    counts: f.counts,
+                    error: STALE_RUN_ERROR,
+                  },
                   { tenantId: f.tenantId },
                 ),
             ),
@@ -44,7 +51,9 @@ export class ReclaimStaleSyncRunsUseCase {
       );
       if (outcome.acquired && outcome.result) {
         reclaimed.push(run.id);
-        this.logger.warn(`sync run ${run.id} of ${run.connectionId} was left in progress by a dead process: marked failed`);
+        this.logger.warn(
+          `sync run ${run.id} of ${run.connectionId} was left in progress by a dead process: marked failed`,
+        );
       }
     }
     return reclaimed;

@@ -8,7 +8,14 @@ import { Clock } from '../../../shared/domain/clock';
 import { EventBus } from '../../../shared/events/event-bus';
 import { StagingFacade, type SyncStagedUser, type SyncUserPage } from '../../staging/public';
 import { TenancyFacade } from '../../tenancy/public';
-import { addCounts, chooseMode, STALE_RUN_ERROR, ZERO_COUNTS, type ModeDecision, type RequestedSyncMode } from '../domain/sync-run';
+import {
+  addCounts,
+  chooseMode,
+  STALE_RUN_ERROR,
+  ZERO_COUNTS,
+  type ModeDecision,
+  type RequestedSyncMode,
+} from '../domain/sync-run';
 import { SyncRunCompletedEvent } from '../public/events/sync-run-completed.event';
 import { SyncRunFailedEvent } from '../public/events/sync-run-failed.event';
 import { SyncRunStartedEvent } from '../public/events/sync-run-started.event';
@@ -113,7 +120,13 @@ export class RunSyncUseCase implements OnModuleDestroy {
       .then(async (outcome) => {
         if (outcome.acquired) return;
         const current = await this.runs.findInProgress(live.id).catch(() => null);
-        started.reject(new SyncError(SyncErrorCode.RUN_IN_PROGRESS, 'a sync run of this connection is in progress', current?.id ?? null));
+        started.reject(
+          new SyncError(
+            SyncErrorCode.RUN_IN_PROGRESS,
+            'a sync run of this connection is in progress',
+            current?.id ?? null,
+          ),
+        );
       })
       .catch((err: Error) => {
         started.reject(err);
@@ -125,11 +138,19 @@ export class RunSyncUseCase implements OnModuleDestroy {
   }
 
   /** Under the lock: decide the mode, reclaim a dead owner's row, insert the run and its first step. */
-  private async open(input: StartSyncRunInput): Promise<{ run: SyncRunRecord; ctx: SyncContext; decision: ModeDecision }> {
+  private async open(
+    input: StartSyncRunInput,
+  ): Promise<{ run: SyncRunRecord; ctx: SyncContext; decision: ModeDecision }> {
     const ctx = await this.contexts.load(input.connectionId);
     if (!ctx) throw new SyncError(SyncErrorCode.CONNECTION_NOT_FOUND, 'SCIM connection not found');
     const previous = await this.runs.previousRuns(ctx.scope.connectionId);
-    const decision = chooseMode(input.mode ?? 'auto', previous, ctx.hash, this.clock.now(), this.env.SYNC_FULL_RECONCILE_HOURS);
+    const decision = chooseMode(
+      input.mode ?? 'auto',
+      previous,
+      ctx.hash,
+      this.clock.now(),
+      this.env.SYNC_FULL_RECONCILE_HOURS,
+    );
     try {
       const run = await this.tx.run(async () => {
         // We hold the lock: any row still in_progress belongs to a process that died.
@@ -158,7 +179,13 @@ export class RunSyncUseCase implements OnModuleDestroy {
         await this.events.publish(
           ...stale.map((s) => this.failedEvent(s, STALE_RUN_ERROR)),
           new SyncRunStartedEvent(
-            { syncRunId: run.id, connectionId: run.connectionId, trigger: run.trigger, mode: run.mode, modeReason: decision.reason },
+            {
+              syncRunId: run.id,
+              connectionId: run.connectionId,
+              trigger: run.trigger,
+              mode: run.mode,
+              modeReason: decision.reason,
+            },
             { tenantId: run.tenantId },
           ),
         );
@@ -175,7 +202,14 @@ export class RunSyncUseCase implements OnModuleDestroy {
 
   private failedEvent(run: SyncRunRecord, error: string): SyncRunFailedEvent {
     return new SyncRunFailedEvent(
-      { syncRunId: run.id, connectionId: run.connectionId, trigger: run.trigger, mode: run.mode, counts: run.counts, error },
+      {
+        syncRunId: run.id,
+        connectionId: run.connectionId,
+        trigger: run.trigger,
+        mode: run.mode,
+        counts: run.counts,
+        error,
+      },
       { tenantId: run.tenantId },
     );
   }
@@ -187,9 +221,13 @@ export class RunSyncUseCase implements OnModuleDestroy {
       let pages: AsyncIterable<SyncStagedUser[]>;
       if (decision.mode === 'incremental') {
         seq++;
-        await this.tx.run(() => this.runs.startStep(run.id, seq, 'collect-changes', { since: decision.since!.toISOString() }));
+        await this.tx.run(() =>
+          this.runs.startStep(run.id, seq, 'collect-changes', { since: decision.since!.toISOString() }),
+        );
         const ids = await this.changedUserIds(ctx, decision.since!, run.id, seq);
-        await this.tx.run(() => this.runs.updateStep(run.id, seq, { status: 'completed', counts: { candidates: ids.length } }));
+        await this.tx.run(() =>
+          this.runs.updateStep(run.id, seq, { status: 'completed', counts: { candidates: ids.length } }),
+        );
         pages = this.pagesOfIds(ctx, ids);
       } else {
         pages = this.pagesOf(ctx, decision.mode === 'deprovision' ? 'deprovisionable' : 'all');
@@ -201,7 +239,11 @@ export class RunSyncUseCase implements OnModuleDestroy {
       let batches = 0;
       for await (const users of pages) {
         if (this.stopping) throw new Error('interrupted: the process is shutting down');
-        const { outcomes, counts } = await this.processor.process(ctx, users, { runId: run.id, mode: decision.mode, apply: true });
+        const { outcomes, counts } = await this.processor.process(ctx, users, {
+          runId: run.id,
+          mode: decision.mode,
+          apply: true,
+        });
         stepCounts = addCounts(stepCounts, counts);
         batches++;
         await this.recordBatch(run, seq, outcomes, counts, stepCounts, batches);
@@ -209,12 +251,23 @@ export class RunSyncUseCase implements OnModuleDestroy {
         await this.staging.recordSyncOutcome(ctx.scope, records);
       }
       await this.tx.run(async () => {
-        await this.runs.updateStep(run.id, seq, { status: 'completed', counts: { ...stepCounts }, detail: { batches } });
+        await this.runs.updateStep(run.id, seq, {
+          status: 'completed',
+          counts: { ...stepCounts },
+          detail: { batches },
+        });
         const done = await this.runs.complete(run.id);
         if (done) {
           await this.events.publish(
             new SyncRunCompletedEvent(
-              { syncRunId: run.id, connectionId: run.connectionId, trigger: run.trigger, mode: run.mode, counts: done.counts, durationMs: Date.now() - started },
+              {
+                syncRunId: run.id,
+                connectionId: run.connectionId,
+                trigger: run.trigger,
+                mode: run.mode,
+                counts: done.counts,
+                durationMs: Date.now() - started,
+              },
               { tenantId: run.tenantId },
             ),
           );
@@ -236,10 +289,22 @@ export class RunSyncUseCase implements OnModuleDestroy {
   }
 
   /** Skip rows, counts, heartbeat and the batch's skip event — one Sync transaction per page. */
-  private async recordBatch(run: SyncRunRecord, seq: number, outcomes: UserOutcome[], counts: SyncCounts, stepCounts: SyncCounts, batches: number): Promise<void> {
+  private async recordBatch(
+    run: SyncRunRecord,
+    seq: number,
+    outcomes: UserOutcome[],
+    counts: SyncCounts,
+    stepCounts: SyncCounts,
+    batches: number,
+  ): Promise<void> {
     const skips = outcomes
       .filter((o) => o.kind === 'skipped')
-      .map((o) => ({ stagedUserId: o.user.id, userName: o.user.userName, reason: o.reason as SyncSkipReason, detail: o.error ?? null }));
+      .map((o) => ({
+        stagedUserId: o.user.id,
+        userName: o.user.userName,
+        reason: o.reason as SyncSkipReason,
+        detail: o.error ?? null,
+      }));
     await this.tx.run(async () => {
       await this.runs.insertSkips(run.id, skips);
       await this.runs.addCounts(run.id, counts);
@@ -249,7 +314,12 @@ export class RunSyncUseCase implements OnModuleDestroy {
         for (const s of skips) countsByReason[s.reason] = (countsByReason[s.reason] ?? 0) + 1;
         await this.events.publish(
           new SyncUsersSkippedEvent(
-            { syncRunId: run.id, connectionId: run.connectionId, skips: skips.map((s) => ({ stagedUserId: s.stagedUserId, reason: s.reason })), countsByReason },
+            {
+              syncRunId: run.id,
+              connectionId: run.connectionId,
+              skips: skips.map((s) => ({ stagedUserId: s.stagedUserId, reason: s.reason })),
+              countsByReason,
+            },
             { tenantId: run.tenantId },
           ),
         );
@@ -266,16 +336,26 @@ export class RunSyncUseCase implements OnModuleDestroy {
   private async changedUserIds(ctx: SyncContext, since: Date, runId: string, seq: number): Promise<string[]> {
     const changedGroups = ctx.groups.filter((g) => g.updatedAt.getTime() > since.getTime()).map((g) => g.id);
     const affectedInternal = ctx.mapper.internalGroupsOf(changedGroups);
-    const staged = await this.staging.listChangedUserIdsForSync(ctx.scope, { since, groupIds: changedGroups, retrySkipReasons: ['error'] });
-    const holders = affectedInternal.length > 0 ? await this.tenancy.findScimMembersInGroups(ctx.scope, affectedInternal) : [];
+    const staged = await this.staging.listChangedUserIdsForSync(ctx.scope, {
+      since,
+      groupIds: changedGroups,
+      retrySkipReasons: ['error'],
+    });
+    const holders =
+      affectedInternal.length > 0 ? await this.tenancy.findScimMembersInGroups(ctx.scope, affectedInternal) : [];
     const ids = [...new Set([...staged, ...holders])];
-    await this.tx.run(() => this.runs.updateStep(runId, seq, { detail: { changedGroups: changedGroups.length, changedRows: staged.length, groupHolders: holders.length } }));
+    await this.tx.run(() =>
+      this.runs.updateStep(runId, seq, {
+        detail: { changedGroups: changedGroups.length, changedRows: staged.length, groupHolders: holders.length },
+      }),
+    );
     return ids;
   }
 
   /** Keyset pages; the next page is read while the current one is being applied (one page ahead). */
   private async *pagesOf(ctx: SyncContext, kind: 'all' | 'deprovisionable'): AsyncIterable<SyncStagedUser[]> {
-    const read = (cursor: string | null) => this.staging.listUsersForSync(ctx.scope, { kind, cursor, limit: this.env.SYNC_BATCH_SIZE });
+    const read = (cursor: string | null) =>
+      this.staging.listUsersForSync(ctx.scope, { kind, cursor, limit: this.env.SYNC_BATCH_SIZE });
     let next: Promise<SyncUserPage> | null = read(null);
     while (next) {
       const page: SyncUserPage = await next;
@@ -288,7 +368,8 @@ export class RunSyncUseCase implements OnModuleDestroy {
 
   private async *pagesOfIds(ctx: SyncContext, ids: readonly string[]): AsyncIterable<SyncStagedUser[]> {
     const size = this.env.SYNC_BATCH_SIZE;
-    const read = (from: number) => this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: ids.slice(from, from + size) });
+    const read = (from: number) =>
+      this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: ids.slice(from, from + size) });
     let next: Promise<SyncUserPage> | null = ids.length > 0 ? read(0) : null;
     for (let from = 0; next; from += size) {
       const page: SyncUserPage = await next;

@@ -28,17 +28,37 @@ export interface BatchResult {
 /** After applying, provisioned users are re-read; a changed row is decided and applied again, this many times at most. */
 const MAX_PASSES = 3;
 
-function toOutcome(user: SyncStagedUser, desired: ScimMemberDesiredState, o: ScimMemberOutcome, mode: SyncMode): UserOutcome {
+function toOutcome(
+  user: SyncStagedUser,
+  desired: ScimMemberDesiredState,
+  o: ScimMemberOutcome,
+  mode: SyncMode,
+): UserOutcome {
   switch (o.result) {
     case 'provisioned':
-      return { user, desired, kind: 'provisioned', accountId: o.accountId, reactivated: o.reactivated === true, changes: o.changes };
+      return {
+        user,
+        desired,
+        kind: 'provisioned',
+        accountId: o.accountId,
+        reactivated: o.reactivated === true,
+        changes: o.changes,
+      };
     case 'updated':
       return { user, desired, kind: 'updated', accountId: o.accountId, changes: o.changes };
     case 'deprovisioned':
-      return { user, desired, kind: 'deprovisioned', accountId: o.accountId, reason: desired.state === 'absent' ? desired.reason : undefined };
+      return {
+        user,
+        desired,
+        kind: 'deprovisioned',
+        accountId: o.accountId,
+        reason: desired.state === 'absent' ? desired.reason : undefined,
+      };
     case 'unchanged':
       if (desired.state === 'member') return { user, desired, kind: 'unchanged', accountId: o.accountId };
-      return mode === 'deprovision' ? { user, desired, kind: 'ignored' } : { user, desired, kind: 'skipped', reason: desired.reason };
+      return mode === 'deprovision'
+        ? { user, desired, kind: 'ignored' }
+        : { user, desired, kind: 'skipped', reason: desired.reason };
     case 'skipped':
       return { user, desired, kind: 'skipped', reason: o.reason ?? 'already_member', accountId: o.accountId };
     case 'failed':
@@ -70,7 +90,11 @@ export class SyncBatchProcessor {
     private readonly staging: StagingFacade,
   ) {}
 
-  async process(ctx: SyncContext, users: readonly SyncStagedUser[], opts: { runId: string | null; mode: SyncMode; apply: boolean }): Promise<BatchResult> {
+  async process(
+    ctx: SyncContext,
+    users: readonly SyncStagedUser[],
+    opts: { runId: string | null; mode: SyncMode; apply: boolean },
+  ): Promise<BatchResult> {
     const final = new Map<string, UserOutcome>(users.map((u) => [u.id, { user: u, kind: 'ignored' }]));
     let counts: SyncCounts = { ...ZERO_COUNTS };
     let pending: readonly SyncStagedUser[] = users;
@@ -79,8 +103,13 @@ export class SyncBatchProcessor {
       const desired: ScimMemberDesiredState[] = [];
       for (const u of pending) {
         const d = decideStagedUser(u, ctx.ssoDomains, ctx.mapper);
-        if ('skip' in d) final.set(u.id, opts.mode === 'deprovision' ? { user: u, kind: 'ignored' } : { user: u, kind: 'skipped', reason: d.skip });
-        else if (opts.mode === 'deprovision' && d.desired.state === 'member') final.set(u.id, { user: u, kind: 'ignored' });
+        if ('skip' in d)
+          final.set(
+            u.id,
+            opts.mode === 'deprovision' ? { user: u, kind: 'ignored' } : { user: u, kind: 'skipped', reason: d.skip },
+          );
+        else if (opts.mode === 'deprovision' && d.desired.state === 'member')
+          final.set(u.id, { user: u, kind: 'ignored' });
         else desired.push(d.desired);
       }
       const wanted = new Map(desired.map((d) => [d.stagedUserId, d]));
@@ -90,7 +119,8 @@ export class SyncBatchProcessor {
           : opts.apply
             ? await this.tenancy.applyScimMembers({ ...ctx.scope, runId: opts.runId }, desired)
             : await this.tenancy.planScimMembers(ctx.scope, desired);
-      for (const o of outcomes) final.set(o.stagedUserId, toOutcome(byId.get(o.stagedUserId)!, wanted.get(o.stagedUserId)!, o, opts.mode));
+      for (const o of outcomes)
+        final.set(o.stagedUserId, toOutcome(byId.get(o.stagedUserId)!, wanted.get(o.stagedUserId)!, o, opts.mode));
       for (const u of pending) {
         const key = COUNTED[final.get(u.id)!.kind];
         if (key) counts = addCounts(counts, { [key]: 1 });
@@ -98,9 +128,14 @@ export class SyncBatchProcessor {
       if (!opts.apply) break;
       const provisioned = outcomes.filter((o) => o.result === 'provisioned').map((o) => o.stagedUserId);
       if (provisioned.length === 0) break;
-      const versions = (await this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: provisioned, withGroups: false })).items;
+      const versions = (
+        await this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: provisioned, withGroups: false })
+      ).items;
       const changed = versions.filter((f) => f.version !== byId.get(f.id)!.version).map((f) => f.id);
-      pending = changed.length === 0 ? [] : (await this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: changed })).items;
+      pending =
+        changed.length === 0
+          ? []
+          : (await this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: changed })).items;
     }
     return { outcomes: users.map((u) => final.get(u.id)!), counts };
   }

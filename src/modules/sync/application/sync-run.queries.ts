@@ -20,8 +20,18 @@ export interface SyncRunView {
 }
 
 export interface SyncRunDetailView extends SyncRunView {
-  steps: Array<{ name: string; status: SyncRunStatus; startedAt: string; finishedAt: string | null; counts: Record<string, number>; detail: Record<string, unknown> }>;
-  skips: { items: Array<{ stagedUserId: string; userName: string | null; reason: SyncSkipReason; detail: string | null }>; nextCursor: string | null };
+  steps: Array<{
+    name: string;
+    status: SyncRunStatus;
+    startedAt: string;
+    finishedAt: string | null;
+    counts: Record<string, number>;
+    detail: Record<string, unknown>;
+  }>;
+  skips: {
+    items: Array<{ stagedUserId: string; userName: string | null; reason: SyncSkipReason; detail: string | null }>;
+    nextCursor: string | null;
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,21 +70,34 @@ export class SyncRunQueries {
     private readonly tenancy: TenancyFacade,
   ) {}
 
-  async list(connectionId: string, limit: number, cursor?: string): Promise<{ items: SyncRunView[]; nextCursor: string | null }> {
+  async list(
+    connectionId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: SyncRunView[]; nextCursor: string | null }> {
     const c = await this.tenancy.findLiveConnection(connectionId);
     if (!c) throw new SyncError(SyncErrorCode.CONNECTION_NOT_FOUND, 'SCIM connection not found');
     const before = cursor
-      ? decode(cursor, (v): v is [string, string] => Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && UUID.test(v[1]))
+      ? decode(
+          cursor,
+          (v): v is [string, string] =>
+            Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && UUID.test(v[1]),
+        )
       : undefined;
     const rows = await this.runs.list(c.id, limit, before);
     const last = rows[rows.length - 1];
-    return { items: rows.map(toRunView), nextCursor: rows.length === limit && last ? encode([last.cursorAt, last.id]) : null };
+    return {
+      items: rows.map(toRunView),
+      nextCursor: rows.length === limit && last ? encode([last.cursorAt, last.id]) : null,
+    };
   }
 
   async get(runId: string, skipsCursor: string | undefined, skipsLimit: number): Promise<SyncRunDetailView> {
     const run = UUID.test(runId) ? await this.runs.find(runId.toLowerCase()) : null;
     if (!run) throw new SyncError(SyncErrorCode.RUN_NOT_FOUND, 'sync run not found');
-    const after = skipsCursor ? decode(skipsCursor, (v): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v)) : null;
+    const after = skipsCursor
+      ? decode(skipsCursor, (v): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v))
+      : null;
     const [steps, skips] = [await this.runs.listSteps(run.id), await this.runs.listSkips(run.id, after, skipsLimit)];
     return {
       ...toRunView(run),
@@ -87,7 +110,12 @@ export class SyncRunQueries {
         detail: s.detail,
       })),
       skips: {
-        items: skips.map((s) => ({ stagedUserId: s.stagedUserId, userName: s.userName, reason: s.reason, detail: s.detail })),
+        items: skips.map((s) => ({
+          stagedUserId: s.stagedUserId,
+          userName: s.userName,
+          reason: s.reason,
+          detail: s.detail,
+        })),
         nextCursor: skips.length === skipsLimit ? encode(skips[skips.length - 1].id) : null,
       },
     };

@@ -18,7 +18,13 @@ const user = (overrides: Partial<SyncStagedUser> = {}): SyncStagedUser => ({
   ...overrides,
 });
 
-const group = (id: string, displayName: string, externalId: string | null = null) => ({ id, displayName, externalId, deleted: false, updatedAt: new Date() });
+const group = (id: string, displayName: string, externalId: string | null = null) => ({
+  id,
+  displayName,
+  externalId,
+  deleted: false,
+  updatedAt: new Date(),
+});
 
 describe('sync decisions', () => {
   const mapper = new GroupMapper(
@@ -40,20 +46,36 @@ describe('sync decisions', () => {
 
   it('wants an eligible user as a member with its mapped groups', () => {
     expect(decideStagedUser(user({ groupIds: ['s2'] }), domains, mapper)).toEqual({
-      desired: { state: 'member', stagedUserId: 'u1', email: 'ann@acme.example', displayName: 'Ann', givenName: 'Ann', familyName: 'Lee', internalGroupIds: ['g-all', 'g-ops'] },
+      desired: {
+        state: 'member',
+        stagedUserId: 'u1',
+        email: 'ann@acme.example',
+        displayName: 'Ann',
+        givenName: 'Ann',
+        familyName: 'Lee',
+        internalGroupIds: ['g-all', 'g-ops'],
+      },
     });
   });
 
   it('wants deleted and inactive users absent, deleted first', () => {
-    expect(decideStagedUser(user({ deleted: true, active: false }), domains, mapper)).toEqual({ desired: { state: 'absent', stagedUserId: 'u1', reason: 'deleted' } });
-    expect(decideStagedUser(user({ active: false }), domains, mapper)).toEqual({ desired: { state: 'absent', stagedUserId: 'u1', reason: 'inactive' } });
+    expect(decideStagedUser(user({ deleted: true, active: false }), domains, mapper)).toEqual({
+      desired: { state: 'absent', stagedUserId: 'u1', reason: 'deleted' },
+    });
+    expect(decideStagedUser(user({ active: false }), domains, mapper)).toEqual({
+      desired: { state: 'absent', stagedUserId: 'u1', reason: 'inactive' },
+    });
   });
 
   it('skips users without an email and users outside the SSO domains (subdomains included)', () => {
     expect(decideStagedUser(user({ email: null }), domains, mapper)).toEqual({ skip: 'no_email' });
     expect(decideStagedUser(user({ email: 'not-an-email' }), domains, mapper)).toEqual({ skip: 'no_email' });
-    expect(decideStagedUser(user({ email: 'ann@other.example' }), domains, mapper)).toEqual({ skip: 'domain_not_allowed' });
-    expect(decideStagedUser(user({ email: 'ann@eu.acme.example' }), domains, mapper)).toEqual({ skip: 'domain_not_allowed' });
+    expect(decideStagedUser(user({ email: 'ann@other.example' }), domains, mapper)).toEqual({
+      skip: 'domain_not_allowed',
+    });
+    expect(decideStagedUser(user({ email: 'ann@eu.acme.example' }), domains, mapper)).toEqual({
+      skip: 'domain_not_allowed',
+    });
   });
 
   it('reads the domain of an email', () => {

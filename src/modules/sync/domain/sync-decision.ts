@@ -11,13 +11,17 @@ export class GroupMapper {
   constructor(rules: readonly GroupMappingRule[], groups: readonly SyncStagedGroup[]) {
     const byName = new Map<string, string[]>();
     const byExternalId = new Map<string, string[]>();
-    const push = (map: Map<string, string[]>, key: string, value: string) => map.set(key, [...(map.get(key) ?? []), value]);
+    const push = (map: Map<string, string[]>, key: string, value: string) =>
+      map.set(key, [...(map.get(key) ?? []), value]);
     for (const r of rules) {
       if (r.scimGroupDisplayName !== null) push(byName, r.scimGroupDisplayName.toLowerCase(), r.internalGroupId);
       if (r.scimGroupExternalId !== null) push(byExternalId, r.scimGroupExternalId, r.internalGroupId);
     }
     for (const g of groups) {
-      const ids = new Set([...(byName.get(g.displayName.toLowerCase()) ?? []), ...(g.externalId !== null ? byExternalId.get(g.externalId) ?? [] : [])]);
+      const ids = new Set([
+        ...(byName.get(g.displayName.toLowerCase()) ?? []),
+        ...(g.externalId !== null ? (byExternalId.get(g.externalId) ?? []) : []),
+      ]);
       if (ids.size > 0) this.byGroup.set(g.id, [...ids]);
     }
   }

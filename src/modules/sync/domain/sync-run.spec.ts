@@ -12,26 +12,37 @@ describe('sync run', () => {
     it('is full for the first run, when asked, and when domains or mappings changed', () => {
       expect(chooseMode('auto', { lastCompleted: null, lastFull: null }, hash, now, 24).mode).toBe('full');
       expect(chooseMode('full', { lastCompleted, lastFull }, hash, now, 24).mode).toBe('full');
-      const changed = contextHash({ ssoDomains: ['acme.example'], mappings: [{ scimGroupDisplayName: 'X', scimGroupExternalId: null, internalGroupId: 'g' }] });
-      expect(chooseMode('auto', { lastCompleted, lastFull }, changed, now, 24)).toMatchObject({ mode: 'full', reason: expect.stringMatching(/mappings changed/) });
+      const changed = contextHash({
+        ssoDomains: ['acme.example'],
+        mappings: [{ scimGroupDisplayName: 'X', scimGroupExternalId: null, internalGroupId: 'g' }],
+      });
+      expect(chooseMode('auto', { lastCompleted, lastFull }, changed, now, 24)).toMatchObject({
+        mode: 'full',
+        reason: expect.stringMatching(/mappings changed/),
+      });
       expect(chooseMode('incremental', { lastCompleted, lastFull }, changed, now, 24).mode).toBe('full');
     });
 
-    it('is incremental from the last completed run\'s watermark', () => {
+    it("is incremental from the last completed run's watermark", () => {
       const d = chooseMode('auto', { lastCompleted, lastFull }, hash, now, 24);
       expect(d.mode).toBe('incremental');
       expect(d.since).toEqual(lastCompleted.watermark);
     });
 
     it('is full for the first run of a UTC day and every N hours', () => {
-      expect(chooseMode('auto', { lastCompleted, lastFull: { startedAt: at('2025-01-05T17:00:00Z') } }, hash, now, 24).reason).toMatch(/UTC day/);
+      expect(
+        chooseMode('auto', { lastCompleted, lastFull: { startedAt: at('2025-01-05T17:00:00Z') } }, hash, now, 24)
+          .reason,
+      ).toMatch(/UTC day/);
       expect(chooseMode('auto', { lastCompleted, lastFull }, hash, now, 4).reason).toMatch(/every 4 h/);
       expect(chooseMode('auto', { lastCompleted, lastFull }, hash, now, 5).mode).toBe('incremental');
       expect(chooseMode('auto', { lastCompleted, lastFull }, hash, now, 0).mode).toBe('full');
     });
 
     it('runs deprovision-only when asked', () => {
-      expect(chooseMode('deprovision', { lastCompleted: null, lastFull: null }, hash, now, 24).mode).toBe('deprovision');
+      expect(chooseMode('deprovision', { lastCompleted: null, lastFull: null }, hash, now, 24).mode).toBe(
+        'deprovision',
+      );
     });
   });
 
@@ -51,6 +62,8 @@ describe('sync run', () => {
       ],
     });
     expect(a).toBe(b);
-    expect(contextHash({ ssoDomains: ['a.example'], mappings: [] })).not.toBe(contextHash({ ssoDomains: ['b.example'], mappings: [] }));
+    expect(contextHash({ ssoDomains: ['a.example'], mappings: [] })).not.toBe(
+      contextHash({ ssoDomains: ['b.example'], mappings: [] }),
+    );
   });
 });

@@ -5,7 +5,13 @@ import type { SyncCounts, SyncMode } from '../public/sync.types';
 /** What a caller asks for; `auto` lets the policy below choose between full and incremental. */
 export type RequestedSyncMode = 'auto' | SyncMode;
 
-export const ZERO_COUNTS: Readonly<SyncCounts> = Object.freeze({ provisioned: 0, updated: 0, deprovisioned: 0, skipped: 0, unchanged: 0 });
+export const ZERO_COUNTS: Readonly<SyncCounts> = Object.freeze({
+  provisioned: 0,
+  updated: 0,
+  deprovisioned: 0,
+  skipped: 0,
+  unchanged: 0,
+});
 
 export function addCounts(a: SyncCounts, b: Partial<SyncCounts>): SyncCounts {
   return {
@@ -28,9 +34,15 @@ export const STALE_RUN_ERROR = 'its process stopped before finishing (reclaimed)
 export function contextHash(ctx: Pick<ScimSyncContext, 'ssoDomains' | 'mappings'>): string {
   const domains = [...ctx.ssoDomains].map((d) => d.toLowerCase()).sort();
   const rules = ctx.mappings
-    .map((m) => `${m.scimGroupDisplayName?.toLowerCase() ?? ''}\u0000${m.scimGroupExternalId ?? ''}\u0000${m.internalGroupId}`)
+    .map(
+      (m) =>
+        `${m.scimGroupDisplayName?.toLowerCase() ?? ''}\u0000${m.scimGroupExternalId ?? ''}\u0000${m.internalGroupId}`,
+    )
     .sort();
-  return createHash('sha256').update(JSON.stringify([domains, rules])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([domains, rules]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export interface PreviousRuns {
@@ -58,7 +70,13 @@ const startOfUtcDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUT
  * incremental otherwise. Entra never clears values and Okta never deletes, so the periodic full pass
  * is what catches drift an incremental run cannot see.
  */
-export function chooseMode(requested: RequestedSyncMode, previous: PreviousRuns, hash: string, now: Date, fullEveryHours: number): ModeDecision {
+export function chooseMode(
+  requested: RequestedSyncMode,
+  previous: PreviousRuns,
+  hash: string,
+  now: Date,
+  fullEveryHours: number,
+): ModeDecision {
   if (requested === 'deprovision') return { mode: 'deprovision', reason: 'deprovision-only run', since: null };
   if (requested === 'full') return { mode: 'full', reason: 'full run requested', since: null };
   const last = previous.lastCompleted;
@@ -66,9 +84,11 @@ export function chooseMode(requested: RequestedSyncMode, previous: PreviousRuns,
   if (last.contextHash !== hash) return { mode: 'full', reason: 'SSO domains or group mappings changed', since: null };
   const since = last.watermark;
   if (requested === 'incremental') return { mode: 'incremental', reason: 'incremental run requested', since };
-  if (fullEveryHours === 0) return { mode: 'full', reason: 'every run is full (SYNC_FULL_RECONCILE_HOURS=0)', since: null };
+  if (fullEveryHours === 0)
+    return { mode: 'full', reason: 'every run is full (SYNC_FULL_RECONCILE_HOURS=0)', since: null };
   const lastFull = previous.lastFull;
-  if (!lastFull || lastFull.startedAt < startOfUtcDay(now)) return { mode: 'full', reason: 'first run of the UTC day', since: null };
+  if (!lastFull || lastFull.startedAt < startOfUtcDay(now))
+    return { mode: 'full', reason: 'first run of the UTC day', since: null };
   if (now.getTime() - lastFull.startedAt.getTime() >= fullEveryHours * 3_600_000) {
     return { mode: 'full', reason: `periodic full reconciliation (every ${fullEveryHours} h)`, since: null };
   }

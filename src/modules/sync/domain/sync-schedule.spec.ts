@@ -23,7 +23,9 @@ describe(SyncSchedule.name, () => {
       '2025-01-06T06:45:00.000Z',
       '2025-01-06T07:00:00.000Z',
     ]);
-    expect(defaults.next('deprovision', at('2025-01-10T18:45:00Z'), 1)[0].toISOString()).toBe('2025-01-13T06:00:00.000Z');
+    expect(defaults.next('deprovision', at('2025-01-10T18:45:00Z'), 1)[0].toISOString()).toBe(
+      '2025-01-13T06:00:00.000Z',
+    );
   });
 
   it('is in the window at the fire times and outside it at night, at weekends and between fire times', () => {
@@ -44,9 +46,15 @@ describe(SyncSchedule.name, () => {
   });
 
   it('decides which job runs: the provisioning tick runs, a deprovisioning tick at the same instant yields to it', () => {
-    expect(defaults.decide('provision', at('2025-01-06T07:00:00Z'))).toEqual({ kind: 'provision', slot: at('2025-01-06T07:00:00Z') });
+    expect(defaults.decide('provision', at('2025-01-06T07:00:00Z'))).toEqual({
+      kind: 'provision',
+      slot: at('2025-01-06T07:00:00Z'),
+    });
     expect(defaults.decide('deprovision', at('2025-01-06T07:00:00Z'))).toBeNull();
-    expect(defaults.decide('deprovision', at('2025-01-06T07:15:00Z'))).toEqual({ kind: 'deprovision', slot: at('2025-01-06T07:15:00Z') });
+    expect(defaults.decide('deprovision', at('2025-01-06T07:15:00Z'))).toEqual({
+      kind: 'deprovision',
+      slot: at('2025-01-06T07:15:00Z'),
+    });
     expect(defaults.decide('provision', at('2025-01-06T07:15:00Z'))).toBeNull();
   });
 

@@ -76,7 +76,13 @@ const toRun = (r: RunRow): SyncRunRecord => ({
   startedAt: r.started_at,
   heartbeatAt: r.heartbeat_at,
   finishedAt: r.finished_at,
-  counts: { provisioned: r.provisioned, updated: r.updated, deprovisioned: r.deprovisioned, skipped: r.skipped, unchanged: r.unchanged },
+  counts: {
+    provisioned: r.provisioned,
+    updated: r.updated,
+    deprovisioned: r.deprovisioned,
+    skipped: r.skipped,
+    unchanged: r.unchanged,
+  },
   error: r.error,
 });
 
@@ -109,13 +115,26 @@ export class SyncRunRepository {
                (SELECT LEAST(now(), min(a.xact_start)) FROM pg_stat_activity a
                  WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()))
        RETURNING ${RUN_COLUMNS}`,
-      [run.id, run.tenantId, run.connectionId, run.trigger, run.mode, run.modeReason, run.since, run.scheduledSlot, run.contextHash, run.owner],
+      [
+        run.id,
+        run.tenantId,
+        run.connectionId,
+        run.trigger,
+        run.mode,
+        run.modeReason,
+        run.since,
+        run.scheduledSlot,
+        run.contextHash,
+        run.owner,
+      ],
     );
     return toRun(row);
   }
 
   async find(runId: string): Promise<SyncRunRecord | null> {
-    const [row] = await sqlRows<RunRow>(this.tx.manager, `SELECT ${RUN_COLUMNS} FROM sync.sync_run WHERE id = $1`, [runId]);
+    const [row] = await sqlRows<RunRow>(this.tx.manager, `SELECT ${RUN_COLUMNS} FROM sync.sync_run WHERE id = $1`, [
+      runId,
+    ]);
     return row ? toRun(row) : null;
   }
 
@@ -129,12 +148,19 @@ export class SyncRunRepository {
   }
 
   async listInProgress(): Promise<SyncRunRecord[]> {
-    const rows = await sqlRows<RunRow>(this.tx.manager, `SELECT ${RUN_COLUMNS} FROM sync.sync_run WHERE status = 'in_progress' ORDER BY started_at`);
+    const rows = await sqlRows<RunRow>(
+      this.tx.manager,
+      `SELECT ${RUN_COLUMNS} FROM sync.sync_run WHERE status = 'in_progress' ORDER BY started_at`,
+    );
     return rows.map(toRun);
   }
 
   /** Newest first, keyset-paged by (started_at, id). */
-  async list(connectionId: string, limit: number, before?: [string, string]): Promise<Array<SyncRunRecord & { cursorAt: string }>> {
+  async list(
+    connectionId: string,
+    limit: number,
+    before?: [string, string],
+  ): Promise<Array<SyncRunRecord & { cursorAt: string }>> {
     const params: unknown[] = [connectionId, limit];
     let keyset = '';
     if (before) {
@@ -206,27 +232,56 @@ export class SyncRunRepository {
     );
   }
 
-  async insertSkips(runId: string, skips: ReadonlyArray<{ stagedUserId: string; userName: string | null; reason: SyncSkipReason; detail: string | null }>): Promise<void> {
+  async insertSkips(
+    runId: string,
+    skips: ReadonlyArray<{
+      stagedUserId: string;
+      userName: string | null;
+      reason: SyncSkipReason;
+      detail: string | null;
+    }>,
+  ): Promise<void> {
     if (skips.length === 0) return;
     await this.tx.manager.query(
       `INSERT INTO sync.sync_run_skip (run_id, staged_user_id, user_name, reason, detail)
        SELECT $1, s.staged_user_id, s.user_name, s.reason, s.detail FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS s(staged_user_id, user_name, reason, detail)`,
-      [runId, skips.map((s) => s.stagedUserId), skips.map((s) => s.userName), skips.map((s) => s.reason), skips.map((s) => s.detail)],
+      [
+        runId,
+        skips.map((s) => s.stagedUserId),
+        skips.map((s) => s.userName),
+        skips.map((s) => s.reason),
+        skips.map((s) => s.detail),
+      ],
     );
   }
 
   async listSkips(runId: string, afterId: string | null, limit: number): Promise<SyncSkipRecord[]> {
-    const rows = await sqlRows<{ id: string; staged_user_id: string; user_name: string | null; reason: SyncSkipReason; detail: string | null }>(
+    const rows = await sqlRows<{
+      id: string;
+      staged_user_id: string;
+      user_name: string | null;
+      reason: SyncSkipReason;
+      detail: string | null;
+    }>(
       this.tx.manager,
       `SELECT id::text, staged_user_id, user_name, reason, detail FROM sync.sync_run_skip
         WHERE run_id = $1 AND id > $2::bigint ORDER BY id LIMIT $3`,
       [runId, afterId ?? '0', limit],
     );
-    return rows.map((r) => ({ id: r.id, stagedUserId: r.staged_user_id, userName: r.user_name, reason: r.reason, detail: r.detail }));
+    return rows.map((r) => ({
+      id: r.id,
+      stagedUserId: r.staged_user_id,
+      userName: r.user_name,
+      reason: r.reason,
+      detail: r.detail,
+    }));
   }
 
   async startStep(runId: string, seq: number, name: string, detail: Record<string, unknown> = {}): Promise<void> {
-    await this.tx.manager.query(`INSERT INTO sync.sync_step (run_id, seq, name, detail) VALUES ($1, $2, $3, $4::jsonb)`, [runId, seq, name, JSON.stringify(detail)]);
+    await this.tx.manager.query(
+      `INSERT INTO sync.sync_step (run_id, seq, name, detail) VALUES ($1, $2, $3, $4::jsonb)`,
+      [runId, seq, name, JSON.stringify(detail)],
+    );
   }
 
   async updateStep(
@@ -239,16 +294,38 @@ export class SyncRunRepository {
           SET counts = COALESCE($3::jsonb, counts), detail = detail || COALESCE($4::jsonb, '{}'::jsonb),
               status = COALESCE($5, status), finished_at = CASE WHEN $5::text IS NULL OR $5 = 'in_progress' THEN finished_at ELSE now() END
         WHERE run_id = $1 AND seq = $2`,
-      [runId, seq, patch.counts ? JSON.stringify(patch.counts) : null, patch.detail ? JSON.stringify(patch.detail) : null, patch.status ?? null],
+      [
+        runId,
+        seq,
+        patch.counts ? JSON.stringify(patch.counts) : null,
+        patch.detail ? JSON.stringify(patch.detail) : null,
+        patch.status ?? null,
+      ],
     );
   }
 
   async listSteps(runId: string): Promise<SyncStepRecord[]> {
-    const rows = await sqlRows<{ seq: number; name: string; status: SyncRunStatus; started_at: Date; finished_at: Date | null; counts: Record<string, number>; detail: Record<string, unknown> }>(
+    const rows = await sqlRows<{
+      seq: number;
+      name: string;
+      status: SyncRunStatus;
+      started_at: Date;
+      finished_at: Date | null;
+      counts: Record<string, number>;
+      detail: Record<string, unknown>;
+    }>(
       this.tx.manager,
       `SELECT seq, name, status, started_at, finished_at, counts, detail FROM sync.sync_step WHERE run_id = $1 ORDER BY seq`,
       [runId],
     );
-    return rows.map((r) => ({ seq: r.seq, name: r.name, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at, counts: r.counts, detail: r.detail }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      name: r.name,
+      status: r.status,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      counts: r.counts,
+      detail: r.detail,
+    }));
   }
 }

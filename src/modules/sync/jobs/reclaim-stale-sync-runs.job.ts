@@ -25,7 +25,12 @@ export class ReclaimStaleSyncRunsJob implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.run();
     if (!this.env.CRON_ENABLED) return;
-    const job = CronJob.from({ cronTime: RECLAIM_STALE_SYNC_RUNS_CRON, timeZone: 'UTC', start: true, onTick: () => void this.run() });
+    const job = CronJob.from({
+      cronTime: RECLAIM_STALE_SYNC_RUNS_CRON,
+      timeZone: 'UTC',
+      start: true,
+      onTick: () => void this.run(),
+    });
     this.registry.addCronJob(RECLAIM_STALE_SYNC_RUNS_JOB, job as never);
   }
 

@@ -59,7 +59,9 @@ export class RunScheduledSyncJob implements OnApplicationBootstrap {
         timeZone: 'UTC',
         start: true,
         onTick: () => {
-          void this.tick(kind).catch((err: Error) => this.logger.error(`scheduled ${kind} sync failed: ${err.message}`));
+          void this.tick(kind).catch((err: Error) =>
+            this.logger.error(`scheduled ${kind} sync failed: ${err.message}`),
+          );
         },
       });
       this.registry.addCronJob(RUN_SCHEDULED_SYNC_JOBS[kind], job as never);
@@ -85,7 +87,12 @@ export class RunScheduledSyncJob implements OnApplicationBootstrap {
         result.ran.push(run.id);
         await done;
       } catch (err) {
-        if (err instanceof SyncError && [SyncErrorCode.RUN_IN_PROGRESS, SyncErrorCode.SLOT_ALREADY_RUN, SyncErrorCode.CONNECTION_NOT_FOUND].includes(err.code)) {
+        if (
+          err instanceof SyncError &&
+          [SyncErrorCode.RUN_IN_PROGRESS, SyncErrorCode.SLOT_ALREADY_RUN, SyncErrorCode.CONNECTION_NOT_FOUND].includes(
+            err.code,
+          )
+        ) {
           result.skipped.push({ connectionId: connection.id, reason: err.code });
         } else {
           this.logger.error(`scheduled ${kind} sync of ${connection.id} failed to start: ${(err as Error).message}`);

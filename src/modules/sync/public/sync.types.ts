@@ -29,4 +29,5 @@ export interface SyncCounts {
  * - `revoked_by_admin`: an admin revoked its membership; Sync does not undo that;
  * - `error`: applying it failed (detail recorded); retried by the next run.
  */
-export type SyncSkipReason = 'domain_not_allowed' | 'already_member' | 'no_email' | 'inactive' | 'deleted' | 'revoked_by_admin' | 'error';
+export type SyncSkipReason =
+  'domain_not_allowed' | 'already_member' | 'no_email' | 'inactive' | 'deleted' | 'revoked_by_admin' | 'error';

@@ -10,7 +10,12 @@ import { SiteCreatedEvent } from '../public/events/site-created.event';
 import { SiteDeletedEvent } from '../public/events/site-deleted.event';
 import { SiteUpdatedEvent } from '../public/events/site-updated.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import { InternalGroupRepository, type GroupMappingRow, type InternalGroupRow, type SiteRow } from '../infrastructure/internal-group.repository';
+import {
+  InternalGroupRepository,
+  type GroupMappingRow,
+  type InternalGroupRow,
+  type SiteRow,
+} from '../infrastructure/internal-group.repository';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { tenantNotFound } from './tenant.use-cases';
@@ -59,14 +64,19 @@ const toGroupView = (g: InternalGroupRow): InternalGroupView => ({
 
 const toMappingView = (m: GroupMappingRow): GroupMappingView => ({
   id: m.id,
-  scimGroup: m.scim_group_display_name !== null ? { displayName: m.scim_group_display_name } : { externalId: m.scim_group_external_id! },
+  scimGroup:
+    m.scim_group_display_name !== null
+      ? { displayName: m.scim_group_display_name }
+      : { externalId: m.scim_group_external_id! },
   internalGroupId: m.internal_group_id,
   internalGroupName: m.internal_group_name,
 });
 
 /** Trimmed, unique, sorted by code point — the order the members list reports them in. */
 export function normalisePermissions(permissions: readonly string[]): string[] {
-  return [...new Set(permissions.map((p) => p.trim()).filter((p) => p !== ''))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(permissions.map((p) => p.trim()).filter((p) => p !== ''))].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
 }
 
 export function isUniqueViolation(err: unknown, constraint: string): boolean {
@@ -76,8 +86,10 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
 
 const groupNotFound = () => new TenancyError(TenancyErrorCode.GROUP_NOT_FOUND, 'internal group not found');
 const siteNotFound = () => new TenancyError(TenancyErrorCode.SITE_NOT_FOUND, 'site not found');
-const groupNameTaken = () => new TenancyError(TenancyErrorCode.GROUP_NAME_TAKEN, 'an internal group with this name already exists in the tenant');
-const siteNameTaken = () => new TenancyError(TenancyErrorCode.SITE_NAME_TAKEN, 'a site with this name already exists in the tenant');
+const groupNameTaken = () =>
+  new TenancyError(TenancyErrorCode.GROUP_NAME_TAKEN, 'an internal group with this name already exists in the tenant');
+const siteNameTaken = () =>
+  new TenancyError(TenancyErrorCode.SITE_NAME_TAKEN, 'a site with this name already exists in the tenant');
 
 /**
  * Admin use cases of the tenant directory: sites, internal groups (permissions + site access) and
@@ -163,13 +175,18 @@ export class TenantDirectoryUseCases {
       throw new TenancyError(
         TenancyErrorCode.INVALID_REFERENCE,
         'siteIds names sites that are not sites of this tenant',
-        unknown.slice(0, 20).map((s) => ({ field: 'siteIds', problem: `"${s.slice(0, 64)}" is not a site of this tenant` })),
+        unknown
+          .slice(0, 20)
+          .map((s) => ({ field: 'siteIds', problem: `"${s.slice(0, 64)}" is not a site of this tenant` })),
       );
     }
     return unique;
   }
 
-  async createGroup(tenantId: string, input: { name: string; permissions?: string[]; siteIds?: string[] }): Promise<InternalGroupView> {
+  async createGroup(
+    tenantId: string,
+    input: { name: string; permissions?: string[]; siteIds?: string[] },
+  ): Promise<InternalGroupView> {
     await this.tenant(tenantId);
     const permissions = normalisePermissions(input.permissions ?? []);
     try {
@@ -178,7 +195,12 @@ export class TenantDirectoryUseCases {
         const id = await this.repo.insertGroup(tenantId, input.name.trim(), permissions);
         await this.repo.replaceGroupSites(id, siteIds);
         const group = (await this.repo.findGroup(tenantId, id))!;
-        await this.events.publish(new InternalGroupCreatedEvent({ groupId: id, name: group.name, permissions, siteIds: group.sites.map((s) => s.id) }, { tenantId }));
+        await this.events.publish(
+          new InternalGroupCreatedEvent(
+            { groupId: id, name: group.name, permissions, siteIds: group.sites.map((s) => s.id) },
+            { tenantId },
+          ),
+        );
         return toGroupView(group);
       });
     } catch (err) {
@@ -199,7 +221,11 @@ export class TenantDirectoryUseCases {
     return toGroupView(group);
   }
 
-  async updateGroup(tenantId: string, groupId: string, input: { name?: string; permissions?: string[]; siteIds?: string[] }): Promise<InternalGroupView> {
+  async updateGroup(
+    tenantId: string,
+    groupId: string,
+    input: { name?: string; permissions?: string[]; siteIds?: string[] },
+  ): Promise<InternalGroupView> {
     await this.tenant(tenantId);
     if (!isUuid(groupId)) throw groupNotFound();
     try {
@@ -219,8 +245,12 @@ export class TenantDirectoryUseCases {
             await this.repo.replaceGroupSites(groupId, siteIds);
           }
         }
-        if (changed.includes('name') || changed.includes('permissions')) await this.repo.updateGroup(tenantId, groupId, { name, permissions });
-        if (changed.length > 0) await this.events.publish(new InternalGroupUpdatedEvent({ groupId, changedAttributes: changed }, { tenantId }));
+        if (changed.includes('name') || changed.includes('permissions'))
+          await this.repo.updateGroup(tenantId, groupId, { name, permissions });
+        if (changed.length > 0)
+          await this.events.publish(
+            new InternalGroupUpdatedEvent({ groupId, changedAttributes: changed }, { tenantId }),
+          );
         return toGroupView((await this.repo.findGroup(tenantId, groupId))!);
       });
     } catch (err) {
@@ -277,14 +307,20 @@ export class TenantDirectoryUseCases {
       const existing = await this.repo.existingGroupIds(c.tenantId, wanted.filter(isUuid));
       input.forEach((m, i) => {
         if (!existing.has(m.internalGroupId.toLowerCase())) {
-          problems.push({ field: `mappings.${i}.internalGroupId`, problem: 'is not an internal group of the connection\'s tenant' });
+          problems.push({
+            field: `mappings.${i}.internalGroupId`,
+            problem: "is not an internal group of the connection's tenant",
+          });
         }
       });
-      if (problems.length > 0) throw new TenancyError(TenancyErrorCode.INVALID_MAPPING, 'mappings are invalid', problems);
+      if (problems.length > 0)
+        throw new TenancyError(TenancyErrorCode.INVALID_MAPPING, 'mappings are invalid', problems);
       // Serialise concurrent replacements of one connection's rules.
       await this.connections.findLiveForUpdate(c.id);
       await this.repo.replaceMappings(c.tenantId, c.id, [...rules.values()]);
-      await this.events.publish(new GroupMappingsReplacedEvent({ connectionId: c.id, count: rules.size }, { tenantId: c.tenantId }));
+      await this.events.publish(
+        new GroupMappingsReplacedEvent({ connectionId: c.id, count: rules.size }, { tenantId: c.tenantId }),
+      );
       return (await this.repo.listMappings(c.tenantId, c.id)).map(toMappingView);
     });
   }

@@ -81,10 +81,16 @@ export class MemberUseCases {
     if (!isUuid(tenantId) || !(await this.tenants.findById(tenantId))) throw tenantNotFound();
   }
 
-  async list(tenantId: string, q: { cursor?: string; limit: number; status?: 'active' | 'revoked' }): Promise<{ items: MemberView[]; nextCursor: string | null }> {
+  async list(
+    tenantId: string,
+    q: { cursor?: string; limit: number; status?: 'active' | 'revoked' },
+  ): Promise<{ items: MemberView[]; nextCursor: string | null }> {
     await this.tenant(tenantId);
     const rows = await this.members.list(tenantId, { after: decodeCursor(q.cursor), limit: q.limit, status: q.status });
-    return { items: rows.map(toView), nextCursor: rows.length === q.limit ? encodeCursor(rows[rows.length - 1]) : null };
+    return {
+      items: rows.map(toView),
+      nextCursor: rows.length === q.limit ? encodeCursor(rows[rows.length - 1]) : null,
+    };
   }
 
   async get(tenantId: string, accountId: string): Promise<MemberView> {
@@ -102,11 +108,14 @@ export class MemberUseCases {
     await this.tenant(tenantId);
     const email = rawEmail.trim().toLowerCase();
     if (email.length > 254 || !EMAIL.test(email)) {
-      throw new TenancyError(TenancyErrorCode.INVALID_EMAIL, 'email is not an email address', [{ field: 'email', problem: 'must be an email address' }]);
+      throw new TenancyError(TenancyErrorCode.INVALID_EMAIL, 'email is not an email address', [
+        { field: 'email', problem: 'must be an email address' },
+      ]);
     }
     return this.tx.run(async () => {
       const { accountId, membership } = await this.members.lockMembershipByEmail(tenantId, email);
-      if (membership?.status === 'active') throw new TenancyError(TenancyErrorCode.MEMBER_EXISTS, 'the account is already a member of the tenant');
+      if (membership?.status === 'active')
+        throw new TenancyError(TenancyErrorCode.MEMBER_EXISTS, 'the account is already a member of the tenant');
       let membershipId: string;
       if (membership) {
         await this.members.restoreAsManual(tenantId, membership.id);
@@ -114,7 +123,12 @@ export class MemberUseCases {
       } else {
         membershipId = await this.members.insertManual(tenantId, accountId);
       }
-      await this.events.publish(new MemberAddedEvent({ accountId, membershipId, source: 'manual', restored: membership !== null }, { tenantId }));
+      await this.events.publish(
+        new MemberAddedEvent(
+          { accountId, membershipId, source: 'manual', restored: membership !== null },
+          { tenantId },
+        ),
+      );
       return { created: membership === null, member: toView((await this.members.findByAccount(tenantId, accountId))!) };
     });
   }
@@ -131,7 +145,14 @@ export class MemberUseCases {
       }
       await this.events.publish(
         new MembershipRevokedEvent(
-          { accountId, membershipId: revoked.id, connectionId: revoked.connection_id, stagedUserId: revoked.staged_user_id, reason: 'admin', syncRunId: null },
+          {
+            accountId,
+            membershipId: revoked.id,
+            connectionId: revoked.connection_id,
+            stagedUserId: revoked.staged_user_id,
+            reason: 'admin',
+            syncRunId: null,
+          },
           { tenantId },
         ),
       );

@@ -86,7 +86,9 @@ export class DeleteScimConnectionUseCase {
       await this.connections.markDeleted(connection.tenantId, connectionId);
       await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [TOKEN_REVOKED_CHANNEL, connectionId]);
       this.tx.afterCommit(() => this.cache.invalidateConnection(connectionId));
-      await this.events.publish(new ScimConnectionDeletedEvent({ connectionId, revokedTokenIds }, { tenantId: connection.tenantId }));
+      await this.events.publish(
+        new ScimConnectionDeletedEvent({ connectionId, revokedTokenIds }, { tenantId: connection.tenantId }),
+      );
     });
   }
 }

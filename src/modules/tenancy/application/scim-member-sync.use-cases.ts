@@ -7,13 +7,20 @@ import { MemberProvisionedEvent } from '../public/events/member-provisioned.even
 import { MemberUpdatedEvent } from '../public/events/member-updated.event';
 import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
 import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope } from '../public/scim-members.types';
-import { ConcurrentMembershipChangeError, ScimMemberRepository, type MembershipWrite, type NewAccount, type NewMembership } from '../infrastructure/scim-member.repository';
+import {
+  ConcurrentMembershipChangeError,
+  ScimMemberRepository,
+  type MembershipWrite,
+  type NewAccount,
+  type NewMembership,
+} from '../infrastructure/scim-member.repository';
 
 type Modify = Extract<PlanItem, { kind: 'modify' }>;
 
 /** Conflicts a fresh read resolves: optimistic-version misses, deadlocks, serialization failures. */
 function isTransient(err: unknown): boolean {
-  const code = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  const code =
+    (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
   return err instanceof ConcurrentMembershipChangeError || code === '40P01' || code === '40001';
 }
 
@@ -29,9 +36,20 @@ export class PlanScimMembersUseCase {
     const accountsByEmail = await this.repo.accountsByEmail(emails);
     // Only an email change of a linked member needs to know whether its account is shared.
     const wanted = new Map(desired.flatMap((d) => (d.state === 'member' ? [[d.stagedUserId, d.email] as const] : [])));
-    const renamed = memberships.filter((m) => m.stagedUserId && m.connectionId === scope.connectionId && wanted.has(m.stagedUserId) && wanted.get(m.stagedUserId) !== m.email);
+    const renamed = memberships.filter(
+      (m) =>
+        m.stagedUserId &&
+        m.connectionId === scope.connectionId &&
+        wanted.has(m.stagedUserId) &&
+        wanted.get(m.stagedUserId) !== m.email,
+    );
     const sharedAccountIds = await this.repo.sharedAccounts(renamed.map((m) => m.accountId));
-    return planScimMembers(desired, { connectionId: scope.connectionId, memberships, accountsByEmail, sharedAccountIds });
+    return planScimMembers(desired, {
+      connectionId: scope.connectionId,
+      memberships,
+      accountsByEmail,
+      sharedAccountIds,
+    });
   }
 
   async execute(scope: ScimMemberScope, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]> {
@@ -57,7 +75,10 @@ export class ApplyScimMembersUseCase {
     private readonly events: EventBus,
   ) {}
 
-  async execute(scope: ScimMemberScope & { runId: string | null }, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]> {
+  async execute(
+    scope: ScimMemberScope & { runId: string | null },
+    desired: readonly ScimMemberDesiredState[],
+  ): Promise<ScimMemberOutcome[]> {
     if (desired.length === 0) return [];
     try {
       try {
@@ -71,17 +92,32 @@ export class ApplyScimMembersUseCase {
     } catch (err) {
       if (desired.length === 1) {
         const message = (err as Error)?.message ?? String(err);
-        this.logger.warn(`sync of staged user ${desired[0].stagedUserId} (connection ${scope.connectionId}) failed: ${message}`);
-        return [{ stagedUserId: desired[0].stagedUserId, result: 'failed', accountId: null, membershipId: null, error: message.slice(0, 500) }];
+        this.logger.warn(
+          `sync of staged user ${desired[0].stagedUserId} (connection ${scope.connectionId}) failed: ${message}`,
+        );
+        return [
+          {
+            stagedUserId: desired[0].stagedUserId,
+            result: 'failed',
+            accountId: null,
+            membershipId: null,
+            error: message.slice(0, 500),
+          },
+        ];
       }
-      this.logger.warn(`sync batch of ${desired.length} users (connection ${scope.connectionId}) failed, retrying user by user: ${(err as Error)?.message}`);
+      this.logger.warn(
+        `sync batch of ${desired.length} users (connection ${scope.connectionId}) failed, retrying user by user: ${(err as Error)?.message}`,
+      );
       const outcomes: ScimMemberOutcome[] = [];
       for (const d of desired) outcomes.push(...(await this.execute(scope, [d])));
       return outcomes;
     }
   }
 
-  private async applyBatch(scope: ScimMemberScope & { runId: string | null }, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]> {
+  private async applyBatch(
+    scope: ScimMemberScope & { runId: string | null },
+    desired: readonly ScimMemberDesiredState[],
+  ): Promise<ScimMemberOutcome[]> {
     const plan = await this.planner.plan(scope, desired);
     const creates = plan.filter((p): p is Extract<PlanItem, { kind: 'create' }> => p.kind === 'create');
     const modifies = plan.filter((p): p is Modify => p.kind === 'modify');
@@ -94,7 +130,9 @@ export class ApplyScimMembersUseCase {
     ].map((d) => ({ email: d.email, displayName: d.displayName, givenName: d.givenName, familyName: d.familyName }));
     const createdAccounts = await this.repo.upsertAccounts(newAccounts);
     const accountFor = (email: string, known: string | null) => known ?? createdAccounts.get(email)!;
-    await this.repo.renameAccounts(modifies.filter((m) => m.renameAccount).map((m) => ({ accountId: m.current.accountId, email: m.desired.email })));
+    await this.repo.renameAccounts(
+      modifies.filter((m) => m.renameAccount).map((m) => ({ accountId: m.current.accountId, email: m.desired.email })),
+    );
 
     // 2. Memberships.
     const newMemberships: NewMembership[] = creates.map((c) => ({
@@ -115,23 +153,40 @@ export class ApplyScimMembersUseCase {
       familyName: m.desired.familyName,
     }));
     await this.repo.activateMemberships(scope.tenantId, scope.connectionId, writes);
-    await this.repo.revokeMemberships(scope.tenantId, revokes.map((r) => ({ id: r.current.id, version: r.current.version })), 'sync_deprovisioned');
+    await this.repo.revokeMemberships(
+      scope.tenantId,
+      revokes.map((r) => ({ id: r.current.id, version: r.current.version })),
+      'sync_deprovisioned',
+    );
 
     // 3. SCIM-sourced group rows.
     const add = [
-      ...creates.flatMap((c) => c.desired.internalGroupIds.map((groupId) => ({ membershipId: createdMemberships.get(c.desired.stagedUserId)!, groupId }))),
+      ...creates.flatMap((c) =>
+        c.desired.internalGroupIds.map((groupId) => ({
+          membershipId: createdMemberships.get(c.desired.stagedUserId)!,
+          groupId,
+        })),
+      ),
       ...modifies.flatMap((m) => m.addGroupIds.map((groupId) => ({ membershipId: m.current.id, groupId }))),
     ];
-    const remove = modifies.flatMap((m) => m.removeGroupIds.map((groupId) => ({ membershipId: m.current.id, groupId })));
+    const remove = modifies.flatMap((m) =>
+      m.removeGroupIds.map((groupId) => ({ membershipId: m.current.id, groupId })),
+    );
     await this.repo.changeScimGroups(scope.tenantId, remove, add);
 
     // 4. Outcomes and their events, in the same transaction.
     const outcomes = plan.map((item) => {
       if (item.kind === 'create') {
-        return outcomeOf(item, { accountId: accountFor(item.desired.email, item.accountId), membershipId: createdMemberships.get(item.desired.stagedUserId)! });
+        return outcomeOf(item, {
+          accountId: accountFor(item.desired.email, item.accountId),
+          membershipId: createdMemberships.get(item.desired.stagedUserId)!,
+        });
       }
       if (item.kind === 'modify' && item.switchAccount) {
-        return outcomeOf(item, { accountId: accountFor(item.desired.email, item.switchAccount.accountId), membershipId: item.current.id });
+        return outcomeOf(item, {
+          accountId: accountFor(item.desired.email, item.switchAccount.accountId),
+          membershipId: item.current.id,
+        });
       }
       return outcomeOf(item);
     });
@@ -139,14 +194,26 @@ export class ApplyScimMembersUseCase {
     return outcomes;
   }
 
-  private eventsFor(scope: ScimMemberScope & { runId: string | null }, outcomes: readonly ScimMemberOutcome[]): DomainEvent<object>[] {
+  private eventsFor(
+    scope: ScimMemberScope & { runId: string | null },
+    outcomes: readonly ScimMemberOutcome[],
+  ): DomainEvent<object>[] {
     const meta = { tenantId: scope.tenantId };
     const events: DomainEvent<object>[] = [];
     for (const o of outcomes) {
-      const ids = { accountId: o.accountId!, membershipId: o.membershipId!, connectionId: scope.connectionId, stagedUserId: o.stagedUserId, syncRunId: scope.runId };
-      if (o.result === 'provisioned') events.push(new MemberProvisionedEvent({ ...ids, reactivated: o.reactivated === true }, meta));
-      else if (o.result === 'updated') events.push(new MemberUpdatedEvent({ ...ids, changedAttributes: [...(o.changes ?? [])] }, meta));
-      else if (o.result === 'deprovisioned') events.push(new MembershipRevokedEvent({ ...ids, reason: 'sync_deprovisioned' }, meta));
+      const ids = {
+        accountId: o.accountId!,
+        membershipId: o.membershipId!,
+        connectionId: scope.connectionId,
+        stagedUserId: o.stagedUserId,
+        syncRunId: scope.runId,
+      };
+      if (o.result === 'provisioned')
+        events.push(new MemberProvisionedEvent({ ...ids, reactivated: o.reactivated === true }, meta));
+      else if (o.result === 'updated')
+        events.push(new MemberUpdatedEvent({ ...ids, changedAttributes: [...(o.changes ?? [])] }, meta));
+      else if (o.result === 'deprovisioned')
+        events.push(new MembershipRevokedEvent({ ...ids, reason: 'sync_deprovisioned' }, meta));
     }
     return events;
   }

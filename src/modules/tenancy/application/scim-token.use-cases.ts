@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { generateScimToken, hashScimToken, isConnectionId, isUuid, MAX_ACTIVE_TOKENS_PER_CONNECTION, sameHash } from '../domain/scim-token';
+import {
+  generateScimToken,
+  hashScimToken,
+  isConnectionId,
+  isUuid,
+  MAX_ACTIVE_TOKENS_PER_CONNECTION,
+  sameHash,
+} from '../domain/scim-token';
 import { ScimTokenIssuedEvent } from '../public/events/scim-token-issued.event';
 import { ScimTokenRevokedEvent } from '../public/events/scim-token-revoked.event';
 import { ScimTokenRotatedEvent } from '../public/events/scim-token-rotated.event';
@@ -64,7 +71,10 @@ abstract class TokenUseCaseBase {
     return connection;
   }
 
-  protected async insertToken(connection: ScimConnectionEntity, name: string): Promise<{ row: ScimTokenEntity; secret: string }> {
+  protected async insertToken(
+    connection: ScimConnectionEntity,
+    name: string,
+  ): Promise<{ row: ScimTokenEntity; secret: string }> {
     const generated = generateScimToken();
     const row = await this.tokens.insert({
       tenantId: connection.tenantId,
@@ -91,7 +101,10 @@ export class IssueScimTokenUseCase extends TokenUseCaseBase {
       }
       const { row, secret } = await this.insertToken(connection, input.name.trim());
       await this.events.publish(
-        new ScimTokenIssuedEvent({ connectionId, tokenId: row.id, name: row.name, prefix: row.prefix }, { tenantId: connection.tenantId }),
+        new ScimTokenIssuedEvent(
+          { connectionId, tokenId: row.id, name: row.name, prefix: row.prefix },
+          { tenantId: connection.tenantId },
+        ),
       );
       return { id: row.id, name: row.name, token: secret, createdAt: row.createdAt.toISOString() };
     });
@@ -131,7 +144,9 @@ export class RevokeScimTokenUseCase extends TokenUseCaseBase {
       if (!token) throw tokenNotFound();
       await this.tokens.revoke(connection.tenantId, token.id);
       await this.announceRevocation(connection.id);
-      await this.events.publish(new ScimTokenRevokedEvent({ connectionId, tokenId }, { tenantId: connection.tenantId }));
+      await this.events.publish(
+        new ScimTokenRevokedEvent({ connectionId, tokenId }, { tenantId: connection.tenantId }),
+      );
     });
   }
 }

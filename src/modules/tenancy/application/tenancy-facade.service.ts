@@ -6,11 +6,25 @@ import { ScimConnectionRepository } from '../infrastructure/scim-connection.repo
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { MemberRepository } from '../infrastructure/member.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
-import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope, ScimSyncContext } from '../public/scim-members.types';
-import { TenancyFacade, type ActiveMembershipRef, type ConnectionRef, type MemberAccess } from '../public/tenancy.facade';
+import type {
+  ScimMemberDesiredState,
+  ScimMemberOutcome,
+  ScimMemberScope,
+  ScimSyncContext,
+} from '../public/scim-members.types';
+import {
+  TenancyFacade,
+  type ActiveMembershipRef,
+  type ConnectionRef,
+  type MemberAccess,
+} from '../public/tenancy.facade';
 import { ScimBearerAuthenticator } from '../http/scim-bearer.authenticator';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
-import { ApplyScimMembersUseCase, FindScimMembersInGroupsQuery, PlanScimMembersUseCase } from './scim-member-sync.use-cases';
+import {
+  ApplyScimMembersUseCase,
+  FindScimMembersInGroupsQuery,
+  PlanScimMembersUseCase,
+} from './scim-member-sync.use-cases';
 
 @Injectable()
 export class TenancyFacadeService extends TenancyFacade {
@@ -63,7 +77,14 @@ export class TenancyFacadeService extends TenancyFacade {
   async getMemberAccess(tenantId: string, accountId: string): Promise<MemberAccess | null> {
     if (!isUuid(tenantId) || !isUuid(accountId)) return null;
     const row = await this.members.findByAccount(tenantId, accountId);
-    return row ? { accountId, active: row.status === 'active', permissions: row.permissions, siteIds: row.sites.map((s) => s.id) } : null;
+    return row
+      ? {
+          accountId,
+          active: row.status === 'active',
+          permissions: row.permissions,
+          siteIds: row.sites.map((s) => s.id),
+        }
+      : null;
   }
 
   async listLiveConnections(): Promise<ConnectionRef[]> {
@@ -92,7 +113,10 @@ export class TenancyFacadeService extends TenancyFacade {
     return this.planner.execute(scope, desired);
   }
 
-  applyScimMembers(scope: ScimMemberScope & { runId: string | null }, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]> {
+  applyScimMembers(
+    scope: ScimMemberScope & { runId: string | null },
+    desired: readonly ScimMemberDesiredState[],
+  ): Promise<ScimMemberOutcome[]> {
     return this.applier.execute(scope, desired);
   }
 

@@ -53,7 +53,9 @@ export class CreateTenantUseCase {
     const ssoDomains = domainsOrThrow(input.ssoDomains);
     return this.tx.run(async () => {
       const tenant = await this.tenants.insert(input.name.trim(), ssoDomains);
-      await this.events.publish(new TenantCreatedEvent({ tenantId: tenant.id, name: tenant.name, ssoDomains }, { tenantId: tenant.id }));
+      await this.events.publish(
+        new TenantCreatedEvent({ tenantId: tenant.id, name: tenant.name, ssoDomains }, { tenantId: tenant.id }),
+      );
       return toTenantView(tenant);
     });
   }

@@ -52,7 +52,12 @@ export type PlanItem =
       readonly changes: readonly string[];
     }
   | { readonly kind: 'revoke'; readonly stagedUserId: string; readonly current: CurrentMembership }
-  | { readonly kind: 'skip'; readonly stagedUserId: string; readonly reason: ScimMemberSkipReason; readonly current?: CurrentMembership }
+  | {
+      readonly kind: 'skip';
+      readonly stagedUserId: string;
+      readonly reason: ScimMemberSkipReason;
+      readonly current?: CurrentMembership;
+    }
   | { readonly kind: 'unchanged'; readonly stagedUserId: string; readonly current?: CurrentMembership };
 
 const same = (a: string | null, b: string | null) => (a ?? null) === (b ?? null);
@@ -85,7 +90,11 @@ export function planScimMembers(desired: readonly ScimMemberDesiredState[], inpu
   for (const d of desired) {
     const mine = linked.get(d.stagedUserId);
     if (d.state === 'absent') {
-      plan.push(mine?.status === 'active' ? { kind: 'revoke', stagedUserId: d.stagedUserId, current: mine } : { kind: 'unchanged', stagedUserId: d.stagedUserId, current: mine });
+      plan.push(
+        mine?.status === 'active'
+          ? { kind: 'revoke', stagedUserId: d.stagedUserId, current: mine }
+          : { kind: 'unchanged', stagedUserId: d.stagedUserId, current: mine },
+      );
       continue;
     }
     const holder = byEmail.get(d.email);
@@ -104,7 +113,11 @@ export function planScimMembers(desired: readonly ScimMemberDesiredState[], inpu
       }
       claimedEmails.add(d.email);
       const item = modify(d, mine, mine.status === 'revoked', input);
-      plan.push(item.changes.length === 0 && !item.reactivate ? { kind: 'unchanged', stagedUserId: d.stagedUserId, current: mine } : item);
+      plan.push(
+        item.changes.length === 0 && !item.reactivate
+          ? { kind: 'unchanged', stagedUserId: d.stagedUserId, current: mine }
+          : item,
+      );
       continue;
     }
     if (holder) {
@@ -126,7 +139,12 @@ export function planScimMembers(desired: readonly ScimMemberDesiredState[], inpu
   return plan;
 }
 
-function modify(d: Member, m: CurrentMembership, reactivate: boolean, input: PlanInput): Extract<PlanItem, { kind: 'modify' }> {
+function modify(
+  d: Member,
+  m: CurrentMembership,
+  reactivate: boolean,
+  input: PlanInput,
+): Extract<PlanItem, { kind: 'modify' }> {
   const changes: string[] = [];
   let switchAccount: { accountId: string | null } | null = null;
   let renameAccount = false;
@@ -145,7 +163,17 @@ function modify(d: Member, m: CurrentMembership, reactivate: boolean, input: Pla
   const addGroupIds = d.internalGroupIds.filter((g) => !held.has(g));
   const removeGroupIds = m.scimGroupIds.filter((g) => !wanted.has(g));
   if (addGroupIds.length > 0 || removeGroupIds.length > 0) changes.push('groups');
-  return { kind: 'modify', desired: d, current: m, reactivate, switchAccount, renameAccount, addGroupIds, removeGroupIds, changes };
+  return {
+    kind: 'modify',
+    desired: d,
+    current: m,
+    reactivate,
+    switchAccount,
+    renameAccount,
+    addGroupIds,
+    removeGroupIds,
+    changes,
+  };
 }
 
 /** The outcome a plan item stands for (ids of rows a plan would create are null). */
@@ -169,10 +197,26 @@ export function outcomeOf(item: PlanItem, created?: { accountId: string; members
         changes: item.changes,
       };
     case 'revoke':
-      return { stagedUserId: item.stagedUserId, result: 'deprovisioned', accountId: item.current.accountId, membershipId: item.current.id };
+      return {
+        stagedUserId: item.stagedUserId,
+        result: 'deprovisioned',
+        accountId: item.current.accountId,
+        membershipId: item.current.id,
+      };
     case 'skip':
-      return { stagedUserId: item.stagedUserId, result: 'skipped', reason: item.reason, accountId: item.current?.accountId ?? null, membershipId: item.current?.id ?? null };
+      return {
+        stagedUserId: item.stagedUserId,
+        result: 'skipped',
+        reason: item.reason,
+        accountId: item.current?.accountId ?? null,
+        membershipId: item.current?.id ?? null,
+      };
     case 'unchanged':
-      return { stagedUserId: item.stagedUserId, result: 'unchanged', accountId: item.current?.accountId ?? null, membershipId: item.current?.id ?? null };
+      return {
+        stagedUserId: item.stagedUserId,
+        result: 'unchanged',
+        accountId: item.current?.accountId ?? null,
+        membershipId: item.current?.id ?? null,
+      };
   }
 }

@@ -8,7 +8,12 @@ export function normaliseSsoDomains(input: readonly string[]): { domains: string
   input.forEach((raw, i) => {
     const d = String(raw).trim().toLowerCase().replace(/\.$/, '');
     const labels = d.split('.');
-    if (d.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^[0-9]+$/.test(labels[labels.length - 1])) {
+    if (
+      d.length > 253 ||
+      labels.length < 2 ||
+      !labels.every((l) => LABEL.test(l)) ||
+      /^[0-9]+$/.test(labels[labels.length - 1])
+    ) {
       problems.push(`ssoDomains[${i}]: "${String(raw).slice(0, 100)}" is not a domain name`);
     } else if (!domains.includes(d)) {
       domains.push(d);

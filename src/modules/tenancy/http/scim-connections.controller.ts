@@ -1,6 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { DeleteScimConnectionUseCase } from '../application/scim-connection.use-cases';
-import { IssueScimTokenUseCase, RevokeScimTokenUseCase, RotateScimTokenUseCase } from '../application/scim-token.use-cases';
+import {
+  IssueScimTokenUseCase,
+  RevokeScimTokenUseCase,
+  RotateScimTokenUseCase,
+} from '../application/scim-token.use-cases';
 import { TenancyQueries } from '../application/tenancy.queries';
 import { IssueScimTokenRequestDto } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';

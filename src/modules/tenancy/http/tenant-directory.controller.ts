@@ -1,6 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { TenantDirectoryUseCases } from '../application/directory.use-cases';
-import { CreateInternalGroupRequestDto, CreateSiteRequestDto, UpdateInternalGroupRequestDto, UpdateSiteRequestDto } from './dtos/directory.request.dto';
+import {
+  CreateInternalGroupRequestDto,
+  CreateSiteRequestDto,
+  UpdateInternalGroupRequestDto,
+  UpdateSiteRequestDto,
+} from './dtos/directory.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 
 /** Admin API: a tenant's internal user groups (permissions + site access) and sites. */
@@ -26,7 +31,11 @@ export class TenantDirectoryController {
   }
 
   @Patch('groups/:groupId')
-  updateGroup(@Param('tenantId') tenantId: string, @Param('groupId') groupId: string, @Body() body: UpdateInternalGroupRequestDto) {
+  updateGroup(
+    @Param('tenantId') tenantId: string,
+    @Param('groupId') groupId: string,
+    @Body() body: UpdateInternalGroupRequestDto,
+  ) {
     return this.directory.updateGroup(tenantId, groupId, body);
   }
 

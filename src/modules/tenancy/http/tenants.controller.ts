@@ -2,7 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { CreateScimConnectionUseCase } from '../application/scim-connection.use-cases';
 import { TenancyQueries } from '../application/tenancy.queries';
 import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
-import { CreateScimConnectionRequestDto, CreateTenantRequestDto, UpdateTenantRequestDto } from './dtos/tenant.request.dto';
+import {
+  CreateScimConnectionRequestDto,
+  CreateTenantRequestDto,
+  UpdateTenantRequestDto,
+} from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 
 /** Admin API: tenants and their SCIM connections. Guarded by the global admin-token guard. */

@@ -38,16 +38,28 @@ export class InternalGroupRepository {
   // ---- sites ----
 
   async insertSite(tenantId: string, name: string): Promise<SiteRow> {
-    const [row] = await sqlRows<SiteRow>(this.tx.manager, `INSERT INTO tenancy.site (tenant_id, name) VALUES ($1, $2) RETURNING id, name, created_at`, [tenantId, name]);
+    const [row] = await sqlRows<SiteRow>(
+      this.tx.manager,
+      `INSERT INTO tenancy.site (tenant_id, name) VALUES ($1, $2) RETURNING id, name, created_at`,
+      [tenantId, name],
+    );
     return row;
   }
 
   listSites(tenantId: string): Promise<SiteRow[]> {
-    return sqlRows<SiteRow>(this.tx.manager, `SELECT id, name, created_at FROM tenancy.site WHERE tenant_id = $1 ORDER BY lower(name), id`, [tenantId]);
+    return sqlRows<SiteRow>(
+      this.tx.manager,
+      `SELECT id, name, created_at FROM tenancy.site WHERE tenant_id = $1 ORDER BY lower(name), id`,
+      [tenantId],
+    );
   }
 
   async findSite(tenantId: string, siteId: string): Promise<SiteRow | null> {
-    const [row] = await sqlRows<SiteRow>(this.tx.manager, `SELECT id, name, created_at FROM tenancy.site WHERE tenant_id = $1 AND id = $2`, [tenantId, siteId]);
+    const [row] = await sqlRows<SiteRow>(
+      this.tx.manager,
+      `SELECT id, name, created_at FROM tenancy.site WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, siteId],
+    );
     return row ?? null;
   }
 
@@ -61,14 +73,22 @@ export class InternalGroupRepository {
   }
 
   async deleteSite(tenantId: string, siteId: string): Promise<SiteRow | null> {
-    const [row] = await sqlRows<SiteRow>(this.tx.manager, `DELETE FROM tenancy.site WHERE tenant_id = $1 AND id = $2 RETURNING id, name, created_at`, [tenantId, siteId]);
+    const [row] = await sqlRows<SiteRow>(
+      this.tx.manager,
+      `DELETE FROM tenancy.site WHERE tenant_id = $1 AND id = $2 RETURNING id, name, created_at`,
+      [tenantId, siteId],
+    );
     return row ?? null;
   }
 
   /** The subset of `siteIds` that are sites of the tenant. */
   async existingSiteIds(tenantId: string, siteIds: readonly string[]): Promise<Set<string>> {
     if (siteIds.length === 0) return new Set();
-    const rows = await sqlRows<{ id: string }>(this.tx.manager, `SELECT id FROM tenancy.site WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, siteIds]);
+    const rows = await sqlRows<{ id: string }>(
+      this.tx.manager,
+      `SELECT id FROM tenancy.site WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+      [tenantId, siteIds],
+    );
     return new Set(rows.map((r) => r.id));
   }
 
@@ -83,7 +103,11 @@ export class InternalGroupRepository {
     return row.id;
   }
 
-  async updateGroup(tenantId: string, groupId: string, changes: { name?: string; permissions?: readonly string[] }): Promise<void> {
+  async updateGroup(
+    tenantId: string,
+    groupId: string,
+    changes: { name?: string; permissions?: readonly string[] },
+  ): Promise<void> {
     await this.tx.manager.query(
       `UPDATE tenancy.internal_group SET name = COALESCE($3, name), permissions = COALESCE($4::text[], permissions), updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
@@ -99,9 +123,16 @@ export class InternalGroupRepository {
     );
   }
 
-  async findGroup(tenantId: string, groupId: string, opts: { forUpdate?: boolean } = {}): Promise<InternalGroupRow | null> {
+  async findGroup(
+    tenantId: string,
+    groupId: string,
+    opts: { forUpdate?: boolean } = {},
+  ): Promise<InternalGroupRow | null> {
     if (opts.forUpdate) {
-      await this.tx.manager.query(`SELECT 1 FROM tenancy.internal_group WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, groupId]);
+      await this.tx.manager.query(`SELECT 1 FROM tenancy.internal_group WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
+        tenantId,
+        groupId,
+      ]);
     }
     const [row] = await sqlRows<InternalGroupRow>(
       this.tx.manager,
@@ -157,12 +188,21 @@ export class InternalGroupRepository {
     connectionId: string,
     rules: ReadonlyArray<{ displayName: string | null; externalId: string | null; internalGroupId: string }>,
   ): Promise<void> {
-    await this.tx.manager.query(`DELETE FROM tenancy.group_mapping WHERE tenant_id = $1 AND connection_id = $2`, [tenantId, connectionId]);
+    await this.tx.manager.query(`DELETE FROM tenancy.group_mapping WHERE tenant_id = $1 AND connection_id = $2`, [
+      tenantId,
+      connectionId,
+    ]);
     if (rules.length === 0) return;
     await this.tx.manager.query(
       `INSERT INTO tenancy.group_mapping (tenant_id, connection_id, scim_group_display_name, scim_group_external_id, internal_group_id)
        SELECT $1, $2, r.display_name, r.external_id, r.group_id FROM unnest($3::text[], $4::text[], $5::uuid[]) AS r(display_name, external_id, group_id)`,
-      [tenantId, connectionId, rules.map((r) => r.displayName), rules.map((r) => r.externalId), rules.map((r) => r.internalGroupId)],
+      [
+        tenantId,
+        connectionId,
+        rules.map((r) => r.displayName),
+        rules.map((r) => r.externalId),
+        rules.map((r) => r.internalGroupId),
+      ],
     );
   }
 }

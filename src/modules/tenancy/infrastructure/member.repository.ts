@@ -43,7 +43,10 @@ export class MemberRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   /** Members in email order, keyset-paged by (email, membership id). */
-  list(tenantId: string, opts: { after?: [string, string]; limit: number; status?: 'active' | 'revoked' }): Promise<MemberRow[]> {
+  list(
+    tenantId: string,
+    opts: { after?: [string, string]; limit: number; status?: 'active' | 'revoked' },
+  ): Promise<MemberRow[]> {
     const params: unknown[] = [tenantId, opts.limit];
     let where = `m.tenant_id = $1`;
     if (opts.status) {
@@ -73,7 +76,10 @@ export class MemberRepository {
   }
 
   /** The account of this email (created if missing), and its membership in the tenant row-locked, if any. */
-  async lockMembershipByEmail(tenantId: string, email: string): Promise<{ accountId: string; membership: { id: string; status: string } | null }> {
+  async lockMembershipByEmail(
+    tenantId: string,
+    email: string,
+  ): Promise<{ accountId: string; membership: { id: string; status: string } | null }> {
     const [account] = await sqlRows<{ id: string }>(
       this.tx.manager,
       `INSERT INTO tenancy.account (email) VALUES ($1) ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
@@ -108,7 +114,11 @@ export class MemberRepository {
   }
 
   /** Revokes the account's active membership; null when there is none. */
-  async revoke(tenantId: string, accountId: string, reason: string): Promise<{ id: string; connection_id: string | null; staged_user_id: string | null } | null> {
+  async revoke(
+    tenantId: string,
+    accountId: string,
+    reason: string,
+  ): Promise<{ id: string; connection_id: string | null; staged_user_id: string | null } | null> {
     const [row] = await sqlRows<{ id: string; connection_id: string | null; staged_user_id: string | null }>(
       this.tx.manager,
       `UPDATE tenancy.membership SET status = 'revoked', revoked_at = now(), revoked_reason = $3, updated_at = now()

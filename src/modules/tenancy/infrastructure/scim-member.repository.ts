@@ -62,7 +62,12 @@ export class ScimMemberRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   /** Memberships of the tenant linked to these staged users of the connection, or held by accounts of these emails. */
-  async loadMemberships(tenantId: string, connectionId: string, stagedUserIds: readonly string[], emails: readonly string[]): Promise<CurrentMembership[]> {
+  async loadMemberships(
+    tenantId: string,
+    connectionId: string,
+    stagedUserIds: readonly string[],
+    emails: readonly string[],
+  ): Promise<CurrentMembership[]> {
     const rows = await sqlRows<MembershipRow>(
       this.tx.manager,
       `WITH ids AS (
@@ -98,7 +103,11 @@ export class ScimMemberRepository {
 
   async accountsByEmail(emails: readonly string[]): Promise<Map<string, string>> {
     if (emails.length === 0) return new Map();
-    const rows = await sqlRows<{ id: string; email: string }>(this.tx.manager, `SELECT id, email FROM tenancy.account WHERE email = ANY($1::text[])`, [emails]);
+    const rows = await sqlRows<{ id: string; email: string }>(
+      this.tx.manager,
+      `SELECT id, email FROM tenancy.account WHERE email = ANY($1::text[])`,
+      [emails],
+    );
     return new Map(rows.map((r) => [r.email, r.id]));
   }
 
@@ -122,7 +131,12 @@ export class ScimMemberRepository {
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
        ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
        RETURNING id, email`,
-      [accounts.map((a) => a.email), accounts.map((a) => a.displayName), accounts.map((a) => a.givenName), accounts.map((a) => a.familyName)],
+      [
+        accounts.map((a) => a.email),
+        accounts.map((a) => a.displayName),
+        accounts.map((a) => a.givenName),
+        accounts.map((a) => a.familyName),
+      ],
     );
     return new Map(rows.map((r) => [r.email, r.id]));
   }
@@ -136,7 +150,11 @@ export class ScimMemberRepository {
     );
   }
 
-  async insertMemberships(tenantId: string, connectionId: string, rows: readonly NewMembership[]): Promise<Map<string, string>> {
+  async insertMemberships(
+    tenantId: string,
+    connectionId: string,
+    rows: readonly NewMembership[],
+  ): Promise<Map<string, string>> {
     if (rows.length === 0) return new Map();
     const inserted = await sqlRows<{ id: string; staged_user_id: string }>(
       this.tx.manager,
@@ -144,8 +162,15 @@ export class ScimMemberRepository {
        SELECT $1, r.account_id, 'active', 'scim', $2, r.staged_user_id, r.display_name, r.given_name, r.family_name
          FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS r(account_id, staged_user_id, display_name, given_name, family_name)
        RETURNING id, staged_user_id`,
-      [tenantId, connectionId, rows.map((r) => r.accountId), rows.map((r) => r.stagedUserId), rows.map((r) => r.displayName),
-        rows.map((r) => r.givenName), rows.map((r) => r.familyName)],
+      [
+        tenantId,
+        connectionId,
+        rows.map((r) => r.accountId),
+        rows.map((r) => r.stagedUserId),
+        rows.map((r) => r.displayName),
+        rows.map((r) => r.givenName),
+        rows.map((r) => r.familyName),
+      ],
     );
     return new Map(inserted.map((r) => [r.staged_user_id, r.id]));
   }
@@ -163,13 +188,26 @@ export class ScimMemberRepository {
               AS r(id, version, staged_user_id, account_id, display_name, given_name, family_name)
         WHERE m.id = r.id AND m.tenant_id = $1 AND m.xmin = r.version::xid
        RETURNING m.id`,
-      [tenantId, connectionId, rows.map((r) => r.id), rows.map((r) => r.version), rows.map((r) => r.stagedUserId), rows.map((r) => r.accountId),
-        rows.map((r) => r.displayName), rows.map((r) => r.givenName), rows.map((r) => r.familyName)],
+      [
+        tenantId,
+        connectionId,
+        rows.map((r) => r.id),
+        rows.map((r) => r.version),
+        rows.map((r) => r.stagedUserId),
+        rows.map((r) => r.accountId),
+        rows.map((r) => r.displayName),
+        rows.map((r) => r.givenName),
+        rows.map((r) => r.familyName),
+      ],
     );
     if (updated.length !== rows.length) throw new ConcurrentMembershipChangeError(rows.length, updated.length);
   }
 
-  async revokeMemberships(tenantId: string, rows: ReadonlyArray<{ id: string; version: string }>, reason: string): Promise<void> {
+  async revokeMemberships(
+    tenantId: string,
+    rows: ReadonlyArray<{ id: string; version: string }>,
+    reason: string,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const revoked = await sqlRows<{ id: string }>(
       this.tx.manager,
@@ -202,12 +240,22 @@ export class ScimMemberRepository {
          FROM unnest($4::uuid[], $5::uuid[]) AS a(membership_id, group_id)
          JOIN tenancy.internal_group g ON g.id = a.group_id AND g.tenant_id = $1
        ON CONFLICT (membership_id, group_id) DO NOTHING`,
-      [tenantId, remove.map((r) => r.membershipId), remove.map((r) => r.groupId), add.map((r) => r.membershipId), add.map((r) => r.groupId)],
+      [
+        tenantId,
+        remove.map((r) => r.membershipId),
+        remove.map((r) => r.groupId),
+        add.map((r) => r.membershipId),
+        add.map((r) => r.groupId),
+      ],
     );
   }
 
   /** Staged users of the connection whose membership holds SCIM-sourced rows of these internal groups. */
-  async stagedUsersHoldingGroups(tenantId: string, connectionId: string, groupIds: readonly string[]): Promise<string[]> {
+  async stagedUsersHoldingGroups(
+    tenantId: string,
+    connectionId: string,
+    groupIds: readonly string[],
+  ): Promise<string[]> {
     if (groupIds.length === 0) return [];
     const rows = await sqlRows<{ staged_user_id: string }>(
       this.tx.manager,

@@ -19,12 +19,17 @@ export class ScimTokenRepository {
     return this.tx.manager.getRepository(ScimTokenEntity);
   }
 
-  insert(row: Pick<ScimTokenEntity, 'tenantId' | 'connectionId' | 'name' | 'tokenHash' | 'prefix'>): Promise<ScimTokenEntity> {
+  insert(
+    row: Pick<ScimTokenEntity, 'tenantId' | 'connectionId' | 'name' | 'tokenHash' | 'prefix'>,
+  ): Promise<ScimTokenEntity> {
     return this.repo.save(this.repo.create(row));
   }
 
   listActive(tenantId: string, connectionId: string): Promise<ScimTokenEntity[]> {
-    return this.repo.find({ where: { tenantId, connectionId, revokedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.repo.find({
+      where: { tenantId, connectionId, revokedAt: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   findActive(tenantId: string, connectionId: string, tokenId: string): Promise<ScimTokenEntity | null> {
@@ -51,17 +56,28 @@ export class ScimTokenRepository {
    * hash; the caller still compares the digests in constant time.
    */
   async findActiveByHash(hash: Buffer): Promise<ActiveTokenLookup | null> {
-    const rows: Array<{ id: string; token_hash: Buffer; tenant_id: string; connection_id: string; last_used_at: Date | null }> =
-      await this.tx.manager.query(
-        `SELECT t.id, t.token_hash, t.tenant_id, t.connection_id, t.last_used_at
+    const rows: Array<{
+      id: string;
+      token_hash: Buffer;
+      tenant_id: string;
+      connection_id: string;
+      last_used_at: Date | null;
+    }> = await this.tx.manager.query(
+      `SELECT t.id, t.token_hash, t.tenant_id, t.connection_id, t.last_used_at
            FROM tenancy.scim_token t
            JOIN tenancy.scim_connection c ON c.id = t.connection_id
           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND c.deleted_at IS NULL`,
-        [hash],
-      );
+      [hash],
+    );
     const r = rows[0];
     return r
-      ? { tokenId: r.id, tokenHash: r.token_hash, tenantId: r.tenant_id, connectionId: r.connection_id, lastUsedAt: r.last_used_at }
+      ? {
+          tokenId: r.id,
+          tokenHash: r.token_hash,
+          tenantId: r.tenant_id,
+          connectionId: r.connection_id,
+          lastUsedAt: r.last_used_at,
+        }
       : null;
   }
 

@@ -53,7 +53,10 @@ export abstract class TenancyFacade {
   abstract getSyncContext(connectionId: string): Promise<ScimSyncContext | null>;
 
   /** What `applyScimMembers` would do for this batch, changing nothing. */
-  abstract planScimMembers(scope: ScimMemberScope, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]>;
+  abstract planScimMembers(
+    scope: ScimMemberScope,
+    desired: readonly ScimMemberDesiredState[],
+  ): Promise<ScimMemberOutcome[]>;
 
   /**
    * COMMAND. Brings the memberships of a batch of staged users to their desired state in one
@@ -61,7 +64,10 @@ export abstract class TenancyFacade {
    * with nothing written). Publishes `tenancy.member.provisioned|updated` and
    * `tenancy.membership.revoked` (reason `sync_deprovisioned`) with the run id.
    */
-  abstract applyScimMembers(scope: ScimMemberScope & { runId: string | null }, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]>;
+  abstract applyScimMembers(
+    scope: ScimMemberScope & { runId: string | null },
+    desired: readonly ScimMemberDesiredState[],
+  ): Promise<ScimMemberOutcome[]>;
 
   /** Staged users of the connection whose SCIM-sourced memberships hold any of these internal groups. */
   abstract findScimMembersInGroups(scope: ScimMemberScope, internalGroupIds: readonly string[]): Promise<string[]>;

@@ -33,7 +33,10 @@ const ELEMENT_DEFS: Record<string, ScimAttributeDef> = {
   cert: def('cert', 'binary'),
   tags: def('tags', 'string', { multiValued: true }),
   address: def('address', 'complex', { subAttributes: [def('city', 'string')] }),
-  phones: def('phones', 'complex', { multiValued: true, subAttributes: [def('value', 'string'), def('type', 'string')] }),
+  phones: def('phones', 'complex', {
+    multiValued: true,
+    subAttributes: [def('value', 'string'), def('type', 'string')],
+  }),
 };
 
 /** Resolves element-relative paths (`type`) and resource-level paths (`emails.type`) alike. */
@@ -230,7 +233,9 @@ describe(matchesFilter.name, () => {
     });
 
     it('rejects comparing a singular complex attribute to a value', () => {
-      expect(scimErrorOf(() => matches({ address: { city: 'x' } }, 'address eq "x"')).message).toMatch(/complex attribute 'address'/);
+      expect(scimErrorOf(() => matches({ address: { city: 'x' } }, 'address eq "x"')).message).toMatch(
+        /complex attribute 'address'/,
+      );
       expect(matches({ address: { city: 'Oslo' } }, 'address.city eq "oslo"')).toBe(true);
       expect(matches({ address: { city: 'Oslo' } }, 'address pr')).toBe(true);
     });
@@ -282,7 +287,9 @@ describe(matchesFilter.name, () => {
     });
 
     it('rejects malformed AST nodes with a ScimError', () => {
-      expect(scimErrorOf(() => matchesFilter({}, { kind: 'bogus' } as unknown as FilterNode, ctx)).scimType).toBe('invalidFilter');
+      expect(scimErrorOf(() => matchesFilter({}, { kind: 'bogus' } as unknown as FilterNode, ctx)).scimType).toBe(
+        'invalidFilter',
+      );
     });
   });
 });
@@ -324,7 +331,20 @@ describe(parseScimDateTime.name, () => {
 });
 
 describe('scim-filter.evaluator properties', () => {
-  const names = ['value', 'type', 'primary', 'code', 'level', 'score', 'since', 'cert', 'tags', 'address', 'phones', 'unknown'];
+  const names = [
+    'value',
+    'type',
+    'primary',
+    'code',
+    'level',
+    'score',
+    'since',
+    'cert',
+    'tags',
+    'address',
+    'phones',
+    'unknown',
+  ];
   const pathArb: fc.Arbitrary<AttrPath> = fc
     .tuple(fc.constantFrom(...names), fc.option(fc.constantFrom('city', 'value', 'type'), { nil: undefined }))
     .map(([attr, subAttr]) => (subAttr === undefined ? { attr } : { attr, subAttr }));

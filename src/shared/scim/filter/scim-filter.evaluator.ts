@@ -204,14 +204,18 @@ export function coerceFilterOperand(
     case 'boolean': {
       const parsed = toScimBoolean(value);
       if (parsed === undefined) {
-        throw ScimError.invalidFilter(`attribute '${attrLabel}' is boolean; expected true or false, got ${JSON.stringify(value)}`);
+        throw ScimError.invalidFilter(
+          `attribute '${attrLabel}' is boolean; expected true or false, got ${JSON.stringify(value)}`,
+        );
       }
       return parsed;
     }
     case 'number': {
       const parsed = toScimNumber(value);
       if (parsed === undefined) {
-        throw ScimError.invalidFilter(`attribute '${attrLabel}' is numeric; expected a number, got ${JSON.stringify(value)}`);
+        throw ScimError.invalidFilter(
+          `attribute '${attrLabel}' is numeric; expected a number, got ${JSON.stringify(value)}`,
+        );
       }
       return parsed;
     }
@@ -340,14 +344,19 @@ interface Comparison {
 function comparisonFor(path: AttrPath, def: ScimAttributeDef | undefined): Comparison {
   if (def === undefined) return { kind: 'string', caseExact: false, implicitValue: false };
   const kind = comparisonKindOf(def.type);
-  if (kind !== 'complex') return { kind, caseExact: def.type === 'binary' ? true : def.caseExact, implicitValue: false };
+  if (kind !== 'complex')
+    return { kind, caseExact: def.type === 'binary' ? true : def.caseExact, implicitValue: false };
   const valueDef = findSub(def, 'value');
   if (valueDef === undefined) {
-    throw ScimError.invalidFilter(`complex attribute '${label(path)}' cannot be compared to a value; use a sub-attribute`);
+    throw ScimError.invalidFilter(
+      `complex attribute '${label(path)}' cannot be compared to a value; use a sub-attribute`,
+    );
   }
   const valueKind = comparisonKindOf(valueDef.type);
   if (valueKind === 'complex') {
-    throw ScimError.invalidFilter(`complex attribute '${label(path)}' cannot be compared to a value; use a sub-attribute`);
+    throw ScimError.invalidFilter(
+      `complex attribute '${label(path)}' cannot be compared to a value; use a sub-attribute`,
+    );
   }
   return { kind: valueKind, caseExact: valueKind === 'binary' ? true : valueDef.caseExact, implicitValue: true };
 }
@@ -450,7 +459,11 @@ function evaluateValuePath(
   const inner: FilterEvaluationContext = {
     resolve: (path) =>
       path.schema === undefined && path.subAttr === undefined
-        ? ctx.resolve({ ...(outer.schema !== undefined ? { schema: outer.schema } : {}), attr: outer.attr, subAttr: path.attr })
+        ? ctx.resolve({
+            ...(outer.schema !== undefined ? { schema: outer.schema } : {}),
+            attr: outer.attr,
+            subAttr: path.attr,
+          })
         : undefined,
   };
   const elements = flatten(lookup(target, outer));

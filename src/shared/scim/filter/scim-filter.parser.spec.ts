@@ -69,7 +69,10 @@ describe(parseFilter.name, () => {
       [`schemas eq "${ENTERPRISE}"`, cmp('schemas', 'eq', ENTERPRISE)],
       [
         'userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")',
-        and(cmp('userType', 'eq', 'Employee'), or(cmp('emails', 'co', 'example.com'), cmp('emails.value', 'co', 'example.org'))),
+        and(
+          cmp('userType', 'eq', 'Employee'),
+          or(cmp('emails', 'co', 'example.com'), cmp('emails.value', 'co', 'example.org')),
+        ),
       ],
       [
         'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
@@ -78,10 +81,16 @@ describe(parseFilter.name, () => {
           not(or(cmp('emails', 'co', 'example.com'), cmp('emails.value', 'co', 'example.org'))),
         ),
       ],
-      ['userType eq "Employee" and (emails.type eq "work")', and(cmp('userType', 'eq', 'Employee'), cmp('emails.type', 'eq', 'work'))],
+      [
+        'userType eq "Employee" and (emails.type eq "work")',
+        and(cmp('userType', 'eq', 'Employee'), cmp('emails.type', 'eq', 'work')),
+      ],
       [
         'userType eq "Employee" and emails[type eq "work" and value co "@example.com"]',
-        and(cmp('userType', 'eq', 'Employee'), vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@example.com')))),
+        and(
+          cmp('userType', 'eq', 'Employee'),
+          vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@example.com'))),
+        ),
       ],
       [
         'emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]',
@@ -90,7 +99,10 @@ describe(parseFilter.name, () => {
           vp('ims', and(cmp('type', 'eq', 'xmpp'), cmp('value', 'co', '@foo.com'))),
         ),
       ],
-      ['emails[type eq "work"] or ims[type eq "xmpp"]', or(vp('emails', cmp('type', 'eq', 'work')), vp('ims', cmp('type', 'eq', 'xmpp')))],
+      [
+        'emails[type eq "work"] or ims[type eq "xmpp"]',
+        or(vp('emails', cmp('type', 'eq', 'work')), vp('ims', cmp('type', 'eq', 'xmpp'))),
+      ],
     ];
 
     it.each(examples)('parses %s', (input, expected) => {
@@ -98,8 +110,13 @@ describe(parseFilter.name, () => {
     });
 
     it('parses the RFC examples as they appear in a query string once decoded, with line breaks', () => {
-      expect(parseFilter('userType eq "Employee" and (emails co "example.com" or\n  emails.value co "example.org")')).toEqual(
-        and(cmp('userType', 'eq', 'Employee'), or(cmp('emails', 'co', 'example.com'), cmp('emails.value', 'co', 'example.org'))),
+      expect(
+        parseFilter('userType eq "Employee" and (emails co "example.com" or\n  emails.value co "example.org")'),
+      ).toEqual(
+        and(
+          cmp('userType', 'eq', 'Employee'),
+          or(cmp('emails', 'co', 'example.com'), cmp('emails.value', 'co', 'example.org')),
+        ),
       );
     });
   });
@@ -128,7 +145,9 @@ describe(parseFilter.name, () => {
     });
 
     it('desugars a trailing pr after a value filter', () => {
-      expect(parseFilter('emails[type eq "work"].value pr')).toEqual(vp('emails', and(cmp('type', 'eq', 'work'), pr('value'))));
+      expect(parseFilter('emails[type eq "work"].value pr')).toEqual(
+        vp('emails', and(cmp('type', 'eq', 'work'), pr('value'))),
+      );
     });
 
     it('desugars inside a larger expression', () => {
@@ -146,13 +165,17 @@ describe(parseFilter.name, () => {
     });
 
     it('parses Entra manager[value eq "…"] on a URN-qualified singular complex attribute', () => {
-      expect(parseFilter(`${ENTERPRISE}:manager[value eq "m-1"]`)).toEqual(vp(path('manager', undefined, ENTERPRISE), cmp('value', 'eq', 'm-1')));
+      expect(parseFilter(`${ENTERPRISE}:manager[value eq "m-1"]`)).toEqual(
+        vp(path('manager', undefined, ENTERPRISE), cmp('value', 'eq', 'm-1')),
+      );
     });
   });
 
   describe('attribute paths', () => {
     it('parses an enterprise extension sub-attribute without splitting the URN on "2.0"', () => {
-      expect(parseFilter(`${ENTERPRISE}:manager.value eq "m1"`)).toEqual(cmp(path('manager', 'value', ENTERPRISE), 'eq', 'm1'));
+      expect(parseFilter(`${ENTERPRISE}:manager.value eq "m1"`)).toEqual(
+        cmp(path('manager', 'value', ENTERPRISE), 'eq', 'm1'),
+      );
     });
 
     it('parses an open Metadata extension attribute', () => {
@@ -237,7 +260,9 @@ describe(parseFilter.name, () => {
 
   describe('values', () => {
     it('decodes JSON string escapes', () => {
-      expect(parseFilter(String.raw`title eq "a\"b\\c\/d\n\t\u00e9\ud83d\ude00"`)).toEqual(cmp('title', 'eq', 'a"b\\c/d\n\té😀'));
+      expect(parseFilter(String.raw`title eq "a\"b\\c\/d\n\t\u00e9\ud83d\ude00"`)).toEqual(
+        cmp('title', 'eq', 'a"b\\c/d\n\té😀'),
+      );
     });
 
     it('keeps brackets, parentheses and keywords inside strings', () => {
@@ -296,7 +321,9 @@ describe(parseFilter.name, () => {
 
     it('rejects deeply nested not without a stack overflow', () => {
       expect(scimErrorOf(() => parseFilter(`${'not '.repeat(2000)}a pr`)).scimType).toBe('invalidFilter');
-      expect(scimErrorOf(() => parseFilter(`${'not ('.repeat(2000)}a pr${')'.repeat(2000)}`)).scimType).toBe('invalidFilter');
+      expect(scimErrorOf(() => parseFilter(`${'not ('.repeat(2000)}a pr${')'.repeat(2000)}`)).scimType).toBe(
+        'invalidFilter',
+      );
     });
 
     it('rejects input longer than the limit', () => {
@@ -416,14 +443,21 @@ describe(parsePatchPath.name, () => {
     ['members', { path: path('members') }],
     ['name.givenName', { path: path('name', 'givenName') }],
     ['name.familyName', { path: path('name', 'familyName') }],
-    ['emails[type eq "work"].value', { path: path('emails'), valueFilter: cmp('type', 'eq', 'work'), subAttr: 'value' }],
+    [
+      'emails[type eq "work"].value',
+      { path: path('emails'), valueFilter: cmp('type', 'eq', 'work'), subAttr: 'value' },
+    ],
     [
       'members[value eq "2819c223-7f76-453a-919d-413861904646"]',
       { path: path('members'), valueFilter: cmp('value', 'eq', '2819c223-7f76-453a-919d-413861904646') },
     ],
     [
       'members[value eq "2819c223-7f76-453a-919d-413861904646"].displayName',
-      { path: path('members'), valueFilter: cmp('value', 'eq', '2819c223-7f76-453a-919d-413861904646'), subAttr: 'displayName' },
+      {
+        path: path('members'),
+        valueFilter: cmp('value', 'eq', '2819c223-7f76-453a-919d-413861904646'),
+        subAttr: 'displayName',
+      },
     ],
     ['addresses[type eq "work"]', { path: path('addresses'), valueFilter: cmp('type', 'eq', 'work') }],
     [
@@ -432,16 +466,31 @@ describe(parsePatchPath.name, () => {
     ],
     [`${ENTERPRISE}:manager`, { path: path('manager', undefined, ENTERPRISE) }],
     [`${CORE_USER}:name.familyName`, { path: path('name', 'familyName', CORE_USER) }],
-    ['addresses[type eq "work"].postalCode', { path: path('addresses'), valueFilter: cmp('type', 'eq', 'work'), subAttr: 'postalCode' }],
-    ['roles[primary eq "True"].value', { path: path('roles'), valueFilter: cmp('primary', 'eq', 'True'), subAttr: 'value' }],
-    [`${ENTERPRISE}:manager[value eq "x"]`, { path: path('manager', undefined, ENTERPRISE), valueFilter: cmp('value', 'eq', 'x') }],
+    [
+      'addresses[type eq "work"].postalCode',
+      { path: path('addresses'), valueFilter: cmp('type', 'eq', 'work'), subAttr: 'postalCode' },
+    ],
+    [
+      'roles[primary eq "True"].value',
+      { path: path('roles'), valueFilter: cmp('primary', 'eq', 'True'), subAttr: 'value' },
+    ],
+    [
+      `${ENTERPRISE}:manager[value eq "x"]`,
+      { path: path('manager', undefined, ENTERPRISE), valueFilter: cmp('value', 'eq', 'x') },
+    ],
     ['manager[value eq "9b1f"]', { path: path('manager'), valueFilter: cmp('value', 'eq', '9b1f') }],
-    ['urn:ietf:params:scim:schemas:extension:2.0:Metadata:costCode', { path: path('costCode', undefined, 'urn:ietf:params:scim:schemas:extension:2.0:Metadata') }],
-    ['phoneNumbers[type eq "mobile" and not (primary eq false)].value', {
-      path: path('phoneNumbers'),
-      valueFilter: and(cmp('type', 'eq', 'mobile'), not(cmp('primary', 'eq', false))),
-      subAttr: 'value',
-    }],
+    [
+      'urn:ietf:params:scim:schemas:extension:2.0:Metadata:costCode',
+      { path: path('costCode', undefined, 'urn:ietf:params:scim:schemas:extension:2.0:Metadata') },
+    ],
+    [
+      'phoneNumbers[type eq "mobile" and not (primary eq false)].value',
+      {
+        path: path('phoneNumbers'),
+        valueFilter: and(cmp('type', 'eq', 'mobile'), not(cmp('primary', 'eq', false))),
+        subAttr: 'value',
+      },
+    ],
   ] as const)('parses %s', (input, expected) => {
     expect(parsePatchPath(input)).toEqual(expected);
   });
@@ -503,9 +552,12 @@ describe(parseAttributeList.name, () => {
     ]);
   });
 
-  it.each(['a b', 'emails[type eq "work"', 'emails[value eq "x]', 'a.b.c,title'])('rejects %j with invalidPath', (input) => {
-    expect(scimErrorOf(() => parseAttributeList(input)).scimType).toBe('invalidPath');
-  });
+  it.each(['a b', 'emails[type eq "work"', 'emails[value eq "x]', 'a.b.c,title'])(
+    'rejects %j with invalidPath',
+    (input) => {
+      expect(scimErrorOf(() => parseAttributeList(input)).scimType).toBe('invalidPath');
+    },
+  );
 });
 
 // ---------------------------------------------------------------- property tests
@@ -514,9 +566,17 @@ const ALPHA = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 const NAME_CHARS = [...ALPHA, ...'0123456789-_'];
 
 const nameArb: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...ALPHA), fc.string({ unit: fc.constantFrom(...NAME_CHARS), maxLength: 8 })).map(([a, b]) => a + b) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...ALPHA), fc.string({ unit: fc.constantFrom(...NAME_CHARS), maxLength: 8 }))
+      .map(([a, b]) => a + b),
+  },
   // Names that collide with keywords and literals must survive a round trip too.
-  { weight: 1, arbitrary: fc.constantFrom('not', 'NOT', 'and', 'or', 'pr', 'eq', 'True', 'null', 'urn', '$ref', 'value') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('not', 'NOT', 'and', 'or', 'pr', 'eq', 'True', 'null', 'urn', '$ref', 'value'),
+  },
 );
 
 const urnSegmentArb = fc.string({ unit: fc.constantFrom(...NAME_CHARS, '.'), minLength: 1, maxLength: 6 });
@@ -547,7 +607,12 @@ const opArb = fc.constantFrom<CompareOp>('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge
 
 function leafArb(paths: fc.Arbitrary<AttrPath>): fc.Arbitrary<FilterNode> {
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ path: paths, op: opArb, value: valueArb }).map(({ path: p, op, value }) => cmp(p, op, value)) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ path: paths, op: opArb, value: valueArb })
+        .map(({ path: p, op, value }) => cmp(p, op, value)),
+    },
     { weight: 1, arbitrary: paths.map((p) => pr(p)) },
   );
 }
@@ -668,15 +733,21 @@ describe('scim-filter.parser properties', () => {
   });
 
   it('parsePatchPath(printPatchPath(p)) deep-equals p', () => {
-    const patchPathArb = fc.record({
-      p: pathArb,
-      filter: fc.option(treeArb(leafArb(pathArb)), { nil: undefined }),
-      subAttr: fc.option(nameArb, { nil: undefined }),
-    }).map(({ p, filter, subAttr }) =>
-      filter === undefined
-        ? { path: p }
-        : { path: path(p.attr, undefined, p.schema), valueFilter: filter, ...(subAttr !== undefined ? { subAttr } : {}) },
-    );
+    const patchPathArb = fc
+      .record({
+        p: pathArb,
+        filter: fc.option(treeArb(leafArb(pathArb)), { nil: undefined }),
+        subAttr: fc.option(nameArb, { nil: undefined }),
+      })
+      .map(({ p, filter, subAttr }) =>
+        filter === undefined
+          ? { path: p }
+          : {
+              path: path(p.attr, undefined, p.schema),
+              valueFilter: filter,
+              ...(subAttr !== undefined ? { subAttr } : {}),
+            },
+      );
     fc.assert(
       fc.property(patchPathArb, (patchPath) => {
         expect(parsePatchPath(printPatchPath(patchPath))).toEqual(patchPath);

@@ -222,7 +222,9 @@ function parseAttrPathText(text: string, pos: number, fail: ErrorFactory): AttrP
       throw fail(`invalid schema URN '${excerpt(schema)}' in attribute path at position ${pos + 1}`);
     }
     if (rest.length === 0) {
-      throw fail(`attribute path '${excerpt(text)}' at position ${pos + 1} must end with an attribute name after the schema URN`);
+      throw fail(
+        `attribute path '${excerpt(text)}' at position ${pos + 1} must end with an attribute name after the schema URN`,
+      );
     }
   }
   const dot = rest.indexOf('.');
@@ -233,7 +235,9 @@ function parseAttrPathText(text: string, pos: number, fail: ErrorFactory): AttrP
   }
   if (subAttr !== undefined && !isAttrName(subAttr)) {
     // RFC 7643 §2.3.8: complex attributes have one level of sub-attributes, so `a.b.c` is never valid.
-    throw fail(`invalid sub-attribute '${excerpt(subAttr)}' in attribute path '${excerpt(text)}' at position ${pos + 1}`);
+    throw fail(
+      `invalid sub-attribute '${excerpt(subAttr)}' in attribute path '${excerpt(text)}' at position ${pos + 1}`,
+    );
   }
   return {
     ...(schema !== undefined ? { schema } : {}),
@@ -387,7 +391,9 @@ class Parser {
     }
     if (path.subAttr !== undefined) {
       // RFC 7643 §2.3.8: sub-attributes are never multi-valued complex, so `name.givenName[...]` cannot match anything.
-      throw this.fail(`a value filter must follow a multi-valued attribute, not the sub-attribute '${excerpt(pathToken.text)}' ${at(open)}`);
+      throw this.fail(
+        `a value filter must follow a multi-valued attribute, not the sub-attribute '${excerpt(pathToken.text)}' ${at(open)}`,
+      );
     }
     this.next();
     const filter = this.parseOr(this.enter(depth, open), true);
@@ -527,7 +533,9 @@ export function parsePatchPath(input: string): PatchPath {
     return { path };
   }
   if (path.subAttr !== undefined) {
-    throw fail(`a value filter must follow a multi-valued attribute, not the sub-attribute '${excerpt(first.text)}' ${at(open)}`);
+    throw fail(
+      `a value filter must follow a multi-valued attribute, not the sub-attribute '${excerpt(first.text)}' ${at(open)}`,
+    );
   }
   parser.next();
   const valueFilter = parser.parseOr(1, true);

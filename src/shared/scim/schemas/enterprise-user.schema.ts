@@ -8,14 +8,18 @@ export const ENTERPRISE_USER_SCHEMA: ScimSchemaDef = {
   name: 'EnterpriseUser',
   description: 'Enterprise User',
   attributes: [
-    scimAttribute('employeeNumber', 'string', 'Numeric or alphanumeric identifier assigned to a person, typically based on order of hire or association with an organization.'),
+    scimAttribute(
+      'employeeNumber',
+      'string',
+      'Numeric or alphanumeric identifier assigned to a person, typically based on order of hire or association with an organization.',
+    ),
     scimAttribute('costCenter', 'string', 'Identifies the name of a cost center.'),
     scimAttribute('organization', 'string', 'Identifies the name of an organization.'),
     scimAttribute('division', 'string', 'Identifies the name of a division.'),
     scimAttribute('department', 'string', 'Identifies the name of a department.'),
     scimAttribute('manager', 'complex', "The User's manager.", {
       subAttributes: [
-        scimAttribute('value', 'string', 'The id of the SCIM resource representing the User\'s manager.'),
+        scimAttribute('value', 'string', "The id of the SCIM resource representing the User's manager."),
         // Derived by the service provider from `value`; a client-sent `$ref` is not stored.
         scimAttribute('$ref', 'reference', "The URI of the SCIM resource representing the User's manager.", {
           referenceTypes: ['User'],

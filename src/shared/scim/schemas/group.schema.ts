@@ -34,9 +34,14 @@ export const GROUP_SCHEMA: ScimSchemaDef = {
           mutability: 'immutable',
           canonicalValues: ['User', 'Group'],
         }),
-        scimAttribute('display', 'string', 'A human-readable name for the member, primarily used for display purposes.', {
-          mutability: 'immutable',
-        }),
+        scimAttribute(
+          'display',
+          'string',
+          'A human-readable name for the member, primarily used for display purposes.',
+          {
+            mutability: 'immutable',
+          },
+        ),
       ],
     }),
   ],

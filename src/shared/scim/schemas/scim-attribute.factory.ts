@@ -38,7 +38,11 @@ export function displaySub(description: string, options: AttributeOptions = {}):
 }
 
 /** `type` sub-attribute; canonical values are advisory (RFC 7643 §2.4: "MAY"), never enforced on input. */
-export function typeSub(description: string, canonicalValues: readonly string[], options: AttributeOptions = {}): ScimAttributeDef {
+export function typeSub(
+  description: string,
+  canonicalValues: readonly string[],
+  options: AttributeOptions = {},
+): ScimAttributeDef {
   return scimAttribute('type', 'string', description, { canonicalValues, ...options });
 }
 
@@ -76,7 +80,10 @@ export function commonAttributes(resourceLabel: string): ScimAttributeDef[] {
           mutability: 'readOnly',
           referenceTypes: ['uri'],
         }),
-        scimAttribute('version', 'string', 'Version (ETag) of the resource.', { caseExact: true, mutability: 'readOnly' }),
+        scimAttribute('version', 'string', 'Version (ETag) of the resource.', {
+          caseExact: true,
+          mutability: 'readOnly',
+        }),
       ],
     }),
   ];

@@ -13,7 +13,13 @@ describe(ScimSchemaRegistry.name, () => {
     const attr = (name: string) => user.attributes.find((a) => a.name === name);
 
     it('defines userName as required, server-unique and case-insensitive (idp-dialects #10)', () => {
-      expect(attr('userName')).toMatchObject({ type: 'string', required: true, caseExact: false, uniqueness: 'server', mutability: 'readWrite' });
+      expect(attr('userName')).toMatchObject({
+        type: 'string',
+        required: true,
+        caseExact: false,
+        uniqueness: 'server',
+        mutability: 'readWrite',
+      });
     });
 
     it('defines id as readOnly, returned always, caseExact', () => {
@@ -28,13 +34,21 @@ describe(ScimSchemaRegistry.name, () => {
       expect(attr('groups')).toMatchObject({ mutability: 'readOnly', multiValued: true });
     });
 
-    it.each(['name', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements', 'roles', 'x509Certificates'])(
-      'defines the complex attribute %s with sub-attributes',
-      (name) => {
-        expect(attr(name)?.type).toBe('complex');
-        expect(attr(name)?.subAttributes?.length).toBeGreaterThan(0);
-      },
-    );
+    it.each([
+      'name',
+      'emails',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'groups',
+      'entitlements',
+      'roles',
+      'x509Certificates',
+    ])('defines the complex attribute %s with sub-attributes', (name) => {
+      expect(attr(name)?.type).toBe('complex');
+      expect(attr(name)?.subAttributes?.length).toBeGreaterThan(0);
+    });
 
     it('defines the Group schema with a required displayName and members {value,$ref,type,display}', () => {
       const group = registry.schemasFor('Group').core;
@@ -45,7 +59,11 @@ describe(ScimSchemaRegistry.name, () => {
 
     it('defines the enterprise manager as {value, $ref, displayName} with a readOnly displayName', () => {
       const manager = registry.schemasFor('User').extensions[0].attributes.find((a) => a.name === 'manager');
-      expect(manager?.subAttributes?.map((s) => `${s.name}:${s.mutability}`)).toEqual(['value:readWrite', '$ref:readWrite', 'displayName:readOnly']);
+      expect(manager?.subAttributes?.map((s) => `${s.name}:${s.mutability}`)).toEqual([
+        'value:readWrite',
+        '$ref:readWrite',
+        'displayName:readOnly',
+      ]);
     });
 
     it('lists enterprise first, then the declared custom extensions, for User; none for Group', () => {
@@ -69,19 +87,38 @@ describe(ScimSchemaRegistry.name, () => {
 
   describe('resolve', () => {
     it('matches attribute names case-insensitively and returns the canonical def', () => {
-      expect(registry.resolve('User', { attr: 'USERNAME' })).toMatchObject({ schemaId: SCIM_SCHEMA.USER, def: { name: 'userName' }, extension: false });
+      expect(registry.resolve('User', { attr: 'USERNAME' })).toMatchObject({
+        schemaId: SCIM_SCHEMA.USER,
+        def: { name: 'userName' },
+        extension: false,
+      });
       expect(registry.resolve('User', { attr: 'Name', subAttr: 'GivenName' })?.sub?.name).toBe('givenName');
     });
 
     it('searches core first, then the declared extensions, for un-prefixed paths', () => {
-      expect(registry.resolve('User', { attr: 'employeeNumber' })).toMatchObject({ schemaId: ENTERPRISE, extension: true });
-      expect(registry.resolve('User', { attr: 'manager', subAttr: 'value' })).toMatchObject({ schemaId: ENTERPRISE, sub: { name: 'value' } });
+      expect(registry.resolve('User', { attr: 'employeeNumber' })).toMatchObject({
+        schemaId: ENTERPRISE,
+        extension: true,
+      });
+      expect(registry.resolve('User', { attr: 'manager', subAttr: 'value' })).toMatchObject({
+        schemaId: ENTERPRISE,
+        sub: { name: 'value' },
+      });
       expect(registry.resolve('User', { attr: 'folders' })?.def.multiValued).toBe(true);
     });
 
     it('resolves URN-qualified core paths to the core attribute (idp-dialects #18)', () => {
-      const r = registry.resolve('User', { schema: 'URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER', attr: 'name', subAttr: 'familyName' });
-      expect(r).toMatchObject({ schemaId: SCIM_SCHEMA.USER, extension: false, def: { name: 'name' }, sub: { name: 'familyName' } });
+      const r = registry.resolve('User', {
+        schema: 'URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER',
+        attr: 'name',
+        subAttr: 'familyName',
+      });
+      expect(r).toMatchObject({
+        schemaId: SCIM_SCHEMA.USER,
+        extension: false,
+        def: { name: 'name' },
+        sub: { name: 'familyName' },
+      });
     });
 
     it('resolves URN-qualified extension paths case-insensitively on the URN', () => {
@@ -91,18 +128,29 @@ describe(ScimSchemaRegistry.name, () => {
 
     it("repairs Entra's legacy dot notation (urn:…:enterprise:2.0:User.department)", () => {
       // The parser splits on the last ':' → schema `…:enterprise:2.0`, attr `User`, subAttr `department`.
-      const r = registry.resolve('User', { schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0', attr: 'User', subAttr: 'department' });
+      const r = registry.resolve('User', {
+        schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0',
+        attr: 'User',
+        subAttr: 'department',
+      });
       expect(r).toMatchObject({ schemaId: ENTERPRISE, def: { name: 'department' } });
     });
 
     it('resolves any attribute of an undeclared extension URN to a synthetic string (open extension)', () => {
       const r = registry.resolve('User', { schema: SJ, attr: 'security_champion' });
-      expect(r).toMatchObject({ schemaId: SJ, extension: true, def: { name: 'security_champion', type: 'string', mutability: 'readWrite' } });
+      expect(r).toMatchObject({
+        schemaId: SJ,
+        extension: true,
+        def: { name: 'security_champion', type: 'string', mutability: 'readWrite' },
+      });
       expect(registry.isOpenExtension('User', SJ)).toBe(true);
     });
 
     it('resolves any attribute of the declared-open Metadata extension, keeping the name as sent', () => {
-      expect(registry.resolve('User', { schema: METADATA, attr: 'CostCode' })).toMatchObject({ schemaId: METADATA, def: { name: 'CostCode' } });
+      expect(registry.resolve('User', { schema: METADATA, attr: 'CostCode' })).toMatchObject({
+        schemaId: METADATA,
+        def: { name: 'CostCode' },
+      });
       expect(registry.isOpenExtension('User', METADATA)).toBe(true);
     });
 

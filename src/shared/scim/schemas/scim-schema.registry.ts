@@ -56,11 +56,17 @@ export class ScimSchemaRegistry {
   /** Lower-cased ids, for the case-insensitive lookups on every request (maps, not scans). */
   private readonly schemaIdsLower: ReadonlySet<string>;
   private readonly byTypeAndId: Record<ScimResourceTypeName, ReadonlyMap<string, ScimSchemaDef>>;
-  private readonly longestFirst: Record<ScimResourceTypeName, ReadonlyArray<{ readonly schema: ScimSchemaDef; readonly idLower: string }>>;
+  private readonly longestFirst: Record<
+    ScimResourceTypeName,
+    ReadonlyArray<{ readonly schema: ScimSchemaDef; readonly idLower: string }>
+  >;
 
   constructor(options: ScimSchemaRegistryOptions = {}) {
     this.byType = {
-      User: { core: USER_SCHEMA, extensions: options.userExtensions ?? [ENTERPRISE_USER_SCHEMA, ...CUSTOM_USER_EXTENSION_SCHEMAS] },
+      User: {
+        core: USER_SCHEMA,
+        extensions: options.userExtensions ?? [ENTERPRISE_USER_SCHEMA, ...CUSTOM_USER_EXTENSION_SCHEMAS],
+      },
       Group: { core: GROUP_SCHEMA, extensions: options.groupExtensions ?? [] },
     };
     this.openUrns = new Set((options.openExtensionUrns ?? OPEN_EXTENSION_URNS).map((u) => u.toLowerCase()));
@@ -79,7 +85,9 @@ export class ScimSchemaRegistry {
   }
 
   /** The resource type's declared schemas (core and extensions), longest id first, ids lower-cased. */
-  declaredLongestFirst(resourceType: ScimResourceTypeName): ReadonlyArray<{ readonly schema: ScimSchemaDef; readonly idLower: string }> {
+  declaredLongestFirst(
+    resourceType: ScimResourceTypeName,
+  ): ReadonlyArray<{ readonly schema: ScimSchemaDef; readonly idLower: string }> {
     return this.longestFirst[resourceType];
   }
 
@@ -159,7 +167,12 @@ export class ScimSchemaRegistry {
     return NON_EXTENSION_URNS.includes(urn.toLowerCase());
   }
 
-  private resolveIn(schema: ScimSchemaDef, attr: string, subAttr: string | undefined, extension: boolean): ResolvedAttr | undefined {
+  private resolveIn(
+    schema: ScimSchemaDef,
+    attr: string,
+    subAttr: string | undefined,
+    extension: boolean,
+  ): ResolvedAttr | undefined {
     const def = findAttribute(schema.attributes, attr);
     if (!def) return undefined;
     if (subAttr === undefined) return { schemaId: schema.id, def, extension };

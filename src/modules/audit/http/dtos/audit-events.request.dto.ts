@@ -3,7 +3,8 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Max
 
 // A date (midnight UTC) or a date-time WITH a zone: a zone-less time would depend on the server's TZ.
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?))?$/;
-const ISO_MESSAGE = (field: string) => `${field} must be an ISO-8601 date or date-time with a zone (2025-01-31 or 2025-01-31T12:00:00Z)`;
+const ISO_MESSAGE = (field: string) =>
+  `${field} must be an ISO-8601 date or date-time with a zone (2025-01-31 or 2025-01-31T12:00:00Z)`;
 
 /** `from` (inclusive) and `to` (exclusive) on the entries' occurredAt. */
 export class AuditTimeRangeQueryDto {

@@ -23,7 +23,10 @@ function nullPaths(value: unknown, path = '$'): string[] {
 
 function attributesOf(doc: Record<string, unknown>): Array<Record<string, unknown>> {
   const walk = (attrs: unknown): Array<Record<string, unknown>> =>
-    (attrs as Array<Record<string, unknown>>).flatMap((a) => [a, ...(a['subAttributes'] ? walk(a['subAttributes']) : [])]);
+    (attrs as Array<Record<string, unknown>>).flatMap((a) => [
+      a,
+      ...(a['subAttributes'] ? walk(a['subAttributes']) : []),
+    ]);
   return walk(doc['attributes']);
 }
 
@@ -49,14 +52,21 @@ describe('scim-discovery.documents', () => {
             primary: true,
           },
         ],
-        meta: { resourceType: 'ServiceProviderConfig', location: 'https://roster.example.com/scim/v2/tenant-a/ServiceProviderConfig' },
+        meta: {
+          resourceType: 'ServiceProviderConfig',
+          location: 'https://roster.example.com/scim/v2/tenant-a/ServiceProviderConfig',
+        },
       });
     });
 
     it('has no nulls and includes documentationUri only when given', () => {
       expect(nullPaths(doc)).toEqual([]);
       expect(doc).not.toHaveProperty('documentationUri');
-      expect(buildServiceProviderConfig(BASE, { maxResults: 1, maxPayloadSize: 1, documentationUri: 'https://docs' })['documentationUri']).toBe('https://docs');
+      expect(
+        buildServiceProviderConfig(BASE, { maxResults: 1, maxPayloadSize: 1, documentationUri: 'https://docs' })[
+          'documentationUri'
+        ],
+      ).toBe('https://docs');
     });
   });
 
@@ -65,7 +75,12 @@ describe('scim-discovery.documents', () => {
     const resources = list['Resources'] as Array<Record<string, unknown>>;
 
     it('is a ListResponse with integer counts, User first then Group', () => {
-      expect(list).toMatchObject({ schemas: [SCIM_MESSAGE.LIST_RESPONSE], totalResults: 2, startIndex: 1, itemsPerPage: 2 });
+      expect(list).toMatchObject({
+        schemas: [SCIM_MESSAGE.LIST_RESPONSE],
+        totalResults: 2,
+        startIndex: 1,
+        itemsPerPage: 2,
+      });
       expect(resources.map((r) => r['id'])).toEqual(['User', 'Group']);
       expect(nullPaths(list)).toEqual([]);
     });
@@ -85,9 +100,17 @@ describe('scim-discovery.documents', () => {
           { schema: 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User', required: false },
           { schema: 'urn:ietf:params:scim:schemas:extension:2.0:Metadata', required: false },
         ],
-        meta: { resourceType: 'ResourceType', location: 'https://roster.example.com/scim/v2/tenant-a/ResourceTypes/User' },
+        meta: {
+          resourceType: 'ResourceType',
+          location: 'https://roster.example.com/scim/v2/tenant-a/ResourceTypes/User',
+        },
       });
-      expect(resources[1]).toMatchObject({ id: 'Group', endpoint: '/Groups', schema: SCIM_SCHEMA.GROUP, meta: { location: 'https://roster.example.com/scim/v2/tenant-a/ResourceTypes/Group' } });
+      expect(resources[1]).toMatchObject({
+        id: 'Group',
+        endpoint: '/Groups',
+        schema: SCIM_SCHEMA.GROUP,
+        meta: { location: 'https://roster.example.com/scim/v2/tenant-a/ResourceTypes/Group' },
+      });
       expect(resources[1]).not.toHaveProperty('schemaExtensions');
     });
 
@@ -101,11 +124,19 @@ describe('scim-discovery.documents', () => {
     const resources = list['Resources'] as Array<Record<string, unknown>>;
 
     it('is a ListResponse of every schema of the registry (idp-dialects #2)', () => {
-      expect(list).toMatchObject({ schemas: [SCIM_MESSAGE.LIST_RESPONSE], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length });
+      expect(list).toMatchObject({
+        schemas: [SCIM_MESSAGE.LIST_RESPONSE],
+        totalResults: resources.length,
+        startIndex: 1,
+        itemsPerPage: resources.length,
+      });
       expect(resources.map((r) => r['id'])).toEqual(registry.allSchemas().map((s) => s.id));
       for (const r of resources) {
         expect(r['schemas']).toEqual([SCIM_SCHEMA.SCHEMA]);
-        expect(r['meta']).toEqual({ resourceType: 'Schema', location: `https://roster.example.com/scim/v2/tenant-a/Schemas/${String(r['id'])}` });
+        expect(r['meta']).toEqual({
+          resourceType: 'Schema',
+          location: `https://roster.example.com/scim/v2/tenant-a/Schemas/${String(r['id'])}`,
+        });
       }
     });
 
@@ -114,7 +145,9 @@ describe('scim-discovery.documents', () => {
     });
 
     it('entra/get-schemas-discovery — answers the recorded Entra schema-discovery request (idp-dialects #2)', () => {
-      const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../../test/fixtures/scim/entra/get-schemas-discovery.json'), 'utf8')) as {
+      const fixture = JSON.parse(
+        readFileSync(join(__dirname, '../../../../../test/fixtures/scim/entra/get-schemas-discovery.json'), 'utf8'),
+      ) as {
         quirk: string;
         method: string;
         path: string;
@@ -130,7 +163,9 @@ describe('scim-discovery.documents', () => {
     it('uses camelCase property values and the RFC 7643 §7 characteristics on every attribute', () => {
       for (const schema of resources) {
         for (const attr of attributesOf(schema)) {
-          expect(['string', 'boolean', 'decimal', 'integer', 'dateTime', 'reference', 'complex', 'binary']).toContain(attr['type']);
+          expect(['string', 'boolean', 'decimal', 'integer', 'dateTime', 'reference', 'complex', 'binary']).toContain(
+            attr['type'],
+          );
           expect(['readOnly', 'readWrite', 'immutable', 'writeOnly']).toContain(attr['mutability']);
           expect(['always', 'never', 'default', 'request']).toContain(attr['returned']);
           expect(['none', 'server', 'global']).toContain(attr['uniqueness']);
@@ -142,11 +177,17 @@ describe('scim-discovery.documents', () => {
 
     it('publishes userName as required, server-unique and case-insensitive', () => {
       const user = resources.find((r) => r['id'] === SCIM_SCHEMA.USER) as Record<string, unknown>;
-      expect(attributesOf(user).find((a) => a['name'] === 'userName')).toMatchObject({ required: true, caseExact: false, uniqueness: 'server' });
+      expect(attributesOf(user).find((a) => a['name'] === 'userName')).toMatchObject({
+        required: true,
+        caseExact: false,
+        uniqueness: 'server',
+      });
     });
 
     it('returns one schema by id, case-insensitively, or undefined', () => {
-      expect(buildSchemaDocument(BASE, { registry, id: SCIM_SCHEMA.ENTERPRISE_USER.toLowerCase() })?.['id']).toBe(SCIM_SCHEMA.ENTERPRISE_USER);
+      expect(buildSchemaDocument(BASE, { registry, id: SCIM_SCHEMA.ENTERPRISE_USER.toLowerCase() })?.['id']).toBe(
+        SCIM_SCHEMA.ENTERPRISE_USER,
+      );
       expect(buildSchemaDocument(BASE, { registry, id: 'urn:nope' })).toBeUndefined();
     });
   });

@@ -23,7 +23,11 @@ export interface RegistryOptions {
   readonly registry: ScimSchemaRegistry;
 }
 
-const RESOURCE_TYPES: ReadonlyArray<{ readonly name: ScimResourceTypeName; readonly endpoint: string; readonly description: string }> = [
+const RESOURCE_TYPES: ReadonlyArray<{
+  readonly name: ScimResourceTypeName;
+  readonly endpoint: string;
+  readonly description: string;
+}> = [
   { name: 'User', endpoint: '/Users', description: 'User Account' },
   { name: 'Group', endpoint: '/Groups', description: 'Group' },
 ];
@@ -44,7 +48,8 @@ export function buildServiceProviderConfig(baseUrl: string, opts: ServiceProvide
       {
         type: 'oauthbearertoken',
         name: 'OAuth Bearer Token',
-        description: 'Authentication scheme using the OAuth Bearer Token Standard (the connection\'s long-lived SCIM token)',
+        description:
+          "Authentication scheme using the OAuth Bearer Token Standard (the connection's long-lived SCIM token)",
         specUri: 'https://www.rfc-editor.org/info/rfc6750',
         primary: true,
       },
@@ -54,7 +59,10 @@ export function buildServiceProviderConfig(baseUrl: string, opts: ServiceProvide
 }
 
 /** `GET /ResourceTypes/{name}` (RFC 7643 §6). */
-export function buildResourceTypeDocument(baseUrl: string, opts: RegistryOptions & { readonly name: ScimResourceTypeName }): Json {
+export function buildResourceTypeDocument(
+  baseUrl: string,
+  opts: RegistryOptions & { readonly name: ScimResourceTypeName },
+): Json {
   const type = RESOURCE_TYPES.find((t) => t.name === opts.name) ?? RESOURCE_TYPES[0];
   const { core, extensions } = opts.registry.schemasFor(type.name);
   return {
@@ -72,11 +80,16 @@ export function buildResourceTypeDocument(baseUrl: string, opts: RegistryOptions
 
 /** `GET /ResourceTypes` (RFC 7644 §4): User first, then Group, as a ListResponse. */
 export function buildResourceTypesList(baseUrl: string, opts: RegistryOptions): Json {
-  return listResponse(RESOURCE_TYPES.map((t) => buildResourceTypeDocument(baseUrl, { registry: opts.registry, name: t.name })));
+  return listResponse(
+    RESOURCE_TYPES.map((t) => buildResourceTypeDocument(baseUrl, { registry: opts.registry, name: t.name })),
+  );
 }
 
 /** `GET /Schemas/{id}` (RFC 7643 §7); undefined when the id is unknown (→ 404). Case-insensitive id. */
-export function buildSchemaDocument(baseUrl: string, opts: RegistryOptions & { readonly id: string }): Json | undefined {
+export function buildSchemaDocument(
+  baseUrl: string,
+  opts: RegistryOptions & { readonly id: string },
+): Json | undefined {
   const schema = opts.registry.schemaById(opts.id);
   return schema ? schemaDocument(baseUrl, schema) : undefined;
 }
@@ -109,7 +122,9 @@ function attributeDocument(def: ScimAttributeDef): Json {
     mutability: def.mutability,
     returned: def.returned,
     uniqueness: def.uniqueness,
-    ...(def.subAttributes && def.subAttributes.length > 0 ? { subAttributes: def.subAttributes.map(attributeDocument) } : {}),
+    ...(def.subAttributes && def.subAttributes.length > 0
+      ? { subAttributes: def.subAttributes.map(attributeDocument) }
+      : {}),
     ...(def.canonicalValues && def.canonicalValues.length > 0 ? { canonicalValues: [...def.canonicalValues] } : {}),
     ...(def.referenceTypes && def.referenceTypes.length > 0 ? { referenceTypes: [...def.referenceTypes] } : {}),
   };

@@ -47,7 +47,10 @@ const BASE_USER: ScimResourceJson = normalizeUserInput(
   },
   registry,
 ).resource;
-const BASE_GROUP: ScimResourceJson = normalizeGroupInput({ schemas: [GROUP], displayName: 'Sales', externalId: 'ext-sales' }, registry).resource;
+const BASE_GROUP: ScimResourceJson = normalizeGroupInput(
+  { schemas: [GROUP], displayName: 'Sales', externalId: 'ext-sales' },
+  registry,
+).resource;
 
 const without = (resource: ScimResourceJson, mutate: (r: ScimResourceJson) => void): ScimResourceJson => {
   const copy = structuredClone(resource);
@@ -94,7 +97,9 @@ describe('scim-patch.applier', () => {
           [ENT]: { employeeNumber: 'Eqpj', department: 'Tour Operations' },
         });
         expect(emails(resource)[0]).toEqual({ value: 'TestBcwqnm@test.microsoft.com', type: 'work', primary: true });
-        expect(sorted(changedAttributes)).toEqual(sorted(['displayName', 'emails', 'name', 'externalId', 'nickName', `${ENT}:employeeNumber`]));
+        expect(sorted(changedAttributes)).toEqual(
+          sorted(['displayName', 'emails', 'name', 'externalId', 'nickName', `${ENT}:employeeNumber`]),
+        );
       },
       'entra/patch-user-active-string-False': (f) => {
         const r = applyBody(BASE_USER, f.body);
@@ -118,7 +123,12 @@ describe('scim-patch.applier', () => {
       },
       'entra/patch-user-pathless-dotted-urn-keys': (f) => {
         const { resource } = applyBody(BASE_USER, f.body);
-        expect(resource).toMatchObject({ displayName: 'Bjfe', active: false, name: { givenName: 'Kkom', familyName: 'Unua' }, [ENT]: { employeeNumber: 'Aklq' } });
+        expect(resource).toMatchObject({
+          displayName: 'Bjfe',
+          active: false,
+          name: { givenName: 'Kkom', familyName: 'Unua' },
+          [ENT]: { employeeNumber: 'Aklq' },
+        });
         expect(emails(resource)[0].value).toBe('TestMhvaes@test.microsoft.com');
         // Never stored as literal keys (idp-dialects #17).
         expect(Object.keys(resource).filter((k) => k.includes('.') && !k.startsWith('urn:'))).toEqual([]);
@@ -198,7 +208,10 @@ describe('scim-patch.applier', () => {
           { primary: true, value: 'Admin' },
         ]);
         // Applied again, it updates the primary role instead of creating another one.
-        const again = applyBody(first, patch({ op: 'Replace', path: 'roles[primary eq "True"].value', value: 'Owner' })).resource;
+        const again = applyBody(
+          first,
+          patch({ op: 'Replace', path: 'roles[primary eq "True"].value', value: 'Owner' }),
+        ).resource;
         expect(again['roles']).toEqual([
           { value: 'User', display: 'User', type: 'WindowsAzureActiveDirectoryRole', primary: false },
           { primary: true, value: 'Owner' },
@@ -231,7 +244,12 @@ describe('scim-patch.applier', () => {
         expect(r.changedAttributes).toEqual(['active']);
       },
       'okta/patch-user-reactivate-pathless': (f) => {
-        expect(applyBody(without(BASE_USER, (r) => (r['active'] = false)), f.body).resource['active']).toBe(true);
+        expect(
+          applyBody(
+            without(BASE_USER, (r) => (r['active'] = false)),
+            f.body,
+          ).resource['active'],
+        ).toBe(true);
       },
       'okta/patch-user-password-pathless': (f) => {
         const r = applyBody(BASE_USER, f.body);
@@ -249,7 +267,10 @@ describe('scim-patch.applier', () => {
         });
       },
       'entra/patch-group-add-multiple-members': (f) => {
-        expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [{ value: IDS['memberId'] }, { value: IDS['userId'] }], remove: [] });
+        expect(planBody(BASE_GROUP, f.body).members).toEqual({
+          add: [{ value: IDS['memberId'] }, { value: IDS['userId'] }],
+          remove: [],
+        });
       },
       'entra/patch-group-remove-member-value-list': (f) => {
         expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [], remove: [IDS['memberId']] });
@@ -307,7 +328,10 @@ describe('scim-patch.applier', () => {
         { op: 'replace', path: { path: { attr: 'id' } }, value: 'x' },
       ];
       expect(scimErrorOf(() => applyUserPatch(input, ops, registry)).scimType).toBe('mutability');
-      const laterInvalid: CanonicalPatchOp[] = [ops[0], { op: 'replace', path: { path: { attr: 'active' } }, value: 'maybe' }];
+      const laterInvalid: CanonicalPatchOp[] = [
+        ops[0],
+        { op: 'replace', path: { path: { attr: 'active' } }, value: 'maybe' },
+      ];
       expect(scimErrorOf(() => applyUserPatch(input, laterInvalid, registry)).scimType).toBe('invalidValue');
       expect(JSON.stringify(input)).toBe(before);
       const ok = applyUserPatch(input, ops.slice(0, 1), registry);
@@ -316,59 +340,118 @@ describe('scim-patch.applier', () => {
     });
 
     it('appends on add to a multi-valued attribute, skipping values already present (caseExact false)', () => {
-      const { resource, changedAttributes } = applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: [{ value: 'BABS@JENSEN.ORG', type: 'home' }, { value: 'x@y.z', type: 'other' }] }));
+      const { resource, changedAttributes } = applyBody(
+        BASE_USER,
+        patch({
+          op: 'add',
+          path: 'emails',
+          value: [
+            { value: 'BABS@JENSEN.ORG', type: 'home' },
+            { value: 'x@y.z', type: 'other' },
+          ],
+        }),
+      );
       expect(emails(resource).map((e) => e['value'])).toEqual(['bjensen@example.com', 'babs@jensen.org', 'x@y.z']);
       expect(changedAttributes).toEqual(['emails']);
-      expect(applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: { value: 'babs@jensen.org' } })).changedAttributes).toEqual([]);
+      expect(
+        applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: { value: 'babs@jensen.org' } }))
+          .changedAttributes,
+      ).toEqual([]);
     });
 
     it('merges sub-attributes on add/replace of a complex attribute', () => {
-      expect(applyBody(BASE_USER, patch({ op: 'add', path: 'name', value: { middleName: 'J' } })).resource['name']).toEqual({ givenName: 'Barbara', familyName: 'Jensen', middleName: 'J' });
-      expect(applyBody(BASE_USER, patch({ op: 'replace', path: 'name', value: { givenName: 'B' } })).resource['name']).toEqual({ givenName: 'B', familyName: 'Jensen' });
+      expect(
+        applyBody(BASE_USER, patch({ op: 'add', path: 'name', value: { middleName: 'J' } })).resource['name'],
+      ).toEqual({ givenName: 'Barbara', familyName: 'Jensen', middleName: 'J' });
+      expect(
+        applyBody(BASE_USER, patch({ op: 'replace', path: 'name', value: { givenName: 'B' } })).resource['name'],
+      ).toEqual({ givenName: 'B', familyName: 'Jensen' });
     });
 
     it('replaces a whole multi-valued attribute on replace without filter', () => {
-      expect(applyBody(BASE_USER, patch({ op: 'replace', path: 'emails', value: [{ value: 'only@x.io' }] })).resource['emails']).toEqual([{ value: 'only@x.io' }]);
+      expect(
+        applyBody(BASE_USER, patch({ op: 'replace', path: 'emails', value: [{ value: 'only@x.io' }] })).resource[
+          'emails'
+        ],
+      ).toEqual([{ value: 'only@x.io' }]);
     });
 
     it('creates the typed value on Replace when it is missing (idp-dialects #14), and updates it afterwards', () => {
       const homeOnly = without(BASE_USER, (r) => (r['emails'] = [{ value: 'babs@jensen.org', type: 'home' }]));
       const body = patch({ op: 'Replace', path: 'emails[type eq "work"].value', value: 'w@x.io' });
       const created = applyBody(homeOnly, body).resource;
-      expect(created['emails']).toEqual([{ value: 'babs@jensen.org', type: 'home' }, { type: 'work', value: 'w@x.io' }]);
-      expect(applyBody(created, patch({ op: 'Replace', path: 'emails[type eq "work"].value', value: 'w2@x.io' })).resource['emails']).toEqual([
+      expect(created['emails']).toEqual([
+        { value: 'babs@jensen.org', type: 'home' },
+        { type: 'work', value: 'w@x.io' },
+      ]);
+      expect(
+        applyBody(created, patch({ op: 'Replace', path: 'emails[type eq "work"].value', value: 'w2@x.io' })).resource[
+          'emails'
+        ],
+      ).toEqual([
         { value: 'babs@jensen.org', type: 'home' },
         { type: 'work', value: 'w2@x.io' },
       ]);
-      const phone = applyBody(homeOnly, patch({ op: 'replace', path: 'phoneNumbers[type eq "mobile" and primary eq "True"].value', value: '1' }));
-      expect(phone.resource['phoneNumbers']).toEqual([{ value: '555-555-8377', type: 'work' }, { type: 'mobile', primary: true, value: '1' }]);
+      const phone = applyBody(
+        homeOnly,
+        patch({ op: 'replace', path: 'phoneNumbers[type eq "mobile" and primary eq "True"].value', value: '1' }),
+      );
+      expect(phone.resource['phoneNumbers']).toEqual([
+        { value: '555-555-8377', type: 'work' },
+        { type: 'mobile', primary: true, value: '1' },
+      ]);
     });
 
     it('merges into the matching values on replace with a filter and no sub-attribute', () => {
-      const { resource } = applyBody(BASE_USER, patch({ op: 'replace', path: 'emails[type eq "home"]', value: { value: 'new@jensen.org' } }));
+      const { resource } = applyBody(
+        BASE_USER,
+        patch({ op: 'replace', path: 'emails[type eq "home"]', value: { value: 'new@jensen.org' } }),
+      );
       expect(emails(resource)[1]).toEqual({ value: 'new@jensen.org', type: 'home' });
     });
 
     it('clears primary on the other values when one becomes primary (RFC 7643 §2.4)', () => {
-      const viaAdd = applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: [{ value: 'n@x.io', type: 'other', primary: true }] })).resource;
+      const viaAdd = applyBody(
+        BASE_USER,
+        patch({ op: 'add', path: 'emails', value: [{ value: 'n@x.io', type: 'other', primary: true }] }),
+      ).resource;
       expect(emails(viaAdd).map((e) => e['primary'])).toEqual([false, undefined, true]);
-      const viaFilter = applyBody(BASE_USER, patch({ op: 'replace', path: 'emails[type eq "home"].primary', value: 'True' })).resource;
+      const viaFilter = applyBody(
+        BASE_USER,
+        patch({ op: 'replace', path: 'emails[type eq "home"].primary', value: 'True' }),
+      ).resource;
       expect(emails(viaFilter).map((e) => e['primary'])).toEqual([false, true]);
     });
 
-    it.each(['id', 'meta', 'meta.lastModified', 'groups', `${ENT}:manager.displayName`])('rejects changes to the readOnly %s with mutability', (path) => {
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', path, value: 'x' })))).toMatchObject({ status: 400, scimType: 'mutability' });
-    });
+    it.each(['id', 'meta', 'meta.lastModified', 'groups', `${ENT}:manager.displayName`])(
+      'rejects changes to the readOnly %s with mutability',
+      (path) => {
+        expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', path, value: 'x' })))).toMatchObject({
+          status: 400,
+          scimType: 'mutability',
+        });
+      },
+    );
 
     it('refuses to remove or empty userName (invalidValue)', () => {
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'remove', path: 'userName' }))).scimType).toBe('invalidValue');
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', path: 'userName', value: '' }))).scimType).toBe('invalidValue');
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', value: { userName: '  ' } }))).scimType).toBe('invalidValue');
+      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'remove', path: 'userName' }))).scimType).toBe(
+        'invalidValue',
+      );
+      expect(
+        scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', path: 'userName', value: '' }))).scimType,
+      ).toBe('invalidValue');
+      expect(
+        scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', value: { userName: '  ' } }))).scimType,
+      ).toBe('invalidValue');
     });
 
     it('refuses to remove active (an absent active would read as true)', () => {
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'remove', path: 'active' }))).scimType).toBe('invalidValue');
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', value: { active: null } }))).scimType).toBe('invalidValue');
+      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'remove', path: 'active' }))).scimType).toBe(
+        'invalidValue',
+      );
+      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', value: { active: null } }))).scimType).toBe(
+        'invalidValue',
+      );
     });
 
     it('rejects unknown attribute paths in canonical ops with invalidPath', () => {
@@ -377,7 +460,9 @@ describe('scim-patch.applier', () => {
     });
 
     it('rejects a path-less canonical op with noTarget (normalizePatchRequest never emits one)', () => {
-      expect(scimErrorOf(() => applyUserPatch(BASE_USER, [{ op: 'replace', value: { title: 'x' } }], registry)).scimType).toBe('noTarget');
+      expect(
+        scimErrorOf(() => applyUserPatch(BASE_USER, [{ op: 'replace', value: { title: 'x' } }], registry)).scimType,
+      ).toBe('noTarget');
     });
 
     it('coerces values of hand-made canonical ops too (active "False" → false)', () => {
@@ -386,25 +471,40 @@ describe('scim-patch.applier', () => {
     });
 
     it('treats remove with a filter that matches nothing, and remove of an absent attribute, as a successful no-op', () => {
-      for (const path of ['emails[type eq "other"]', `${ENT}:manager[value eq "nobody"]`, 'nickName', `${SJ}:team_name`, 'x509Certificates[value eq "x"]']) {
-        expect(applyBody(BASE_USER, patch({ op: 'remove', path }))).toEqual({ resource: BASE_USER, changedAttributes: [] });
+      for (const path of [
+        'emails[type eq "other"]',
+        `${ENT}:manager[value eq "nobody"]`,
+        'nickName',
+        `${SJ}:team_name`,
+        'x509Certificates[value eq "x"]',
+      ]) {
+        expect(applyBody(BASE_USER, patch({ op: 'remove', path }))).toEqual({
+          resource: BASE_USER,
+          changedAttributes: [],
+        });
       }
     });
 
     it('removes matching values, and the attribute when none remain', () => {
-      expect(emails(applyBody(BASE_USER, patch({ op: 'remove', path: 'emails[type eq "home"]' })).resource)).toHaveLength(1);
+      expect(
+        emails(applyBody(BASE_USER, patch({ op: 'remove', path: 'emails[type eq "home"]' })).resource),
+      ).toHaveLength(1);
       const { resource } = applyBody(BASE_USER, patch({ op: 'remove', path: 'phoneNumbers[type eq "work"]' }));
       expect(resource).not.toHaveProperty('phoneNumbers');
     });
 
     it('removes values named in a remove value (caseExact false)', () => {
-      expect(emails(applyBody(BASE_USER, patch({ op: 'remove', path: 'emails', value: [{ value: 'BABS@jensen.org' }] })).resource)).toEqual([
-        { value: 'bjensen@example.com', type: 'work', primary: true },
-      ]);
+      expect(
+        emails(
+          applyBody(BASE_USER, patch({ op: 'remove', path: 'emails', value: [{ value: 'BABS@jensen.org' }] })).resource,
+        ),
+      ).toEqual([{ value: 'bjensen@example.com', type: 'work', primary: true }]);
     });
 
     it('removes a sub-attribute of the matching values', () => {
-      expect(emails(applyBody(BASE_USER, patch({ op: 'remove', path: 'emails[type eq "work"].primary' })).resource)[0]).toEqual({ value: 'bjensen@example.com', type: 'work' });
+      expect(
+        emails(applyBody(BASE_USER, patch({ op: 'remove', path: 'emails[type eq "work"].primary' })).resource)[0],
+      ).toEqual({ value: 'bjensen@example.com', type: 'work' });
     });
 
     it('filters simple multi-valued attributes through "value"', () => {
@@ -414,16 +514,31 @@ describe('scim-patch.applier', () => {
     });
 
     it('fails with noTarget when a filter matches nothing and cannot describe a new value', () => {
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', path: 'emails[value co "zzz"].type', value: 'work' }))).scimType).toBe('noTarget');
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'replace', path: `${ENT}:manager[value eq "other"].value`, value: 'x' }))).scimType).toBe('noTarget');
+      expect(
+        scimErrorOf(() =>
+          applyBody(BASE_USER, patch({ op: 'replace', path: 'emails[value co "zzz"].type', value: 'work' })),
+        ).scimType,
+      ).toBe('noTarget');
+      expect(
+        scimErrorOf(() =>
+          applyBody(BASE_USER, patch({ op: 'replace', path: `${ENT}:manager[value eq "other"].value`, value: 'x' })),
+        ).scimType,
+      ).toBe('noTarget');
     });
 
     it('keeps type values unique (two work emails → invalidValue)', () => {
-      expect(scimErrorOf(() => applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: [{ value: 'b@x.io', type: 'work' }] }))).scimType).toBe('invalidValue');
+      expect(
+        scimErrorOf(() =>
+          applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: [{ value: 'b@x.io', type: 'work' }] })),
+        ).scimType,
+      ).toBe('invalidValue');
     });
 
     it('accepts and ignores password (never stored)', () => {
-      expect(applyBody(BASE_USER, patch({ op: 'replace', path: 'password', value: 'secret' }))).toEqual({ resource: BASE_USER, changedAttributes: [] });
+      expect(applyBody(BASE_USER, patch({ op: 'replace', path: 'password', value: 'secret' }))).toEqual({
+        resource: BASE_USER,
+        changedAttributes: [],
+      });
       const ops: CanonicalPatchOp[] = [{ op: 'replace', path: { path: { attr: 'password' } }, value: 'secret' }];
       expect(applyUserPatch(BASE_USER, ops, registry).resource).not.toHaveProperty('password');
     });
@@ -432,7 +547,9 @@ describe('scim-patch.applier', () => {
       const { resource, changedAttributes } = applyBody(BASE_USER, patch({ op: 'remove', path: ENT }));
       expect(resource).not.toHaveProperty(ENT);
       expect(resource['schemas']).toEqual([USER, CEN, META]);
-      expect(sorted(changedAttributes)).toEqual(sorted([`${ENT}:employeeNumber`, `${ENT}:department`, `${ENT}:manager`]));
+      expect(sorted(changedAttributes)).toEqual(
+        sorted([`${ENT}:employeeNumber`, `${ENT}:department`, `${ENT}:manager`]),
+      );
     });
 
     it('updates an open-extension attribute in the key case it was stored with', () => {
@@ -441,14 +558,23 @@ describe('scim-patch.applier', () => {
     });
 
     it('reports an empty changedAttributes list for a patch that changes nothing', () => {
-      expect(applyBody(BASE_USER, patch({ op: 'replace', path: 'title', value: 'Tour Guide' })).changedAttributes).toEqual([]);
+      expect(
+        applyBody(BASE_USER, patch({ op: 'replace', path: 'title', value: 'Tour Guide' })).changedAttributes,
+      ).toEqual([]);
     });
   });
 
   describe(planGroupPatch.name, () => {
     it('remove on members without value or filter removes all members', () => {
-      expect(planBody(BASE_GROUP, patch({ op: 'remove', path: 'members' })).members).toEqual({ add: [], remove: [], replaceAll: [] });
-      expect(planBody(BASE_GROUP, patch({ op: 'remove', path: 'members' }, { op: 'add', path: 'members', value: ['u1'] })).members).toEqual({
+      expect(planBody(BASE_GROUP, patch({ op: 'remove', path: 'members' })).members).toEqual({
+        add: [],
+        remove: [],
+        replaceAll: [],
+      });
+      expect(
+        planBody(BASE_GROUP, patch({ op: 'remove', path: 'members' }, { op: 'add', path: 'members', value: ['u1'] }))
+          .members,
+      ).toEqual({
         add: [],
         remove: [],
         replaceAll: [{ value: 'u1' }],
@@ -456,32 +582,58 @@ describe('scim-patch.applier', () => {
     });
 
     it('folds operations in order', () => {
-      const addThenRemove = patch({ op: 'add', path: 'members', value: [{ value: 'u1' }] }, { op: 'remove', path: 'members[value eq "u1"]' });
+      const addThenRemove = patch(
+        { op: 'add', path: 'members', value: [{ value: 'u1' }] },
+        { op: 'remove', path: 'members[value eq "u1"]' },
+      );
       expect(planBody(BASE_GROUP, addThenRemove).members).toEqual({ add: [], remove: ['u1'] });
-      const removeThenAdd = patch({ op: 'remove', path: 'members[value eq "u1"]' }, { op: 'add', path: 'members', value: [{ value: 'u1' }] });
+      const removeThenAdd = patch(
+        { op: 'remove', path: 'members[value eq "u1"]' },
+        { op: 'add', path: 'members', value: [{ value: 'u1' }] },
+      );
       expect(planBody(BASE_GROUP, removeThenAdd).members).toEqual({ add: [{ value: 'u1' }], remove: [] });
     });
 
     it('accepts value eq filters joined by "or"', () => {
-      expect(planBody(BASE_GROUP, patch({ op: 'remove', path: 'members[value eq "a" or value eq "b"]' })).members.remove).toEqual(['a', 'b']);
+      expect(
+        planBody(BASE_GROUP, patch({ op: 'remove', path: 'members[value eq "a" or value eq "b"]' })).members.remove,
+      ).toEqual(['a', 'b']);
     });
 
     it('rejects member filters it cannot plan without the member list (invalidFilter)', () => {
-      expect(scimErrorOf(() => planBody(BASE_GROUP, patch({ op: 'remove', path: 'members[type eq "User"]' }))).scimType).toBe('invalidFilter');
-      expect(scimErrorOf(() => planBody(BASE_GROUP, patch({ op: 'remove', path: 'members[value co "a"]' }))).scimType).toBe('invalidFilter');
+      expect(
+        scimErrorOf(() => planBody(BASE_GROUP, patch({ op: 'remove', path: 'members[type eq "User"]' }))).scimType,
+      ).toBe('invalidFilter');
+      expect(
+        scimErrorOf(() => planBody(BASE_GROUP, patch({ op: 'remove', path: 'members[value co "a"]' }))).scimType,
+      ).toBe('invalidFilter');
     });
 
     it('applies non-member attributes like users and keeps displayName required', () => {
-      const plan = planBody(BASE_GROUP, patch({ op: 'replace', path: 'externalId', value: 'ext-2' }, { op: 'add', path: 'members', value: ['u9'] }));
+      const plan = planBody(
+        BASE_GROUP,
+        patch({ op: 'replace', path: 'externalId', value: 'ext-2' }, { op: 'add', path: 'members', value: ['u9'] }),
+      );
       expect(plan.resource).toEqual({ ...BASE_GROUP, externalId: 'ext-2' });
       expect(plan.changedAttributes).toEqual(['externalId', 'members']);
-      expect(scimErrorOf(() => planBody(BASE_GROUP, patch({ op: 'remove', path: 'displayName' }))).scimType).toBe('invalidValue');
+      expect(scimErrorOf(() => planBody(BASE_GROUP, patch({ op: 'remove', path: 'displayName' }))).scimType).toBe(
+        'invalidValue',
+      );
     });
 
     it('checks hand-made member ops too', () => {
-      const filterAdd: CanonicalPatchOp[] = [{ op: 'add', path: { path: { attr: 'members' }, valueFilter: parseFilter('value eq "a"') }, value: { value: 'b' } }];
+      const filterAdd: CanonicalPatchOp[] = [
+        {
+          op: 'add',
+          path: { path: { attr: 'members' }, valueFilter: parseFilter('value eq "a"') },
+          value: { value: 'b' },
+        },
+      ];
       expect(scimErrorOf(() => planGroupPatch(BASE_GROUP, filterAdd, registry)).scimType).toBe('invalidPath');
-      expect(scimErrorOf(() => planGroupPatch(BASE_GROUP, [{ op: 'add', path: { path: { attr: 'members' } } }], registry)).scimType).toBe('invalidValue');
+      expect(
+        scimErrorOf(() => planGroupPatch(BASE_GROUP, [{ op: 'add', path: { path: { attr: 'members' } } }], registry))
+          .scimType,
+      ).toBe('invalidValue');
     });
 
     it('never mutates its input', () => {
@@ -519,7 +671,11 @@ describe('scim-patch.applier', () => {
       'groups',
     ];
     const op = fc.record(
-      { op: fc.constantFrom('add', 'Replace', 'remove'), path: fc.constantFrom(...paths), value: fc.oneof(fc.jsonValue(), fc.constantFrom('True', 'False', 'x@y.z')) },
+      {
+        op: fc.constantFrom('add', 'Replace', 'remove'),
+        path: fc.constantFrom(...paths),
+        value: fc.oneof(fc.jsonValue(), fc.constantFrom('True', 'False', 'x@y.z')),
+      },
       { requiredKeys: ['op'] },
     );
     const body = fc.oneof(

@@ -74,8 +74,17 @@ export interface GroupPatchPlan extends PatchApplyResult {
   readonly members: GroupMemberPlan;
 }
 
-export function applyUserPatch(resource: ScimResourceJson, ops: readonly CanonicalPatchOp[], registry: ScimSchemaRegistry): PatchApplyResult {
-  return applyAttributeOps(resource, ops.map((op, index) => ({ op, index })), 'User', registry);
+export function applyUserPatch(
+  resource: ScimResourceJson,
+  ops: readonly CanonicalPatchOp[],
+  registry: ScimSchemaRegistry,
+): PatchApplyResult {
+  return applyAttributeOps(
+    resource,
+    ops.map((op, index) => ({ op, index })),
+    'User',
+    registry,
+  );
 }
 
 /**
@@ -86,7 +95,11 @@ export function applyUserPatch(resource: ScimResourceJson, ops: readonly Canonic
  * `{remove:[a], add:[b]}`; a later `replace members` (Okta full push) or `remove members` (no value,
  * no filter: remove all) resets the plan to `replaceAll`.
  */
-export function planGroupPatch(resource: ScimResourceJson, ops: readonly CanonicalPatchOp[], registry: ScimSchemaRegistry): GroupPatchPlan {
+export function planGroupPatch(
+  resource: ScimResourceJson,
+  ops: readonly CanonicalPatchOp[],
+  registry: ScimSchemaRegistry,
+): GroupPatchPlan {
   const memberOps: IndexedOp[] = [];
   const otherOps: IndexedOp[] = [];
   ops.forEach((op, index) => {
@@ -152,7 +165,9 @@ function planMembers(ops: readonly IndexedOp[]): GroupMemberPlan {
     if (target.path.valueFilter) {
       const ids = memberIdsFromFilter(target.path.valueFilter);
       if (!ids) {
-        throw ScimError.invalidFilter(`${where}: members can be removed by 'members[value eq "id"]' (optionally joined with "or") only.`);
+        throw ScimError.invalidFilter(
+          `${where}: members can be removed by 'members[value eq "id"]' (optionally joined with "or") only.`,
+        );
       }
       ids.forEach(removeId);
     } else if (op.value !== undefined && op.value !== null) {
@@ -200,7 +215,8 @@ function applyAttributeOps(
   registry: ScimSchemaRegistry,
 ): PatchApplyResult {
   const work = structuredClone(resource) as ScimResourceJson;
-  for (const { op, index, target } of ops) applyOperation(work, op, target, `Operations[${index}]`, resourceType, registry);
+  for (const { op, index, target } of ops)
+    applyOperation(work, op, target, `Operations[${index}]`, resourceType, registry);
   const after = orderResource(work, resourceType, registry);
   const changed = changedAttributeNames(resource, after, registry);
   validateResult(resource, after, changed, resourceType, registry);
@@ -230,7 +246,10 @@ function applyOperation(
 
   let value: unknown;
   if (op.op === 'remove') {
-    value = op.value === undefined || op.value === null ? undefined : canonicalizeRemoveValue(target, op.value, `${where}.value`);
+    value =
+      op.value === undefined || op.value === null
+        ? undefined
+        : canonicalizeRemoveValue(target, op.value, `${where}.value`);
   } else {
     if (op.value === undefined || op.value === null) {
       throw ScimError.invalidValue(`${where}: "${op.op}" on '${name}' requires a value (RFC 7644 §3.5.2).`);
@@ -256,7 +275,13 @@ function applyOperation(
 }
 
 /** Open-extension attribute: stored as sent; add to an existing array appends. */
-function applyOpen(container: ScimResourceJson, key: string, subName: string | undefined, op: CanonicalPatchOp['op'], value: unknown): void {
+function applyOpen(
+  container: ScimResourceJson,
+  key: string,
+  subName: string | undefined,
+  op: CanonicalPatchOp['op'],
+  value: unknown,
+): void {
   if (subName !== undefined) {
     const parent = isPlainObject(container[key]) ? (container[key] as ScimResourceJson) : undefined;
     if (op === 'remove') {
@@ -282,13 +307,23 @@ function applyOpen(container: ScimResourceJson, key: string, subName: string | u
   }
 }
 
-function applyWhole(container: ScimResourceJson, key: string, def: ScimAttributeDef, op: CanonicalPatchOp['op'], value: unknown): void {
+function applyWhole(
+  container: ScimResourceJson,
+  key: string,
+  def: ScimAttributeDef,
+  op: CanonicalPatchOp['op'],
+  value: unknown,
+): void {
   const current = container[key];
   if (op === 'remove') {
     if (def.multiValued && Array.isArray(value)) {
       // Remove the elements that match a given one (every sub-attribute given must be equal).
       if (!Array.isArray(current)) return;
-      setOrDelete(container, key, current.filter((el) => !value.some((v) => elementMatches(el, v, def))));
+      setOrDelete(
+        container,
+        key,
+        current.filter((el) => !value.some((v) => elementMatches(el, v, def))),
+      );
     } else {
       delete container[key];
     }
@@ -337,13 +372,19 @@ function applySubAttribute(
     const elements = Array.isArray(current) ? current.filter(isPlainObject).map((e) => ({ ...e })) : [];
     if (op === 'remove') {
       elements.forEach((e) => delete e[sub.name]);
-      setOrDelete(container, key, elements.filter((e) => Object.keys(e).length > 0));
+      setOrDelete(
+        container,
+        key,
+        elements.filter((e) => Object.keys(e).length > 0),
+      );
       return;
     }
     if (elements.length === 0) elements.push({});
     elements.forEach((e) => (e[sub.name] = value));
     if (sub.name === 'primary' && value === true && elements.length > 1) {
-      throw ScimError.invalidValue(`'${def.name}.primary' cannot be true on every value; use a value filter (RFC 7643 §2.4).`);
+      throw ScimError.invalidValue(
+        `'${def.name}.primary' cannot be true on every value; use a value filter (RFC 7643 §2.4).`,
+      );
     }
     container[key] = elements;
     return;
@@ -368,7 +409,13 @@ function applyFiltered(
 ): void {
   const current = container[key];
   // A single-valued complex (enterprise `manager[value eq "…"]`, idp-dialects #19) is a list of ≤ 1.
-  const elements: unknown[] = def.multiValued ? (Array.isArray(current) ? [...current] : []) : current === undefined ? [] : [current];
+  const elements: unknown[] = def.multiValued
+    ? Array.isArray(current)
+      ? [...current]
+      : []
+    : current === undefined
+      ? []
+      : [current];
   const matched = elements.map((el) => elementMatchesFilter(el, filter, def));
   const write = (list: unknown[]) => {
     if (def.multiValued) setOrDelete(container, key, list);
@@ -404,12 +451,16 @@ function applyFiltered(
     return;
   }
   if (!def.multiValued && elements.length > 0) {
-    throw ScimError.noTarget(`${where}: the current value of '${def.name}' does not match the filter of '${name}' (RFC 7644 §3.5.2.3).`);
+    throw ScimError.noTarget(
+      `${where}: the current value of '${def.name}' does not match the filter of '${name}' (RFC 7644 §3.5.2.3).`,
+    );
   }
   // idp-dialects #14: replace on a missing typed entry creates it.
   const seed = deriveElement(filter, def);
   if (!seed) {
-    throw ScimError.noTarget(`${where}: no value of '${def.name}' matches the filter of '${name}' (RFC 7644 §3.5.2.3).`);
+    throw ScimError.noTarget(
+      `${where}: no value of '${def.name}' matches the filter of '${name}' (RFC 7644 §3.5.2.3).`,
+    );
   }
   let created: unknown;
   if (def.type !== 'complex') created = value;
@@ -437,7 +488,9 @@ function elementMatchesFilter(element: unknown, filter: FilterNode, def: ScimAtt
   }
   // Simple multi-valued values are filtered through the `value` pseudo sub-attribute (RFC 7644 §3.4.2.2).
   const valueDef: ScimAttributeDef = { ...def, name: 'value', multiValued: false };
-  return matchesFilter({ value: element }, filter, { resolve: (p: AttrPath) => (p.attr.toLowerCase() === 'value' ? valueDef : undefined) });
+  return matchesFilter({ value: element }, filter, {
+    resolve: (p: AttrPath) => (p.attr.toLowerCase() === 'value' ? valueDef : undefined),
+  });
 }
 
 /** An element equal to `given` on every sub-attribute `given` names (remove-by-value). */
@@ -496,9 +549,14 @@ interface ChangedAttribute {
   readonly attr: string;
 }
 
-function changedAttributeNames(before: ScimResourceJson, after: ScimResourceJson, registry: ScimSchemaRegistry): ChangedAttribute[] {
+function changedAttributeNames(
+  before: ScimResourceJson,
+  after: ScimResourceJson,
+  registry: ScimSchemaRegistry,
+): ChangedAttribute[] {
   const changed: ChangedAttribute[] = [];
-  const lowerMap = (obj: ScimResourceJson) => new Map(Object.entries(obj).map(([k, v]) => [k.toLowerCase(), { key: k, value: v }]));
+  const lowerMap = (obj: ScimResourceJson) =>
+    new Map(Object.entries(obj).map(([k, v]) => [k.toLowerCase(), { key: k, value: v }]));
   const b = lowerMap(before);
   const a = lowerMap(after);
   const keys = new Set([...b.keys(), ...a.keys()]);
@@ -537,10 +595,15 @@ function validateResult(
   const required = resourceType === 'User' ? 'userName' : 'displayName';
   const v = after[required];
   if (typeof v !== 'string' || v.trim() === '') {
-    throw ScimError.invalidValue(`Attribute '${required}' is required and cannot be removed or set empty (RFC 7643 §${resourceType === 'User' ? '4.1.1' : '4.2'}).`);
+    throw ScimError.invalidValue(
+      `Attribute '${required}' is required and cannot be removed or set empty (RFC 7643 §${resourceType === 'User' ? '4.1.1' : '4.2'}).`,
+    );
   }
   for (const c of changed) {
-    const resolved = registry.resolve(resourceType, c.schemaId ? { schema: c.schemaId, attr: c.attr } : { attr: c.attr });
+    const resolved = registry.resolve(
+      resourceType,
+      c.schemaId ? { schema: c.schemaId, attr: c.attr } : { attr: c.attr },
+    );
     if (!resolved) continue;
     const { def } = resolved;
     const container = resolved.extension ? extensionContainer(after, resolved.schemaId, false) : after;

@@ -47,7 +47,11 @@ describe(normalizePatchRequest.name, () => {
     const expected: Record<string, CanonicalPatchOp[]> = {
       'entra/patch-user-capitalised-ops': [
         { op: 'replace', path: at('displayName'), value: 'Pvlo' },
-        { op: 'replace', path: { path: { attr: 'emails' }, valueFilter: WORK, subAttr: 'value' }, value: 'TestBcwqnm@test.microsoft.com' },
+        {
+          op: 'replace',
+          path: { path: { attr: 'emails' }, valueFilter: WORK, subAttr: 'value' },
+          value: 'TestBcwqnm@test.microsoft.com',
+        },
         { op: 'replace', path: at('name', 'givenName'), value: 'Gtfd' },
         { op: 'replace', path: at('name', 'familyName'), value: 'Pkqf' },
         { op: 'replace', path: at('externalId'), value: 'Eqpj' },
@@ -82,31 +86,62 @@ describe(normalizePatchRequest.name, () => {
         { op: 'replace', path: filtered('emails', 'type eq "work"', 'value'), value: 'updatedEmail@microsoft.com' },
         { op: 'replace', path: at('name', 'familyName'), value: 'updatedFamilyName' },
       ],
-      'entra/patch-user-add-work-email-missing': [{ op: 'add', path: filtered('emails', 'type eq "work"', 'value'), value: 'new.work@joe.com' }],
+      'entra/patch-user-add-work-email-missing': [
+        { op: 'add', path: filtered('emails', 'type eq "work"', 'value'), value: 'new.work@joe.com' },
+      ],
       'entra/patch-user-replace-work-address-postal-code': [
         { op: 'replace', path: filtered('addresses', 'type eq "work"', 'postalCode'), value: '98052' },
         { op: 'replace', path: filtered('addresses', 'type eq "work"', 'streetAddress'), value: '1 Microsoft Way' },
       ],
-      'entra/patch-user-add-mobile-phone': [{ op: 'add', path: filtered('phoneNumbers', 'type eq "mobile"', 'value'), value: '+1 555 0100' }],
-      'entra/patch-user-manager-bare-string': [{ op: 'add', path: ext(ENT, 'manager'), value: { value: IDS['managerId'] } }],
-      'entra/patch-user-manager-array-form': [{ op: 'add', path: ext(ENT, 'manager'), value: { value: IDS['managerId'] } }],
-      'entra/patch-user-manager-remove-by-filter': [{ op: 'remove', path: filtered('manager', `value eq "${IDS['managerId']}"`, undefined, ENT) }],
-      'entra/patch-user-roles-stringified-json': [
-        { op: 'add', path: at('roles'), value: [{ value: '25', display: 'Admin' }, { value: 'User', display: 'User' }] },
+      'entra/patch-user-add-mobile-phone': [
+        { op: 'add', path: filtered('phoneNumbers', 'type eq "mobile"', 'value'), value: '+1 555 0100' },
       ],
-      'entra/patch-user-roles-primary-filter': [{ op: 'replace', path: filtered('roles', 'primary eq "True"', 'value'), value: 'Admin' }],
-      'entra/patch-user-custom-extension-folders': [{ op: 'replace', path: ext(CEN, 'folders'), value: ['Folder 1', 'Folder 2'] }],
+      'entra/patch-user-manager-bare-string': [
+        { op: 'add', path: ext(ENT, 'manager'), value: { value: IDS['managerId'] } },
+      ],
+      'entra/patch-user-manager-array-form': [
+        { op: 'add', path: ext(ENT, 'manager'), value: { value: IDS['managerId'] } },
+      ],
+      'entra/patch-user-manager-remove-by-filter': [
+        { op: 'remove', path: filtered('manager', `value eq "${IDS['managerId']}"`, undefined, ENT) },
+      ],
+      'entra/patch-user-roles-stringified-json': [
+        {
+          op: 'add',
+          path: at('roles'),
+          value: [
+            { value: '25', display: 'Admin' },
+            { value: 'User', display: 'User' },
+          ],
+        },
+      ],
+      'entra/patch-user-roles-primary-filter': [
+        { op: 'replace', path: filtered('roles', 'primary eq "True"', 'value'), value: 'Admin' },
+      ],
+      'entra/patch-user-custom-extension-folders': [
+        { op: 'replace', path: ext(CEN, 'folders'), value: ['Folder 1', 'Folder 2'] },
+      ],
       'entra/patch-user-metadata-flat-urn-path': [{ op: 'add', path: ext(META, 'costCode'), value: 'CC-9' }],
       'entra/patch-user-custom-extension-tag': [{ op: 'replace', path: ext(CENU, 'tag'), value: '701985' }],
       'entra/patch-user-pathless-sj-attributes': [
         { op: 'replace', path: ext(SJ, 'security_champion'), value: true },
         { op: 'replace', path: ext(SJ, 'team_name'), value: 'AppSec' },
       ],
-      'entra/patch-group-add-members-ref-null': [{ op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }] }],
-      'entra/patch-group-add-multiple-members': [{ op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }, { value: IDS['userId'] }] }],
-      'entra/patch-group-remove-member-value-list': [{ op: 'remove', path: at('members'), value: [{ value: IDS['memberId'] }] }],
-      'entra/patch-group-remove-member-filter': [{ op: 'remove', path: filtered('members', `value eq "${IDS['memberId']}"`) }],
-      'entra/patch-group-remove-absent-member': [{ op: 'remove', path: at('members'), value: [{ value: IDS['userId'] }] }],
+      'entra/patch-group-add-members-ref-null': [
+        { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }] },
+      ],
+      'entra/patch-group-add-multiple-members': [
+        { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }, { value: IDS['userId'] }] },
+      ],
+      'entra/patch-group-remove-member-value-list': [
+        { op: 'remove', path: at('members'), value: [{ value: IDS['memberId'] }] },
+      ],
+      'entra/patch-group-remove-member-filter': [
+        { op: 'remove', path: filtered('members', `value eq "${IDS['memberId']}"`) },
+      ],
+      'entra/patch-group-remove-absent-member': [
+        { op: 'remove', path: at('members'), value: [{ value: IDS['userId'] }] },
+      ],
       'entra/patch-group-replace-display-name': [
         { op: 'replace', path: at('displayName'), value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' },
       ],
@@ -151,13 +186,19 @@ describe(normalizePatchRequest.name, () => {
     });
 
     it('finds "operations" case-insensitively and does not require the PatchOp schemas', () => {
-      expect(user({ operations: [{ op: 'replace', path: 'active', value: 'False' }] })).toEqual([{ op: 'replace', path: at('active'), value: false }]);
+      expect(user({ operations: [{ op: 'replace', path: 'active', value: 'False' }] })).toEqual([
+        { op: 'replace', path: at('active'), value: false },
+      ]);
       expect(user({ OPERATIONS: [{ OP: 'Remove', PATH: 'title' }] })).toEqual([{ op: 'remove', path: at('title') }]);
     });
 
     it('requires at least one and at most MAX_PATCH_OPERATIONS operations', () => {
       expect(scimErrorOf(() => user(patch())).scimType).toBe('invalidSyntax');
-      const many = Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, () => ({ op: 'replace', path: 'title', value: 'x' }));
+      const many = Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, () => ({
+        op: 'replace',
+        path: 'title',
+        value: 'x',
+      }));
       expect(scimErrorOf(() => user(patch(...many))).scimType).toBe('invalidSyntax');
       expect(user(patch(...many.slice(1)))).toHaveLength(MAX_PATCH_OPERATIONS);
     });
@@ -169,12 +210,17 @@ describe(normalizePatchRequest.name, () => {
     });
 
     it.each(['upsert', 'move', '', 3, null])('rejects op %p with invalidSyntax (RFC 7644 §3.5.2)', (op) => {
-      expect(scimErrorOf(() => user(patch({ op, path: 'title', value: 'x' })))).toMatchObject({ status: 400, scimType: 'invalidSyntax' });
+      expect(scimErrorOf(() => user(patch({ op, path: 'title', value: 'x' })))).toMatchObject({
+        status: 400,
+        scimType: 'invalidSyntax',
+      });
     });
 
     it('rejects remove without a path with noTarget (RFC 7644 §3.5.2.2)', () => {
       expect(scimErrorOf(() => user(patch({ op: 'remove' }))).scimType).toBe('noTarget');
-      expect(scimErrorOf(() => user(patch({ op: 'remove', path: '  ', value: { title: 'x' } }))).scimType).toBe('noTarget');
+      expect(scimErrorOf(() => user(patch({ op: 'remove', path: '  ', value: { title: 'x' } }))).scimType).toBe(
+        'noTarget',
+      );
     });
 
     it('rejects add/replace without a value with invalidValue', () => {
@@ -184,24 +230,37 @@ describe(normalizePatchRequest.name, () => {
       expect(scimErrorOf(() => user(patch({ op: 'add', value: ['x'] }))).scimType).toBe('invalidValue');
     });
 
-    it.each(['emails[type eq "work"', 'name..givenName', 'emails[type zz "work"]', 'urn:ietf:params:scim:schemas:core:2.0:User:', 'a b'])(
-      'rejects the malformed path %s with invalidPath',
-      (path) => {
-        const error = scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })));
-        expect(error.status).toBe(400);
-        expect(['invalidPath', 'invalidFilter']).toContain(error.scimType);
-      },
-    );
+    it.each([
+      'emails[type eq "work"',
+      'name..givenName',
+      'emails[type zz "work"]',
+      'urn:ietf:params:scim:schemas:core:2.0:User:',
+      'a b',
+    ])('rejects the malformed path %s with invalidPath', (path) => {
+      const error = scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })));
+      expect(error.status).toBe(400);
+      expect(['invalidPath', 'invalidFilter']).toContain(error.scimType);
+    });
 
-    it.each(['shoeSize', 'name.nickname', 'members', `${ENT}:shoeSize`, 'title[value eq "x"]', 'name.givenName[value eq "x"]', 'emails[type eq "work"].colour'])(
-      'rejects the unknown or impossible path %s with invalidPath',
-      (path) => {
-        expect(scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })))).toMatchObject({ status: 400, scimType: 'invalidPath' });
-      },
-    );
+    it.each([
+      'shoeSize',
+      'name.nickname',
+      'members',
+      `${ENT}:shoeSize`,
+      'title[value eq "x"]',
+      'name.givenName[value eq "x"]',
+      'emails[type eq "work"].colour',
+    ])('rejects the unknown or impossible path %s with invalidPath', (path) => {
+      expect(scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })))).toMatchObject({
+        status: 400,
+        scimType: 'invalidPath',
+      });
+    });
 
     it('describes a non-string op without calling its toString (hostile JSON keys)', () => {
-      expect(scimErrorOf(() => user(patch({ op: { toString: 0, valueOf: 0 }, path: 'title', value: 'x' }))).scimType).toBe('invalidSyntax');
+      expect(
+        scimErrorOf(() => user(patch({ op: { toString: 0, valueOf: 0 }, path: 'title', value: 'x' }))).scimType,
+      ).toBe('invalidSyntax');
     });
 
     it('rejects a path that is not a string with invalidPath', () => {
@@ -223,14 +282,19 @@ describe(normalizePatchRequest.name, () => {
     });
 
     it('ignores id, meta, schemas and unknown names inside a path-less value', () => {
-      expect(user(patch({ op: 'replace', value: { id: 'x', meta: {}, schemas: [], shoeSize: 3, title: 'T' } }))).toEqual([
-        { op: 'replace', path: at('title'), value: 'T' },
-      ]);
+      expect(
+        user(patch({ op: 'replace', value: { id: 'x', meta: {}, schemas: [], shoeSize: 3, title: 'T' } })),
+      ).toEqual([{ op: 'replace', path: at('title'), value: 'T' }]);
     });
 
     it('expands value-path keys and core-URN containers inside a path-less value', () => {
       expect(
-        user(patch({ op: 'add', value: { 'emails[type eq "work"].value': 'a@b', [SCIM_SCHEMA.USER]: { 'name.givenName': 'G' } } })),
+        user(
+          patch({
+            op: 'add',
+            value: { 'emails[type eq "work"].value': 'a@b', [SCIM_SCHEMA.USER]: { 'name.givenName': 'G' } },
+          }),
+        ),
       ).toEqual([
         { op: 'add', path: filtered('emails', 'type eq "work"', 'value'), value: 'a@b' },
         { op: 'add', path: at('name', 'givenName'), value: 'G' },
@@ -251,26 +315,36 @@ describe(normalizePatchRequest.name, () => {
     });
 
     it('keeps a remove value only for whole multi-valued attributes', () => {
-      expect(user(patch({ op: 'remove', path: 'emails', value: [{ value: 'a@b' }] }))).toEqual([{ op: 'remove', path: at('emails'), value: [{ value: 'a@b' }] }]);
+      expect(user(patch({ op: 'remove', path: 'emails', value: [{ value: 'a@b' }] }))).toEqual([
+        { op: 'remove', path: at('emails'), value: [{ value: 'a@b' }] },
+      ]);
       expect(user(patch({ op: 'remove', path: 'title', value: 'x' }))).toEqual([{ op: 'remove', path: at('title') }]);
       expect(user(patch({ op: 'remove', path: 'emails', value: [] }))).toEqual([]);
     });
 
     it('accepts the stringified role JSON as a bare string too (idp-dialects #20)', () => {
-      expect(user(patch({ op: 'add', path: 'roles', value: '{"id":"1","value":"25","displayName":"Admin"}' }))).toEqual([
-        { op: 'add', path: at('roles'), value: [{ value: '25', display: 'Admin' }] },
-      ]);
+      expect(user(patch({ op: 'add', path: 'roles', value: '{"id":"1","value":"25","displayName":"Admin"}' }))).toEqual(
+        [{ op: 'add', path: at('roles'), value: [{ value: '25', display: 'Admin' }] }],
+      );
     });
 
     it('rejects filtered add/replace and sub-attribute paths on members', () => {
-      expect(scimErrorOf(() => group(patch({ op: 'add', path: 'members[value eq "a"]', value: { value: 'b' } }))).scimType).toBe('invalidPath');
-      expect(scimErrorOf(() => group(patch({ op: 'replace', path: 'members[value eq "a"].display', value: 'x' }))).scimType).toBe('invalidPath');
+      expect(
+        scimErrorOf(() => group(patch({ op: 'add', path: 'members[value eq "a"]', value: { value: 'b' } }))).scimType,
+      ).toBe('invalidPath');
+      expect(
+        scimErrorOf(() => group(patch({ op: 'replace', path: 'members[value eq "a"].display', value: 'x' }))).scimType,
+      ).toBe('invalidPath');
       expect(scimErrorOf(() => group(patch({ op: 'remove', path: 'members.display' }))).scimType).toBe('invalidPath');
     });
 
     it('rejects members without a usable value with invalidValue', () => {
-      expect(scimErrorOf(() => group(patch({ op: 'add', path: 'members', value: [{ $ref: null }] }))).scimType).toBe('invalidValue');
-      expect(scimErrorOf(() => group(patch({ op: 'add', path: 'members', value: [{ value: '' }] }))).scimType).toBe('invalidValue');
+      expect(scimErrorOf(() => group(patch({ op: 'add', path: 'members', value: [{ $ref: null }] }))).scimType).toBe(
+        'invalidValue',
+      );
+      expect(scimErrorOf(() => group(patch({ op: 'add', path: 'members', value: [{ value: '' }] }))).scimType).toBe(
+        'invalidValue',
+      );
     });
 
     it('rejects values of the wrong type with invalidValue naming the operation', () => {
@@ -291,7 +365,16 @@ describe(normalizePatchRequest.name, () => {
       {
         op: fc.oneof(fc.constantFrom('add', 'Replace', 'REMOVE', 'remove', 'x'), fc.jsonValue()),
         path: fc.oneof(
-          fc.constantFrom('active', 'emails[type eq "work"].value', 'members[value eq "a"]', 'name.givenName', `${ENT}:manager`, `${META}:k`, 'manager[value eq "m"]', 'roles'),
+          fc.constantFrom(
+            'active',
+            'emails[type eq "work"].value',
+            'members[value eq "a"]',
+            'name.givenName',
+            `${ENT}:manager`,
+            `${META}:k`,
+            'manager[value eq "m"]',
+            'roles',
+          ),
           fc.string(),
           fc.jsonValue(),
         ),
@@ -299,17 +382,24 @@ describe(normalizePatchRequest.name, () => {
       },
       { requiredKeys: [] },
     );
-    const randomBody = fc.record({ schemas: fc.jsonValue(), Operations: fc.array(randomOp, { maxLength: 6 }) }, { requiredKeys: ['Operations'] });
+    const randomBody = fc.record(
+      { schemas: fc.jsonValue(), Operations: fc.array(randomOp, { maxLength: 6 }) },
+      { requiredKeys: ['Operations'] },
+    );
 
     it('never throws anything but a 400 ScimError, for random and mutated PATCH bodies', () => {
       fc.assert(
-        fc.property(fc.oneof(mutated, randomBody, fc.jsonValue()), fc.constantFrom('User' as const, 'Group' as const), (body, type) => {
-          try {
-            normalizePatchRequest(body, type, registry);
-          } catch (error) {
-            if (!(error instanceof ScimError) || error.status !== 400) throw error;
-          }
-        }),
+        fc.property(
+          fc.oneof(mutated, randomBody, fc.jsonValue()),
+          fc.constantFrom('User' as const, 'Group' as const),
+          (body, type) => {
+            try {
+              normalizePatchRequest(body, type, registry);
+            } catch (error) {
+              if (!(error instanceof ScimError) || error.status !== 400) throw error;
+            }
+          },
+        ),
         { numRuns: 500 },
       );
     });
@@ -336,7 +426,8 @@ function replaceNode(root: unknown, pick: number, replacement: unknown): unknown
   const nodes: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach((x, i) => (nodes.push({ parent: v, key: i }), walk(x)));
-    else if (typeof v === 'object' && v !== null) Object.entries(v).forEach(([k, x]) => (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x)));
+    else if (typeof v === 'object' && v !== null)
+      Object.entries(v).forEach(([k, x]) => (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x)));
   };
   const copy = structuredClone(root);
   walk(copy);

@@ -75,7 +75,11 @@ export interface PatchTarget {
   readonly members: boolean;
 }
 
-export function normalizePatchRequest(body: unknown, resourceType: ScimResourceTypeName, registry: ScimSchemaRegistry): CanonicalPatchOp[] {
+export function normalizePatchRequest(
+  body: unknown,
+  resourceType: ScimResourceTypeName,
+  registry: ScimSchemaRegistry,
+): CanonicalPatchOp[] {
   if (!isPlainObject(body)) {
     throw ScimError.invalidSyntax('The PATCH body must be a JSON object with an "Operations" array (RFC 7644 §3.5.2).');
   }
@@ -87,12 +91,19 @@ export function normalizePatchRequest(body: unknown, resourceType: ScimResourceT
     throw ScimError.invalidSyntax('"Operations" must contain at least one operation (RFC 7644 §3.5.2).');
   }
   if (operations.length > MAX_PATCH_OPERATIONS) {
-    throw ScimError.invalidSyntax(`"Operations" may contain at most ${MAX_PATCH_OPERATIONS} operations; split the request.`);
+    throw ScimError.invalidSyntax(
+      `"Operations" may contain at most ${MAX_PATCH_OPERATIONS} operations; split the request.`,
+    );
   }
   return operations.flatMap((raw, index) => normalizeOperation(raw, `Operations[${index}]`, resourceType, registry));
 }
 
-function normalizeOperation(raw: unknown, where: string, resourceType: ScimResourceTypeName, registry: ScimSchemaRegistry): CanonicalPatchOp[] {
+function normalizeOperation(
+  raw: unknown,
+  where: string,
+  resourceType: ScimResourceTypeName,
+  registry: ScimSchemaRegistry,
+): CanonicalPatchOp[] {
   if (!isPlainObject(raw)) {
     throw ScimError.invalidSyntax(`${where} must be an object with "op", "path" and "value" (RFC 7644 §3.5.2).`);
   }
@@ -100,7 +111,9 @@ function normalizeOperation(raw: unknown, where: string, resourceType: ScimResou
   // idp-dialects #13: Entra sends "Add"/"Replace"/"Remove"; RFC 7644 §3.5.2 names are case-insensitive for us.
   const op = typeof opRaw === 'string' ? opRaw.trim().toLowerCase() : undefined;
   if (op === undefined || !OP_NAMES.has(op)) {
-    throw ScimError.invalidSyntax(`${where}.op must be "add", "replace" or "remove" (RFC 7644 §3.5.2), got ${typeof opRaw === 'string' ? JSON.stringify(clip(opRaw, 20)) : opRaw === null || typeof opRaw === 'object' ? 'a non-string' : typeof opRaw}.`);
+    throw ScimError.invalidSyntax(
+      `${where}.op must be "add", "replace" or "remove" (RFC 7644 §3.5.2), got ${typeof opRaw === 'string' ? JSON.stringify(clip(opRaw, 20)) : opRaw === null || typeof opRaw === 'object' ? 'a non-string' : typeof opRaw}.`,
+    );
   }
   const name = op as PatchOpName;
   const pathRaw = getCaseInsensitive(raw, 'path');
@@ -117,7 +130,9 @@ function normalizeOperation(raw: unknown, where: string, resourceType: ScimResou
       throw ScimError.invalidValue(`${where}: "${name}" requires a "value" (RFC 7644 §3.5.2.1).`);
     }
     if (!isPlainObject(value)) {
-      throw ScimError.invalidValue(`${where}: without "path", "value" must be an object of attributes (RFC 7644 §3.5.2.1).`);
+      throw ScimError.invalidValue(
+        `${where}: without "path", "value" must be an object of attributes (RFC 7644 §3.5.2.1).`,
+      );
     }
     // idp-dialects #17/#31 (aadOptscim062020) and Okta's `{"active":false}` / `{id, displayName}`.
     return expandValueObject(name, value, undefined, `${where}.value`, resourceType, registry);
@@ -150,12 +165,16 @@ function wholeSchemaOperation(
   if (op === 'remove') {
     const schema = registry.findSchema(resourceType, container.schemaId);
     if (container.core || !schema || registry.isOpenExtension(resourceType, schema.id)) {
-      throw ScimError.invalidPath(`${where}: cannot remove '${clip(pathString)}' as a whole; remove its attributes one by one.`);
+      throw ScimError.invalidPath(
+        `${where}: cannot remove '${clip(pathString)}' as a whole; remove its attributes one by one.`,
+      );
     }
     return schema.attributes.map((def) => ({ op, path: { path: { schema: schema.id, attr: def.name } } }));
   }
   if (!hasValue || !isPlainObject(value)) {
-    throw ScimError.invalidValue(`${where}: "${op}" on schema '${clip(pathString)}' requires an object of its attributes as "value".`);
+    throw ScimError.invalidValue(
+      `${where}: "${op}" on schema '${clip(pathString)}' requires an object of its attributes as "value".`,
+    );
   }
   return expandValueObject(op, value, container, `${where}.value`, resourceType, registry);
 }
@@ -175,14 +194,18 @@ function expandValueObject(
   registry: ScimSchemaRegistry,
 ): CanonicalPatchOp[] {
   const out: CanonicalPatchOp[] = [];
-  const openContainer = container !== undefined && !container.core && registry.isOpenExtension(resourceType, container.schemaId);
+  const openContainer =
+    container !== undefined && !container.core && registry.isOpenExtension(resourceType, container.schemaId);
   for (const [key, raw] of Object.entries(obj)) {
     const trimmed = key.trim();
     const keyWhere = `${where}.${clip(trimmed, 60)}`;
     if ((container === undefined || container.core) && IGNORED_VALUE_KEYS.has(trimmed.toLowerCase())) continue;
     let cls: ScimKeyClass | undefined;
     if (container && !container.core) {
-      cls = { kind: 'attribute', path: { schema: container.schemaId, ...(openContainer ? { attr: trimmed } : splitName(trimmed)) } };
+      cls = {
+        kind: 'attribute',
+        path: { schema: container.schemaId, ...(openContainer ? { attr: trimmed } : splitName(trimmed)) },
+      };
     } else if (trimmed.includes('[')) {
       const target = tryResolve(() => resolvePatchTarget(parsePatchPath(trimmed), resourceType, registry, trimmed));
       if (target) out.push(...valueOperation(op, target, raw, keyWhere));
@@ -230,7 +253,10 @@ function valueOperation(op: PatchOpName, target: PatchTarget, raw: unknown, wher
   assertMemberTarget(op, target, where);
   const value = canonicalizeOpValue(target, raw, where);
   if (value === undefined) {
-    const whole = target.path.valueFilter === undefined && target.path.subAttr === undefined && target.path.path.subAttr === undefined;
+    const whole =
+      target.path.valueFilter === undefined &&
+      target.path.subAttr === undefined &&
+      target.path.path.subAttr === undefined;
     // `replace emails []` clears emails; `replace name {}` changes nothing (complex replace merges).
     return op === 'replace' && whole && target.resolved.def.multiValued ? [{ op: 'remove', path: target.path }] : [];
   }
@@ -241,7 +267,10 @@ function removeOperation(target: PatchTarget, raw: unknown, where: string): Cano
   if (isWriteOnly(target)) return [];
   assertWritable(target, where);
   assertMemberTarget('remove', target, where);
-  const whole = target.path.valueFilter === undefined && target.path.subAttr === undefined && target.path.path.subAttr === undefined;
+  const whole =
+    target.path.valueFilter === undefined &&
+    target.path.subAttr === undefined &&
+    target.path.path.subAttr === undefined;
   if (raw === null || raw === undefined || !whole || !target.resolved.def.multiValued || target.open) {
     // A value on remove is only meaningful for a whole multi-valued attribute; elsewhere it is ignored.
     return [{ op: 'remove', path: target.path }];
@@ -255,7 +284,9 @@ function removeOperation(target: PatchTarget, raw: unknown, where: string): Cano
 export function assertWritable(target: PatchTarget, where: string): void {
   const { def, sub } = target.resolved;
   if ([def, sub, target.elementSub].some((d) => d?.mutability === 'readOnly')) {
-    throw ScimError.mutability(`${where}: '${formatPatchPath(target.path)}' is readOnly and cannot be modified (RFC 7643 §7).`);
+    throw ScimError.mutability(
+      `${where}: '${formatPatchPath(target.path)}' is readOnly and cannot be modified (RFC 7643 §7).`,
+    );
   }
 }
 
@@ -267,10 +298,14 @@ function isWriteOnly(target: PatchTarget): boolean {
 export function assertMemberTarget(op: PatchOpName, target: PatchTarget, where: string): void {
   if (!target.members) return;
   if (target.path.subAttr !== undefined || target.path.path.subAttr !== undefined) {
-    throw ScimError.invalidPath(`${where}: member sub-attributes cannot be patched; add or remove members by value ('members', 'members[value eq "id"]').`);
+    throw ScimError.invalidPath(
+      `${where}: member sub-attributes cannot be patched; add or remove members by value ('members', 'members[value eq "id"]').`,
+    );
   }
   if (target.path.valueFilter !== undefined && op !== 'remove') {
-    throw ScimError.invalidPath(`${where}: "${op}" on a filtered members path is not supported; use "remove" with 'members[value eq "id"]' and "add" on 'members'.`);
+    throw ScimError.invalidPath(
+      `${where}: "${op}" on a filtered members path is not supported; use "remove" with 'members[value eq "id"]' and "add" on 'members'.`,
+    );
   }
 }
 
@@ -278,7 +313,12 @@ export function assertMemberTarget(op: PatchOpName, target: PatchTarget, where: 
  * Resolves a parsed path against the schemas for `resourceType` and returns it in canonical form.
  * Throws ScimError invalidPath for unknown attributes and impossible shapes.
  */
-export function resolvePatchTarget(path: PatchPath, resourceType: ScimResourceTypeName, registry: ScimSchemaRegistry, raw: string): PatchTarget {
+export function resolvePatchTarget(
+  path: PatchPath,
+  resourceType: ScimResourceTypeName,
+  registry: ScimSchemaRegistry,
+  raw: string,
+): PatchTarget {
   const resolved = registry.resolve(resourceType, path.path);
   if (!resolved) {
     throw ScimError.invalidPath(`'${clip(raw)}' is not an attribute of ${resourceType} (RFC 7644 §3.5.2).`);
@@ -293,10 +333,15 @@ export function resolvePatchTarget(path: PatchPath, resourceType: ScimResourceTy
   let elementSub: ScimAttributeDef | undefined;
   if (path.subAttr !== undefined) {
     if (path.valueFilter === undefined || def.type !== 'complex') {
-      throw ScimError.invalidPath(`'${clip(raw)}': '${clip(path.subAttr, 40)}' must follow a value filter on a complex attribute.`);
+      throw ScimError.invalidPath(
+        `'${clip(raw)}': '${clip(path.subAttr, 40)}' must follow a value filter on a complex attribute.`,
+      );
     }
     elementSub = findAttribute(def.subAttributes ?? [], path.subAttr);
-    if (!elementSub) throw ScimError.invalidPath(`'${clip(raw)}': '${clip(path.subAttr, 40)}' is not a sub-attribute of '${def.name}'.`);
+    if (!elementSub)
+      throw ScimError.invalidPath(
+        `'${clip(raw)}': '${clip(path.subAttr, 40)}' is not a sub-attribute of '${def.name}'.`,
+      );
   }
   if (resolved.sub && def.type !== 'complex') {
     throw ScimError.invalidPath(`'${clip(raw)}': '${def.name}' has no sub-attributes.`);

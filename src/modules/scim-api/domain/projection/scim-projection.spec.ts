@@ -16,7 +16,13 @@ const META = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 const SJ = 'urn:ietf:params:scim:schemas:extension:SJUserAttributes:2.0:User';
 
 const registry = new ScimSchemaRegistry();
-const meta = { resourceType: 'User', created: '2024-01-01T00:00:00Z', lastModified: '2024-02-01T00:00:00Z', location: 'https://roster/scim/v2/Users/u-1', version: 'W/"2"' };
+const meta = {
+  resourceType: 'User',
+  created: '2024-01-01T00:00:00Z',
+  lastModified: '2024-02-01T00:00:00Z',
+  location: 'https://roster/scim/v2/Users/u-1',
+  version: 'W/"2"',
+};
 
 const FULL_USER: Record<string, unknown> = {
   schemas: [USER, ENT, META, SJ],
@@ -44,7 +50,12 @@ const FULL_GROUP: Record<string, unknown> = {
 };
 
 const project = (attributes?: string, excludedAttributes?: string, full = FULL_USER, type: 'User' | 'Group' = 'User') =>
-  projectResource(full, { attributes: parseAttributeList(attributes), excludedAttributes: parseAttributeList(excludedAttributes) }, type, registry);
+  projectResource(
+    full,
+    { attributes: parseAttributeList(attributes), excludedAttributes: parseAttributeList(excludedAttributes) },
+    type,
+    registry,
+  );
 
 describe(projectResource.name, () => {
   describe('recorded IdP requests — one per quirk', () => {
@@ -53,7 +64,10 @@ describe(projectResource.name, () => {
         const query = new URLSearchParams(f.path.slice(f.path.indexOf('?') + 1));
         const out = projectResource(
           FULL_GROUP,
-          { attributes: parseAttributeList(query.get('attributes') ?? undefined), excludedAttributes: parseAttributeList(query.get('excludedAttributes') ?? undefined) },
+          {
+            attributes: parseAttributeList(query.get('attributes') ?? undefined),
+            excludedAttributes: parseAttributeList(query.get('excludedAttributes') ?? undefined),
+          },
           'Group',
           registry,
         );
@@ -79,7 +93,12 @@ describe(projectResource.name, () => {
 
   it('returns only id, schemas and the requested attributes with attributes=', () => {
     expect(project('userName')).toEqual({ schemas: [USER], id: 'u-1', userName: 'bjensen@example.com' });
-    expect(project('USERNAME,Active')).toEqual({ schemas: [USER], id: 'u-1', userName: 'bjensen@example.com', active: true });
+    expect(project('USERNAME,Active')).toEqual({
+      schemas: [USER],
+      id: 'u-1',
+      userName: 'bjensen@example.com',
+      active: true,
+    });
   });
 
   it('never returns password, even when asked', () => {
@@ -96,13 +115,17 @@ describe(projectResource.name, () => {
   });
 
   it('keeps only matching values for a value path in attributes', () => {
-    expect(project('emails[type eq "work"]')['emails']).toEqual([{ value: 'bjensen@example.com', type: 'work', primary: true }]);
+    expect(project('emails[type eq "work"]')['emails']).toEqual([
+      { value: 'bjensen@example.com', type: 'work', primary: true },
+    ]);
     expect(project('emails[type eq "work"].value')['emails']).toEqual([{ value: 'bjensen@example.com' }]);
     expect(project('emails[type eq "other"]')).not.toHaveProperty('emails');
   });
 
   it('drops matching values or sub-attributes for excludedAttributes', () => {
-    expect(project(undefined, 'emails[type eq "home"]')['emails']).toEqual([{ value: 'bjensen@example.com', type: 'work', primary: true }]);
+    expect(project(undefined, 'emails[type eq "home"]')['emails']).toEqual([
+      { value: 'bjensen@example.com', type: 'work', primary: true },
+    ]);
     expect(project(undefined, 'emails[type eq "work"].primary')['emails']).toEqual([
       { value: 'bjensen@example.com', type: 'work' },
       { value: 'babs@jensen.org', type: 'home' },
@@ -119,13 +142,25 @@ describe(projectResource.name, () => {
 
   it('returns meta by default, drops it when excluded, and projects its sub-attributes', () => {
     expect(project(undefined, 'meta')).not.toHaveProperty('meta');
-    expect(project('meta.lastModified')).toEqual({ schemas: [USER], id: 'u-1', meta: { lastModified: '2024-02-01T00:00:00Z' } });
+    expect(project('meta.lastModified')).toEqual({
+      schemas: [USER],
+      id: 'u-1',
+      meta: { lastModified: '2024-02-01T00:00:00Z' },
+    });
   });
 
   it('handles URN-qualified names: core, one extension attribute, a whole extension', () => {
     expect(project(`${USER}:userName`)).toEqual({ schemas: [USER], id: 'u-1', userName: 'bjensen@example.com' });
-    expect(project(`${ENT}:employeeNumber`)).toEqual({ schemas: [USER, ENT], id: 'u-1', [ENT]: { employeeNumber: '701984' } });
-    expect(project(`${ENT}:manager.value`)).toEqual({ schemas: [USER, ENT], id: 'u-1', [ENT]: { manager: { value: 'm-1' } } });
+    expect(project(`${ENT}:employeeNumber`)).toEqual({
+      schemas: [USER, ENT],
+      id: 'u-1',
+      [ENT]: { employeeNumber: '701984' },
+    });
+    expect(project(`${ENT}:manager.value`)).toEqual({
+      schemas: [USER, ENT],
+      id: 'u-1',
+      [ENT]: { manager: { value: 'm-1' } },
+    });
     expect(project(ENT)).toEqual({ schemas: [USER, ENT], id: 'u-1', [ENT]: FULL_USER[ENT] });
     expect(project('employeeNumber')).toEqual({ schemas: [USER, ENT], id: 'u-1', [ENT]: { employeeNumber: '701984' } });
   });
@@ -149,7 +184,11 @@ describe(projectResource.name, () => {
   it('drops members with excludedAttributes=members and keeps them otherwise', () => {
     expect(project(undefined, 'members', FULL_GROUP, 'Group')).not.toHaveProperty('members');
     expect(project(undefined, undefined, FULL_GROUP, 'Group')['members']).toEqual(FULL_GROUP['members']);
-    expect(project('displayName', undefined, FULL_GROUP, 'Group')).toEqual({ schemas: [GROUP], id: 'g-1', displayName: 'Sales' });
+    expect(project('displayName', undefined, FULL_GROUP, 'Group')).toEqual({
+      schemas: [GROUP],
+      id: 'g-1',
+      displayName: 'Sales',
+    });
   });
 
   it('returns "request" attributes only when asked for and never "never" sub-attributes', () => {
@@ -161,13 +200,24 @@ describe(projectResource.name, () => {
           description: 'test',
           attributes: [
             scimAttribute('secretish', 'string', 's', { returned: 'request' }),
-            scimAttribute('box', 'complex', 'b', { subAttributes: [scimAttribute('open', 'string', 'o'), scimAttribute('hidden', 'string', 'h', { returned: 'never' })] }),
+            scimAttribute('box', 'complex', 'b', {
+              subAttributes: [
+                scimAttribute('open', 'string', 'o'),
+                scimAttribute('hidden', 'string', 'h', { returned: 'never' }),
+              ],
+            }),
           ],
         },
       ],
     });
-    const full = { schemas: [USER, 'urn:test:x'], id: 'u', userName: 'n', 'urn:test:x': { secretish: 's', box: { open: 'o', hidden: 'h' } } };
-    const run = (attributes?: string) => projectResource(full, { attributes: parseAttributeList(attributes) }, 'User', custom);
+    const full = {
+      schemas: [USER, 'urn:test:x'],
+      id: 'u',
+      userName: 'n',
+      'urn:test:x': { secretish: 's', box: { open: 'o', hidden: 'h' } },
+    };
+    const run = (attributes?: string) =>
+      projectResource(full, { attributes: parseAttributeList(attributes) }, 'User', custom);
     expect(run()['urn:test:x']).toEqual({ box: { open: 'o' } });
     expect(run('urn:test:x:secretish')['urn:test:x']).toEqual({ secretish: 's' });
     expect(run('urn:test:x:box.hidden')).toEqual({ schemas: [USER], id: 'u' });

@@ -46,7 +46,8 @@ export function projectResource(
   registry: ScimSchemaRegistry,
 ): Record<string, unknown> {
   const include = (opts.attributes ?? []).map((p) => toSelector(p, resourceType, registry));
-  const exclude = include.length > 0 ? [] : (opts.excludedAttributes ?? []).map((p) => toSelector(p, resourceType, registry));
+  const exclude =
+    include.length > 0 ? [] : (opts.excludedAttributes ?? []).map((p) => toSelector(p, resourceType, registry));
   const core = registry.schemasFor(resourceType).core;
   const out: Record<string, unknown> = {};
   const includedExtensions: string[] = [];
@@ -76,7 +77,9 @@ function toSelector(p: PatchPath, resourceType: ScimResourceTypeName, registry: 
     // The parser reads `urn:…:enterprise:2.0:User` as schema `urn:…:enterprise:2.0` + attr `User`.
     const whole = registry.findSchema(resourceType, `${path.schema}:${path.attr}`);
     if (whole && path.subAttr === undefined && !p.valueFilter) {
-      return whole.id === registry.schemasFor(resourceType).core.id ? { attr: '*' } : { container: whole.id.toLowerCase() };
+      return whole.id === registry.schemasFor(resourceType).core.id
+        ? { attr: '*' }
+        : { container: whole.id.toLowerCase() };
     }
   }
   const resolved = registry.resolve(resourceType, path);
@@ -91,7 +94,9 @@ function toSelector(p: PatchPath, resourceType: ScimResourceTypeName, registry: 
   }
   // Unknown to the schemas (e.g. a core-qualified path of another type): match by name only.
   return {
-    ...(path.schema !== undefined && registry.isExtensionUrn(path.schema) ? { container: path.schema.toLowerCase() } : {}),
+    ...(path.schema !== undefined && registry.isExtensionUrn(path.schema)
+      ? { container: path.schema.toLowerCase() }
+      : {}),
     attr: path.attr.toLowerCase(),
     ...(sub !== undefined ? { sub: sub.toLowerCase() } : {}),
     ...filterPart,
@@ -136,7 +141,8 @@ function projectAttribute(
   const returned = def?.returned ?? 'default';
   if (returned === 'never') return undefined;
   const name = key.toLowerCase();
-  const mine = (s: Selector) => s.container === container && (s.attr === name || (container === undefined && s.attr === '*'));
+  const mine = (s: Selector) =>
+    s.container === container && (s.attr === name || (container === undefined && s.attr === '*'));
   if (include.length > 0) {
     const selectors = include.filter(mine);
     if (returned === 'always' || selectors.some((s) => s.attr === '*')) return stripNever(def, value);
@@ -193,7 +199,11 @@ function dropSelected(def: ScimAttributeDef | undefined, value: unknown, selecto
   return kept.length > 0 ? kept : undefined;
 }
 
-function pickSubs(def: ScimAttributeDef, el: Record<string, unknown>, keep: (sub: string) => boolean): Record<string, unknown> {
+function pickSubs(
+  def: ScimAttributeDef,
+  el: Record<string, unknown>,
+  keep: (sub: string) => boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(el)) {
     if (keep(k) || isAlwaysSub(def, k)) out[k] = v;
@@ -207,7 +217,12 @@ function isAlwaysSub(def: ScimAttributeDef, name: string): boolean {
 
 /** Removes `returned: "never"` and `"request"` sub-attributes (never asked for at this level). */
 function stripNever(def: ScimAttributeDef | undefined, value: unknown): unknown {
-  if (!def || def.type !== 'complex' || !def.subAttributes?.some((s) => s.returned === 'never' || s.returned === 'request')) return value;
+  if (
+    !def ||
+    def.type !== 'complex' ||
+    !def.subAttributes?.some((s) => s.returned === 'never' || s.returned === 'request')
+  )
+    return value;
   const strip = (el: unknown) => {
     if (!isPlainObject(el)) return el;
     const out: Record<string, unknown> = {};
@@ -221,6 +236,7 @@ function stripNever(def: ScimAttributeDef | undefined, value: unknown): unknown 
 }
 
 function elementMatches(element: unknown, filter: FilterNode, def: ScimAttributeDef): boolean {
-  const resolve = (p: AttrPath) => (p.subAttr === undefined ? findAttribute(def.subAttributes ?? [], p.attr) : undefined);
+  const resolve = (p: AttrPath) =>
+    p.subAttr === undefined ? findAttribute(def.subAttributes ?? [], p.attr) : undefined;
   return matchesFilter(element, filter, { resolve });
 }

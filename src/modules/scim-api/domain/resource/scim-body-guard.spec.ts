@@ -18,7 +18,10 @@ function errorOf(body: unknown): ScimError | undefined {
 
 describe('assertAcceptableBody', () => {
   it.each([
-    ['an Entra user', { userName: 'a@b.example', name: { givenName: 'A' }, emails: [{ value: 'a@b.example', primary: true }] }],
+    [
+      'an Entra user',
+      { userName: 'a@b.example', name: { givenName: 'A' }, emails: [{ value: 'a@b.example', primary: true }] },
+    ],
     ['emoji (a paired surrogate)', { displayName: 'ok \ud83d\ude42' }],
     ['scalars and null', [1, true, null, 'x']],
     ['nesting at the limit', nest(MAX_BODY_DEPTH)],

@@ -32,7 +32,9 @@ export function assertAcceptableBody(body: unknown): void {
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_BODY_DEPTH) {
-      throw ScimError.invalidSyntax(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels (at '${clipPath(pathOf(frame))}').`);
+      throw ScimError.invalidSyntax(
+        `The request body is nested deeper than ${MAX_BODY_DEPTH} levels (at '${clipPath(pathOf(frame))}').`,
+      );
     }
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, parent: frame, key: i });
@@ -58,7 +60,9 @@ interface Frame {
 function pathOf(frame: Frame): string {
   const parts: string[] = [];
   for (let f: Frame | undefined = frame; f && f.key !== undefined; f = f.parent) {
-    parts.push(typeof f.key === 'number' ? `[${f.key}]` : `${f.parent?.key === undefined ? '' : '.'}${printable(f.key)}`);
+    parts.push(
+      typeof f.key === 'number' ? `[${f.key}]` : `${f.parent?.key === undefined ? '' : '.'}${printable(f.key)}`,
+    );
   }
   return parts.reverse().join('');
 }

@@ -5,7 +5,12 @@ import { SCIM_SCHEMA } from '../../../../shared/scim/scim.constants';
 import { scimAttribute } from '../../../../shared/scim/schemas/scim-attribute.factory';
 import { ENTERPRISE_USER_SCHEMA } from '../../../../shared/scim/schemas/enterprise-user.schema';
 import { ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
-import { normalizeGroupInput, normalizeUserInput, type NormalizedGroupInput, type NormalizedUserInput } from './scim-resource.normalizer';
+import {
+  normalizeGroupInput,
+  normalizeUserInput,
+  type NormalizedGroupInput,
+  type NormalizedUserInput,
+} from './scim-resource.normalizer';
 
 // Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
 type Fixture = ScimFixture;
@@ -36,21 +41,25 @@ function scimErrorOf(fn: () => unknown): ScimError {
 function expectNoNulls(value: unknown, path = '$'): void {
   expect([path, value]).not.toEqual([path, null]);
   if (Array.isArray(value)) value.forEach((v, i) => expectNoNulls(v, `${path}[${i}]`));
-  else if (typeof value === 'object' && value !== null) Object.entries(value).forEach(([k, v]) => expectNoNulls(v, `${path}.${k}`));
+  else if (typeof value === 'object' && value !== null)
+    Object.entries(value).forEach(([k, v]) => expectNoNulls(v, `${path}.${k}`));
 }
 
 describe('scim-resource.normalizer', () => {
   describe('fixture files', () => {
-    it.each(loadFixtures().map(([name, f]) => [name, f] as const))('%s is a well-formed recorded request', (_name, f) => {
-      expect(f.quirk).toMatch(/^(#\d+(\/#\d+)*|2\.\d+) \S/);
-      expect(f.source).toMatch(/^https:\/\//);
-      expect(['POST', 'PUT', 'PATCH', 'GET']).toContain(f.method);
-      expect(f.path).toMatch(/^\/(Users|Groups|Schemas)/);
-      expect([200, 201, 204, 400]).toContain(f.expectStatus);
-      if (f.method === 'GET') expect(f.body).toBeNull();
-      else expect(typeof f.body).toBe('object');
-      expect(JSON.stringify(f)).not.toMatch(/\{(userId|groupId|memberId|managerId)\}/);
-    });
+    it.each(loadFixtures().map(([name, f]) => [name, f] as const))(
+      '%s is a well-formed recorded request',
+      (_name, f) => {
+        expect(f.quirk).toMatch(/^(#\d+(\/#\d+)*|2\.\d+) \S/);
+        expect(f.source).toMatch(/^https:\/\//);
+        expect(['POST', 'PUT', 'PATCH', 'GET']).toContain(f.method);
+        expect(f.path).toMatch(/^\/(Users|Groups|Schemas)/);
+        expect([200, 201, 204, 400]).toContain(f.expectStatus);
+        if (f.method === 'GET') expect(f.body).toBeNull();
+        else expect(typeof f.body).toBe('object');
+        expect(JSON.stringify(f)).not.toMatch(/\{(userId|groupId|memberId|managerId)\}/);
+      },
+    );
   });
 
   describe('recorded IdP requests — one per quirk', () => {
@@ -67,7 +76,9 @@ describe('scim-resource.normalizer', () => {
           name: { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' },
           displayName: 'givenName familyName',
           active: true,
-          emails: [{ value: 'Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com', type: 'work', primary: true }],
+          emails: [
+            { value: 'Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com', type: 'work', primary: true },
+          ],
           [ENT]: { employeeNumber: '701984', department: 'Tour Operations' },
         });
         expect(r.primaryEmail).toBe('test_user_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com');
@@ -79,7 +90,12 @@ describe('scim-resource.normalizer', () => {
         expect(r.resource['schemas']).toEqual([USER]);
         expect(r.resource).not.toHaveProperty('department');
         expect(r.resource).not.toHaveProperty(ENT);
-        expect(r).toMatchObject({ userName: 'jyoung@testuser.com', externalId: 'jyoung', displayName: 'Joy Young', emails: ['jyoung@contoso.com'] });
+        expect(r).toMatchObject({
+          userName: 'jyoung@testuser.com',
+          externalId: 'jyoung',
+          displayName: 'Joy Young',
+          emails: ['jyoung@contoso.com'],
+        });
         // MS-SCIM: values are stored as sent — only the derived `emails` list is lower-cased.
         expect((r.resource['emails'] as Array<{ value: string }>)[0].value).toBe('jyoung@Contoso.com');
         expectNoNulls(r.resource);
@@ -108,7 +124,11 @@ describe('scim-resource.normalizer', () => {
       'entra/post-group-ms-extra-schema': (f) => {
         const r = group(f);
         expect(r).toEqual({
-          resource: { schemas: [GROUP], externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159', displayName: 'displayName' },
+          resource: {
+            schemas: [GROUP],
+            externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
+            displayName: 'displayName',
+          },
           displayName: 'displayName',
           externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
           members: [],
@@ -136,13 +156,25 @@ describe('scim-resource.normalizer', () => {
       },
       'entra/post-user-sj-user-attributes': (f) => {
         const r = user(f);
-        expect(r.resource[SJ]).toEqual({ job_role: 'Member', company: 'Contoso', business_unit: 'CC-4130', team_name: 'Platform', security_champion: false });
+        expect(r.resource[SJ]).toEqual({
+          job_role: 'Member',
+          company: 'Contoso',
+          business_unit: 'CC-4130',
+          team_name: 'Platform',
+          security_champion: false,
+        });
         expect(r.resource[ENT]).toEqual({ employeeNumber: '42', department: 'R&D' });
         expect(r.resource['schemas']).toEqual([USER, ENT, SJ]);
       },
       'entra/post-user-roster-extension-string-boolean': (f) => {
         const r = user(f);
-        expect(r.resource[ROSTER]).toEqual({ job_role: 'Member', company: 'Contoso', business_unit: 'CC-4130', team_name: 'Platform', security_champion: true });
+        expect(r.resource[ROSTER]).toEqual({
+          job_role: 'Member',
+          company: 'Contoso',
+          business_unit: 'CC-4130',
+          team_name: 'Platform',
+          security_champion: true,
+        });
         expect(r.active).toBe(true);
       },
       'okta/post-user-password-groups': (f) => {
@@ -150,7 +182,12 @@ describe('scim-resource.normalizer', () => {
         expect(r.resource).not.toHaveProperty('password');
         expect(r.resource).not.toHaveProperty('groups');
         expect(JSON.stringify(r)).not.toContain('1mz050nq');
-        expect(r).toMatchObject({ userName: 'test.user@okta.local', externalId: '00ujl29u0le5T6Aj10h7', active: true, primaryEmail: 'test.user@okta.local' });
+        expect(r).toMatchObject({
+          userName: 'test.user@okta.local',
+          externalId: '00ujl29u0le5T6Aj10h7',
+          active: true,
+          primaryEmail: 'test.user@okta.local',
+        });
         expect(r.resource['locale']).toBe('en-US');
       },
       'okta/put-user-full-object': (f) => {
@@ -166,7 +203,11 @@ describe('scim-resource.normalizer', () => {
         expect(r.resource['active']).toBe(false);
       },
       'okta/post-group-empty-members': (f) => {
-        expect(group(f)).toEqual({ resource: { schemas: [GROUP], displayName: 'Test SCIMv2' }, displayName: 'Test SCIMv2', members: [] });
+        expect(group(f)).toEqual({
+          resource: { schemas: [GROUP], displayName: 'Test SCIMv2' },
+          displayName: 'Test SCIMv2',
+          members: [],
+        });
       },
     };
 
@@ -179,9 +220,15 @@ describe('scim-resource.normalizer', () => {
   });
 
   describe('normalizeUserInput', () => {
-    it.each([null, [], 'userName', 42, true])('rejects a body that is not a JSON object (%p) with invalidSyntax', (body) => {
-      expect(scimErrorOf(() => normalizeUserInput(body, registry))).toMatchObject({ status: 400, scimType: 'invalidSyntax' });
-    });
+    it.each([null, [], 'userName', 42, true])(
+      'rejects a body that is not a JSON object (%p) with invalidSyntax',
+      (body) => {
+        expect(scimErrorOf(() => normalizeUserInput(body, registry))).toMatchObject({
+          status: 400,
+          scimType: 'invalidSyntax',
+        });
+      },
+    );
 
     it.each([{}, { userName: '' }, { userName: '   ' }, { userName: null }, { userName: {} }])(
       'requires a non-empty userName (%p)',
@@ -193,8 +240,22 @@ describe('scim-resource.normalizer', () => {
     );
 
     it('stores canonical attribute-name case whatever the client sent', () => {
-      const r = normalizeUserInput({ USERNAME: 'a@b.c', 'Name.GivenName': 'Ann', NAME: { FamilyName: 'Lee' }, Emails: [{ Value: 'A@B.C', TYPE: 'work' }] }, registry);
-      expect(r.resource).toEqual({ schemas: [USER], userName: 'a@b.c', name: { givenName: 'Ann', familyName: 'Lee' }, active: true, emails: [{ value: 'A@B.C', type: 'work' }] });
+      const r = normalizeUserInput(
+        {
+          USERNAME: 'a@b.c',
+          'Name.GivenName': 'Ann',
+          NAME: { FamilyName: 'Lee' },
+          Emails: [{ Value: 'A@B.C', TYPE: 'work' }],
+        },
+        registry,
+      );
+      expect(r.resource).toEqual({
+        schemas: [USER],
+        userName: 'a@b.c',
+        name: { givenName: 'Ann', familyName: 'Lee' },
+        active: true,
+        emails: [{ value: 'A@B.C', type: 'work' }],
+      });
     });
 
     it('accepts extension URN keys in any case and stores them under the canonical URN', () => {
@@ -203,7 +264,9 @@ describe('scim-resource.normalizer', () => {
     });
 
     it('routes a top-level name that only the enterprise extension defines to that extension', () => {
-      expect(normalizeUserInput({ userName: 'x', employeeNumber: '9' }, registry).resource[ENT]).toEqual({ employeeNumber: '9' });
+      expect(normalizeUserInput({ userName: 'x', employeeNumber: '9' }, registry).resource[ENT]).toEqual({
+        employeeNumber: '9',
+      });
     });
 
     it('drops unknown core attributes instead of rejecting them', () => {
@@ -223,51 +286,111 @@ describe('scim-resource.normalizer', () => {
       expect(normalizeUserInput({ userName: 'x', active: value }, registry).active).toBe(expected);
     });
 
-    it.each(['yes', 1, 0, 'no', '', {}, []])('rejects %p for a boolean with invalidValue naming the attribute', (value) => {
-      const error = scimErrorOf(() => normalizeUserInput({ userName: 'x', active: value }, registry));
-      expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
-      expect(error.message).toContain("'active'");
-    });
+    it.each(['yes', 1, 0, 'no', '', {}, []])(
+      'rejects %p for a boolean with invalidValue naming the attribute',
+      (value) => {
+        const error = scimErrorOf(() => normalizeUserInput({ userName: 'x', active: value }, registry));
+        expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+        expect(error.message).toContain("'active'");
+      },
+    );
 
     it('tolerates whitespace around a boolean string', () => {
       expect(normalizeUserInput({ userName: 'x', active: ' False ' }, registry).active).toBe(false);
     });
 
     it('defaults active to true and drops explicit nulls everywhere (idp-dialects #11)', () => {
-      const r = normalizeUserInput({ userName: 'x', active: null, name: { givenName: null, familyName: 'F' }, emails: [null, { value: 'a@b', type: null }] }, registry);
-      expect(r.resource).toEqual({ schemas: [USER], userName: 'x', name: { familyName: 'F' }, active: true, emails: [{ value: 'a@b' }] });
+      const r = normalizeUserInput(
+        {
+          userName: 'x',
+          active: null,
+          name: { givenName: null, familyName: 'F' },
+          emails: [null, { value: 'a@b', type: null }],
+        },
+        registry,
+      );
+      expect(r.resource).toEqual({
+        schemas: [USER],
+        userName: 'x',
+        name: { familyName: 'F' },
+        active: true,
+        emails: [{ value: 'a@b' }],
+      });
     });
 
     it('wraps a single object given for a multi-valued attribute, and a bare string into {value}', () => {
-      expect(normalizeUserInput({ userName: 'x', emails: { value: 'a@b', type: 'work' } }, registry).resource['emails']).toEqual([{ value: 'a@b', type: 'work' }]);
-      expect(normalizeUserInput({ userName: 'x', emails: ['a@b'] }, registry).resource['emails']).toEqual([{ value: 'a@b' }]);
+      expect(
+        normalizeUserInput({ userName: 'x', emails: { value: 'a@b', type: 'work' } }, registry).resource['emails'],
+      ).toEqual([{ value: 'a@b', type: 'work' }]);
+      expect(normalizeUserInput({ userName: 'x', emails: ['a@b'] }, registry).resource['emails']).toEqual([
+        { value: 'a@b' },
+      ]);
     });
 
     it('collapses identical values of a multi-valued attribute', () => {
-      const r = normalizeUserInput({ userName: 'x', emails: [{ value: 'a@b', type: 'home' }, { value: 'a@b', type: 'home' }] }, registry);
+      const r = normalizeUserInput(
+        {
+          userName: 'x',
+          emails: [
+            { value: 'a@b', type: 'home' },
+            { value: 'a@b', type: 'home' },
+          ],
+        },
+        registry,
+      );
       expect(r.resource['emails']).toEqual([{ value: 'a@b', type: 'home' }]);
     });
 
     it('rejects two values with primary true (RFC 7643 §2.4)', () => {
-      const body = { userName: 'x', phoneNumbers: [{ value: '1', primary: true }, { value: '2', primary: 'True' }] };
+      const body = {
+        userName: 'x',
+        phoneNumbers: [
+          { value: '1', primary: true },
+          { value: '2', primary: 'True' },
+        ],
+      };
       expect(scimErrorOf(() => normalizeUserInput(body, registry))).toMatchObject({ scimType: 'invalidValue' });
     });
 
     it('rejects duplicate types case-insensitively but allows them for roles (Entra role type is shared)', () => {
-      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', addresses: [{ type: 'work' }, { type: 'Work', country: 'NL' }] }, registry)).scimType).toBe('invalidValue');
-      const roles = [{ value: 'a', type: 'T' }, { value: 'b', type: 'T' }];
+      expect(
+        scimErrorOf(() =>
+          normalizeUserInput(
+            { userName: 'x', addresses: [{ type: 'work' }, { type: 'Work', country: 'NL' }] },
+            registry,
+          ),
+        ).scimType,
+      ).toBe('invalidValue');
+      const roles = [
+        { value: 'a', type: 'T' },
+        { value: 'b', type: 'T' },
+      ];
       expect(normalizeUserInput({ userName: 'x', roles }, registry).resource['roles']).toEqual(roles);
     });
 
     it('stores numbers and booleans given for strings as their JSON text, rejects objects', () => {
-      const r = normalizeUserInput({ userName: 12345, title: 7, nickName: false, [ENT]: { employeeNumber: 42 } }, registry);
-      expect(r.resource).toMatchObject({ userName: '12345', title: '7', nickName: 'false', [ENT]: { employeeNumber: '42' } });
-      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', title: { a: 1 } }, registry))).toMatchObject({ scimType: 'invalidValue' });
-      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', title: ['a', 'b'] }, registry))).toMatchObject({ scimType: 'invalidValue' });
+      const r = normalizeUserInput(
+        { userName: 12345, title: 7, nickName: false, [ENT]: { employeeNumber: 42 } },
+        registry,
+      );
+      expect(r.resource).toMatchObject({
+        userName: '12345',
+        title: '7',
+        nickName: 'false',
+        [ENT]: { employeeNumber: '42' },
+      });
+      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', title: { a: 1 } }, registry))).toMatchObject({
+        scimType: 'invalidValue',
+      });
+      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', title: ['a', 'b'] }, registry))).toMatchObject({
+        scimType: 'invalidValue',
+      });
     });
 
-    it("unwraps Microsoft's legacy [{\"$ref\":null,\"value\":…}] wrapper on simple attributes", () => {
-      expect(normalizeUserInput({ userName: 'x', displayName: [{ $ref: null, value: 'User X' }] }, registry).displayName).toBe('User X');
+    it('unwraps Microsoft\'s legacy [{"$ref":null,"value":…}] wrapper on simple attributes', () => {
+      expect(
+        normalizeUserInput({ userName: 'x', displayName: [{ $ref: null, value: 'User X' }] }, registry).displayName,
+      ).toBe('User X');
     });
 
     it('ignores readOnly attributes and sub-attributes, and the server-derived manager $ref', () => {
@@ -278,34 +401,61 @@ describe('scim-resource.normalizer', () => {
         meta: { created: '2020-01-01T00:00:00Z' },
         [ENT]: { manager: { value: 'm1', displayName: 'Boss', $ref: 'https://idp/Users/m1' } },
       };
-      expect(normalizeUserInput(body, registry).resource).toEqual({ schemas: [USER, ENT], userName: 'x', active: true, [ENT]: { manager: { value: 'm1' } } });
+      expect(normalizeUserInput(body, registry).resource).toEqual({
+        schemas: [USER, ENT],
+        userName: 'x',
+        active: true,
+        [ENT]: { manager: { value: 'm1' } },
+      });
     });
 
     it('picks the primary email, else the first one, lower-cased', () => {
-      const r = normalizeUserInput({ userName: 'x', emails: [{ value: 'Home@X.io', type: 'home' }, { value: 'Work@X.io', type: 'work', primary: true }] }, registry);
+      const r = normalizeUserInput(
+        {
+          userName: 'x',
+          emails: [
+            { value: 'Home@X.io', type: 'home' },
+            { value: 'Work@X.io', type: 'work', primary: true },
+          ],
+        },
+        registry,
+      );
       expect(r).toMatchObject({ emails: ['home@x.io', 'work@x.io'], primaryEmail: 'work@x.io' });
-      expect(normalizeUserInput({ userName: 'x', emails: [{ value: 'First@X.io' }] }, registry).primaryEmail).toBe('first@x.io');
+      expect(normalizeUserInput({ userName: 'x', emails: [{ value: 'First@X.io' }] }, registry).primaryEmail).toBe(
+        'first@x.io',
+      );
       expect(normalizeUserInput({ userName: 'x' }, registry)).not.toHaveProperty('primaryEmail');
     });
 
     it('requires schemas, when present, to be an array of strings', () => {
-      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', schemas: USER }, registry)).scimType).toBe('invalidSyntax');
-      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', schemas: [1] }, registry)).scimType).toBe('invalidSyntax');
+      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', schemas: USER }, registry)).scimType).toBe(
+        'invalidSyntax',
+      );
+      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', schemas: [1] }, registry)).scimType).toBe(
+        'invalidSyntax',
+      );
     });
 
     it('rejects a non-object under an extension URN key', () => {
-      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', [ENT]: 'oops' }, registry)).scimType).toBe('invalidValue');
+      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', [ENT]: 'oops' }, registry)).scimType).toBe(
+        'invalidValue',
+      );
     });
 
     it('keeps open-extension values losslessly but without nulls, and drops an empty extension', () => {
-      const r = normalizeUserInput({ userName: 'x', [SJ]: { Nested: { a: null, b: [1, null, 'x'] }, Flag: 'False' }, 'urn:acme:empty': {} }, registry);
+      const r = normalizeUserInput(
+        { userName: 'x', [SJ]: { Nested: { a: null, b: [1, null, 'x'] }, Flag: 'False' }, 'urn:acme:empty': {} },
+        registry,
+      );
       expect(r.resource[SJ]).toEqual({ Nested: { b: [1, 'x'] }, Flag: 'False' });
       expect(r.resource).not.toHaveProperty('urn:acme:empty');
       expect(r.resource['schemas']).toEqual([USER, SJ]);
     });
 
     it('never lets a "__proto__" key through (JSON.parse makes it an own key)', () => {
-      const body = JSON.parse(`{"userName":"x","urn:acme:x":{"__proto__":{"polluted":1},"ok":{"__proto__":{"p":1},"v":1}},"__proto__":{"p":2}}`) as unknown;
+      const body = JSON.parse(
+        `{"userName":"x","urn:acme:x":{"__proto__":{"polluted":1},"ok":{"__proto__":{"p":1},"v":1}},"__proto__":{"p":2}}`,
+      ) as unknown;
       const r = normalizeUserInput(body, registry);
       expect(r.resource['urn:acme:x']).toEqual({ ok: { v: 1 } });
       expect(Object.getPrototypeOf(r.resource['urn:acme:x'])).toBe(Object.prototype);
@@ -320,14 +470,29 @@ describe('scim-resource.normalizer', () => {
             id: 'urn:test:hr',
             name: 'Hr',
             description: 'test',
-            attributes: [scimAttribute('hireDate', 'dateTime', 'd'), scimAttribute('level', 'integer', 'l'), scimAttribute('fte', 'decimal', 'f')],
+            attributes: [
+              scimAttribute('hireDate', 'dateTime', 'd'),
+              scimAttribute('level', 'integer', 'l'),
+              scimAttribute('fte', 'decimal', 'f'),
+            ],
           },
         ],
       });
-      const ok = normalizeUserInput({ userName: 'x', 'urn:test:hr': { hireDate: '2024-02-29T10:00:00.1234567Z', level: '3', fte: 0.8 } }, custom);
+      const ok = normalizeUserInput(
+        { userName: 'x', 'urn:test:hr': { hireDate: '2024-02-29T10:00:00.1234567Z', level: '3', fte: 0.8 } },
+        custom,
+      );
       expect(ok.resource['urn:test:hr']).toEqual({ hireDate: '2024-02-29T10:00:00.1234567Z', level: 3, fte: 0.8 });
-      for (const bad of [{ hireDate: '2023-02-29T10:00:00Z' }, { hireDate: 'yesterday' }, { level: 1.5 }, { level: 'x' }, { fte: 'lots' }]) {
-        expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', 'urn:test:hr': bad }, custom)).scimType).toBe('invalidValue');
+      for (const bad of [
+        { hireDate: '2023-02-29T10:00:00Z' },
+        { hireDate: 'yesterday' },
+        { level: 1.5 },
+        { level: 'x' },
+        { fte: 'lots' },
+      ]) {
+        expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', 'urn:test:hr': bad }, custom)).scimType).toBe(
+          'invalidValue',
+        );
       }
     });
   });
@@ -341,16 +506,34 @@ describe('scim-resource.normalizer', () => {
 
     it('normalises members: bare ids, $ref dropped, type case-insensitive, duplicates collapsed, not stored in the resource', () => {
       const r = normalizeGroupInput(
-        { displayName: 'G', members: ['u1', { value: 'u2', $ref: null, type: 'user', display: 'Two' }, { VALUE: 'u1' }, { value: 'g9', type: 'Group' }] },
+        {
+          displayName: 'G',
+          members: [
+            'u1',
+            { value: 'u2', $ref: null, type: 'user', display: 'Two' },
+            { VALUE: 'u1' },
+            { value: 'g9', type: 'Group' },
+          ],
+        },
         registry,
       );
-      expect(r.members).toEqual([{ value: 'u1' }, { value: 'u2', type: 'User', display: 'Two' }, { value: 'g9', type: 'Group' }]);
+      expect(r.members).toEqual([
+        { value: 'u1' },
+        { value: 'u2', type: 'User', display: 'Two' },
+        { value: 'g9', type: 'Group' },
+      ]);
       expect(r.resource).toEqual({ schemas: [GROUP], displayName: 'G' });
     });
 
-    it.each([[[{ $ref: null }]], [[{ value: '' }]], [[{ value: 5, type: 'Robot' }]], [[['nested']]]])('rejects a bad member %p with invalidValue', (members) => {
-      expect(scimErrorOf(() => normalizeGroupInput({ displayName: 'G', members }, registry))).toMatchObject({ status: 400, scimType: 'invalidValue' });
-    });
+    it.each([[[{ $ref: null }]], [[{ value: '' }]], [[{ value: 5, type: 'Robot' }]], [[['nested']]]])(
+      'rejects a bad member %p with invalidValue',
+      (members) => {
+        expect(scimErrorOf(() => normalizeGroupInput({ displayName: 'G', members }, registry))).toMatchObject({
+          status: 400,
+          scimType: 'invalidValue',
+        });
+      },
+    );
   });
 
   describe('properties', () => {
@@ -363,7 +546,8 @@ describe('scim-resource.normalizer', () => {
       .tuple(fc.constantFrom(...fixtureBodies), fc.nat(), fc.jsonValue())
       .map(([body, pick, replacement]) => replaceNode(body, pick, replacement));
 
-    const isAllowedError = (error: unknown) => error instanceof ScimError && (error.status === 400 || error.status === 409);
+    const isAllowedError = (error: unknown) =>
+      error instanceof ScimError && (error.status === 400 || error.status === 409);
 
     it('never throws anything but a 400/409 ScimError, for random and mutated bodies', () => {
       fc.assert(
@@ -403,7 +587,8 @@ function replaceNode(root: unknown, pick: number, replacement: unknown): unknown
   const nodes: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach((x, i) => (nodes.push({ parent: v, key: i }), walk(x)));
-    else if (typeof v === 'object' && v !== null) Object.entries(v).forEach(([k, x]) => (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x)));
+    else if (typeof v === 'object' && v !== null)
+      Object.entries(v).forEach(([k, x]) => (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x)));
   };
   const copy = structuredClone(root);
   walk(copy);

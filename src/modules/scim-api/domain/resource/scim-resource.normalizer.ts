@@ -131,7 +131,12 @@ export type ScimKeyClass =
  * - anything else → a core (or un-prefixed extension) name, `a.b` meaning sub-attribute `b` of `a`.
  * Returns undefined for keys that name another resource type's core schema.
  */
-export function classifyKey(key: string, value: unknown, resourceType: ScimResourceTypeName, registry: ScimSchemaRegistry): ScimKeyClass | undefined {
+export function classifyKey(
+  key: string,
+  value: unknown,
+  resourceType: ScimResourceTypeName,
+  registry: ScimSchemaRegistry,
+): ScimKeyClass | undefined {
   const trimmed = key.trim();
   const { core } = registry.schemasFor(resourceType);
   const exact = registry.findSchema(resourceType, trimmed);
@@ -170,7 +175,11 @@ function buildResource(body: unknown, resourceType: ScimResourceTypeName, regist
     throw ScimError.invalidSyntax(`The request body must be a JSON object holding a SCIM ${resourceType} resource.`);
   }
   const schemas = getCaseInsensitive(body, 'schemas');
-  if (schemas !== undefined && schemas !== null && (!Array.isArray(schemas) || schemas.some((s) => typeof s !== 'string'))) {
+  if (
+    schemas !== undefined &&
+    schemas !== null &&
+    (!Array.isArray(schemas) || schemas.some((s) => typeof s !== 'string'))
+  ) {
     throw ScimError.invalidSyntax("'schemas' must be an array of schema URI strings (RFC 7643 §3).");
   }
   const resource: ScimResourceJson = {};
@@ -190,7 +199,9 @@ function buildResource(body: unknown, resourceType: ScimResourceTypeName, regist
       continue;
     }
     if (!isPlainObject(raw)) {
-      throw ScimError.invalidValue(`'${clip(key)}' must be an object holding the attributes of that schema (RFC 7643 §3.3).`);
+      throw ScimError.invalidValue(
+        `'${clip(key)}' must be an object holding the attributes of that schema (RFC 7643 §3.3).`,
+      );
     }
     const open = !cls.core && registry.isOpenExtension(resourceType, cls.schemaId);
     for (const [innerKey, innerRaw] of Object.entries(raw)) {
@@ -255,8 +266,16 @@ function isInputAttribute(resolved: ResolvedAttr): boolean {
 
 /** The object under an extension URN key (matched case-insensitively), created on demand. */
 export function extensionContainer(resource: ScimResourceJson, schemaId: string, create: true): ScimResourceJson;
-export function extensionContainer(resource: ScimResourceJson, schemaId: string, create: boolean): ScimResourceJson | undefined;
-export function extensionContainer(resource: ScimResourceJson, schemaId: string, create: boolean): ScimResourceJson | undefined {
+export function extensionContainer(
+  resource: ScimResourceJson,
+  schemaId: string,
+  create: boolean,
+): ScimResourceJson | undefined;
+export function extensionContainer(
+  resource: ScimResourceJson,
+  schemaId: string,
+  create: boolean,
+): ScimResourceJson | undefined {
   const key = existingKey(resource, schemaId);
   if (key !== undefined && isPlainObject(resource[key])) return resource[key] as ScimResourceJson;
   if (!create) return undefined;
@@ -270,7 +289,11 @@ export function extensionContainer(resource: ScimResourceJson, schemaId: string,
  * extensions in registry order, then open extensions in the order they appeared. Empty extension
  * objects are dropped. Exported for the PATCH applier, which re-runs it after every patch.
  */
-export function orderResource(resource: ScimResourceJson, resourceType: ScimResourceTypeName, registry: ScimSchemaRegistry): ScimResourceJson {
+export function orderResource(
+  resource: ScimResourceJson,
+  resourceType: ScimResourceTypeName,
+  registry: ScimSchemaRegistry,
+): ScimResourceJson {
   const { core, extensions } = registry.schemasFor(resourceType);
   const out: ScimResourceJson = {};
   const schemaIds: string[] = [core.id];
@@ -279,7 +302,8 @@ export function orderResource(resource: ScimResourceJson, resourceType: ScimReso
   // existingKey for every attribute of the schema, without a scan of the keys per attribute.
   const keysLower = new Map<string, string>();
   for (const k of Object.keys(resource)) if (!keysLower.has(k.toLowerCase())) keysLower.set(k.toLowerCase(), k);
-  const keyOf = (name: string) => (Object.prototype.hasOwnProperty.call(resource, name) ? name : keysLower.get(name.toLowerCase()));
+  const keyOf = (name: string) =>
+    Object.prototype.hasOwnProperty.call(resource, name) ? name : keysLower.get(name.toLowerCase());
   for (const def of core.attributes) {
     const key = keyOf(def.name);
     if (key !== undefined && resource[key] !== undefined) {
@@ -370,7 +394,8 @@ function normalizeComplex(def: ScimAttributeDef, raw: unknown, where: string, as
     // Microsoft's own example sends `manager` as `[{"$ref":…,"value":…}]` (idp-dialects #19).
     if (asElement) throw ScimError.invalidValue(`Attribute '${clip(where)}' must be an object, not a nested array.`);
     if (value.length === 0) return undefined;
-    if (value.length > 1) throw ScimError.invalidValue(`Attribute '${clip(where)}' is single-valued but ${value.length} values were sent.`);
+    if (value.length > 1)
+      throw ScimError.invalidValue(`Attribute '${clip(where)}' is single-valued but ${value.length} values were sent.`);
     value = value[0];
     if (value === null || value === undefined) return undefined;
   }
@@ -385,7 +410,9 @@ function normalizeComplex(def: ScimAttributeDef, raw: unknown, where: string, as
     value = { [valueSub.name]: value };
   }
   if (!isPlainObject(value)) {
-    throw ScimError.invalidValue(`Attribute '${clip(where)}' must be a complex value (JSON object) with sub-attributes ${subs.map((s) => s.name).join(', ')}.`);
+    throw ScimError.invalidValue(
+      `Attribute '${clip(where)}' must be a complex value (JSON object) with sub-attributes ${subs.map((s) => s.name).join(', ')}.`,
+    );
   }
   if (STRINGIFIED_JSON_ATTRIBUTES.has(def.name.toLowerCase())) value = expandStringifiedValue(value);
   const obj = value as Record<string, unknown>;
@@ -426,7 +453,8 @@ function isStoredSubAttribute(sub: ScimAttributeDef): boolean {
  */
 function expandStringifiedValue(obj: Record<string, unknown>): Record<string, unknown> {
   const valueKey = Object.keys(obj).find((k) => k.trim().toLowerCase() === 'value');
-  const inner = valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey] as string) : undefined;
+  const inner =
+    valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey] as string) : undefined;
   if (!inner) return obj;
   const rest = { ...obj };
   delete rest[valueKey as string];
@@ -458,7 +486,9 @@ export function normalizeBoolean(raw: unknown, where: string): boolean {
 function normalizeNumber(def: ScimAttributeDef, raw: unknown, where: string): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : NaN;
   if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n))) {
-    throw ScimError.invalidValue(`Attribute '${clip(where)}' must be ${def.type === 'integer' ? 'an integer' : 'a number'}, got ${describe(raw)}.`);
+    throw ScimError.invalidValue(
+      `Attribute '${clip(where)}' must be ${def.type === 'integer' ? 'an integer' : 'a number'}, got ${describe(raw)}.`,
+    );
   }
   return n;
 }
@@ -467,12 +497,22 @@ function normalizeNumber(def: ScimAttributeDef, raw: unknown, where: string): nu
 function normalizeDateTime(raw: unknown, where: string): string {
   if (typeof raw === 'string') {
     const m = XSD_DATE_TIME.exec(raw.trim());
-    if (m && validDateParts(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))) return raw.trim();
+    if (m && validDateParts(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
+      return raw.trim();
   }
-  throw ScimError.invalidValue(`Attribute '${clip(where)}' must be an xsd:dateTime such as 2008-01-23T04:56:22Z (RFC 7643 §2.3.5), got ${describe(raw)}.`);
+  throw ScimError.invalidValue(
+    `Attribute '${clip(where)}' must be an xsd:dateTime such as 2008-01-23T04:56:22Z (RFC 7643 §2.3.5), got ${describe(raw)}.`,
+  );
 }
 
-function validDateParts(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+function validDateParts(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): boolean {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return day <= daysInMonth;
@@ -482,7 +522,9 @@ function normalizeString(def: ScimAttributeDef, raw: unknown, where: string): st
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
   if (typeof raw === 'boolean') return String(raw);
-  throw ScimError.invalidValue(`Attribute '${clip(where)}' must be a ${def.type === 'string' ? 'string' : def.type}, got ${describe(raw)}.`);
+  throw ScimError.invalidValue(
+    `Attribute '${clip(where)}' must be a ${def.type === 'string' ? 'string' : def.type}, got ${describe(raw)}.`,
+  );
 }
 
 /** Microsoft's legacy wrapper for simple values: `[{"$ref":null,"value":"x"}]` or `{"value":"x"}`. */
@@ -492,7 +534,10 @@ function unwrapLegacyValue(raw: unknown, asElement: boolean): unknown {
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
     const valueKey = keys.find((k) => k.trim().toLowerCase() === 'value');
-    if (valueKey !== undefined && keys.every((k) => k === valueKey || k.trim().toLowerCase() === '$ref' || k.trim().toLowerCase() === 'display')) {
+    if (
+      valueKey !== undefined &&
+      keys.every((k) => k === valueKey || k.trim().toLowerCase() === '$ref' || k.trim().toLowerCase() === 'display')
+    ) {
       return value[valueKey];
     }
   }
@@ -504,7 +549,9 @@ export function validateMultiValued(def: ScimAttributeDef, values: readonly unkn
   if (def.type !== 'complex') return;
   const objects = values.filter(isPlainObject);
   if (objects.filter((v) => v['primary'] === true).length > 1) {
-    throw ScimError.invalidValue(`Attribute '${clip(where)}': at most one value may have "primary": true (RFC 7643 §2.4).`);
+    throw ScimError.invalidValue(
+      `Attribute '${clip(where)}': at most one value may have "primary": true (RFC 7643 §2.4).`,
+    );
   }
   if (!TYPE_UNIQUE_ATTRIBUTES.has(def.name.toLowerCase())) return;
   const seen = new Set<string>();
@@ -512,7 +559,9 @@ export function validateMultiValued(def: ScimAttributeDef, values: readonly unkn
     if (typeof v['type'] !== 'string') continue;
     const t = v['type'].toLowerCase();
     if (seen.has(t)) {
-      throw ScimError.invalidValue(`Attribute '${clip(where)}': type "${clip(v['type'])}" appears more than once; type values must be unique.`);
+      throw ScimError.invalidValue(
+        `Attribute '${clip(where)}': type "${clip(v['type'])}" appears more than once; type values must be unique.`,
+      );
     }
     seen.add(t);
   }
@@ -540,7 +589,8 @@ export function normalizeMemberList(raw: unknown, where: string): ScimGroupMembe
 
 function normalizeMember(item: unknown, where: string): ScimGroupMember {
   const obj = typeof item === 'string' || typeof item === 'number' ? { value: item } : item;
-  if (!isPlainObject(obj)) throw ScimError.invalidValue(`Member '${clip(where)}' must be an object with a 'value' (the member id).`);
+  if (!isPlainObject(obj))
+    throw ScimError.invalidValue(`Member '${clip(where)}' must be an object with a 'value' (the member id).`);
   const rawValue = getCaseInsensitive(obj, 'value');
   const value = typeof rawValue === 'number' && Number.isFinite(rawValue) ? String(rawValue) : rawValue;
   if (typeof value !== 'string' || value.trim() === '') {
@@ -552,7 +602,8 @@ function normalizeMember(item: unknown, where: string): ScimGroupMember {
     const t = typeof rawType === 'string' ? rawType.trim().toLowerCase() : '';
     if (t === 'user') type = 'User';
     else if (t === 'group') type = 'Group';
-    else throw ScimError.invalidValue(`Member '${clip(where)}.type' must be "User" or "Group", got ${describe(rawType)}.`);
+    else
+      throw ScimError.invalidValue(`Member '${clip(where)}.type' must be "User" or "Group", got ${describe(rawType)}.`);
   }
   const rawDisplay = getCaseInsensitive(obj, 'display');
   const display = typeof rawDisplay === 'string' ? rawDisplay : undefined;
@@ -606,14 +657,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return (
+      ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+    );
   }
   return false;
 }
 
 /** Equality of two values of `def`, honouring caseExact for strings (RFC 7643 §2.2). */
 export function sameValue(a: unknown, b: unknown, def: ScimAttributeDef): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return def.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+  if (typeof a === 'string' && typeof b === 'string')
+    return def.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
   if (def.type === 'complex' && isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;

@@ -1,7 +1,11 @@
 import { DomainEvent } from '../../../../shared/domain/domain-event';
 
 /** An IdP set active=false (any dialect). Sessions must end and tenant access be revoked at once. */
-export class StagedUserDeactivatedEvent extends DomainEvent<{ connectionId: string; stagedUserId: string; externalId: string | null }> {
+export class StagedUserDeactivatedEvent extends DomainEvent<{
+  connectionId: string;
+  stagedUserId: string;
+  externalId: string | null;
+}> {
   static override readonly eventName = 'staging.user.deactivated';
   static override readonly version = 1;
   /** Access must end at once: the outbox's urgent lane delivers it ahead of any backlog. */

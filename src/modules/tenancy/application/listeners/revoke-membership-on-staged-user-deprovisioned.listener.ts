@@ -28,7 +28,10 @@ export class RevokeMembershipOnStagedUserDeprovisionedListener {
     return this.revoke(event, 'scim_deleted');
   }
 
-  private async revoke(event: StagedUserDeactivatedEvent | StagedUserDeletedEvent, reason: 'scim_deactivated' | 'scim_deleted'): Promise<void> {
+  private async revoke(
+    event: StagedUserDeactivatedEvent | StagedUserDeletedEvent,
+    reason: 'scim_deactivated' | 'scim_deleted',
+  ): Promise<void> {
     const { connectionId, stagedUserId } = event.payload;
     const revoked = await sqlRows<{ id: string; account_id: string; tenant_id: string }>(
       this.tx.manager,
@@ -45,7 +48,13 @@ export class RevokeMembershipOnStagedUserDeprovisionedListener {
         (m) =>
           new MembershipRevokedEvent(
             { accountId: m.account_id, membershipId: m.id, connectionId, stagedUserId, reason, syncRunId: null },
-            { tenantId: m.tenant_id, correlationId: event.correlationId, causationId: event.eventId, actor: event.actor, sourceIp: event.sourceIp },
+            {
+              tenantId: m.tenant_id,
+              correlationId: event.correlationId,
+              causationId: event.eventId,
+              actor: event.actor,
+              sourceIp: event.sourceIp,
+            },
           ),
       ),
     );

@@ -1,7 +1,14 @@
 import { DomainEvent } from '../../../../shared/domain/domain-event';
 
 /** A membership was revoked: the account lost access to the tenant. Sessions must end at once. */
-export class MembershipRevokedEvent extends DomainEvent<{ accountId: string; membershipId: string; connectionId: string | null; stagedUserId: string | null; reason: 'scim_deactivated' | 'scim_deleted' | 'sync_deprovisioned' | 'admin'; syncRunId: string | null }> {
+export class MembershipRevokedEvent extends DomainEvent<{
+  accountId: string;
+  membershipId: string;
+  connectionId: string | null;
+  stagedUserId: string | null;
+  reason: 'scim_deactivated' | 'scim_deleted' | 'sync_deprovisioned' | 'admin';
+  syncRunId: string | null;
+}> {
   static override readonly eventName = 'tenancy.membership.revoked';
   static override readonly version = 1;
   /** Access must end at once: the outbox's urgent lane delivers it ahead of any backlog. */
