@@ -15,7 +15,8 @@ import { DatabaseModule } from './shared/database/database.module';
 import { buildTypeOrmOptions } from './shared/database/typeorm-options';
 import { EventsModule } from './shared/events/events.module';
 import { HealthModule } from './shared/health/health.module';
-import { AdminTokenGuard } from './shared/http/admin-token.guard';
+import { AccessModule } from './shared/http/access.module';
+import { ApiAccessGuard } from './shared/http/api-access.guard';
 import { GlobalExceptionFilter } from './shared/http/global-exception.filter';
 import { ConfigModule } from './config/config.module';
 
@@ -46,6 +47,7 @@ export class AppModule {
           ],
         }),
         DatabaseModule,
+        AccessModule,
         EventsModule,
         HealthModule,
         TenancyModule,
@@ -57,7 +59,7 @@ export class AppModule {
         ...extra,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: AdminTokenGuard },
+        { provide: APP_GUARD, useClass: ApiAccessGuard },
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
         // No global pipe: DTO validation is per controller (ValidateRequests), see request-validation.ts.
       ],

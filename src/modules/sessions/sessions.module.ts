@@ -3,6 +3,7 @@ import { EventRegistry } from '../../shared/events/event-registry';
 import { EndSessionsOnMembershipRevokedListener } from './application/end-sessions-on-membership-revoked.listener';
 import { SessionsUseCases } from './application/sessions.use-cases';
 import { MemberSessionsController, SessionsController } from './http/sessions.controller';
+import { SessionTenantResolver } from './http/session-tenant.resolver';
 import { SessionRepository } from './infrastructure/session.repository';
 import { PurgeEndedSessionsJob } from './jobs/purge-ended-sessions.job';
 import { SessionsTerminatedEvent } from './public/events/sessions-terminated.event';
@@ -12,6 +13,12 @@ EventRegistry.register(SessionsTerminatedEvent);
 /** End users' login sessions (schema `sessions`). See README.md. */
 @Module({
   controllers: [SessionsController, MemberSessionsController],
-  providers: [SessionRepository, SessionsUseCases, EndSessionsOnMembershipRevokedListener, PurgeEndedSessionsJob],
+  providers: [
+    SessionRepository,
+    SessionsUseCases,
+    EndSessionsOnMembershipRevokedListener,
+    PurgeEndedSessionsJob,
+    SessionTenantResolver,
+  ],
 })
 export class SessionsModule {}

@@ -9,6 +9,7 @@ import { SyncBatchProcessor } from './application/sync-batch.processor';
 import { SyncContextLoader } from './application/sync-context.loader';
 import { SyncRunQueries } from './application/sync-run.queries';
 import { SyncRunsController } from './http/sync-runs.controller';
+import { SyncRunTenantResolver } from './http/sync-run-tenant.resolver';
 import { SyncRunRepository } from './infrastructure/sync-run.repository';
 import { ReclaimStaleSyncRunsJob } from './jobs/reclaim-stale-sync-runs.job';
 import { RunScheduledSyncJob } from './jobs/run-scheduled-sync.job';
@@ -34,6 +35,7 @@ EventRegistry.register(SyncRunStartedEvent, SyncRunCompletedEvent, SyncRunFailed
     ReclaimStaleSyncRunsUseCase,
     RunScheduledSyncJob,
     ReclaimStaleSyncRunsJob,
+    SyncRunTenantResolver,
   ],
 })
 export class SyncModule {}

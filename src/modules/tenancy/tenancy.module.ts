@@ -1,4 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { API_KEY_VERIFIER } from '../../shared/http/principal';
+import { CreateApiKeyUseCase } from './application/create-api-key.use-case';
+import { ListApiKeysUseCase } from './application/list-api-keys.use-case';
+import { RevokeApiKeyUseCase } from './application/revoke-api-key.use-case';
+import { VerifyApiKeyUseCase } from './application/verify-api-key.use-case';
+import { ApiKeysController } from './http/api-keys.controller';
+import { ConnectionTenantResolver } from './http/connection-tenant.resolver';
+import { ApiKeyCache } from './infrastructure/api-key.cache';
+import { ApiKeyRepository } from './infrastructure/api-key.repository';
+import { RevocationListener } from './infrastructure/revocation-listener';
+import { ApiKeyCreatedEvent } from './public/events/api-key-created.event';
+import { ApiKeyRevokedEvent } from './public/events/api-key-revoked.event';
 import { EventRegistry } from '../../shared/events/event-registry';
 import {
   CreateScimConnectionUseCase,
@@ -74,9 +86,11 @@ EventRegistry.register(
   SiteUpdatedEvent,
   SiteDeletedEvent,
   GroupMappingsReplacedEvent,
+  ApiKeyCreatedEvent,
+  ApiKeyRevokedEvent,
 );
 
-/** Global so other modules get TenancyFacade without importing Tenancy internals. */
+/** Global so other modules get TenancyFacade (and the guard API_KEY_VERIFIER) without importing Tenancy internals. */
 @Global()
 @Module({
   controllers: [
@@ -85,12 +99,22 @@ EventRegistry.register(
     MembersController,
     TenantDirectoryController,
     GroupMappingsController,
+    ApiKeysController,
   ],
   providers: [
     TenantRepository,
     ScimConnectionRepository,
     ScimTokenRepository,
+    RevocationListener,
     ScimTokenCache,
+    ApiKeyRepository,
+    ApiKeyCache,
+    CreateApiKeyUseCase,
+    ListApiKeysUseCase,
+    RevokeApiKeyUseCase,
+    VerifyApiKeyUseCase,
+    { provide: API_KEY_VERIFIER, useExisting: VerifyApiKeyUseCase },
+    ConnectionTenantResolver,
     ScimConnectionViews,
     TenancyQueries,
     CreateTenantUseCase,
@@ -113,6 +137,6 @@ EventRegistry.register(
     MemberUseCases,
     TenantDirectoryUseCases,
   ],
-  exports: [TenancyFacade],
+  exports: [TenancyFacade, API_KEY_VERIFIER],
 })
 export class TenancyModule {}

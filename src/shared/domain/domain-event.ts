@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 /** Who caused an event: an IdP over SCIM, an admin over the admin API, or Roster itself. */
 export type Actor =
   | { readonly type: 'scim'; readonly connectionId: string; readonly tokenId: string }
-  | { readonly type: 'admin' }
+  | {
+      readonly type: 'admin';
+      /** The API key that acted (`bootstrap` for ADMIN_TOKEN); absent on events written before keys existed. */
+      readonly keyId?: string;
+      readonly keyName?: string;
+      readonly scope?: 'admin' | 'tenant' | 'sessions';
+    }
   | { readonly type: 'system' };
 
 export interface DomainEventMeta {

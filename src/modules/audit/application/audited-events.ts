@@ -18,6 +18,8 @@ import {
   SyncUsersSkippedEvent,
 } from '../../sync/public';
 import {
+  ApiKeyCreatedEvent,
+  ApiKeyRevokedEvent,
   GroupMappingsReplacedEvent,
   InternalGroupCreatedEvent,
   InternalGroupDeletedEvent,
@@ -127,6 +129,19 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
       ...(p.changes.ssoDomains !== undefined ? [`SSO domains set to ${list(p.changes.ssoDomains)}`] : []),
     ].join('; ')}`,
     details: { changedAttributes: Object.keys(p.changes), changes: p.changes },
+  })),
+  // Tenancy: API keys of the admin and sessions APIs (never the secret: the events do not carry it)
+  audited(ApiKeyCreatedEvent, 'api_key.created', (p) => ({
+    target: { type: 'api_key', id: p.keyId },
+    targetLabel: p.name,
+    summary: `API key "${p.name}" (${p.prefix}…) created with scope ${p.scope}${p.keyTenantId ? ` for tenant ${p.keyTenantId}` : ''}`,
+    details: { name: p.name, scope: p.scope, tenantId: p.keyTenantId, prefix: p.prefix },
+  })),
+  audited(ApiKeyRevokedEvent, 'api_key.revoked', (p) => ({
+    target: { type: 'api_key', id: p.keyId },
+    targetLabel: p.name,
+    summary: `API key "${p.name}" (${p.prefix}…, scope ${p.scope}) revoked`,
+    details: { name: p.name, scope: p.scope, tenantId: p.keyTenantId, prefix: p.prefix },
   })),
   // Tenancy: SCIM connections and their tokens (never the secret: the events do not carry it)
   audited(ScimConnectionCreatedEvent, 'scim_connection.created', (p) => ({

@@ -2,14 +2,14 @@
  * Defence in depth: event payloads are contracts that carry no secrets (the token events say so),
  * but the trail is kept for years and exported as files, so whatever an event might carry by
  * mistake is masked before it is written — values under secret-looking keys, and anything shaped
- * like a Roster SCIM token (`rst_` + 43 base64url characters) wherever it appears.
+ * like a Roster SCIM token or API key (`rst_` / `rak_` + 43 base64url characters) wherever it appears.
  */
 const SECRET_KEY =
   /^(secret|token|password|passwd|pwd|plaintext|credentials?|hash|bearer|authorization|apikey|api_key)$/i;
 const SECRET_KEY_SUFFIX = /(Secret|Password|Token|Credentials?|ApiKey|_secret|_password|_token|_credentials?)$/;
 // A hash of a secret is as good as the secret to an offline guesser; other hashes (an audit anchor) are not secrets.
 const SECRET_HASH_KEY = /(token|password|secret|key)_?hash$/i;
-const SCIM_TOKEN = /rst_[A-Za-z0-9_-]{40,}/g;
+const SCIM_TOKEN = /r(?:st|ak)_[A-Za-z0-9_-]{40,}/g;
 
 export const REDACTED = '[redacted]';
 

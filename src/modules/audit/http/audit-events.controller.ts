@@ -9,12 +9,15 @@ import {
   VerifyAuditChainQueryDto,
 } from './dtos/audit-events.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 const DEFAULT_PAGE_SIZE = 100;
 
 /** Admin API: the audit trail. Guarded by the global admin-token guard. */
 @Controller('admin/v1/audit-events')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'query', name: 'tenantId' })
 export class AuditEventsController {
   constructor(
     private readonly list: ListAuditEntriesUseCase,
@@ -53,8 +56,9 @@ export class AuditEventsController {
       .send(file.stream);
   }
 
-  /** `{ok: true, checked}` or `{ok: false, checked, firstBrokenId, reason}`. */
+  /** `{ok: true, checked}` or `{ok: false, checked, firstBrokenId, reason}`. The chain is one for all tenants. */
   @Get('verify')
+  @TenantFrom({ from: 'principal' })
   verify(@Query() q: VerifyAuditChainQueryDto) {
     return this.verifyChain.execute({ from: q.from, to: q.to });
   }

@@ -71,11 +71,12 @@ export class SessionsUseCases {
    * RFC 7662-shaped introspection. Beside the session's own state, the membership is checked as
    * well: the revocation event ends sessions within milliseconds, and this closes even that window.
    */
-  async introspect(token: string): Promise<IntrospectionResult> {
+  async introspect(token: string, onlyTenantId: string | null = null): Promise<IntrospectionResult> {
     if (typeof token !== 'string' || token.length < 16 || token.length > 512) return { active: false };
     const hash = hashSessionToken(token);
     const s = await this.sessions.findByHash(hash);
     if (!s || !sameHash(s.tokenHash, hash) || !isLive(s)) return { active: false };
+    if (onlyTenantId !== null && s.tenantId !== onlyTenantId) return { active: false };
     if (!(await this.tenancy.isMembershipActive(s.tenantId, s.accountId))) return { active: false };
     void this.sessions.touch(s.id, this.env.SESSION_IDLE_TIMEOUT_SECONDS).catch(() => undefined);
     return {
@@ -85,6 +86,12 @@ export class SessionsUseCases {
       tenantId: s.tenantId,
       exp: Math.floor(expiryOf(s).getTime() / 1000),
     };
+  }
+
+  /** The tenant of a session (null when there is none), for scoping a key to its tenant. */
+  async tenantOf(sessionId: string): Promise<string | null> {
+    if (!UUID.test(sessionId)) return null;
+    return (await this.sessions.findById(sessionId))?.tenantId ?? null;
   }
 
   /** Logout. Ending an already ended session is a no-op; an unknown id is 404. */

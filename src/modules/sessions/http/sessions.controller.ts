@@ -1,7 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { IsEmail, IsString, IsUUID, MaxLength } from 'class-validator';
 import { SessionsUseCases } from '../application/sessions.use-cases';
+import { CurrentPrincipal } from '../../../shared/http/current-principal.decorator';
+import type { Principal } from '../../../shared/http/principal';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 export class CreateSessionRequestDto {
   @IsUUID()
@@ -19,28 +22,33 @@ export class IntrospectSessionRequestDto {
 }
 
 /**
- * The host product's backend (admin bearer) creates a session after its own SSO login, asks
+ * The host product's backend (a `sessions` key of the tenant, or an admin key) creates a session after its own SSO login, asks
  * whether a session token is still valid, and logs users out.
  */
 @Controller('v1/sessions')
 @ValidateRequests()
+@AllowScopes('admin', 'sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsUseCases) {}
 
   @Post()
   @HttpCode(201)
+  @TenantFrom({ from: 'body', name: 'tenantId' })
   create(@Body() body: CreateSessionRequestDto) {
     return this.sessions.create(body.tenantId, body.email);
   }
 
   /** RFC 7662 §2.2 response shape; always 200, `{"active": false}` for anything not valid. */
   @Post('introspect')
+  @TenantFrom({ from: 'principal' })
   @HttpCode(200)
-  introspect(@Body() body: IntrospectSessionRequestDto) {
-    return this.sessions.introspect(body.token);
+  introspect(@Body() body: IntrospectSessionRequestDto, @CurrentPrincipal() principal: Principal) {
+    // A sessions key sees its own tenant's sessions only: another tenant's token is inactive to it.
+    return this.sessions.introspect(body.token, principal.tenantId);
   }
 
   @Delete(':sessionId')
+  @TenantFrom({ from: 'param', name: 'sessionId', kind: 'session' })
   @HttpCode(204)
   async logout(@Param('sessionId') sessionId: string): Promise<void> {
     await this.sessions.logout(sessionId);
@@ -49,6 +57,8 @@ export class SessionsController {
 
 @Controller('admin/v1/tenants/:tenantId/members/:accountId/sessions')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'tenantId' })
 export class MemberSessionsController {
   constructor(private readonly sessions: SessionsUseCases) {}
 

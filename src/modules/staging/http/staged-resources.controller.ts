@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { TenancyError, TenancyErrorCode, TenancyFacade } from '../../tenancy/public';
 import { StagingFacade } from '../public/staging.facade';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 export class StagedListQueryRequestDto {
   @IsOptional()
@@ -21,6 +22,8 @@ export class StagedListQueryRequestDto {
 /** Admin visibility of what an IdP pushed: staged users and groups of a connection. */
 @Controller('admin/v1/scim-connections/:connectionId')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'connectionId', kind: 'scim_connection' })
 export class StagedResourcesController {
   constructor(
     private readonly tenancy: TenancyFacade,

@@ -92,6 +92,11 @@ export class SyncRunQueries {
     };
   }
 
+  /** The tenant of a run (null when there is none), for scoping a key to its tenant. */
+  async tenantOf(runId: string): Promise<string | null> {
+    return UUID.test(runId) ? ((await this.runs.find(runId.toLowerCase()))?.tenantId ?? null) : null;
+  }
+
   async get(runId: string, skipsCursor: string | undefined, skipsLimit: number): Promise<SyncRunDetailView> {
     const run = UUID.test(runId) ? await this.runs.find(runId.toLowerCase()) : null;
     if (!run) throw new SyncError(SyncErrorCode.RUN_NOT_FOUND, 'sync run not found');

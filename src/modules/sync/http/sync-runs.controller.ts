@@ -20,6 +20,7 @@ import { RunSyncUseCase } from '../application/run-sync.use-case';
 import { SyncRunQueries, toRunView } from '../application/sync-run.queries';
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 export class StartSyncRunRequestDto {
   /** `auto` (default): incremental unless a full reconciliation is due. */
@@ -84,6 +85,8 @@ export class SyncRunConflictFilter implements ExceptionFilter {
 /** Admin API: start a sync run, its history with step logs and skip reasons, and a dry-run preview. */
 @Controller('admin/v1')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'connectionId', kind: 'scim_connection' })
 @UseFilters(SyncRunConflictFilter)
 export class SyncRunsController {
   constructor(
@@ -112,6 +115,7 @@ export class SyncRunsController {
   }
 
   @Get('sync-runs/:runId')
+  @TenantFrom({ from: 'param', name: 'runId', kind: 'sync_run' })
   get(@Param('runId') runId: string, @Query() q: GetSyncRunQueryDto) {
     return this.queries.get(runId, q.skipsCursor, q.skipsLimit ?? 100);
   }

@@ -10,7 +10,8 @@ import type { ScimConnectionEntity } from '../infrastructure/scim-connection.ent
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
-import { ScimTokenCache, TOKEN_REVOKED_CHANNEL } from '../infrastructure/scim-token.cache';
+import { ScimTokenCache } from '../infrastructure/scim-token.cache';
+import { TOKEN_REVOKED_CHANNEL } from '../infrastructure/revocation-listener';
 import { tenantNotFound } from './tenant.use-cases';
 
 export interface ScimConnectionView {

@@ -18,7 +18,8 @@ import type { ScimConnectionEntity } from '../infrastructure/scim-connection.ent
 import type { ScimTokenEntity } from '../infrastructure/scim-token.entity';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
-import { ScimTokenCache, TOKEN_REVOKED_CHANNEL } from '../infrastructure/scim-token.cache';
+import { ScimTokenCache } from '../infrastructure/scim-token.cache';
+import { TOKEN_REVOKED_CHANNEL } from '../infrastructure/revocation-listener';
 import { connectionNotFound } from './scim-connection.use-cases';
 
 /** The only place a token's secret exists outside the IdP: the 201 response of issue/rotate. */

@@ -6,6 +6,7 @@ import { TenantRepository } from '../infrastructure/tenant.repository';
 import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection.use-cases';
 import { toTokenView, type TokenView } from './scim-token.use-cases';
 import { tenantNotFound, toTenantView, type TenantView } from './tenant.use-cases';
+import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 
 /** Read side of the admin API. Unknown and malformed ids are both "not found". */
 @Injectable()
@@ -32,6 +33,38 @@ export class TenancyQueries {
     const connection = isConnectionId(connectionId) ? await this.connections.findLive(connectionId) : null;
     if (!connection) throw connectionNotFound();
     return this.views.toView(connection);
+  }
+
+  /** The tenant of a connection, deleted ones included (null when there is none). */
+  async tenantOfConnection(connectionId: string): Promise<string | null> {
+    return isConnectionId(connectionId) ? this.connections.tenantOf(connectionId) : null;
+  }
+
+  /** Tenants by name (case-insensitive substring), in name order; only `onlyTenantId` when set. */
+  async searchTenants(q: {
+    q?: string;
+    onlyTenantId: string | null;
+    cursor?: string;
+    limit: number;
+  }): Promise<{ items: TenantView[]; nextCursor: string | null }> {
+    let after: [string, string] | null = null;
+    if (q.cursor) {
+      try {
+        const v = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as unknown;
+        if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && isUuid(v[1]))
+          after = [v[0], v[1]];
+      } catch {
+        /* invalid below */
+      }
+      if (!after) throw new TenancyError(TenancyErrorCode.INVALID_CURSOR, 'invalid cursor');
+    }
+    const rows = await this.tenants.search({ text: q.q, onlyTenantId: q.onlyTenantId, after, limit: q.limit });
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map(toTenantView),
+      nextCursor:
+        rows.length === q.limit ? Buffer.from(JSON.stringify([last.name, last.id])).toString('base64url') : null,
+    };
   }
 
   async listTokens(connectionId: string): Promise<TokenView[]> {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { TenantDirectoryUseCases } from '../application/directory.use-cases';
 import { ReplaceGroupMappingsRequestDto } from './dtos/directory.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 /**
  * Admin API: a connection's SCIM group → internal group mapping rules. GET answers in the shape PUT
@@ -9,6 +10,8 @@ import { ValidateRequests } from '../../../shared/http/request-validation';
  */
 @Controller('admin/v1/scim-connections/:connectionId/group-mappings')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'connectionId', kind: 'scim_connection' })
 export class GroupMappingsController {
   constructor(private readonly directory: TenantDirectoryUseCases) {}
 

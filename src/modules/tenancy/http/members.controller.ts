@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { MemberUseCases } from '../application/members.use-cases';
 import { AddMemberRequestDto, ListMembersQueryDto } from './dtos/directory.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 /**
  * Admin API: a tenant's members. `groups`/`sites` are `{id, name}`; `permissions` the sorted, unique
@@ -9,6 +10,8 @@ import { ValidateRequests } from '../../../shared/http/request-validation';
  */
 @Controller('admin/v1/tenants/:tenantId/members')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'tenantId' })
 export class MembersController {
   constructor(private readonly members: MemberUseCases) {}
 

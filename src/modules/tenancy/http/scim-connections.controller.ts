@@ -8,10 +8,13 @@ import {
 import { TenancyQueries } from '../application/tenancy.queries';
 import { IssueScimTokenRequestDto } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 /** Admin API: one SCIM connection and its bearer tokens. */
 @Controller('admin/v1/scim-connections')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'connectionId', kind: 'scim_connection' })
 export class ScimConnectionsController {
   constructor(
     private readonly deleteConnection: DeleteScimConnectionUseCase,

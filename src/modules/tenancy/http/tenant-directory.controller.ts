@@ -7,10 +7,13 @@ import {
   UpdateSiteRequestDto,
 } from './dtos/directory.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 /** Admin API: a tenant's internal user groups (permissions + site access) and sites. */
 @Controller('admin/v1/tenants/:tenantId')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'tenantId' })
 export class TenantDirectoryController {
   constructor(private readonly directory: TenantDirectoryUseCases) {}
 

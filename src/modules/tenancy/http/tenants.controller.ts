@@ -1,17 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CurrentPrincipal } from '../../../shared/http/current-principal.decorator';
+import type { Principal } from '../../../shared/http/principal';
 import { CreateScimConnectionUseCase } from '../application/scim-connection.use-cases';
 import { TenancyQueries } from '../application/tenancy.queries';
 import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
 import {
   CreateScimConnectionRequestDto,
   CreateTenantRequestDto,
+  ListTenantsQueryDto,
   UpdateTenantRequestDto,
 } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
+import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
-/** Admin API: tenants and their SCIM connections. Guarded by the global admin-token guard. */
+/** Admin API: tenants and their SCIM connections. A tenant key reaches its own tenant only. */
 @Controller('admin/v1/tenants')
 @ValidateRequests()
+@AllowScopes('admin', 'tenant')
+@TenantFrom({ from: 'param', name: 'tenantId' })
 export class TenantsController {
   constructor(
     private readonly createTenant: CreateTenantUseCase,
@@ -20,11 +26,25 @@ export class TenantsController {
     private readonly queries: TenancyQueries,
   ) {}
 
+  /** Tenants are created by admin keys only. */
   @Post()
   @HttpCode(201)
+  @AllowScopes('admin')
   async create(@Body() body: CreateTenantRequestDto) {
     const t = await this.createTenant.execute({ name: body.name, ssoDomains: body.ssoDomains ?? [] });
     return t;
+  }
+
+  /** `{items, nextCursor}` by name; a tenant key sees its own tenant only. */
+  @Get()
+  @TenantFrom({ from: 'principal' })
+  list(@Query() q: ListTenantsQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.searchTenants({
+      q: q.q,
+      onlyTenantId: principal.tenantId,
+      cursor: q.cursor,
+      limit: q.limit ?? 100,
+    });
   }
 
   @Get(':tenantId')

@@ -20,6 +20,11 @@ export class ScimConnectionRepository {
     return this.repo.findOneBy({ id: connectionId, deletedAt: IsNull() });
   }
 
+  /** The tenant of a connection, live or deleted. */
+  async tenantOf(connectionId: string): Promise<string | null> {
+    return (await this.repo.findOne({ where: { id: connectionId }, select: { tenantId: true } }))?.tenantId ?? null;
+  }
+
   /** A live connection, row-locked: serialises token issue/rotate/revoke per connection. */
   findLiveForUpdate(connectionId: string): Promise<ScimConnectionEntity | null> {
     return this.repo.findOne({ where: { id: connectionId, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });

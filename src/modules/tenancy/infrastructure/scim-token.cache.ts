@@ -1,10 +1,7 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
-import { APP_ENV, type AppEnv } from '../../../config/env.schema';
+import { Injectable } from '@nestjs/common';
 import type { ScimPrincipal } from '../public/scim-bearer.constants';
+import { RevocationListener, TOKEN_REVOKED_CHANNEL } from './revocation-listener';
 
-/** The channel token revocations are announced on (payload: the connection id). */
-export const TOKEN_REVOKED_CHANNEL = 'roster_scim_token_revoked';
 /** Upper bound on how long a cached verification lives, even if a notification were lost. */
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
@@ -24,30 +21,20 @@ interface Entry {
  * the LISTEN connection is lost, so a missed notification cannot keep a revoked token alive.
  */
 @Injectable()
-export class ScimTokenCache implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(ScimTokenCache.name);
+export class ScimTokenCache {
   private readonly entries = new Map<string, Entry>();
-  private listener: Client | undefined;
-  private listening = false;
-  private closed = false;
-  private retry: NodeJS.Timeout | undefined;
 
-  constructor(@Inject(APP_ENV) private readonly env: AppEnv) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.listen();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    await this.listener?.end().catch(() => undefined);
+  constructor(private readonly listener: RevocationListener) {
+    listener.subscribe(TOKEN_REVOKED_CHANNEL, {
+      onRevoked: (connectionId) => this.invalidateConnection(connectionId),
+      onLost: () => this.entries.clear(),
+    });
   }
 
   get(hashHex: string): Entry | undefined {
     const e = this.entries.get(hashHex);
     if (!e) return undefined;
-    if (!this.listening || e.expiresAt < Date.now()) {
+    if (!this.listener.listening || e.expiresAt < Date.now()) {
       this.entries.delete(hashHex);
       return undefined;
     }
@@ -56,45 +43,12 @@ export class ScimTokenCache implements OnModuleInit, OnModuleDestroy {
 
   set(hashHex: string, hash: Buffer, principal: ScimPrincipal, lastUsedAt: number): void {
     // Without a live LISTEN connection we cannot hear revocations from other replicas: don't cache.
-    if (!this.listening) return;
+    if (!this.listener.listening) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(hashHex, { principal, hash, expiresAt: Date.now() + TTL_MS, lastTouchedAt: lastUsedAt });
   }
 
   invalidateConnection(connectionId: string): void {
     for (const [k, e] of this.entries) if (e.principal.connectionId === connectionId) this.entries.delete(k);
-  }
-
-  private async listen(): Promise<void> {
-    if (this.closed || !this.env.DATABASE_URL) return;
-    const client = new Client({
-      connectionString: this.env.DATABASE_URL,
-      application_name: 'roster-token-cache',
-      connectionTimeoutMillis: this.env.DATABASE_CONNECT_TIMEOUT_MS,
-    });
-    const lost = (why: string) => {
-      if (this.listener !== client) return;
-      this.listening = false;
-      this.entries.clear();
-      this.listener = undefined;
-      void client.end().catch(() => undefined);
-      if (!this.closed) {
-        this.logger.warn(`token revocation listener lost (${why}); cache off until it reconnects`);
-        this.retry = setTimeout(() => void this.listen(), 1000);
-      }
-    };
-    client.on('error', (err) => lost(err.message));
-    client.on('end', () => lost('connection ended'));
-    client.on('notification', (msg) => {
-      if (msg.channel === TOKEN_REVOKED_CHANNEL && msg.payload) this.invalidateConnection(msg.payload);
-    });
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${TOKEN_REVOKED_CHANNEL}`);
-      this.listening = true;
-    } catch (err) {
-      lost((err as Error).message);
-    }
   }
 }

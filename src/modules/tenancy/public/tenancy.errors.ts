@@ -18,6 +18,9 @@ export enum TenancyErrorCode {
   INVALID_REFERENCE = 'TENANCY.INVALID_REFERENCE',
   INVALID_MAPPING = 'TENANCY.INVALID_MAPPING',
   INVALID_CURSOR = 'TENANCY.INVALID_CURSOR',
+  API_KEY_NOT_FOUND = 'TENANCY.API_KEY_NOT_FOUND',
+  /** An API key request whose scope and tenant do not fit together. */
+  INVALID_API_KEY = 'TENANCY.INVALID_API_KEY',
 }
 
 const KIND: Record<TenancyErrorCode, DomainErrorKind> = {
@@ -36,6 +39,8 @@ const KIND: Record<TenancyErrorCode, DomainErrorKind> = {
   [TenancyErrorCode.INVALID_REFERENCE]: 'invalid',
   [TenancyErrorCode.INVALID_MAPPING]: 'invalid',
   [TenancyErrorCode.INVALID_CURSOR]: 'invalid',
+  [TenancyErrorCode.API_KEY_NOT_FOUND]: 'not_found',
+  [TenancyErrorCode.INVALID_API_KEY]: 'invalid',
 };
 
 export class TenancyError extends DomainError {

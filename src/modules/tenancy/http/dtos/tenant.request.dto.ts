@@ -1,4 +1,18 @@
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/http/principal';
 
 export class CreateTenantRequestDto {
   @IsString()
@@ -38,4 +52,56 @@ export class IssueScimTokenRequestDto {
   @IsString()
   @Length(1, 200)
   name: string;
+}
+
+export class ListTenantsQueryDto {
+  /** Case-insensitive substring of the name. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class CreateApiKeyRequestDto {
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @IsIn(PRINCIPAL_SCOPES)
+  scope: PrincipalScope;
+
+  /** Required for `tenant` and `sessions` keys, refused for `admin` keys (the use case says which). */
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+}
+
+export class ListApiKeysQueryDto {
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }

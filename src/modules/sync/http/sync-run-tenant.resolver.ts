@@ -1,0 +1,16 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { TenantOwnership } from '../../../shared/http/tenant-ownership';
+import { SyncRunQueries } from '../application/sync-run.queries';
+
+/** Tells the access guard which tenant a sync run belongs to (`kind: 'sync_run'`). */
+@Injectable()
+export class SyncRunTenantResolver implements OnModuleInit {
+  constructor(
+    private readonly ownership: TenantOwnership,
+    private readonly runs: SyncRunQueries,
+  ) {}
+
+  onModuleInit(): void {
+    this.ownership.register('sync_run', (id) => this.runs.tenantOf(id));
+  }
+}

@@ -1,0 +1,36 @@
+import type { PrincipalScope } from '../../../shared/http/principal';
+import type { ApiKeyRow } from '../infrastructure/api-key.repository';
+
+/** An API key as lists show it: never the secret or its hash. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  scope: PrincipalScope;
+  tenantId: string | null;
+  prefix: string;
+  createdAt: string;
+  createdByKeyId: string;
+  lastUsedAt: string | null;
+}
+
+/** The only place a key's secret exists: the 201 of its creation. */
+export interface CreatedApiKeyView {
+  id: string;
+  name: string;
+  scope: PrincipalScope;
+  tenantId: string | null;
+  key: string;
+  prefix: string;
+  createdAt: string;
+}
+
+export const toApiKeyView = (k: ApiKeyRow): ApiKeyView => ({
+  id: k.id,
+  name: k.name,
+  scope: k.scope,
+  tenantId: k.tenantId,
+  prefix: k.prefix,
+  createdAt: k.createdAt.toISOString(),
+  createdByKeyId: k.createdByKeyId,
+  lastUsedAt: k.lastUsedAt ? k.lastUsedAt.toISOString() : null,
+});

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import type { ApiKeyVerifier, Principal } from '../../../shared/http/principal';
+import { sameHash } from '../domain/scim-token';
+import { hashApiKey, looksLikeApiKey } from '../domain/api-key';
+import { ApiKeyCache } from '../infrastructure/api-key.cache';
+import { ApiKeyRepository } from '../infrastructure/api-key.repository';
+
+/** lastUsedAt is recorded at most this often per key, so authentication stays a read. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Tenancy's answer to "which key is this secret?" for the global guard (API_KEY_VERIFIER). */
+@Injectable()
+export class VerifyApiKeyUseCase implements ApiKeyVerifier {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly cache: ApiKeyCache,
+  ) {}
+
+  async verify(secret: string): Promise<Principal | null> {
+    if (!looksLikeApiKey(secret)) return null;
+    const hash = hashApiKey(secret);
+    const cacheKey = hash.toString('hex');
+    const cached = this.cache.get(cacheKey);
+    if (cached && sameHash(cached.hash, hash)) {
+      if (Date.now() - cached.lastTouchedAt > TOUCH_INTERVAL_MS) {
+        cached.lastTouchedAt = Date.now();
+        void this.keys.touch(cached.principal.keyId).catch(() => undefined);
+      }
+      return cached.principal;
+    }
+    const generation = this.cache.currentGeneration();
+    const found = await this.keys.findActiveByHash(hash);
+    if (!found || !sameHash(found.keyHash, hash)) return null;
+    let lastTouched = found.lastUsedAt?.getTime() ?? 0;
+    if (Date.now() - lastTouched > TOUCH_INTERVAL_MS) {
+      lastTouched = Date.now();
+      void this.keys.touch(found.id).catch(() => undefined);
+    }
+    const principal: Principal = Object.freeze({
+      keyId: found.id,
+      keyName: found.name,
+      scope: found.scope,
+      tenantId: found.tenantId,
+    });
+    this.cache.set(cacheKey, hash, principal, lastTouched, generation);
+    return principal;
+  }
+}

@@ -1,0 +1,16 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { TenantOwnership } from '../../../shared/http/tenant-ownership';
+import { TenancyQueries } from '../application/tenancy.queries';
+
+/** Tells the access guard which tenant a SCIM connection belongs to (`kind: 'scim_connection'`). */
+@Injectable()
+export class ConnectionTenantResolver implements OnModuleInit {
+  constructor(
+    private readonly ownership: TenantOwnership,
+    private readonly queries: TenancyQueries,
+  ) {}
+
+  onModuleInit(): void {
+    this.ownership.register('scim_connection', (id) => this.queries.tenantOfConnection(id));
+  }
+}
