@@ -16,7 +16,15 @@ function toAuditActor(actor: Actor): AuditActor {
     case 'scim':
       return { type: 'scim', connectionId: storable(actor.connectionId), tokenId: storable(actor.tokenId) };
     case 'admin':
-      return { type: 'admin' };
+      // Events written before API keys existed name no key.
+      return typeof actor.keyId === 'string'
+        ? {
+            type: 'admin',
+            keyId: storable(actor.keyId),
+            keyName: storable(actor.keyName ?? ''),
+            scope: actor.scope === 'tenant' || actor.scope === 'sessions' ? actor.scope : 'admin',
+          }
+        : { type: 'admin' };
     case 'system':
       return { type: 'system' };
     default:

@@ -6,6 +6,8 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 
 /** Versions the serialisation below; a new format would get a new tag, old entries keep theirs. */
 export const CHAIN_FORMAT = 'roster.audit.v1';
+/** v1 plus the API key that acted (keyId, keyName, scope): entries of admin actors that name their key. */
+export const CHAIN_FORMAT_KEYED = 'roster.audit.v2';
 
 /**
  * JSON with object keys sorted (by UTF-16 code units) at every depth and no whitespace, so the same
@@ -43,8 +45,9 @@ export function canonicalJson(value: unknown): string {
 
 /** The canonical serialisation of an entry's fields: a JSON array in a fixed order. */
 export function canonicalEntry(r: AuditRecord): string {
+  const key = r.actor.type === 'admin' && r.actor.keyId !== undefined ? r.actor : null;
   return canonicalJson([
-    CHAIN_FORMAT,
+    key ? CHAIN_FORMAT_KEYED : CHAIN_FORMAT,
     r.seq,
     r.id,
     r.occurredAt,
@@ -61,6 +64,7 @@ export function canonicalEntry(r: AuditRecord): string {
     r.correlationId,
     r.sourceIp,
     r.eventId,
+    ...(key ? [key.keyId, key.keyName ?? '', key.scope ?? 'admin'] : []),
   ]);
 }
 

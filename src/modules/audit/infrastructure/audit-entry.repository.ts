@@ -40,6 +40,8 @@ export const ENTRY_JSON = `json_build_object(
   'tenantId', e.tenant_id,
   'actor', CASE WHEN e.actor_type = 'scim'
                 THEN json_build_object('type', 'scim', 'connectionId', e.actor_connection_id, 'tokenId', e.actor_token_id)
+                WHEN e.actor_key_id IS NOT NULL
+                THEN json_build_object('type', e.actor_type, 'keyId', e.actor_key_id, 'keyName', e.actor_key_name, 'scope', e.actor_scope)
                 ELSE json_build_object('type', e.actor_type) END,
   'action', e.action,
   'target', CASE WHEN e.target_type IS NULL THEN NULL ELSE json_build_object('type', e.target_type, 'id', e.target_id) END,
@@ -60,6 +62,9 @@ interface StoredRow {
   actor_type: string;
   actor_connection_id: string | null;
   actor_token_id: string | null;
+  actor_key_id: string | null;
+  actor_key_name: string | null;
+  actor_scope: string | null;
   action: string;
   target_type: string | null;
   target_id: string | null;
@@ -76,6 +81,13 @@ interface StoredRow {
 function toActor(row: StoredRow): AuditActor {
   if (row.actor_type === 'scim')
     return { type: 'scim', connectionId: row.actor_connection_id ?? '', tokenId: row.actor_token_id ?? '' };
+  if (row.actor_type === 'admin' && row.actor_key_id !== null)
+    return {
+      type: 'admin',
+      keyId: row.actor_key_id,
+      keyName: row.actor_key_name ?? '',
+      scope: (row.actor_scope ?? 'admin') as 'admin' | 'tenant' | 'sessions',
+    };
   return { type: row.actor_type as 'admin' | 'system' };
 }
 
@@ -175,10 +187,11 @@ export class AuditEntryRepository {
     await this.query(
       `INSERT INTO audit.audit_entry
          (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
-          target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash)
+          target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash,
+          actor_key_id, actor_key_name, actor_scope)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[],
-                            $17::bytea[], $18::bytea[])`,
+                            $17::bytea[], $18::bytea[], $19::text[], $20::text[], $21::text[])`,
       [
         column((r) => r.record.seq),
         column((r) => r.record.id),
@@ -198,6 +211,13 @@ export class AuditEntryRepository {
         column((r) => r.record.eventId),
         column((r) => r.prevHash),
         column((r) => r.hash),
+        column((r) => (r.record.actor.type === 'admin' ? (r.record.actor.keyId ?? null) : null)),
+        column((r) =>
+          r.record.actor.type === 'admin' && r.record.actor.keyId ? (r.record.actor.keyName ?? '') : null,
+        ),
+        column((r) =>
+          r.record.actor.type === 'admin' && r.record.actor.keyId ? (r.record.actor.scope ?? 'admin') : null,
+        ),
       ],
     );
   }
@@ -290,7 +310,7 @@ export class AuditEntryRepository {
   async storedEntries(afterSeq: number, upToSeq: number, limit: number): Promise<StoredAuditEntry[]> {
     const rows = await this.query<StoredRow>(
       `SELECT e.seq, e.id, ${ISO('e.occurred_at')} AS occurred_at, e.tenant_id, e.actor_type, e.actor_connection_id, e.actor_token_id,
-              e.action, e.target_type, e.target_id, e.target_label, e.summary, e.details, e.correlation_id, e.source_ip, e.event_id,
+              e.actor_key_id, e.actor_key_name, e.actor_scope, e.action, e.target_type, e.target_id, e.target_label, e.summary, e.details, e.correlation_id, e.source_ip, e.event_id,
               e.prev_hash, e.hash
          FROM audit.audit_entry e
         WHERE e.seq > $1 AND e.seq <= $2

@@ -31,6 +31,9 @@ export const EXPORT_COLUMNS = [
   'event_id', // uuid
   'prev_hash', // bytea
   'hash', // bytea
+  'actor_key_id', // text
+  'actor_key_name', // text
+  'actor_scope', // text
 ] as const;
 
 const C = Object.fromEntries(EXPORT_COLUMNS.map((name, i) => [name, i])) as Record<
@@ -164,6 +167,9 @@ export const CSV_COLUMNS = [
   'event_id',
   'prev_hash',
   'hash',
+  'actor_key_id',
+  'actor_key_name',
+  'actor_scope',
 ] as const;
 
 /** `= + - @ TAB CR`: a cell a spreadsheet would evaluate (see domain/csv.ts). */
@@ -225,6 +231,9 @@ const CSV_TEXT_COLUMNS = [
   C.details,
   C.correlation_id,
   C.source_ip,
+  C.actor_key_id,
+  C.actor_key_name,
+  C.actor_scope,
 ];
 
 const CSV_MIDDLE_COLUMNS = [
@@ -237,6 +246,9 @@ const CSV_MIDDLE_COLUMNS = [
   C.target_label,
   C.summary,
 ];
+
+/** Appended after the hash (columns added with API keys; earlier columns keep their places). */
+const CSV_KEY_COLUMNS = [C.actor_key_id, C.actor_key_name, C.actor_scope];
 
 /** A record in CSV_COLUMNS order (the repository's header), CRLF-terminated. */
 export const encodeCsvRecord: CopyRowEncoder = (row, out) => {
@@ -265,6 +277,10 @@ export const encodeCsvRecord: CopyRowEncoder = (row, out) => {
   writeHex(out, data, start[C.prev_hash], start[C.prev_hash] + row.length[C.prev_hash]);
   out.byte(COMMA);
   writeHex(out, data, start[C.hash], start[C.hash] + row.length[C.hash]);
+  for (const col of CSV_KEY_COLUMNS) {
+    out.byte(COMMA);
+    csvText(out, row, col);
+  }
   out.byte(CR);
   out.byte(LF);
 };
@@ -322,6 +338,9 @@ const JSON_TEXT_COLUMNS = [
   C.summary,
   C.correlation_id,
   C.source_ip,
+  C.actor_key_id,
+  C.actor_key_name,
+  C.actor_scope,
 ];
 const K = {
   id: ascii('{"id":"'),
@@ -331,6 +350,9 @@ const K = {
   actorScim: ascii(',"actor":{"type":"scim","connectionId":'),
   tokenId: ascii(',"tokenId":'),
   actorType: ascii(',"actor":{"type":'),
+  keyId: ascii(',"keyId":'),
+  keyName: ascii(',"keyName":'),
+  scope: ascii(',"scope":'),
   action: ascii('},"action":'),
   targetNull: ascii(',"target":null'),
   targetType: ascii(',"target":{"type":'),
@@ -372,6 +394,14 @@ export const encodeNdjsonLine: CopyRowEncoder = (row, out) => {
   } else {
     out.bytes(K.actorType);
     jsonText(out, row, C.actor_type);
+    if (length[C.actor_key_id] >= 0) {
+      out.bytes(K.keyId);
+      jsonText(out, row, C.actor_key_id);
+      out.bytes(K.keyName);
+      jsonText(out, row, C.actor_key_name);
+      out.bytes(K.scope);
+      jsonText(out, row, C.actor_scope);
+    }
   }
   out.bytes(K.action);
   jsonText(out, row, C.action);
