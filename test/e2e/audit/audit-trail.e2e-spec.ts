@@ -18,7 +18,7 @@ interface Entry {
   sequence: number;
   occurredAt: string;
   tenantId: string | null;
-  actor: { type: string; connectionId?: string; tokenId?: string };
+  actor: { type: string; connectionId?: string; tokenId?: string; keyId?: string; keyName?: string; scope?: string };
   action: string;
   target: { type: string; id: string } | null;
   targetLabel: string | null;
@@ -50,7 +50,13 @@ const CSV_HEADER = [
   'event_id',
   'prev_hash',
   'hash',
+  'actor_key_id',
+  'actor_key_name',
+  'actor_scope',
 ];
+
+/** The ADMIN_TOKEN, as every admin actor names the API key that acted. */
+const BOOTSTRAP_ACTOR = { type: 'admin', keyId: 'bootstrap', keyName: 'bootstrap', scope: 'admin' };
 
 describe('Audit trail (admin API)', () => {
   let t: TestApp;
@@ -131,7 +137,7 @@ describe('Audit trail (admin API)', () => {
       ];
       const items = await trailOf(tenant.id, actions, 8); // token.issued twice
       for (const e of items) {
-        expect(e.actor).toEqual({ type: 'admin' });
+        expect(e.actor).toEqual(BOOTSTRAP_ACTOR);
         expect(e.correlationId).toBe(rid);
         expect(e.sourceIp).toBe('127.0.0.1');
         expect(e.tenantId).toBe(tenant.id);
@@ -268,7 +274,7 @@ describe('Audit trail (admin API)', () => {
         await trailOf(f.tenantId, ['sync_run.started', 'member.provisioned', 'member.skipped', 'sync_run.completed'])
       ).filter((e) => e.action.startsWith('sync_run.') || e.action.startsWith('member.'));
       for (const e of items) {
-        expect(e.actor).toEqual({ type: 'admin' });
+        expect(e.actor).toEqual(BOOTSTRAP_ACTOR);
         expect(e.correlationId).toBe(rid);
       }
       const by = (action: string) => items.find((i) => i.action === action)!;
@@ -338,6 +344,9 @@ describe('Audit trail (admin API)', () => {
         actor_type: 'admin',
         actor_connection_id: '',
         actor_token_id: '',
+        actor_key_id: 'bootstrap',
+        actor_key_name: 'bootstrap',
+        actor_scope: 'admin',
         target_type: 'tenant',
         target_id: f.tenantId,
       });

@@ -11,6 +11,7 @@ import { PruneExpiredAuditEntriesJob } from '../../../src/modules/audit/jobs/pru
 import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
 import { AuditCreateAuditTrail1763900000500 } from '../../../src/database/migrations/1763900000500-audit-create-audit-trail';
 import { AuditDropCsvCell1763900000700 } from '../../../src/database/migrations/1763900000700-audit-drop-csv-cell';
+import { AuditAddActorKey1764000400100 } from '../../../src/database/migrations/1764000400100-audit-add-actor-key';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
@@ -125,8 +126,12 @@ describe('Audit chain (integration)', () => {
     expect(full.text.split('\r\n').length - 2).toBe(stored);
   });
 
-  it('has a working down and up (both audit migrations, in order)', async () => {
-    const migrations = [new AuditCreateAuditTrail1763900000500(), new AuditDropCsvCell1763900000700()];
+  it('has a working down and up (every audit migration, in order)', async () => {
+    const migrations = [
+      new AuditCreateAuditTrail1763900000500(),
+      new AuditDropCsvCell1763900000700(),
+      new AuditAddActorKey1764000400100(),
+    ];
     const runner = t.dataSource.createQueryRunner();
     const csvCell = async () =>
       (await runner.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'csv_cell'`))[0].n;
@@ -137,6 +142,7 @@ describe('Audit chain (integration)', () => {
       expect(await csvCell()).toBe(1);
       await migrations[1].up(runner);
       expect(await csvCell()).toBe(0);
+      await migrations[2].up(runner);
       const triggers = await runner.query(
         `SELECT tgname FROM pg_trigger WHERE tgrelid IN ('audit.audit_entry'::regclass, 'audit.chain_anchor'::regclass) AND NOT tgisinternal ORDER BY tgname`,
       );

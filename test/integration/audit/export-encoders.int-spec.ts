@@ -47,15 +47,18 @@ describe('audit export encoders agree with their specifications', () => {
     eventId: string | null;
     prevHash: Buffer;
     hash: Buffer;
+    actorKey?: { id: string; name: string; scope: string } | null;
   }
 
   async function load(rows: Row[]): Promise<void> {
     await pg.query(`TRUNCATE x`);
     await pg.query(
       `INSERT INTO x (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
-                      target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash)
+                      target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash,
+                      actor_key_id, actor_key_name, actor_scope)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[], $17::bytea[], $18::bytea[])`,
+                            $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[], $17::bytea[], $18::bytea[],
+                            $19::text[], $20::text[], $21::text[])`,
       [
         rows.map((r) => r.seq),
         rows.map((r) => r.id),
@@ -75,6 +78,9 @@ describe('audit export encoders agree with their specifications', () => {
         rows.map((r) => r.eventId),
         rows.map((r) => r.prevHash),
         rows.map((r) => r.hash),
+        rows.map((r) => r.actorKey?.id ?? null),
+        rows.map((r) => r.actorKey?.name ?? null),
+        rows.map((r) => r.actorKey?.scope ?? null),
       ],
     );
   }
@@ -98,7 +104,8 @@ describe('audit export encoders agree with their specifications', () => {
     const { rows } = await pg.query<Record<string, string | null>>(
       `SELECT e.seq::text, e.id::text, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, e.tenant_id::text,
               e.actor_type, e.actor_connection_id, e.actor_token_id, e.action, e.target_type, e.target_id, e.target_label, e.summary,
-              e.details::text, e.correlation_id, e.source_ip, e.event_id::text, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash
+              e.details::text, e.correlation_id, e.source_ip, e.event_id::text, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash,
+              e.actor_key_id, e.actor_key_name, e.actor_scope
          FROM x e ORDER BY e.seq`,
     );
     return rows.map((r) => csvRecord(Object.values(r))).join('');
@@ -187,6 +194,9 @@ describe('audit export encoders agree with their specifications', () => {
       eventId: fc.option(fc.uuid(), { nil: null }),
       prevHash: hash,
       hash,
+      actorKey: fc.option(fc.record({ id: text, name: text, scope: fc.constantFrom('admin', 'tenant', 'sessions') }), {
+        nil: null,
+      }),
     });
 
   it('on generated rows', async () => {
