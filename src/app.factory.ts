@@ -96,9 +96,15 @@ export async function createApp(
   logger = createLogger(env),
   extraModules: Array<Type | DynamicModule> = [],
 ): Promise<NestFastifyApplication> {
+  const proxies = env.TRUST_PROXY;
+  // A hop count as the rule Fastify would make of it (its adapter typings leave the number form out).
+  const trustProxy =
+    typeof proxies === 'number' ? (_address: string, hop: number) => hop < proxies : (proxies ?? false);
   const adapter = new FastifyAdapter({
     bodyLimit: env.SCIM_MAX_BODY_BYTES,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names: else any caller could
+    // write the source IP of their choice into the hash-chained audit trail.
+    trustProxy,
     rewriteUrl: (req: { url?: string }) => canonicalScimUrl(req.url ?? '/'),
     // Entra's Tenant URL may carry flags such as `?aadOptscim062020`; unknown params are fine.
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },

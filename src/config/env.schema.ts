@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -30,6 +32,41 @@ const IsCronExpression = (options?: ValidationOptions) =>
       validator: {
         validate: (value: unknown) => typeof value === 'string' && validateCronExpression(value.trim()).valid,
         defaultMessage: () => '$property must be a cron expression such as "0 6-18 * * 1-5"',
+      },
+    },
+    options,
+  );
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** `2` → 2; `10.0.0.0/8, 127.0.0.1` → ['10.0.0.0/8', '127.0.0.1']; '' → unset. */
+function parseTrustProxy(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed.split(',').map((e) => e.trim());
+}
+
+const IsTrustProxy = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isTrustProxy',
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 32) ||
+          (Array.isArray(value) && value.length > 0 && value.every((e) => typeof e === 'string' && isAddressOrCidr(e))),
+        defaultMessage: () =>
+          '$property must be a hop count (1–32) or a comma-separated list of IP addresses / CIDRs (or loopback, linklocal, uniquelocal)',
       },
     },
     options,
@@ -104,6 +141,22 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
   ADMIN_TOKEN?: string;
+
+  /** A file holding ADMIN_TOKEN (Docker secrets); read at boot, surrounding whitespace trimmed. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ADMIN_TOKEN_FILE?: string;
+
+  /**
+   * Which proxies to believe for the caller's address (X-Forwarded-For), as Fastify's `trustProxy`
+   * takes it: a hop count, or a comma-separated list of addresses / CIDRs (also `loopback`,
+   * `linklocal`, `uniquelocal`). Unset: no proxy is believed — the source IP is the TCP peer.
+   */
+  @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
+  @IsOptional()
+  @IsTrustProxy()
+  TRUST_PROXY?: number | string[];
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -227,19 +280,31 @@ export class InvalidEnvironmentError extends Error {
 export function validateEnv(raw: Record<string, string | undefined>): AppEnv {
   const known = Object.keys(new EnvironmentVariables());
   const relevant: Record<string, string> = {};
-  for (const key of [...known, 'PUBLIC_URL', 'DATABASE_URL', 'ADMIN_TOKEN', 'LOG_FORMAT', 'AUDIT_RETENTION_DAYS']) {
+  const optional = ['PUBLIC_URL', 'DATABASE_URL', 'ADMIN_TOKEN', 'ADMIN_TOKEN_FILE', 'TRUST_PROXY'];
+  for (const key of [...known, ...optional, 'LOG_FORMAT', 'AUDIT_RETENTION_DAYS']) {
     const value = raw[key];
     if (value !== undefined) relevant[key] = value;
   }
+  const problems: string[] = [];
+  const tokenFile = relevant.ADMIN_TOKEN_FILE?.trim();
+  if (tokenFile) {
+    if (relevant.ADMIN_TOKEN?.trim()) problems.push('ADMIN_TOKEN_FILE: set ADMIN_TOKEN or ADMIN_TOKEN_FILE, not both');
+    else {
+      try {
+        relevant.ADMIN_TOKEN = readFileSync(tokenFile, 'utf8').trim();
+      } catch (err) {
+        problems.push(`ADMIN_TOKEN_FILE: cannot read ${tokenFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+  }
   const env = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new InvalidEnvironmentError(
-      errors.map(
-        (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`,
-      ),
-    );
+  for (const e of errors) {
+    // Never echo a secret read from a file or the environment.
+    const got = e.property === 'ADMIN_TOKEN' ? '' : ` (got ${JSON.stringify(e.value)})`;
+    problems.push(`${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}${got}`);
   }
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   return Object.freeze({ ...env, PUBLIC_URL: publicUrl }) as AppEnv;
 }

@@ -63,7 +63,8 @@ describe('Audit trail (admin API)', () => {
   // A database of its own: drainOutbox() then waits for this suite's events only, not for the
   // stream other suites keep writing into a shared outbox.
   beforeAll(async () => {
-    t = await createIsolatedTestApp();
+    // The proxy chain is believed (TRUST_PROXY): the X-Forwarded-For case below reaches the trail.
+    t = await createIsolatedTestApp({ TRUST_PROXY: '1' });
   });
   afterAll(async () => {
     await t?.close();
@@ -389,7 +390,7 @@ describe('Audit trail (admin API)', () => {
       expect(labels).toContain(`'${tabId}`);
       expect(labels).toContain(`'${crId}`);
       expect(rows.map((r) => r.correlation_id)).toContain(`'${dashRequest}`);
-      // The source IP is what the proxy chain claims (trustProxy): caller-controlled too.
+      // With TRUST_PROXY the source IP is what the proxy chain claims: caller-controlled too.
       expect(rows.map((r) => r.source_ip)).toContain(`'@1+1`);
       // No cell of the whole export begins with a formula character.
       const cells = parseCsv(res.text).flat();
