@@ -6,9 +6,10 @@ import { MemberSessionsController, SessionsController } from './http/sessions.co
 import { SessionTenantResolver } from './http/session-tenant.resolver';
 import { SessionRepository } from './infrastructure/session.repository';
 import { PurgeEndedSessionsJob } from './jobs/purge-ended-sessions.job';
+import { SessionCreatedEvent } from './public/events/session-created.event';
 import { SessionsTerminatedEvent } from './public/events/sessions-terminated.event';
 
-EventRegistry.register(SessionsTerminatedEvent);
+EventRegistry.register(SessionsTerminatedEvent, SessionCreatedEvent);
 
 /** End users' login sessions (schema `sessions`). See README.md. */
 @Module({

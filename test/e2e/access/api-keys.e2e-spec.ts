@@ -15,8 +15,10 @@ describe('API keys', () => {
       const original = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
       writes.push(
         jest.spyOn(stream, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
-          output.push(String(chunk));
-          return original(chunk, ...rest);
+          const text = String(chunk);
+          output.push(text);
+          // The app's own (JSON) lines are kept, not shown; anything else (jest's) passes through.
+          return text.startsWith('{"level"') ? true : original(chunk, ...rest);
         }),
       );
     }
@@ -198,6 +200,31 @@ describe('API keys', () => {
       // Revoking twice is a 404: it is gone from the list.
       expect((await other.admin.delete(`/admin/v1/api-keys/${key.id}`)).status).toBe(404);
     }
+  });
+
+  it('audits session.created with the sessions key as actor and the member as subject, never the session token', async () => {
+    const f = await createTenantWithConnection(t.admin);
+    const email = `grace@${f.domain}`;
+    expect((await t.admin.post(`/admin/v1/tenants/${f.tenantId}/members`, { email })).status).toBe(201);
+    const key = (
+      await t.admin.post('/admin/v1/api-keys', { name: 'Host backend', scope: 'sessions', tenantId: f.tenantId })
+    ).body;
+    const session = await t.http.withToken(key.key).post('/v1/sessions', { email: email.toUpperCase() });
+    expect(session.status).toBe(201);
+    let entry: Record<string, any> | undefined;
+    await expectEventually(async () => {
+      await t.drainOutbox();
+      const trail = await t.admin.get(`/admin/v1/audit-events?tenantId=${f.tenantId}&action=session.created`);
+      entry = trail.body.items[0];
+      expect(entry).toBeDefined();
+      expect(trail.text).not.toContain(session.body.token);
+    }, 15_000);
+    expect(entry).toMatchObject({
+      actor: { type: 'admin', keyId: key.id, keyName: 'Host backend', scope: 'sessions' },
+      target: { type: 'account' },
+      targetLabel: email,
+      details: { sessionId: session.body.id, email, expiresAt: session.body.expiresAt },
+    });
   });
 
   it('names the key in the audit actor, and no secret reaches the logs, the outbox or the trail', async () => {

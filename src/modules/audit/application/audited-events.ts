@@ -10,7 +10,7 @@ import {
   StagedUserReactivatedEvent,
   StagedUserUpdatedEvent,
 } from '../../staging/public';
-import { SessionsTerminatedEvent } from '../../sessions/public';
+import { SessionCreatedEvent, SessionsTerminatedEvent } from '../../sessions/public';
 import {
   SyncRunCompletedEvent,
   SyncRunFailedEvent,
@@ -293,6 +293,13 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(SyncUsersSkippedEvent, 'member.skipped', (p) => ({
     target: syncRun(p.syncRunId),
     summary: `Sync run ${p.syncRunId} skipped ${plural(p.skips.length, 'SCIM user')}: ${tally(p.countsByReason)}`,
+    details: { ...p },
+  })),
+  // Sessions: creation by the host product's key (the actor), for a member (the subject)
+  audited(SessionCreatedEvent, 'session.created', (p) => ({
+    target: { type: 'account', id: p.accountId },
+    targetLabel: p.email,
+    summary: `Session ${p.sessionId} created for account ${p.accountId} (${p.email}), expires ${p.expiresAt}`,
     details: { ...p },
   })),
   // Sessions: terminations (logout, or because the membership was revoked)

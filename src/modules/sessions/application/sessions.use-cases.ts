@@ -5,6 +5,7 @@ import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
 import { TenancyFacade } from '../../tenancy/public';
 import { expiryOf, generateSessionToken, hashSessionToken, sameHash } from '../domain/session-token';
+import { SessionCreatedEvent } from '../public/events/session-created.event';
 import { SessionsTerminatedEvent } from '../public/events/sessions-terminated.event';
 import { SessionsError, SessionsErrorCode } from '../public/sessions.errors';
 import { SessionRepository, type SessionRow } from '../infrastructure/session.repository';
@@ -56,15 +57,24 @@ export class SessionsUseCases {
     if (!membership)
       throw new SessionsError(SessionsErrorCode.NOT_A_MEMBER, 'the account has no active membership in this tenant');
     const { secret, hash } = generateSessionToken();
-    const row = await this.sessions.insert({
-      id: randomUUID(),
-      tenantId,
-      accountId: membership.accountId,
-      tokenHash: hash,
-      idleSeconds: this.env.SESSION_IDLE_TIMEOUT_SECONDS,
-      absoluteSeconds: this.env.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    return this.tx.run(async () => {
+      const row = await this.sessions.insert({
+        id: randomUUID(),
+        tenantId,
+        accountId: membership.accountId,
+        tokenHash: hash,
+        idleSeconds: this.env.SESSION_IDLE_TIMEOUT_SECONDS,
+        absoluteSeconds: this.env.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      });
+      const expiresAt = expiryOf(row).toISOString();
+      await this.events.publish(
+        new SessionCreatedEvent(
+          { sessionId: row.id, accountId: row.accountId, email: email.trim().toLowerCase(), expiresAt },
+          { tenantId },
+        ),
+      );
+      return { id: row.id, token: secret, expiresAt };
     });
-    return { id: row.id, token: secret, expiresAt: expiryOf(row).toISOString() };
   }
 
   /**
