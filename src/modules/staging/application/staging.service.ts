@@ -197,8 +197,8 @@ export class StagingService extends StagingFacade {
       checkVersion(locked, expectedVersion);
       const { input, changedAttributes, members } = mutate(locked);
       const events: DomainEvent<object>[] = [];
-      let added: string[] = [];
-      let removed: string[] = [];
+      let added: string[];
+      let removed: string[];
       if (members.replaceAll) {
         const keep = members.replaceAll.map((m) => m.value);
         removed = await this.groups.removeMembersExcept(id, keep);

@@ -37,6 +37,7 @@ export class ScimBearerAuthenticator {
       const attempt = Object.create(this.strategy) as Attempt;
       attempt.success = (user: ScimPrincipal) => resolve(user);
       attempt.fail = () => resolve(null);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the strategy's error goes through as it came
       attempt.error = (err: unknown) => reject(err);
       attempt.authenticate(req as never);
     });

@@ -271,7 +271,7 @@ function step(value: unknown, key: string): unknown {
     const out: unknown[] = [];
     for (const item of value) {
       const got = getCaseInsensitive(item, key);
-      if (Array.isArray(got)) out.push(...got);
+      if (Array.isArray(got)) out.push(...(got as unknown[]));
       else if (got !== undefined) out.push(got);
     }
     return out;

@@ -277,7 +277,7 @@ export function extensionContainer(
   create: boolean,
 ): ScimResourceJson | undefined {
   const key = existingKey(resource, schemaId);
-  if (key !== undefined && isPlainObject(resource[key])) return resource[key] as ScimResourceJson;
+  if (key !== undefined && isPlainObject(resource[key])) return resource[key];
   if (!create) return undefined;
   const container: ScimResourceJson = {};
   resource[key ?? schemaId] = container;
@@ -454,7 +454,7 @@ function isStoredSubAttribute(sub: ScimAttributeDef): boolean {
 function expandStringifiedValue(obj: Record<string, unknown>): Record<string, unknown> {
   const valueKey = Object.keys(obj).find((k) => k.trim().toLowerCase() === 'value');
   const inner =
-    valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey] as string) : undefined;
+    valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey]) : undefined;
   if (!inner) return obj;
   const rest = { ...obj };
   delete rest[valueKey as string];
@@ -688,5 +688,7 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(clip(v, 40));
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
-  return typeof v === 'object' ? 'an object' : String(v);
+  if (typeof v === 'object') return 'an object';
+  const primitive = v as number | boolean | undefined;
+  return String(primitive);
 }
