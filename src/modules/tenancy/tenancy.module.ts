@@ -11,9 +11,9 @@ import {
   RotateScimTokenUseCase,
   VerifyScimTokenUseCase,
 } from './application/scim-token.use-cases';
-import { TenancyQueries } from './application/tenancy.queries';
+import { TenancyQuery } from './application/tenancy.query';
 import { TenancyFacadeService } from './application/tenancy-facade.service';
-import { RevokeMembershipOnStagedUserDeprovisionedListener } from './application/listeners/revoke-membership-on-staged-user-deprovisioned.listener';
+import { RevokeMembershipOnStagedUserDeprovisionedListener } from './application/revoke-membership-on-staged-user-deprovisioned.listener';
 import { MemberProvisionedEvent } from './public/events/member-provisioned.event';
 import { MemberUpdatedEvent } from './public/events/member-updated.event';
 import { MembershipRevokedEvent } from './public/events/membership-revoked.event';
@@ -92,7 +92,7 @@ EventRegistry.register(
     ScimTokenRepository,
     ScimTokenCache,
     ScimConnectionViews,
-    TenancyQueries,
+    TenancyQuery,
     CreateTenantUseCase,
     UpdateTenantUseCase,
     CreateScimConnectionUseCase,

@@ -5,7 +5,7 @@ import {
   RevokeScimTokenUseCase,
   RotateScimTokenUseCase,
 } from '../application/scim-token.use-cases';
-import { TenancyQueries } from '../application/tenancy.queries';
+import { TenancyQuery } from '../application/tenancy.query';
 import { IssueScimTokenRequestDto } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 
@@ -18,7 +18,7 @@ export class ScimConnectionsController {
     private readonly issueToken: IssueScimTokenUseCase,
     private readonly rotateToken: RotateScimTokenUseCase,
     private readonly revokeToken: RevokeScimTokenUseCase,
-    private readonly queries: TenancyQueries,
+    private readonly queries: TenancyQuery,
   ) {}
 
   @Get(':connectionId')

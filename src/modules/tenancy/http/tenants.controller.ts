@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { CreateScimConnectionUseCase } from '../application/scim-connection.use-cases';
-import { TenancyQueries } from '../application/tenancy.queries';
+import { TenancyQuery } from '../application/tenancy.query';
 import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
 import {
   CreateScimConnectionRequestDto,
@@ -17,7 +17,7 @@ export class TenantsController {
     private readonly createTenant: CreateTenantUseCase,
     private readonly updateTenant: UpdateTenantUseCase,
     private readonly createConnection: CreateScimConnectionUseCase,
-    private readonly queries: TenancyQueries,
+    private readonly queries: TenancyQuery,
   ) {}
 
   @Post()

@@ -9,7 +9,7 @@ import { tenantNotFound, toTenantView, type TenantView } from './tenant.use-case
 
 /** Read side of the admin API. Unknown and malformed ids are both "not found". */
 @Injectable()
-export class TenancyQueries {
+export class TenancyQuery {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly connections: ScimConnectionRepository,
