@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Strategy, type VerifyFunctionWithRequest } from 'passport-http-bearer';
 import { RequestContext } from '../../../shared/http/request-context';
-import { VerifyScimTokenUseCase } from '../application/scim-token.use-cases';
+import { VerifyScimTokenUseCase } from '../application/verify-scim-token.use-case';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
 
 type BearerStrategy = Strategy<VerifyFunctionWithRequest>;

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { CreateScimConnectionUseCase } from '../application/scim-connection.use-cases';
+import { CreateScimConnectionUseCase } from '../application/create-scim-connection.use-case';
 import { TenancyQuery } from '../application/tenancy.query';
-import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
+import { CreateTenantUseCase } from '../application/create-tenant.use-case';
+import { UpdateTenantUseCase } from '../application/update-tenant.use-case';
 import {
   CreateScimConnectionRequestDto,
   CreateTenantRequestDto,
