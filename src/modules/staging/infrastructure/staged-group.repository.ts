@@ -14,7 +14,8 @@ import type {
   StageGroupInput,
   StagingScope,
 } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { matchesAtMostOne } from './scim-filter-plan';
 import { pageQuery, UUID_RE } from './staged-user.repository';
 
 interface GroupRow {
