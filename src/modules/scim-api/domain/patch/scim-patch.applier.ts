@@ -3,15 +3,12 @@ import type { AttrPath, FilterNode } from '../../../../shared/scim/scim-filter.a
 import { ScimError } from '../../../../shared/scim/scim-error';
 import type { ScimAttributeDef, ScimResourceTypeName } from '../../../../shared/scim/scim-schema.types';
 import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
+import { deepEqual, existingKey, isPlainObject, sameValue } from '../resource/scim-json';
 import {
-  deepEqual,
-  existingKey,
   extensionContainer,
-  isPlainObject,
   normalizeMemberList,
   normalizeSingleValue,
   orderResource,
-  sameValue,
   validateMultiValued,
   type ScimGroupMember,
   type ScimResourceJson,
