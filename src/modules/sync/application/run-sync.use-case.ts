@@ -16,6 +16,8 @@ import {
   type ModeDecision,
   type RequestedSyncMode,
 } from '../domain/sync-run';
+import { withLongStatements } from '../../../shared/database/bounded-client';
+import { Metrics } from '../../../shared/metrics/metrics';
 import { SyncRunCompletedEvent } from '../public/events/sync-run-completed.event';
 import { SyncRunFailedEvent } from '../public/events/sync-run-failed.event';
 import { SyncRunStartedEvent } from '../public/events/sync-run-started.event';
@@ -87,6 +89,7 @@ export class RunSyncUseCase implements OnModuleDestroy {
     private readonly tenancy: TenancyFacade,
     private readonly staging: StagingFacade,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Stops at the next page boundary (the run is marked failed) and waits for running runs. */
@@ -115,7 +118,10 @@ export class RunSyncUseCase implements OnModuleDestroy {
           return;
         }
         started.resolve(prepared.run);
-        await this.execute(prepared.run, prepared.ctx, prepared.decision);
+        // A run's batches are long work: their statements get the long bound, not a request's.
+        await withLongStatements(this.env.DATABASE_LONG_STATEMENT_TIMEOUT_MS, () =>
+          this.execute(prepared.run, prepared.ctx, prepared.decision),
+        );
       })
       .then(async (outcome) => {
         if (outcome.acquired) return;
@@ -250,7 +256,7 @@ export class RunSyncUseCase implements OnModuleDestroy {
         const records = outcomes.map(stagedRecord).filter((r) => r !== null);
         await this.staging.recordSyncOutcome(ctx.scope, records);
       }
-      await this.tx.run(async () => {
+      const completed = await this.tx.run(async () => {
         await this.runs.updateStep(run.id, seq, {
           status: 'completed',
           counts: { ...stepCounts },
@@ -272,8 +278,11 @@ export class RunSyncUseCase implements OnModuleDestroy {
             ),
           );
         }
+        return done !== undefined && done !== null;
       });
+      if (completed) this.recordRun(decision.mode, 'completed', started);
     } catch (err) {
+      this.recordRun(decision.mode, 'failed', started);
       const message = ((err as Error)?.message ?? String(err)).slice(0, 1000);
       this.logger.error(`sync run ${run.id} of ${run.connectionId} failed: ${message}`);
       try {
@@ -286,6 +295,11 @@ export class RunSyncUseCase implements OnModuleDestroy {
         this.logger.error(`could not mark sync run ${run.id} failed: ${(markErr as Error).message}`);
       }
     }
+  }
+
+  private recordRun(mode: string, outcome: 'completed' | 'failed', started: number): void {
+    this.metrics.syncRuns.inc({ mode, outcome });
+    this.metrics.syncDuration.observe({ mode }, (Date.now() - started) / 1000);
   }
 
   /** Skip rows, counts, heartbeat and the batch's skip event — one Sync transaction per page. */
