@@ -9,7 +9,7 @@ import { TenantRepository } from '../infrastructure/tenant.repository';
 import { ApiKeyCreatedEvent } from '../public/events/api-key-created.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import type { CreatedApiKeyView } from './api-key.views';
-import { tenantNotFound } from './tenant.use-cases';
+import { tenantNotFound } from './tenant-common';
 
 @Injectable()
 export class CreateApiKeyUseCase {

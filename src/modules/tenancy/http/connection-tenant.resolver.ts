@@ -1,13 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { TenantOwnership } from '../../../shared/http/tenant-ownership';
-import { TenancyQueries } from '../application/tenancy.queries';
+import { TenancyQuery } from '../application/tenancy.query';
 
 /** Tells the access guard which tenant a SCIM connection belongs to (`kind: 'scim_connection'`). */
 @Injectable()
 export class ConnectionTenantResolver implements OnModuleInit {
   constructor(
     private readonly ownership: TenantOwnership,
-    private readonly queries: TenancyQueries,
+    private readonly queries: TenancyQuery,
   ) {}
 
   onModuleInit(): void {
