@@ -109,6 +109,20 @@ describe('chainHash', () => {
         '"7a0a8b8c-2222-4333-8444-955566667777"]',
     );
   });
+
+  it('keeps v1 for an admin actor without a key (entries from before API keys), v2 with the key appended otherwise', () => {
+    const plain = canonicalEntry(record({ actor: { type: 'admin' }, details: {} }));
+    expect(plain.startsWith('["roster.audit.v1",1,')).toBe(true);
+    expect(plain.endsWith('"7a0a8b8c-2222-4333-8444-955566667777"]')).toBe(true);
+    const keyed = canonicalEntry(
+      record({ actor: { type: 'admin', keyId: 'k-1', keyName: 'Ops', scope: 'tenant' }, details: {} }),
+    );
+    expect(keyed).toBe(`${plain.replace('roster.audit.v1', 'roster.audit.v2').slice(0, -1)},"k-1","Ops","tenant"]`);
+    // The key is covered by the hash: renaming it breaks the entry.
+    const hash = (keyName: string) =>
+      chainHash(GENESIS_HASH, record({ actor: { type: 'admin', keyId: 'k-1', keyName, scope: 'tenant' } }));
+    expect(hash('Ops')).not.toEqual(hash('Ops2'));
+  });
 });
 
 describe('chainBreak', () => {
