@@ -40,7 +40,9 @@ export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promis
   let adminTokenFile: string | undefined;
   if (!adminToken) {
     if (env.DATABASE_URL) {
-      throw new Error('ADMIN_TOKEN is required when DATABASE_URL is set (generate one with: openssl rand -base64 32)');
+      throw new Error(
+        'ADMIN_TOKEN (or ADMIN_TOKEN_FILE) is required when DATABASE_URL is set (generate one with: openssl rand -base64 32)',
+      );
     }
     adminTokenFile = resolve(env.DATA_DIR, 'admin-token');
     adminToken = readOrCreateAdminToken(env.DATA_DIR, logger);

@@ -53,7 +53,11 @@ async function main(): Promise<void> {
       url: base,
       listen: `${runtime.env.HOST}:${runtime.env.PORT}`,
       tenantUrl: `${base}/scim/v2/<connectionId>`,
-      adminToken: runtime.env.ADMIN_TOKEN ? 'ADMIN_TOKEN environment variable' : runtime.adminTokenFile,
+      adminToken: runtime.env.ADMIN_TOKEN_FILE
+        ? `ADMIN_TOKEN_FILE (${runtime.env.ADMIN_TOKEN_FILE})`
+        : runtime.env.ADMIN_TOKEN
+          ? 'ADMIN_TOKEN environment variable'
+          : runtime.adminTokenFile,
       console: `${base}/console`,
       apiDocs: `${base}/docs`,
       metrics: metricsPort === undefined ? 'off' : `http://${runtime.env.HOST}:${metricsPort}/metrics`,
