@@ -142,7 +142,7 @@ export async function createApp(
   ) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    jsonParser(req, text, done);
+    void jsonParser(req, text, done);
   };
   fastify.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, lenientJson);
   fastify.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/i, { parseAs: 'string' }, lenientJson);

@@ -223,7 +223,7 @@ export class EnvironmentVariables {
   SYNC_BATCH_SIZE = 1000;
 
   /** Days audit entries are kept; unset = forever. Pruned daily, oldest first; the chain stays verifiable. */
-  @Transform(({ value }) =>
+  @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string'
       ? value.trim() === ''
         ? undefined
@@ -276,7 +276,7 @@ export function validateEnv(raw: Record<string, string | undefined>): AppEnv {
     );
   }
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
-  return Object.freeze({ ...env, PUBLIC_URL: publicUrl }) as AppEnv;
+  return Object.freeze({ ...env, PUBLIC_URL: publicUrl });
 }
 
 /** DI token of the validated environment. */

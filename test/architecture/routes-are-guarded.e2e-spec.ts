@@ -36,7 +36,7 @@ describe('routes are guarded', () => {
         const guards = [
           ...(Reflect.getMetadata('__guards__', cls) ?? []),
           ...(Reflect.getMetadata('__guards__', handler) ?? []),
-        ].map((g: { name?: string }) => g.name ?? String(g));
+        ].map((g: { name?: string; toString(): string }) => g.name ?? g.toString());
         routes.push({ route: `${method} /${base}/${path}`.replace(/\/+/g, '/').replace(/\/$/, ''), scheme, guards });
       }
     }

@@ -114,7 +114,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
     for (const lane of this.lanes) if (lane.kickTimer) clearTimeout(lane.kickTimer);
     // A pass that fails now (the database went first) was logged by its kick; shutdown goes on.
-    await Promise.all(this.lanes.map((l) => l.draining?.catch(() => undefined)));
+    await Promise.all(this.lanes.map((l) => (l.draining ?? Promise.resolve()).catch(() => undefined)));
   }
 
   /**

@@ -25,8 +25,8 @@ import { SyncUsersSkippedEvent } from '../public/events/sync-users-skipped.event
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
 import type { SyncCounts, SyncSkipReason, SyncTrigger } from '../public/sync.types';
 import { SyncRunRepository, type SyncRunRecord } from '../infrastructure/sync-run.repository';
-import { SyncBatchProcessor, stagedRecord, type UserOutcome } from './sync-batch.processor';
-import { SyncContextLoader, type SyncContext } from './sync-context.loader';
+import { ProcessSyncBatchUseCase, stagedRecord, type UserOutcome } from './process-sync-batch.use-case';
+import { LoadSyncContextUseCase, type SyncContext } from './load-sync-context.use-case';
 
 /** The advisory lock a run holds for its whole life: its existence proves the owner is alive. */
 export const syncLockName = (connectionId: string) => `sync.connection:${connectionId}`;
@@ -84,8 +84,8 @@ export class RunSyncUseCase implements OnModuleDestroy {
     private readonly locks: AdvisoryLockService,
     private readonly events: EventBus,
     private readonly runs: SyncRunRepository,
-    private readonly contexts: SyncContextLoader,
-    private readonly processor: SyncBatchProcessor,
+    private readonly contexts: LoadSyncContextUseCase,
+    private readonly processor: ProcessSyncBatchUseCase,
     private readonly tenancy: TenancyFacade,
     private readonly staging: StagingFacade,
     private readonly clock: Clock,
