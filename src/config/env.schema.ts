@@ -98,6 +98,13 @@ export class EnvironmentVariables {
   @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
+  /**
+   * Used only when Roster runs as root with the embedded database and the `postgres` user (PostgreSQL
+   * refuses root) cannot reach node_modules or DATA_DIR: binaries are staged, and the cluster kept, here.
+   */
+  @IsString()
+  EMBEDDED_PG_STAGE_DIR = '/var/lib/roster';
+
   /** Bearer token of the admin API. Unset with the embedded database: generated into DATA_DIR/admin-token. */
   @Transform(emptyToUndefined)
   @IsOptional()
