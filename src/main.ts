@@ -1,22 +1,29 @@
 import 'reflect-metadata';
 import { createServer } from 'node:net';
-import { ConsoleLogger } from '@nestjs/common';
 import { createApp, createLogger } from './app.factory';
 import { DataSource } from 'typeorm';
 import { databaseTextWarning, prepareRuntime, runMigrations, type Runtime } from './bootstrap';
 import { InvalidEnvironmentError, validateEnv, type AppEnv } from './config/env.schema';
+import { ShutdownState } from './shared/health/shutdown-state';
+import { createAppLogger, type AppLogger } from './shared/logging/app-logger';
+import { MetricsServer } from './shared/metrics/metrics-server';
+
+// Until the environment is validated, the raw LOG_FORMAT/NODE_ENV decide the format: a boot failure is JSON too.
+let logger: AppLogger = createAppLogger(process.env);
 
 /** One line for a failed start: what happened and, where Roster knows it, what to do. */
 function failureLine(err: unknown, env: AppEnv): string {
-  const e = err as NodeJS.ErrnoException | undefined;
+  const e = err as (NodeJS.ErrnoException & { port?: number }) | undefined;
   if (e?.code === 'EADDRINUSE' && e.syscall === 'listen') {
-    return `port ${env.PORT} (PORT) on ${env.HOST} is taken by another process: stop it, or set PORT to a free port.`;
+    const which = e.port === env.METRICS_PORT && env.METRICS_PORT !== env.PORT ? 'METRICS_PORT' : 'PORT';
+    const port = which === 'PORT' ? env.PORT : env.METRICS_PORT;
+    return `port ${port} (${which}) on ${env.HOST} is taken by another process: stop it, or set ${which} to a free port.`;
   }
   const message = e instanceof Error ? e.message : String(err);
   return message.replace(/\s*\n\s*/g, ' ');
 }
 
-/** Fails as `listen` would when PORT is taken, before the embedded PostgreSQL is started for nothing. */
+/** Fails as `listen` would when a port is taken, before the embedded PostgreSQL is started for nothing. */
 function assertPortFree(port: number, host: string): Promise<void> {
   if (port === 0) return Promise.resolve();
   return new Promise((done, fail) => {
@@ -32,46 +39,62 @@ async function main(): Promise<void> {
     env = validateEnv(process.env);
   } catch (err) {
     if (err instanceof InvalidEnvironmentError) {
-      new ConsoleLogger().fatal(err.message, 'Bootstrap');
+      logger.pino.fatal({ context: 'Bootstrap', problems: err.problems }, err.message);
       process.exit(78); // EX_CONFIG
     }
     throw err;
   }
-  const logger = createLogger(env);
+  logger = createLogger(env);
   let runtime: Runtime | undefined;
   try {
     await assertPortFree(env.PORT, env.HOST);
+    await assertPortFree(env.METRICS_PORT, env.HOST);
     runtime = await prepareRuntime(env, logger);
     if (runtime.env.DATABASE_MIGRATE_ON_BOOT) await runMigrations(runtime.env, logger);
     const app = await createApp(runtime.env, runtime.adminToken, logger);
     const textWarning = await databaseTextWarning(app.get(DataSource));
     if (textWarning) logger.warn(textWarning, 'Bootstrap');
-    // Graceful stop: finish in-flight requests and the outbox pass, close the pool, then the
-    // embedded PostgreSQL (if any) — in that order.
+    // Graceful stop: readiness says 503 (for SHUTDOWN_DRAIN_MS on SIGTERM, so load balancers stop sending),
+    // then in-flight requests and the outbox pass finish, the pool closes, then the embedded PostgreSQL.
     let stopping = false;
-    const embedded = runtime.embedded;
+    const started = runtime;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      logger.log(`${signal} received, shutting down`, 'Bootstrap');
+      app.get(ShutdownState).beginDrain();
+      const drainMs = signal === 'SIGTERM' ? started.env.SHUTDOWN_DRAIN_MS : 0;
+      logger.pino.info({ context: 'Bootstrap', signal, drainMs }, `${signal} received, shutting down`);
+      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
       await app.close();
-      await embedded?.stop();
+      await started.embedded?.stop();
+      logger.pino.info({ context: 'Bootstrap' }, 'stopped');
       process.exit(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
     try {
-      await app.listen(runtime.env.PORT, runtime.env.HOST);
+      await app.listen(started.env.PORT, started.env.HOST);
     } catch (err) {
       await app.close().catch(() => undefined);
       throw err;
     }
-    logger.log(
-      `Roster listening on ${runtime.env.HOST}:${runtime.env.PORT}; Tenant URLs start with ${runtime.env.PUBLIC_URL}/scim/v2/`,
-      'Bootstrap',
+    const base = started.env.PUBLIC_URL;
+    const metricsPort = app.get(MetricsServer).port;
+    logger.pino.info(
+      {
+        context: 'Bootstrap',
+        url: base,
+        listen: `${started.env.HOST}:${started.env.PORT}`,
+        tenantUrl: `${base}/scim/v2/<connectionId>`,
+        adminToken: started.env.ADMIN_TOKEN ? 'ADMIN_TOKEN environment variable' : started.adminTokenFile,
+        console: `${base}/console`,
+        apiDocs: `${base}/docs`,
+        metrics: metricsPort === undefined ? 'off' : `http://${started.env.HOST}:${metricsPort}/metrics`,
+      },
+      `Roster ready on ${base}`,
     );
   } catch (err) {
-    logger.fatal(`failed to start: ${failureLine(err, env)}`, 'Bootstrap');
+    logger.pino.fatal({ context: 'Bootstrap' }, `failed to start: ${failureLine(err, env)}`);
     // The embedded PostgreSQL this start began is stopped, not orphaned.
     await runtime?.embedded?.stop().catch(() => undefined);
     process.exit(1);
@@ -79,6 +102,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  new ConsoleLogger().fatal(`failed to start: ${err instanceof Error ? err.message : String(err)}`, 'Bootstrap');
+  logger.pino.fatal({ context: 'Bootstrap' }, `failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

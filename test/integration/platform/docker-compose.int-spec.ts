@@ -52,7 +52,7 @@ function config(env: Record<string, string>): { status: number | null; out: stri
       expect(roster).toMatch(/read_only: true/);
       expect(roster).toMatch(/build:/);
       expect(roster).toMatch(/image: roster:local/);
-      expect(roster).toMatch(/\/health/);
+      expect(roster).toMatch(/\/health\/ready/);
     });
   },
 );

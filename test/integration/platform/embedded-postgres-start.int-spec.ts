@@ -93,6 +93,7 @@ describe('embedded PostgreSQL: npm start with DATABASE_URL unset (integration)',
       HOST: '127.0.0.1',
       EMBEDDED_PG_STAGE_DIR: stageDir,
       CRON_ENABLED: 'false',
+      METRICS_PORT: '0',
       TS_NODE_PROJECT: join(ROOT ? project : REPO, 'tsconfig.json'),
       ...env,
     };
