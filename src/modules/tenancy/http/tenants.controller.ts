@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CreateScimConnectionUseCase } from '../application/scim-connection.use-cases';
 import { TenancyQueries } from '../application/tenancy.queries';
 import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
 import {
   CreateScimConnectionRequestDto,
   CreateTenantRequestDto,
+  ListTenantsQueryDto,
   UpdateTenantRequestDto,
 } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
@@ -25,6 +26,12 @@ export class TenantsController {
   async create(@Body() body: CreateTenantRequestDto) {
     const t = await this.createTenant.execute({ name: body.name, ssoDomains: body.ssoDomains ?? [] });
     return t;
+  }
+
+  /** `{items, nextCursor}` ordered by name; `?q=` searches names. */
+  @Get()
+  list(@Query() q: ListTenantsQueryDto) {
+    return this.queries.listTenants(q.q, q.cursor, q.limit ?? 100);
   }
 
   @Get(':tenantId')
