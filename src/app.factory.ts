@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import { registerConsole } from './modules/console/http/console-static';
 import type { AppEnv } from './config/env.schema';
 import { RequestContext } from './shared/http/request-context';
 import { sendScimError } from './shared/scim/scim-exception.filter';
@@ -158,6 +159,8 @@ export async function createApp(
     if (req.url.startsWith('/scim/')) void reply.header('content-type', 'application/scim+json; charset=utf-8');
     RequestContext.run({ correlationId, sourceIp: req.ip ?? null, actor: { type: 'system' } }, done);
   });
+
+  await registerConsole(fastify);
 
   // Fastify's own errors (body too large, malformed JSON) reach Nest's filters through the error
   // handler Nest installs at init: GlobalExceptionFilter renders them, in SCIM form under /scim/.
