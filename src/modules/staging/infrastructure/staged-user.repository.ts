@@ -334,8 +334,10 @@ export class StagedUserRepository {
     }
     if (filter.q) {
       params.push(filter.q);
+      const q = `lower($${params.length})`;
+      // One arm per index (the live userName index is partial on deleted_at IS NULL): a BitmapOr.
       where.push(
-        `(lower(u.user_name) = lower($${params.length}) OR lower(u.primary_email) = lower($${params.length}))`,
+        `((lower(u.user_name) = ${q} AND u.deleted_at IS NULL) OR (lower(u.user_name) = ${q} AND u.deleted_at IS NOT NULL) OR lower(u.primary_email) = ${q})`,
       );
     }
     if (filter.status === 'active') where.push(`u.deleted_at IS NULL AND u.active`);
