@@ -18,7 +18,7 @@ import { GlobalExceptionFilter } from '../../../shared/http/global-exception.fil
 import { DescribeSyncScheduleUseCase } from '../application/describe-sync-schedule.use-case';
 import { PreviewSyncUseCase } from '../application/preview-sync.use-case';
 import { RunSyncUseCase } from '../application/run-sync.use-case';
-import { SyncRunQueries, toRunView } from '../application/sync-run.queries';
+import { SyncRunQuery, toRunView } from '../application/sync-run.query';
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 
@@ -89,7 +89,7 @@ export class SyncRunConflictFilter implements ExceptionFilter {
 export class SyncRunsController {
   constructor(
     private readonly runner: RunSyncUseCase,
-    private readonly queries: SyncRunQueries,
+    private readonly queries: SyncRunQuery,
     private readonly previews: PreviewSyncUseCase,
     private readonly schedule: DescribeSyncScheduleUseCase,
   ) {}

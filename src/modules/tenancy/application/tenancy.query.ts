@@ -4,13 +4,13 @@ import { ScimConnectionRepository } from '../infrastructure/scim-connection.repo
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection.use-cases';
-import { toTokenView, type TokenView } from './scim-token.use-cases';
-import { tenantNotFound, toTenantView, type TenantView } from './tenant.use-cases';
+import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection-common';
+import { toTokenView, type TokenView } from './scim-token-common';
+import { tenantNotFound, toTenantView, type TenantView } from './tenant-common';
 
 /** Read side of the admin API. Unknown and malformed ids are both "not found". */
 @Injectable()
-export class TenancyQueries {
+export class TenancyQuery {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly connections: ScimConnectionRepository,
