@@ -22,10 +22,8 @@ export interface Connection {
   tenantUrl: string;
   createdAt: string;
   lastRequestAt?: string | null;
-  requests24h?: number;
-  errors24h?: number;
-  health?: Record<string, unknown>;
-  [k: string]: unknown;
+  last24h?: { requests: number; clientErrors: number; serverErrors: number };
+  lastSyncRun?: { id: string; status: string; at: string } | null;
 }
 export interface Token {
   id: string;

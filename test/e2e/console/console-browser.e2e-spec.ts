@@ -268,6 +268,9 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
 
     // Revoke the token in the UI: SCIM answers 401 from that moment.
     await page.goto(`${t.baseUrl}/console/connections/${connectionId}`);
+    // Connection health: the run just made, and the IdP's requests of the last 24 h.
+    await page.getByRole('link', { name: /^completed/ }).waitFor();
+    await expectCount(page.getByText('not available'), 0);
     await button('Revoke').click();
     await dialog().getByRole('button', { name: 'Revoke', exact: true }).click();
     await page.getByText('No active token.').waitFor();

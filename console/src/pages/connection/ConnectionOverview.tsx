@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api';
 import {
   Confirm,
@@ -78,29 +78,39 @@ function Health({ connection, tokens }: { connection: Connection; tokens?: Token
     .filter((x): x is string => !!x)
     .sort()
     .at(-1);
+  // The health fields come with newer Roster versions; without them the page says "not available".
   const has = (k: string) => Object.prototype.hasOwnProperty.call(connection, k);
-  const num = (k: string) => {
-    const v = connection[k];
-    return typeof v === 'number' ? String(v) : 'not available';
-  };
-  const lastRequest = has('lastRequestAt') ? when(connection.lastRequestAt) : null;
-  const run = connection.lastSyncRun as { status?: string; startedAt?: string } | null | undefined;
+  const last24h = connection.last24h;
+  const run = connection.lastSyncRun;
+  const lastRequest = has('lastRequestAt') ? connection.lastRequestAt : lastTokenUse;
   return (
     <section aria-labelledby="health-h">
       <h2 id="health-h">Connection health</h2>
       <dl className="facts">
         <dt>Last request</dt>
-        <dd>{lastRequest ?? (lastTokenUse ? when(lastTokenUse) : 'none yet')}</dd>
+        <dd>{lastRequest ? when(lastRequest) : 'none yet'}</dd>
         <dt>Requests in 24 h</dt>
-        <dd>{num('requests24h')}</dd>
+        <dd>{last24h ? String(last24h.requests) : 'not available'}</dd>
         <dt>Errors in 24 h</dt>
-        <dd>{has('errors24h') ? num('errors24h') : 'not available'}</dd>
+        <dd>
+          {last24h
+            ? `${last24h.clientErrors + last24h.serverErrors} (${last24h.clientErrors} refused by Roster as invalid or unauthorised, ${last24h.serverErrors} server errors)`
+            : 'not available'}
+        </dd>
         <dt>Last sync run</dt>
         <dd>
-          {run ? `${run.status ?? '—'} (${when(run.startedAt)})` : has('lastSyncRun') ? 'none yet' : 'not available'}
+          {run ? (
+            <Link to={`sync/${run.id}`}>
+              {run.status.replace('_', ' ')} ({when(run.at)})
+            </Link>
+          ) : has('lastSyncRun') ? (
+            'none yet'
+          ) : (
+            'not available'
+          )}
         </dd>
       </dl>
-      {!lastTokenUse && !connection.lastRequestAt && (
+      {!lastRequest && (
         <p className="muted">
           No request from the IdP yet. Once Entra's <strong>Test Connection</strong> succeeds, its calls show up here.
         </p>
