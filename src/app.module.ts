@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppEnv } from './config/env.schema';
 import { AuditModule } from './modules/audit/audit.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { ScimApiModule } from './modules/scim-api/scim-api.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { StagingModule } from './modules/staging/staging.module';
@@ -18,6 +19,7 @@ import { HealthModule } from './shared/health/health.module';
 import { MetricsModule } from './shared/metrics/metrics.module';
 import { AccessModule } from './shared/http/access.module';
 import { ApiAccessGuard } from './shared/http/api-access.guard';
+import { PrincipalResolver } from './shared/http/principal-resolver';
 import { GlobalExceptionFilter } from './shared/http/global-exception.filter';
 import { ConfigModule } from './config/config.module';
 
@@ -58,9 +60,12 @@ export class AppModule {
         SyncModule,
         SessionsModule,
         AuditModule,
+        ConsoleModule,
         ...extra,
       ],
       providers: [
+        // Here, not in AccessModule: it takes the console's ConsoleSessionResolver (ConsoleModule's export).
+        PrincipalResolver,
         { provide: APP_GUARD, useClass: ApiAccessGuard },
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
         // No global pipe: DTO validation is per controller (ValidateRequests), see request-validation.ts.

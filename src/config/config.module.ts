@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ADMIN_TOKEN } from '../shared/http/admin-token.constants';
 import { APP_ENV, type AppEnv } from './env.schema';
 
-/** Provides the validated environment (APP_ENV) and the resolved admin token to every module. */
+/** Provides the validated environment (APP_ENV), and the resolved admin token to every module. */
 @Global()
 @Module({})
 export class ConfigModule {

@@ -2,6 +2,8 @@ import { VerifyApiKeyUseCase } from '../../src/modules/tenancy/application/verif
 import { ApiKeyCache } from '../../src/modules/tenancy/infrastructure/api-key.cache';
 import type { ApiKeyRepository } from '../../src/modules/tenancy/infrastructure/api-key.repository';
 import type { RevocationListener } from '../../src/modules/tenancy/infrastructure/revocation-listener';
+import { validateEnv } from '../../src/config/env.schema';
+import { BootstrapKeyVerifier } from '../../src/shared/http/bootstrap-key.verifier';
 import { PrincipalResolver } from '../../src/shared/http/principal-resolver';
 import { compareRounds, fmt, line, request, verdict } from './bench-utils';
 import { ADMIN_TOKEN, admin, startRoster } from './roster-process';
@@ -56,10 +58,11 @@ export async function keysSection(databaseUrl: string, out: string[]): Promise<v
     findActiveByHash: (hash: Buffer) => Promise.resolve({ ...principal, keyHash: hash }),
     touch: () => Promise.resolve(),
   } as unknown as ApiKeyRepository;
-  const resolver = new PrincipalResolver(ADMIN_TOKEN, new VerifyApiKeyUseCase(repo, new ApiKeyCache(listener)));
+  const keys = new BootstrapKeyVerifier(ADMIN_TOKEN, new VerifyApiKeyUseCase(repo, new ApiKeyCache(listener)));
+  const resolver = new PrincipalResolver(keys, validateEnv({}));
   const secret = `rak_${'b'.repeat(43)}`;
-  const req = { headers: { authorization: `Bearer ${secret}` } };
-  const bootstrapReq = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+  const req = { method: 'GET', headers: { authorization: `Bearer ${secret}` } };
+  const bootstrapReq = { method: 'GET', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
   if ((await resolver.resolve(req))?.keyId !== 'k') throw new Error('bench: the key did not resolve');
   const time = async (r: typeof req, n: number) => {
     const start = process.hrtime.bigint();

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { API_KEY_VERIFIER } from '../../shared/http/principal';
+import { STORED_API_KEYS } from '../../shared/http/principal';
 import { CreateApiKeyUseCase } from './application/create-api-key.use-case';
 import { ListApiKeysUseCase } from './application/list-api-keys.use-case';
 import { RevokeApiKeyUseCase } from './application/revoke-api-key.use-case';
@@ -88,7 +88,7 @@ EventRegistry.register(
   ApiKeyRevokedEvent,
 );
 
-/** Global so other modules get TenancyFacade (and the guard API_KEY_VERIFIER) without importing Tenancy internals. */
+/** Global so other modules get TenancyFacade (and the guard STORED_API_KEYS) without importing Tenancy internals. */
 @Global()
 @Module({
   controllers: [
@@ -111,7 +111,7 @@ EventRegistry.register(
     ListApiKeysUseCase,
     RevokeApiKeyUseCase,
     VerifyApiKeyUseCase,
-    { provide: API_KEY_VERIFIER, useExisting: VerifyApiKeyUseCase },
+    { provide: STORED_API_KEYS, useExisting: VerifyApiKeyUseCase },
     ConnectionTenantResolver,
     ScimConnectionViews,
     TenancyQuery,
@@ -138,6 +138,6 @@ EventRegistry.register(
     RecordLastSyncRunOnSyncRunEventsListener,
     FlushScimTrafficJob,
   ],
-  exports: [TenancyFacade, API_KEY_VERIFIER],
+  exports: [TenancyFacade, STORED_API_KEYS],
 })
 export class TenancyModule {}

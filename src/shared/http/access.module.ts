@@ -1,11 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { PrincipalResolver } from './principal-resolver';
+import { BootstrapKeyVerifier } from './bootstrap-key.verifier';
+import { ApiKeyVerifier } from './principal';
 import { TenantOwnership } from './tenant-ownership';
 
-/** Who calls (PrincipalResolver) and which tenant owns what (TenantOwnership), for the global ApiAccessGuard. */
+/**
+ * Which keys are valid (ApiKeyVerifier: ADMIN_TOKEN, then Tenancy's stored keys) and which tenant owns
+ * what (TenantOwnership), for the global ApiAccessGuard and the console's sign-in.
+ */
 @Global()
 @Module({
-  providers: [PrincipalResolver, TenantOwnership],
-  exports: [PrincipalResolver, TenantOwnership],
+  providers: [{ provide: ApiKeyVerifier, useClass: BootstrapKeyVerifier }, TenantOwnership],
+  exports: [ApiKeyVerifier, TenantOwnership],
 })
 export class AccessModule {}

@@ -8,18 +8,17 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_SCHEME, type AuthScheme } from './auth.decorator';
-import { PRINCIPAL_KEY, type Principal, type PrincipalScope, type RequestWithPrincipal } from './principal';
-import { PrincipalResolver, type RequestHeadersLike } from './principal-resolver';
+import { PRINCIPAL_KEY, type AuthenticatedRequest, type Principal, type PrincipalScope } from './principal';
+import { PrincipalResolver } from './principal-resolver';
 import { RequestContext } from './request-context';
 import { ROUTE_SCOPES, ROUTE_TENANT, type TenantSource } from './route-access';
 import { TenantOwnership } from './tenant-ownership';
 
-type GuardedRequest = RequestHeadersLike &
-  RequestWithPrincipal & {
-    params?: Record<string, string | undefined>;
-    query?: Record<string, unknown>;
-    body?: unknown;
-  };
+type GuardedRequest = AuthenticatedRequest & {
+  params?: Record<string, string | undefined>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+};
 
 const ADMIN_ONLY: readonly PrincipalScope[] = ['admin'];
 
@@ -27,8 +26,8 @@ const ADMIN_ONLY: readonly PrincipalScope[] = ['admin'];
 const notFound = () => new NotFoundException({ error: 'not_found', message: 'resource not found', details: [] });
 
 /**
- * Global guard, deny by default: every route needs an API key (or the bootstrap ADMIN_TOKEN) unless
- * it declares `@Auth('scim')` (which brings its own guard) or `@Auth('public')`. It resolves the
+ * Global guard, deny by default: every route needs an API key (or the bootstrap ADMIN_TOKEN) — as a
+ * bearer, or behind a console session cookie with its CSRF defence — unless it declares `@Auth('scim')` (which brings its own guard) or `@Auth('public')`. It resolves the
  * caller (PrincipalResolver), then authorises by the route's declared scopes (`@AllowScopes`, admin
  * only when undeclared) and, for a key bound to a tenant, by the tenant the route touches
  * (`@TenantFrom`).

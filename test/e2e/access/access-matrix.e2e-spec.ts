@@ -42,11 +42,17 @@ const OTHER_TENANT_BY: Record<string, 'query' | 'body' | { global: string }> = {
   },
   'POST /v1/sessions/introspect': { global: "another tenant's token is inactive to a sessions key (tested below)" },
   'GET /admin/v1/outbox/dead-letters': { global: 'admin only: the outbox is the deployment’s' },
+  'GET /admin/v1/console-sessions/current': { global: 'the caller’s own console session' },
+  'DELETE /admin/v1/console-sessions/current': { global: 'the caller’s own console session' },
+  'GET /admin/v1/sync-schedule': { global: 'the deployment’s schedule, the same for every tenant' },
 };
 
 /** Allowed calls that find nothing in a test world, and why: there a 404 still means "allowed". */
 const OWN_MAY_404: Record<string, string> = {
   'POST /admin/v1/outbox/dead-letters/:eventId/retry': 'a test world has no dead letter to retry',
+  'GET /admin/v1/scim-connections/:connectionId/scim-users/:userId':
+    'a test world has no staged user (no SCIM traffic)',
+  'GET /admin/v1/scim-connections/:connectionId/scim-groups/:groupId/members': 'a test world has no staged group',
 };
 
 /** Calls that consume their fixture when they succeed: each own-tenant call gets a fresh world. */
@@ -66,6 +72,8 @@ interface World {
   keyId: string;
   /** No dead letter exists in a world: an id that names none. */
   eventId: string;
+  /** No staged user exists in a world (no SCIM traffic): an id that names none. */
+  userId: string;
 }
 
 function ok(res: HttpResult, what: string, status = 201): HttpResult {
@@ -111,6 +119,7 @@ async function newWorld(admin: HttpClient, inTenant?: World): Promise<World> {
     sessionToken: session.body.token,
     keyId: key.body.id,
     eventId: randomUUID(),
+    userId: randomUUID(),
   };
 }
 
@@ -221,7 +230,7 @@ describe('access matrix: every admin route × every key scope', () => {
   });
 
   it('a tenant key lists its own tenant only, with or without a name search', async () => {
-    const all = await keys.tenant.get('/admin/v1/tenants?limit=1000');
+    const all = await keys.tenant.get('/admin/v1/tenants?limit=500');
     expect(all.status).toBe(200);
     expect(all.body.items.map((x: { id: string }) => x.id)).toEqual([a.tenantId]);
     const other = await keys.tenant.get(`/admin/v1/tenants?q=${encodeURIComponent('Matrix')}`);

@@ -13,7 +13,7 @@ import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 const DEFAULT_PAGE_SIZE = 100;
 
-/** Admin API: the audit trail. Guarded by the global admin-token guard. */
+/** Admin API: the audit trail; a tenant key sees its own tenant's entries. */
 @Controller('admin/v1/audit-events')
 @ValidateRequests()
 @AllowScopes('admin', 'tenant')

@@ -5,10 +5,10 @@ import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { ScimConnectionHealthRepository, type LastSyncRun } from '../infrastructure/scim-connection-health.repository';
 import { ScimTraffic } from '../../../shared/metrics/scim-traffic';
+import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection-common';
 import { toTokenView, type TokenView } from './scim-token-common';
 import { tenantNotFound, toTenantView, type TenantView } from './tenant-common';
-import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 
 /** A connection as an admin checks it when the IdP reports a problem. */
 export interface ScimConnectionDetailView extends ScimConnectionView {
@@ -37,6 +37,36 @@ export class TenancyQuery {
     return toTenantView(tenant);
   }
 
+  /** `{items, nextCursor}` by name; `q` matches any part of the name, case-insensitively; only `onlyTenantId` when set (a tenant key). */
+  async listTenants(
+    q: string | undefined,
+    cursor: string | undefined,
+    limit: number,
+    onlyTenantId: string | null = null,
+  ) {
+    let after: { name: string; id: string } | undefined;
+    if (cursor) {
+      try {
+        const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+        if (Array.isArray(parsed) && typeof parsed[0] === 'string' && isUuid(String(parsed[1]))) {
+          after = { name: parsed[0], id: String(parsed[1]) };
+        }
+      } catch {
+        after = undefined;
+      }
+      if (!after) throw new TenancyError(TenancyErrorCode.INVALID_CURSOR, 'cursor is not one this API returned');
+    }
+    const rows = await this.tenants.search(q?.trim() || undefined, after, limit, onlyTenantId);
+    const last = rows.at(-1);
+    return {
+      items: rows.map(toTenantView),
+      nextCursor:
+        rows.length === limit && last
+          ? Buffer.from(JSON.stringify([last.name.toLowerCase(), last.id])).toString('base64url')
+          : null,
+    };
+  }
+
   async listConnections(tenantId: string): Promise<ScimConnectionView[]> {
     await this.getTenant(tenantId);
     return (await this.connections.listLiveByTenant(tenantId)).map((c) => this.views.toView(c));
@@ -51,33 +81,6 @@ export class TenancyQuery {
   /** The tenant of a connection, deleted ones included (null when there is none). */
   async tenantOfConnection(connectionId: string): Promise<string | null> {
     return isConnectionId(connectionId) ? this.connections.tenantOf(connectionId) : null;
-  }
-
-  /** Tenants by name (case-insensitive substring), in name order; only `onlyTenantId` when set. */
-  async searchTenants(q: {
-    q?: string;
-    onlyTenantId: string | null;
-    cursor?: string;
-    limit: number;
-  }): Promise<{ items: TenantView[]; nextCursor: string | null }> {
-    let after: [string, string] | null = null;
-    if (q.cursor) {
-      try {
-        const v = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as unknown;
-        if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && isUuid(v[1]))
-          after = [v[0], v[1]];
-      } catch {
-        /* invalid below */
-      }
-      if (!after) throw new TenancyError(TenancyErrorCode.INVALID_CURSOR, 'invalid cursor');
-    }
-    const rows = await this.tenants.search({ text: q.q, onlyTenantId: q.onlyTenantId, after, limit: q.limit });
-    const last = rows[rows.length - 1];
-    return {
-      items: rows.map(toTenantView),
-      nextCursor:
-        rows.length === q.limit ? Buffer.from(JSON.stringify([last.name, last.id])).toString('base64url') : null,
-    };
   }
 
   async getConnectionDetail(connectionId: string): Promise<ScimConnectionDetailView> {

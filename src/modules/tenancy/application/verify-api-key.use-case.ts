@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { ApiKeyVerifier, Principal } from '../../../shared/http/principal';
-import { sameHash } from '../domain/scim-token';
+import type { Principal, StoredApiKeys } from '../../../shared/http/principal';
+import { isUuid, sameHash } from '../domain/scim-token';
 import { hashApiKey, looksLikeApiKey } from '../domain/api-key';
 import { ApiKeyCache } from '../infrastructure/api-key.cache';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';
@@ -8,13 +8,18 @@ import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 /** lastUsedAt is recorded at most this often per key, so authentication stays a read. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Tenancy's answer to "which key is this secret?" for the global guard (API_KEY_VERIFIER). */
+/** Tenancy's answer to "which key is this secret?" for the guard and the console (STORED_API_KEYS). */
 @Injectable()
-export class VerifyApiKeyUseCase implements ApiKeyVerifier {
+export class VerifyApiKeyUseCase implements StoredApiKeys {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly cache: ApiKeyCache,
   ) {}
+
+  /** Not revoked (a console session made from the key ends with it). */
+  async isActive(keyId: string): Promise<boolean> {
+    return isUuid(keyId) && (await this.keys.isActive(keyId));
+  }
 
   async verify(secret: string): Promise<Principal | null> {
     if (!looksLikeApiKey(secret)) return null;

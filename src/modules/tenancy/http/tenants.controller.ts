@@ -40,12 +40,7 @@ export class TenantsController {
   @Get()
   @TenantFrom({ from: 'principal' })
   list(@Query() q: ListTenantsQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.queries.searchTenants({
-      q: q.q,
-      onlyTenantId: principal.tenantId,
-      cursor: q.cursor,
-      limit: q.limit ?? 100,
-    });
+    return this.queries.listTenants(q.q, q.cursor, q.limit ?? 100, principal.tenantId);
   }
 
   @Get(':tenantId')

@@ -101,6 +101,13 @@ export class ApiKeyRepository {
     return r ? { ...toRow(r), keyHash: r.key_hash } : null;
   }
 
+  async isActive(id: string): Promise<boolean> {
+    const rows = await sqlRows(this.tx.manager, `SELECT 1 FROM tenancy.api_key WHERE id = $1 AND revoked_at IS NULL`, [
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
   /** Records use at most once a minute per key, so authentication stays a read. */
   async touch(id: string): Promise<void> {
     await this.tx.manager.query(

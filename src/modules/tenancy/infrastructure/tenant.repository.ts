@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
+import { sqlRows } from '../../../shared/database/sql';
 import { TenantEntity } from './tenant.entity';
 
 @Injectable()
@@ -18,26 +19,6 @@ export class TenantRepository {
     return this.repo.findOneBy({ id: tenantId });
   }
 
-  /**
-   * Tenants whose name contains `text` (case-insensitive; `%` and `_` match themselves), ordered by
-   * (name, id), after the keyset cursor `after`.
-   */
-  search(q: {
-    text?: string;
-    onlyTenantId: string | null;
-    after: [string, string] | null;
-    limit: number;
-  }): Promise<TenantEntity[]> {
-    const qb = this.repo.createQueryBuilder('t').orderBy('t.name', 'ASC').addOrderBy('t.id', 'ASC').limit(q.limit);
-    if (q.text) {
-      const pattern = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere('t.name ILIKE :pattern', { pattern });
-    }
-    if (q.onlyTenantId) qb.andWhere('t.id = :id', { id: q.onlyTenantId });
-    if (q.after) qb.andWhere('(t.name, t.id) > (:name, :afterId)', { name: q.after[0], afterId: q.after[1] });
-    return qb.getMany();
-  }
-
   /** Row-locks the tenant for the rest of the transaction. */
   findByIdForUpdate(tenantId: string): Promise<TenantEntity | null> {
     return this.repo.findOne({ where: { id: tenantId }, lock: { mode: 'pessimistic_write' } });
@@ -45,5 +26,49 @@ export class TenantRepository {
 
   async update(tenantId: string, changes: Partial<Pick<TenantEntity, 'name' | 'ssoDomains'>>): Promise<void> {
     await this.repo.update({ id: tenantId }, { ...changes, updatedAt: () => 'now()' });
+  }
+
+  /** Tenants by name (case-insensitive substring), keyset-paged on (lower(name), id). */
+  async search(
+    q: string | undefined,
+    after: { name: string; id: string } | undefined,
+    limit: number,
+    onlyTenantId: string | null = null,
+  ): Promise<TenantEntity[]> {
+    const params: unknown[] = [limit];
+    const where: string[] = [];
+    if (onlyTenantId) {
+      params.push(onlyTenantId);
+      where.push(`id = $${params.length}::uuid`);
+    }
+    if (q) {
+      params.push(`%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`lower(name) LIKE $${params.length}`);
+    }
+    if (after) {
+      params.push(after.name, after.id);
+      where.push(`(lower(name), id) > ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    const rows = await sqlRows<{
+      id: string;
+      name: string;
+      sso_domains: string[];
+      created_at: Date;
+      updated_at: Date;
+    }>(
+      this.tx.manager,
+      `SELECT id, name, sso_domains, created_at, updated_at FROM tenancy.tenant
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(name), id LIMIT $1`,
+      params,
+    );
+    return rows.map((r) =>
+      Object.assign(new TenantEntity(), {
+        id: r.id,
+        name: r.name,
+        ssoDomains: r.sso_domains,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      }),
+    );
   }
 }

@@ -14,6 +14,26 @@ import {
 } from 'class-validator';
 import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/http/principal';
 
+export class ListTenantsQueryDto {
+  /** Part of the name, any case. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
 export class CreateTenantRequestDto {
   @IsString()
   @Length(1, 200)
@@ -52,26 +72,6 @@ export class IssueScimTokenRequestDto {
   @IsString()
   @Length(1, 200)
   name: string;
-}
-
-export class ListTenantsQueryDto {
-  /** Case-insensitive substring of the name. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  cursor?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class CreateApiKeyRequestDto {
