@@ -1,11 +1,13 @@
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, Length, MaxLength } from 'class-validator';
+import { IsNotBlank, IsOptionalNotNull } from '../../../../shared/http/request-validation';
 
 export class CreateTenantRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -14,12 +16,13 @@ export class CreateTenantRequestDto {
 }
 
 export class UpdateTenantRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -28,7 +31,7 @@ export class UpdateTenantRequestDto {
 }
 
 export class CreateScimConnectionRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
@@ -37,5 +40,6 @@ export class CreateScimConnectionRequestDto {
 export class IssueScimTokenRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 }
