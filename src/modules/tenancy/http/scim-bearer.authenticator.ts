@@ -40,7 +40,7 @@ export class ScimBearerAuthenticator {
       const attempt = Object.create(this.strategy) as Attempt;
       attempt.success = (user: ScimPrincipal) => resolve(user);
       attempt.fail = () => resolve(null);
-      attempt.error = (err: unknown) => reject(err);
+      attempt.error = (err: unknown) => reject(err instanceof Error ? err : new Error(String(err)));
       attempt.authenticate(req as never);
     });
   }
