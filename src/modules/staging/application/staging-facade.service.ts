@@ -65,7 +65,7 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
  * tables and the outbox rows of its events together.
  */
 @Injectable()
-export class StagingService extends StagingFacade {
+export class StagingFacadeService extends StagingFacade {
   constructor(
     private readonly tx: TransactionHost,
     private readonly users: StagedUserRepository,
@@ -197,8 +197,8 @@ export class StagingService extends StagingFacade {
       checkVersion(locked, expectedVersion);
       const { input, changedAttributes, members } = mutate(locked);
       const events: DomainEvent<object>[] = [];
-      let added: string[] = [];
-      let removed: string[] = [];
+      let added: string[];
+      let removed: string[];
       if (members.replaceAll) {
         const keep = members.replaceAll.map((m) => m.value);
         removed = await this.groups.removeMembersExcept(id, keep);
