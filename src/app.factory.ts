@@ -12,6 +12,8 @@ import { RequestContext, type RequestContextData } from './shared/http/request-c
 import { requestObserver } from './shared/http/request-observer';
 import { AppLogger, createAppLogger } from './shared/logging/app-logger';
 import { Metrics } from './shared/metrics/metrics';
+import { ScimTraffic } from './shared/metrics/scim-traffic';
+import { setupOpenApi } from './shared/openapi/openapi';
 import { sendScimError } from './shared/scim/scim-exception.filter';
 import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './shared/scim/scim.constants';
 
@@ -181,7 +183,11 @@ export async function createApp(
     (req as { rosterContext?: RequestContextData }).rosterContext = context;
     RequestContext.run(context, done);
   });
-  fastify.addHook('onResponse', requestObserver(logger.pino, app.get(Metrics, { strict: false })));
+  setupOpenApi(app);
+  fastify.addHook(
+    'onResponse',
+    requestObserver(logger.pino, app.get(Metrics, { strict: false }), app.get(ScimTraffic, { strict: false })),
+  );
 
   // Fastify's own errors (body too large, malformed JSON) reach Nest's filters through the error
   // handler Nest installs at init: GlobalExceptionFilter renders them, in SCIM form under /scim/.

@@ -28,7 +28,8 @@ export class StagedResourcesController {
   ) {}
 
   private async connection(connectionId: string) {
-    const c = await this.tenancy.findLiveConnection(connectionId);
+    // A deleted connection's staged data stays readable (its SCIM routes are gone).
+    const c = await this.tenancy.findConnection(connectionId);
     if (!c) throw new TenancyError(TenancyErrorCode.CONNECTION_NOT_FOUND, 'SCIM connection not found');
     return c;
   }

@@ -3,9 +3,20 @@ import { isConnectionId, isUuid } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
+import { ScimConnectionHealthRepository, type LastSyncRun } from '../infrastructure/scim-connection-health.repository';
+import { ScimTraffic } from '../../../shared/metrics/scim-traffic';
 import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection-common';
 import { toTokenView, type TokenView } from './scim-token-common';
 import { tenantNotFound, toTenantView, type TenantView } from './tenant-common';
+
+/** A connection as an admin checks it when the IdP reports a problem. */
+export interface ScimConnectionDetailView extends ScimConnectionView {
+  /** Last SCIM request to this connection's Tenant URL (any status, authenticated or not). */
+  lastRequestAt: string | null;
+  /** SCIM requests in the hourly buckets of the last 24 hours, and how many were answered 4xx / 5xx. */
+  last24h: { requests: number; clientErrors: number; serverErrors: number };
+  lastSyncRun: LastSyncRun | null;
+}
 
 /** Read side of the admin API. Unknown and malformed ids are both "not found". */
 @Injectable()
@@ -15,6 +26,8 @@ export class TenancyQuery {
     private readonly connections: ScimConnectionRepository,
     private readonly tokens: ScimTokenRepository,
     private readonly views: ScimConnectionViews,
+    private readonly health: ScimConnectionHealthRepository,
+    private readonly traffic: ScimTraffic,
   ) {}
 
   async getTenant(tenantId: string): Promise<TenantView> {
@@ -32,6 +45,21 @@ export class TenancyQuery {
     const connection = isConnectionId(connectionId) ? await this.connections.findLive(connectionId) : null;
     if (!connection) throw connectionNotFound();
     return this.views.toView(connection);
+  }
+
+  async getConnectionDetail(connectionId: string): Promise<ScimConnectionDetailView> {
+    const view = await this.getConnection(connectionId);
+    const [stored, lastSyncRun] = await Promise.all([this.health.traffic(view.id), this.health.lastSyncRun(view.id)]);
+    // This process's counts not flushed yet: the request that just failed shows at once.
+    const last24h = { requests: stored.requests, clientErrors: stored.clientErrors, serverErrors: stored.serverErrors };
+    let lastRequestAt = stored.lastRequestAt;
+    for (const b of this.traffic.pending(view.id)) {
+      last24h.requests += b.requests;
+      last24h.clientErrors += b.clientErrors;
+      last24h.serverErrors += b.serverErrors;
+      if (lastRequestAt === null || b.lastRequestAt > lastRequestAt) lastRequestAt = b.lastRequestAt;
+    }
+    return { ...view, lastRequestAt, last24h, lastSyncRun };
   }
 
   async listTokens(connectionId: string): Promise<TokenView[]> {
