@@ -265,6 +265,18 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(60)
   SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
+
+  /** An admin console sign-in ends after this long without a request (sliding). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  CONSOLE_SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60;
+
+  /** An admin console sign-in ends this long after it began, however active. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  CONSOLE_SESSION_ABSOLUTE_TIMEOUT_SECONDS = 8 * 60 * 60;
 }
 
 export type AppEnv = Readonly<EnvironmentVariables> & { readonly PUBLIC_URL: string };
