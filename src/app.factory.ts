@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import { registerConsole } from './modules/console/http/console-static';
 import type { AppEnv } from './config/env.schema';
 import { RequestContext, type RequestContextData } from './shared/http/request-context';
 import { requestObserver } from './shared/http/request-observer';
@@ -165,6 +166,8 @@ export async function createApp(
     'onResponse',
     requestObserver(logger.pino, app.get(Metrics, { strict: false }), app.get(ScimTraffic, { strict: false })),
   );
+
+  await registerConsole(fastify);
 
   // Fastify's own errors (body too large, malformed JSON) reach Nest's filters through the error
   // handler Nest installs at init: GlobalExceptionFilter renders them, in SCIM form under /scim/.

@@ -5,6 +5,7 @@ import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { ScimConnectionHealthRepository, type LastSyncRun } from '../infrastructure/scim-connection-health.repository';
 import { ScimTraffic } from '../../../shared/metrics/scim-traffic';
+import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection-common';
 import { toTokenView, type TokenView } from './scim-token-common';
 import { tenantNotFound, toTenantView, type TenantView } from './tenant-common';
@@ -34,6 +35,31 @@ export class TenancyQuery {
     const tenant = isUuid(tenantId) ? await this.tenants.findById(tenantId) : null;
     if (!tenant) throw tenantNotFound();
     return toTenantView(tenant);
+  }
+
+  /** `{items, nextCursor}` by name; `q` matches any part of the name, case-insensitively. */
+  async listTenants(q: string | undefined, cursor: string | undefined, limit: number) {
+    let after: { name: string; id: string } | undefined;
+    if (cursor) {
+      try {
+        const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+        if (Array.isArray(parsed) && typeof parsed[0] === 'string' && isUuid(String(parsed[1]))) {
+          after = { name: parsed[0], id: String(parsed[1]) };
+        }
+      } catch {
+        after = undefined;
+      }
+      if (!after) throw new TenancyError(TenancyErrorCode.INVALID_CURSOR, 'cursor is not one this API returned');
+    }
+    const rows = await this.tenants.search(q?.trim() || undefined, after, limit);
+    const last = rows.at(-1);
+    return {
+      items: rows.map(toTenantView),
+      nextCursor:
+        rows.length === limit && last
+          ? Buffer.from(JSON.stringify([last.name.toLowerCase(), last.id])).toString('base64url')
+          : null,
+    };
   }
 
   async listConnections(tenantId: string): Promise<ScimConnectionView[]> {
