@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { PrincipalScope } from '../../../src/shared/http/principal';
-import { appRoutes, type AppRoute } from '../../utils/app-routes';
+import { appRoutes, type AppRoute } from '../../utils/scoped-routes';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import type { HttpClient, HttpResult } from '../../utils/http-client';

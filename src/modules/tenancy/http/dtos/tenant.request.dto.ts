@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/http/principal';
+import { IsNotBlank, IsOptionalNotNull } from '../../../../shared/http/request-validation';
 
 export class ListTenantsQueryDto {
   /** Part of the name, any case. */
@@ -37,9 +38,10 @@ export class ListTenantsQueryDto {
 export class CreateTenantRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -48,12 +50,13 @@ export class CreateTenantRequestDto {
 }
 
 export class UpdateTenantRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -62,7 +65,7 @@ export class UpdateTenantRequestDto {
 }
 
 export class CreateScimConnectionRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
@@ -71,6 +74,7 @@ export class CreateScimConnectionRequestDto {
 export class IssueScimTokenRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 }
 
