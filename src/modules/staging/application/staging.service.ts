@@ -261,8 +261,8 @@ export class StagingService extends StagingFacade {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }> {
-    const items = await this.users.adminList(connectionId, decodeCursor(cursor), limit);
-    return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
+    const page = await this.users.adminList(connectionId, decodeCursor(cursor), limit);
+    return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
   }
 
   async adminListGroups(
@@ -270,8 +270,8 @@ export class StagingService extends StagingFacade {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
-    const items = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
-    return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
+    const page = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
+    return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
   }
 
   listUsersForSync(scope: StagingScope, selection: SyncUserSelection): Promise<SyncUserPage> {

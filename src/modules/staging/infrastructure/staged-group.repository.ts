@@ -15,7 +15,14 @@ import type {
   StagingScope,
 } from '../public/staging.types';
 import { compileScimFilter, compileSortExpression, matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
-import { pageQuery, UUID_RE } from './staged-user.repository';
+import {
+  ADMIN_CURSOR_AT,
+  adminPage,
+  pageQuery,
+  UUID_RE,
+  type AdminCursorRow,
+  type AdminPage,
+} from './staged-user.repository';
 
 interface GroupRow {
   id: string;
@@ -270,22 +277,32 @@ export class StagedGroupRepository {
     connectionId: string,
     cursor: { createdAt: string; id: string } | undefined,
     limit: number,
-  ): Promise<StagedGroupAdminRow[]> {
+  ): Promise<AdminPage<StagedGroupAdminRow>> {
     const params: unknown[] = [connectionId, limit];
     let keyset = '';
     if (cursor) {
       params.push(cursor.createdAt, cursor.id);
       keyset = `AND (g.created_at, g.id) > ($3::timestamptz, $4::uuid)`;
     }
-    const rows = await sqlRows<Record<string, any>>(
+    const rows = await sqlRows<
+      AdminCursorRow & {
+        display_name: string;
+        external_id: string | null;
+        deleted_at: Date | null;
+        created_at: Date;
+        updated_at: Date;
+        member_count: number;
+      }
+    >(
       this.tx.manager,
       `SELECT g.id, g.display_name, g.external_id, g.deleted_at, g.created_at, g.updated_at,
-              (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count
+              (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count,
+              ${ADMIN_CURSOR_AT('g')}
          FROM staging.scim_group g WHERE g.connection_id = $1 ${keyset}
         ORDER BY g.created_at, g.id LIMIT $2`,
       params,
     );
-    return rows.map((r) => ({
+    return adminPage(rows, (r) => ({
       id: r.id,
       displayName: r.display_name,
       externalId: r.external_id,

@@ -317,22 +317,35 @@ export class StagedUserRepository {
     connectionId: string,
     cursor: { createdAt: string; id: string } | undefined,
     limit: number,
-  ): Promise<StagedUserAdminRow[]> {
+  ): Promise<AdminPage<StagedUserAdminRow>> {
     const params: unknown[] = [connectionId, limit];
     let keyset = '';
     if (cursor) {
       params.push(cursor.createdAt, cursor.id);
       keyset = `AND (u.created_at, u.id) > ($3::timestamptz, $4::uuid)`;
     }
-    const rows = await sqlRows<Record<string, any>>(
+    const rows = await sqlRows<
+      AdminCursorRow & {
+        user_name: string;
+        external_id: string | null;
+        display_name: string | null;
+        primary_email: string | null;
+        active: boolean;
+        deleted_at: Date | null;
+        created_at: Date;
+        updated_at: Date;
+        synced_at: Date | null;
+        sync_skip_reason: string | null;
+      }
+    >(
       this.tx.manager,
       `SELECT u.id, u.user_name, u.external_id, u.display_name, u.primary_email, u.active, u.deleted_at, u.created_at, u.updated_at,
-              u.synced_at, u.sync_skip_reason
+              u.synced_at, u.sync_skip_reason, ${ADMIN_CURSOR_AT('u')}
          FROM staging.scim_user u WHERE u.connection_id = $1 ${keyset}
         ORDER BY u.created_at, u.id LIMIT $2`,
       params,
     );
-    return rows.map((r) => ({
+    return adminPage(rows, (r) => ({
       id: r.id,
       userName: r.user_name,
       externalId: r.external_id,
@@ -346,6 +359,29 @@ export class StagedUserRepository {
       syncSkipReason: r.sync_skip_reason,
     }));
   }
+}
+
+/** An admin listing page and where the next one starts (the last row's exact keyset position). */
+export interface AdminPage<T> {
+  items: T[];
+  last: { createdAt: string; id: string } | null;
+}
+
+/**
+ * The row's created_at in UTC with all six fractional digits, for the keyset cursor: a JS Date (ms)
+ * would round 12:00:00.000400 and .000900 to the same instant and page the second row twice.
+ */
+export const ADMIN_CURSOR_AT = (alias: string) =>
+  `to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
+
+export interface AdminCursorRow {
+  id: string;
+  cursor_at: string;
+}
+
+export function adminPage<R extends AdminCursorRow, T>(rows: R[], map: (r: R) => T): AdminPage<T> {
+  const last = rows[rows.length - 1];
+  return { items: rows.map(map), last: last ? { createdAt: last.cursor_at, id: last.id } : null };
 }
 
 /**
