@@ -1,5 +1,5 @@
-import { SyncBatchProcessor } from '../../../src/modules/sync/application/sync-batch.processor';
-import { SyncContextLoader } from '../../../src/modules/sync/application/sync-context.loader';
+import { ProcessSyncBatchUseCase } from '../../../src/modules/sync/application/process-sync-batch.use-case';
+import { LoadSyncContextUseCase } from '../../../src/modules/sync/application/load-sync-context.use-case';
 import { StagingFacade } from '../../../src/modules/staging/public';
 import { createIsolatedTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
@@ -324,7 +324,7 @@ describe('Access taken away in the IdP goes at once', () => {
     const w = await world();
     // The interleaving of a run racing the IdP: the page is read, the removal commits and is applied,
     // then the page (deciding from the stale read) is applied.
-    const ctx = (await t.app.get(SyncContextLoader).load(w.f.connectionId))!;
+    const ctx = (await t.app.get(LoadSyncContextUseCase).load(w.f.connectionId))!;
     const stale = (
       await t.app.get(StagingFacade).listUsersForSync(ctx.scope, { kind: 'ids', ids: [w.alice.id, w.bob.id] })
     ).items;
@@ -333,7 +333,7 @@ describe('Access taken away in the IdP goes at once', () => {
       patchOp({ op: 'remove', path: `members[value eq "${w.alice.id}"]` }),
     );
     await expectEventually(async () => expect(await access(w.f, w.alice)).toEqual(ALICE_WITHOUT_FINANCE), 3000, 10);
-    await t.app.get(SyncBatchProcessor).process(ctx, stale, { runId: null, mode: 'full', apply: true });
+    await t.app.get(ProcessSyncBatchUseCase).process(ctx, stale, { runId: null, mode: 'full', apply: true });
     expect(await access(w.f, w.alice)).toEqual(ALICE_WITHOUT_FINANCE);
     expect(await access(w.f, w.bob)).toEqual({ permissions: ['finance.read'], sites: ['Oslo'] });
   });

@@ -15,7 +15,8 @@ import type {
   StageGroupInput,
   StagingScope,
 } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { matchesAtMostOne } from './scim-filter-plan';
 import {
   ADMIN_CURSOR_AT,
   adminPage,

@@ -14,13 +14,8 @@ import type {
   StageUserInput,
   StagingScope,
 } from '../public/staging.types';
-import {
-  compileScimFilter,
-  compileSortExpression,
-  matchesAtMostOne,
-  userNameEquality,
-  type SqlFilterTarget,
-} from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { matchesAtMostOne, userNameEquality } from './scim-filter-plan';
 
 interface UserRow {
   id: string;

@@ -3,15 +3,12 @@ import type { AttrPath, FilterNode } from '../../../../shared/scim/scim-filter.a
 import { ScimError } from '../../../../shared/scim/scim-error';
 import type { ScimAttributeDef, ScimResourceTypeName } from '../../../../shared/scim/scim-schema.types';
 import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
+import { deepEqual, existingKey, isPlainObject, sameValue } from '../resource/scim-json';
 import {
-  deepEqual,
-  existingKey,
   extensionContainer,
-  isPlainObject,
   normalizeMemberList,
   normalizeSingleValue,
   orderResource,
-  sameValue,
   validateMultiValued,
   type ScimGroupMember,
   type ScimResourceJson,
@@ -214,7 +211,7 @@ function applyAttributeOps(
   resourceType: ScimResourceTypeName,
   registry: ScimSchemaRegistry,
 ): PatchApplyResult {
-  const work = structuredClone(resource) as ScimResourceJson;
+  const work = structuredClone<ScimResourceJson>(resource);
   for (const { op, index, target } of ops)
     applyOperation(work, op, target, `Operations[${index}]`, resourceType, registry);
   const after = orderResource(work, resourceType, registry);
@@ -301,7 +298,7 @@ function applyOpen(
     delete container[key];
   } else if (op === 'add' && Array.isArray(container[key]) && Array.isArray(value)) {
     const existing = container[key] as unknown[];
-    container[key] = [...existing, ...value.filter((v) => !existing.some((e) => deepEqual(e, v)))];
+    container[key] = [...existing, ...(value as unknown[]).filter((v) => !existing.some((e) => deepEqual(e, v)))];
   } else {
     container[key] = value;
   }
@@ -335,7 +332,7 @@ function applyWhole(
       setOrDelete(container, key, incoming);
       return;
     }
-    const existing = Array.isArray(current) ? [...current] : [];
+    const existing: unknown[] = Array.isArray(current) ? [...(current as unknown[])] : [];
     const touched: unknown[] = [];
     for (const v of incoming) {
       // RFC 7644 §3.5.2.1: adding a value that is already there changes nothing. "Already there" =
@@ -411,7 +408,7 @@ function applyFiltered(
   // A single-valued complex (enterprise `manager[value eq "…"]`, idp-dialects #19) is a list of ≤ 1.
   const elements: unknown[] = def.multiValued
     ? Array.isArray(current)
-      ? [...current]
+      ? [...(current as unknown[])]
       : []
     : current === undefined
       ? []
@@ -566,8 +563,8 @@ function changedAttributeNames(
     const av = a.get(lower);
     const key = (av ?? bv)!.key;
     if (registry.isExtensionUrn(key) && (isPlainObject(bv?.value) || isPlainObject(av?.value))) {
-      const bi = lowerMap(isPlainObject(bv?.value) ? (bv!.value as ScimResourceJson) : {});
-      const ai = lowerMap(isPlainObject(av?.value) ? (av!.value as ScimResourceJson) : {});
+      const bi = lowerMap(isPlainObject(bv?.value) ? bv.value : {});
+      const ai = lowerMap(isPlainObject(av?.value) ? av.value : {});
       const schemaId = registry.schemaById(key)?.id ?? key;
       for (const inner of new Set([...bi.keys(), ...ai.keys()])) {
         if (deepEqual(bi.get(inner)?.value, ai.get(inner)?.value)) continue;

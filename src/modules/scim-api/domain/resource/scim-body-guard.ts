@@ -8,6 +8,7 @@ import { ScimError } from '../../../../shared/scim/scim-error';
 export const MAX_BODY_DEPTH = 32;
 
 /** U+0000, or a UTF-16 surrogate without its partner (JSON `"\ud800"`): valid JSON, unstorable text. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL text cannot store
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**

@@ -2,6 +2,7 @@ import type { AttrPath } from '../../../../shared/scim/scim-filter.ast';
 import { ScimError } from '../../../../shared/scim/scim-error';
 import type { ResolvedAttr, ScimAttributeDef, ScimResourceTypeName } from '../../../../shared/scim/scim-schema.types';
 import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
+import { clip, existingKey, getCaseInsensitive, isPlainObject, sameValue, stripNulls } from './scim-json';
 
 /**
  * POST/PUT body → canonical stored resource (the contract with the staging tables):
@@ -277,7 +278,7 @@ export function extensionContainer(
   create: boolean,
 ): ScimResourceJson | undefined {
   const key = existingKey(resource, schemaId);
-  if (key !== undefined && isPlainObject(resource[key])) return resource[key] as ScimResourceJson;
+  if (key !== undefined && isPlainObject(resource[key])) return resource[key];
   if (!create) return undefined;
   const container: ScimResourceJson = {};
   resource[key ?? schemaId] = container;
@@ -454,7 +455,7 @@ function isStoredSubAttribute(sub: ScimAttributeDef): boolean {
 function expandStringifiedValue(obj: Record<string, unknown>): Record<string, unknown> {
   const valueKey = Object.keys(obj).find((k) => k.trim().toLowerCase() === 'value');
   const inner =
-    valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey] as string) : undefined;
+    valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey]) : undefined;
   if (!inner) return obj;
   const rest = { ...obj };
   delete rest[valueKey as string];
@@ -610,83 +611,11 @@ function normalizeMember(item: unknown, where: string): ScimGroupMember {
   return { value, ...(type ? { type } : {}), ...(display !== undefined ? { display } : {}) };
 }
 
-// ---------------------------------------------------------------------------------------------
-// JSON helpers (shared by the PATCH normaliser/applier and the projection)
-// ---------------------------------------------------------------------------------------------
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Own key of `obj` equal to `name` ignoring case (RFC 7643 §2.1), or undefined. */
-export function existingKey(obj: Record<string, unknown>, name: string): string | undefined {
-  if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
-  const lower = name.toLowerCase();
-  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
-}
-
-export function getCaseInsensitive(obj: Record<string, unknown>, name: string): unknown {
-  const key = existingKey(obj, name);
-  return key === undefined ? undefined : obj[key];
-}
-
-/**
- * Deep copy without nulls (idp-dialects #11); null at the top → undefined. Used for open-extension
- * values, which are stored as sent; `__proto__` keys (an own key after JSON.parse) are dropped.
- */
-export function stripNulls(v: unknown): unknown {
-  if (v === null || v === undefined) return undefined;
-  if (Array.isArray(v)) return v.map(stripNulls).filter((x) => x !== undefined);
-  if (isPlainObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (k === '__proto__') continue;
-      const s = stripNulls(x);
-      if (s !== undefined) out[k] = s;
-    }
-    return out;
-  }
-  return v;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return (
-      ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
-    );
-  }
-  return false;
-}
-
-/** Equality of two values of `def`, honouring caseExact for strings (RFC 7643 §2.2). */
-export function sameValue(a: unknown, b: unknown, def: ScimAttributeDef): boolean {
-  if (typeof a === 'string' && typeof b === 'string')
-    return def.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
-  if (def.type === 'complex' && isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => {
-      const sub = findAttribute(def.subAttributes ?? [], k);
-      const other = getCaseInsensitive(b, k);
-      return sub ? sameValue(a[k], other, sub) : deepEqual(a[k], other);
-    });
-  }
-  return deepEqual(a, b);
-}
-
-export function clip(s: string, max = 80): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
-}
-
 function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(clip(v, 40));
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
-  return typeof v === 'object' ? 'an object' : String(v);
+  if (typeof v === 'object') return 'an object';
+  const primitive = v as number | boolean | undefined;
+  return String(primitive);
 }

@@ -67,7 +67,7 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
  * tables and the outbox rows of its events together.
  */
 @Injectable()
-export class StagingService extends StagingFacade {
+export class StagingFacadeService extends StagingFacade {
   constructor(
     private readonly tx: TransactionHost,
     private readonly users: StagedUserRepository,
