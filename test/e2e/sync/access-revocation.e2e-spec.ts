@@ -97,7 +97,7 @@ describe('Access taken away in the IdP goes at once', () => {
     expect(await introspect(token)).toMatchObject({
       active: true,
       permissions: ['audit.read', 'finance.read'],
-      siteIds: [w.bergen.id, w.oslo.id].sort(),
+      siteIds: [w.bergen.id, w.oslo.id], // in site name order
     });
     const res = await w.f.scim.patch(
       `/Groups/${w.financeGroup.id}`,

@@ -47,8 +47,9 @@ export class ScimGroupAccessRepository {
          JOIN tenancy.membership_group mg ON mg.membership_id = m.id AND mg.source = 'scim' AND mg.group_id = ANY($3::uuid[])
          JOIN tenancy.account a ON a.id = m.account_id
         WHERE m.connection_id = $2 AND m.tenant_id = $1 AND m.source = 'scim' AND m.status = 'active'
-          AND ($4::uuid[] IS NULL OR m.staged_user_id = ANY($4::uuid[]))`,
-      [tenantId, connectionId, groupIds, stagedUserIds],
+          ${stagedUserIds ? 'AND m.staged_user_id = ANY($4::uuid[])' : ''}`,
+      // Two statement texts, not `$4 IS NULL OR …`: a prepared statement's generic plan keeps the OR.
+      stagedUserIds ? [tenantId, connectionId, groupIds, stagedUserIds] : [tenantId, connectionId, groupIds],
     );
     return rows.map((r) => ({
       membershipId: r.membership_id,
