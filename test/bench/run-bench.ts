@@ -15,6 +15,7 @@ import { admin, startRoster } from './roster-process';
 import { sessionsSection } from './sessions-bench';
 import { syncSection } from './sync-bench';
 import { auditSection } from './audit-bench';
+import { revokeSection } from './revoke-bench';
 
 const CONCURRENCY = 20;
 /** Alternating rounds per comparison (BENCH_ROUNDS), calls per round (BENCH_PER_ROUND), warm-up calls per side. */
@@ -292,6 +293,7 @@ async function main(): Promise<void> {
     sync: syncSection,
     sessions: sessionsSection,
     audit: auditSection,
+    revoke: revokeSection,
   };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();
