@@ -6,11 +6,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import { registerConsole } from './modules/console/http/console-static';
 import type { AppEnv } from './config/env.schema';
 import { RequestContext, type RequestContextData } from './shared/http/request-context';
 import { requestObserver } from './shared/http/request-observer';
 import { AppLogger, createAppLogger } from './shared/logging/app-logger';
 import { Metrics } from './shared/metrics/metrics';
+import { ScimTraffic } from './shared/metrics/scim-traffic';
+import { setupOpenApi } from './shared/openapi/openapi';
 import { sendScimError } from './shared/scim/scim-exception.filter';
 import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './shared/scim/scim.constants';
 
@@ -158,7 +161,13 @@ export async function createApp(
     (req as { rosterContext?: RequestContextData }).rosterContext = context;
     RequestContext.run(context, done);
   });
-  fastify.addHook('onResponse', requestObserver(logger.pino, app.get(Metrics, { strict: false })));
+  setupOpenApi(app);
+  fastify.addHook(
+    'onResponse',
+    requestObserver(logger.pino, app.get(Metrics, { strict: false }), app.get(ScimTraffic, { strict: false })),
+  );
+
+  await registerConsole(fastify);
 
   // Fastify's own errors (body too large, malformed JSON) reach Nest's filters through the error
   // handler Nest installs at init: GlobalExceptionFilter renders them, in SCIM form under /scim/.
