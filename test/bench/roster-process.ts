@@ -25,6 +25,8 @@ export async function startRoster(
       DATABASE_MIGRATE_ON_BOOT: 'false',
       DATABASE_POOL_SIZE: '20',
       CRON_ENABLED: 'false',
+      // Other Rosters on the machine may hold the default 9464; the bench reads no metrics.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
