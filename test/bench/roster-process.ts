@@ -25,7 +25,7 @@ export async function startRoster(
       DATABASE_MIGRATE_ON_BOOT: 'false',
       DATABASE_POOL_SIZE: '20',
       CRON_ENABLED: 'false',
-      // Other Rosters on the machine may hold the default 9464; the bench reads no metrics.
+      // No Prometheus listener: a Roster already on the machine (or a second bench) holds 9464.
       METRICS_PORT: '0',
       ...env,
     },
