@@ -23,3 +23,5 @@ export * from './events/site-deleted.event';
 export * from './events/group-mappings-replaced.event';
 export * from './events/api-key-created.event';
 export * from './events/api-key-revoked.event';
+export * from './events/member-access-revoked.event';
+export * from './group-mapping-matcher';
