@@ -183,6 +183,12 @@ export class EnvironmentVariables {
   @Min(0)
   SCIM_RATE_LIMIT_PER_SECOND = 100;
 
+  /** Failed SCIM authentications per minute per client address and per connection id; 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SCIM_AUTH_FAILURES_PER_MINUTE = 30;
+
   /** Extra requests a connection may burst above the per-second rate. */
   @Transform(toInt)
   @IsInt()
