@@ -110,8 +110,8 @@ describe(normalizePatchRequest.name, () => {
           op: 'add',
           path: at('roles'),
           value: [
-            { value: '25', display: 'Admin' },
-            { value: 'User', display: 'User' },
+            { value: '25', display: 'Admin', id: '06b07648-ecfe-589f-9d2f-6325724a46ee' },
+            { value: 'User', display: 'User', id: '06b07648-ecfe-599f-9d2f-6325724a46ee' },
           ],
         },
       ],
@@ -242,20 +242,15 @@ describe(normalizePatchRequest.name, () => {
       expect(['invalidPath', 'invalidFilter']).toContain(error.scimType);
     });
 
-    it.each([
-      'shoeSize',
-      'name.nickname',
-      'members',
-      `${ENT}:shoeSize`,
-      'title[value eq "x"]',
-      'name.givenName[value eq "x"]',
-      'emails[type eq "work"].colour',
-    ])('rejects the unknown or impossible path %s with invalidPath', (path) => {
-      expect(scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })))).toMatchObject({
-        status: 400,
-        scimType: 'invalidPath',
-      });
-    });
+    it.each(['name.nickname', 'title[value eq "x"]', 'name.givenName[value eq "x"]', 'emails[type eq "work"].colour'])(
+      'rejects the unknown or impossible path %s with invalidPath',
+      (path) => {
+        expect(scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })))).toMatchObject({
+          status: 400,
+          scimType: 'invalidPath',
+        });
+      },
+    );
 
     it('describes a non-string op without calling its toString (hostile JSON keys)', () => {
       expect(
@@ -281,10 +276,17 @@ describe(normalizePatchRequest.name, () => {
       expect(user(patch({ op: 'add', path: 'emails', value: [] }))).toEqual([]);
     });
 
-    it('ignores id, meta, schemas and unknown names inside a path-less value', () => {
+    it('ignores id, meta and schemas but keeps unknown names inside a path-less value (issue #16)', () => {
       expect(
         user(patch({ op: 'replace', value: { id: 'x', meta: {}, schemas: [], shoeSize: 3, title: 'T' } })),
-      ).toEqual([{ op: 'replace', path: at('title'), value: 'T' }]);
+      ).toEqual([
+        { op: 'replace', path: at('shoeSize'), value: 3 },
+        { op: 'replace', path: at('title'), value: 'T' },
+      ]);
+    });
+
+    it.each(['shoeSize', `${ENT}:shoeSize`])('accepts the undeclared attribute %s as sent (issue #16)', (path) => {
+      expect(user(patch({ op: 'replace', path, value: 'x' }))).toHaveLength(1);
     });
 
     it('expands value-path keys and core-URN containers inside a path-less value', () => {
@@ -324,7 +326,7 @@ describe(normalizePatchRequest.name, () => {
 
     it('accepts the stringified role JSON as a bare string too (idp-dialects #20)', () => {
       expect(user(patch({ op: 'add', path: 'roles', value: '{"id":"1","value":"25","displayName":"Admin"}' }))).toEqual(
-        [{ op: 'add', path: at('roles'), value: [{ value: '25', display: 'Admin' }] }],
+        [{ op: 'add', path: at('roles'), value: [{ id: '1', value: '25', display: 'Admin' }] }],
       );
     });
 

@@ -7,6 +7,12 @@ import { ScimError } from '../../../../shared/scim/scim-error';
  */
 export const MAX_BODY_DEPTH = 32;
 
+/**
+ * Most members one JSON object of a SCIM body may have. Real resources have a few dozen attributes;
+ * an object with 100,000 keys costs V8 far more per key than an array (issue #17).
+ */
+export const MAX_OBJECT_KEYS = 1000;
+
 /** U+0000, or a UTF-16 surrogate without its partner (JSON `"\ud800"`): valid JSON, unstorable text. */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -14,6 +20,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * Rejects a SCIM POST/PUT/PATCH body the service cannot process or store, before any normaliser
  * walks it:
  * - nesting deeper than MAX_BODY_DEPTH → invalidSyntax;
+ * - an object with more than MAX_OBJECT_KEYS members → invalidValue naming it;
  * - a string or key PostgreSQL cannot hold → invalidValue: `text` refuses NUL, `jsonb` refuses
  *   `\u0000` and unpaired surrogates (RFC 8259 §8.2 leaves such strings' meaning unpredictable). Every
  *   string and key counts — the whole body is kept as `raw_payload`, unknown attributes included.
@@ -40,8 +47,14 @@ export function assertAcceptableBody(body: unknown): void {
       for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, parent: frame, key: i });
       continue;
     }
+    let keys = 0;
     for (const k in value) {
       if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      if (++keys > MAX_OBJECT_KEYS) {
+        throw ScimError.invalidValue(
+          `The object at '${clipPath(pathOf(frame))}' has more than ${MAX_OBJECT_KEYS} attributes; at most ${MAX_OBJECT_KEYS} are accepted.`,
+        );
+      }
       if (UNSTORABLE.test(k)) throw unstorable(pathOf({ value: undefined, depth, parent: frame, key: k }), 'name');
       stack.push({ value: (value as Record<string, unknown>)[k], depth: depth + 1, parent: frame, key: k });
     }
