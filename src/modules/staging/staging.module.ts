@@ -9,6 +9,7 @@ import { StagedGroupCreatedEvent } from './public/events/staged-group-created.ev
 import { StagedGroupDeletedEvent } from './public/events/staged-group-deleted.event';
 import { StagedGroupUpdatedEvent } from './public/events/staged-group-updated.event';
 import { StagedMembershipChangedEvent } from './public/events/staged-membership-changed.event';
+import { StagedReferencesIgnoredEvent } from './public/events/staged-references-ignored.event';
 import { StagedUserCreatedEvent } from './public/events/staged-user-created.event';
 import { StagedUserDeactivatedEvent } from './public/events/staged-user-deactivated.event';
 import { StagedUserDeletedEvent } from './public/events/staged-user-deleted.event';
@@ -26,6 +27,7 @@ EventRegistry.register(
   StagedGroupUpdatedEvent,
   StagedGroupDeletedEvent,
   StagedMembershipChangedEvent,
+  StagedReferencesIgnoredEvent,
 );
 
 /** Shadow tables of what IdPs pushed (schema `staging`). See README.md. */
