@@ -2,25 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
-import { ConsoleLogger, type DynamicModule, type LogLevel, type Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { AppEnv } from './config/env.schema';
-import { RequestContext } from './shared/http/request-context';
+import { RequestContext, type RequestContextData } from './shared/http/request-context';
+import { requestObserver } from './shared/http/request-observer';
+import { AppLogger, createAppLogger } from './shared/logging/app-logger';
+import { Metrics } from './shared/metrics/metrics';
 import { sendScimError } from './shared/scim/scim-exception.filter';
 import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './shared/scim/scim.constants';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-export function createLogger(env: AppEnv): ConsoleLogger {
-  const json = env.LOG_FORMAT ? env.LOG_FORMAT === 'json' : env.NODE_ENV === 'production';
-  return new ConsoleLogger({
-    json,
-    colors: !json && process.stdout.isTTY,
-    logLevels: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
-  });
+/** The process logger (pino): JSON lines in production or with LOG_FORMAT=json, pino-pretty otherwise. */
+export function createLogger(env: AppEnv, destination?: Parameters<typeof createAppLogger>[1]): AppLogger {
+  return createAppLogger(env, destination);
 }
 
 /**
@@ -125,7 +122,7 @@ function drainingOverLimit(req: FastifyRequest, payload: Readable, limit: number
 export async function createApp(
   env: AppEnv,
   adminToken: string,
-  logger = createLogger(env),
+  logger: AppLogger = createLogger(env),
   extraModules: Array<Type | DynamicModule> = [],
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -176,7 +173,7 @@ export async function createApp(
   ) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    jsonParser(req, text, done);
+    void jsonParser(req, text, done);
   };
   fastify.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, lenientJson);
   fastify.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/i, { parseAs: 'string' }, lenientJson);
@@ -188,8 +185,12 @@ export async function createApp(
     // RFC 7644 §3.1 / Entra: every SCIM response is application/scim+json (set here rather than by an
     // interceptor: cheaper on the hot path, and it covers errors raised before routing too).
     if (req.url.startsWith('/scim/')) void reply.header('content-type', 'application/scim+json; charset=utf-8');
-    RequestContext.run({ correlationId, sourceIp: req.ip ?? null, actor: { type: 'system' } }, done);
+    const context: RequestContextData = { correlationId, sourceIp: req.ip ?? null, actor: { type: 'system' } };
+    // Kept on the request too: the onResponse hook reads the actor the guards set, outside the async context.
+    (req as { rosterContext?: RequestContextData }).rosterContext = context;
+    RequestContext.run(context, done);
   });
+  fastify.addHook('onResponse', requestObserver(logger.pino, app.get(Metrics, { strict: false })));
 
   fastify.addHook('preParsing', (req: FastifyRequest, _reply: FastifyReply, payload: Readable, done) => {
     done(null, drainingOverLimit(req, payload, env.SCIM_MAX_BODY_BYTES));

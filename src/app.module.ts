@@ -15,6 +15,7 @@ import { DatabaseModule } from './shared/database/database.module';
 import { buildTypeOrmOptions } from './shared/database/typeorm-options';
 import { EventsModule } from './shared/events/events.module';
 import { HealthModule } from './shared/health/health.module';
+import { MetricsModule } from './shared/metrics/metrics.module';
 import { AdminTokenGuard } from './shared/http/admin-token.guard';
 import { GlobalExceptionFilter } from './shared/http/global-exception.filter';
 import { ConfigModule } from './config/config.module';
@@ -45,6 +46,7 @@ export class AppModule {
             { name: 'sustained', ttl: 10_000, limit: Math.max(1, env.SCIM_RATE_LIMIT_PER_SECOND * 10) },
           ],
         }),
+        MetricsModule,
         DatabaseModule,
         EventsModule,
         HealthModule,

@@ -10,6 +10,8 @@ import { buildTypeOrmOptions } from './shared/database/typeorm-options';
 export interface Runtime {
   env: AppEnv;
   adminToken: string;
+  /** Where the generated admin token is, when it was generated (embedded database without ADMIN_TOKEN). */
+  adminTokenFile?: string;
   embedded?: EmbeddedPostgresHandle;
 }
 
@@ -35,13 +37,15 @@ export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promis
     resolved = Object.freeze({ ...env, DATABASE_URL: embedded.url });
   }
   let adminToken = env.ADMIN_TOKEN;
+  let adminTokenFile: string | undefined;
   if (!adminToken) {
     if (env.DATABASE_URL) {
       throw new Error('ADMIN_TOKEN is required when DATABASE_URL is set (generate one with: openssl rand -base64 32)');
     }
+    adminTokenFile = resolve(env.DATA_DIR, 'admin-token');
     adminToken = readOrCreateAdminToken(env.DATA_DIR, logger);
   }
-  return { env: resolved, adminToken, embedded };
+  return { env: resolved, adminToken, adminTokenFile, embedded };
 }
 
 function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string {
@@ -60,7 +64,7 @@ function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string 
 
 /** Applies pending migrations under an advisory lock, so replicas starting together migrate once. */
 export async function runMigrations(env: AppEnv, logger?: LoggerService): Promise<void> {
-  const ds = new DataSource(buildTypeOrmOptions(env));
+  const ds = new DataSource(buildTypeOrmOptions(env, 'migrations'));
   await ds.initialize();
   try {
     await ds.query(`SELECT pg_advisory_lock(hashtext('roster.migrations'))`);

@@ -84,6 +84,24 @@ export class EnvironmentVariables {
   @Max(600_000)
   DATABASE_CONNECT_TIMEOUT_MS = 10_000;
 
+  /**
+   * Longest a statement may take on a request's path, enforced by the client (a silent network
+   * answers nothing: the connection is discarded and the request answered 503) and by the server
+   * (statement_timeout). Long work — exports, sync batches, migrations — has its own bound below.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+
+  /** The bound of one statement of long work: an audit export, a sync batch, a migration. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(24 * 3_600_000)
+  DATABASE_LONG_STATEMENT_TIMEOUT_MS = 600_000;
+
   /** Run pending migrations at boot under an advisory lock (compose runs them as a separate step). */
   @Transform(toBool)
   @IsBoolean()
@@ -104,6 +122,23 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
   ADMIN_TOKEN?: string;
+
+  /** Port of the Prometheus `/metrics` listener (never the public port); 0 switches it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 9464;
+
+  /**
+   * On SIGTERM, how long /health/ready answers 503 while requests are still served, before the
+   * listener closes: a load balancer's probe interval, so it stops routing here first.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_DRAIN_MS = 0;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -195,7 +230,7 @@ export class EnvironmentVariables {
   SYNC_BATCH_SIZE = 1000;
 
   /** Days audit entries are kept; unset = forever. Pruned daily, oldest first; the chain stays verifiable. */
-  @Transform(({ value }) =>
+  @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string'
       ? value.trim() === ''
         ? undefined
@@ -248,7 +283,7 @@ export function validateEnv(raw: Record<string, string | undefined>): AppEnv {
     );
   }
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
-  return Object.freeze({ ...env, PUBLIC_URL: publicUrl }) as AppEnv;
+  return Object.freeze({ ...env, PUBLIC_URL: publicUrl });
 }
 
 /** DI token of the validated environment. */

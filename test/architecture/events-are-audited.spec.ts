@@ -29,14 +29,17 @@ const eventFiles = readdirSync(MODULES).flatMap((m) => {
 });
 
 // Loading every module file registers every event class, as booting the app does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loads files found at run time, synchronously at collection
 for (const file of moduleFiles) require(file);
 const declared = eventFiles.flatMap((file) =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads files found at run time, synchronously at collection
   Object.values(require(file) as Record<string, unknown>).filter(
     (v): v is DomainEventClass => typeof v === 'function' && v.prototype instanceof DomainEvent,
   ),
 );
 // Required after the module files so it sees the same class objects.
 const { AUDITED_EVENTS, NOT_AUDITED } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after the module files above, not hoisted
   require('../../src/modules/audit/application/audited-events') as typeof import('../../src/modules/audit/application/audited-events');
 
 const names = (classes: Iterable<DomainEventClass>) => [...new Set([...classes].map((c) => c.eventName))].sort();

@@ -36,13 +36,13 @@ describe('routes are guarded', () => {
         const guards = [
           ...(Reflect.getMetadata('__guards__', cls) ?? []),
           ...(Reflect.getMetadata('__guards__', handler) ?? []),
-        ].map((g: { name?: string }) => g.name ?? String(g));
+        ].map((g: { name?: string; toString(): string }) => g.name ?? g.toString());
         routes.push({ route: `${method} /${base}/${path}`.replace(/\/+/g, '/').replace(/\/$/, ''), scheme, guards });
       }
     }
     expect(routes.length).toBeGreaterThan(20);
     const publicRoutes = routes.filter((r) => r.scheme === 'public').map((r) => r.route);
-    expect(publicRoutes).toEqual(['GET /health']);
+    expect(publicRoutes.sort()).toEqual(['GET /health', 'GET /health/live', 'GET /health/ready']);
     const scimWithoutBearer = routes.filter((r) => r.scheme === 'scim' && !r.guards.includes('ScimBearerGuard'));
     expect(scimWithoutBearer).toEqual([]);
     const unknownScheme = routes.filter((r) => !['admin', 'scim', 'public'].includes(r.scheme));

@@ -273,7 +273,7 @@ export async function auditSection(databaseUrl: string, out: string[]): Promise<
 
 if (require.main === module) {
   (async () => {
-    require('reflect-metadata');
+    await import('reflect-metadata');
     const { createTestDatabase } = await import('../setup/test-database');
     const { runMigrations } = await import('../../src/bootstrap');
     const { validateEnv } = await import('../../src/config/env.schema');

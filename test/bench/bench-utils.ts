@@ -79,7 +79,7 @@ export async function request(
     pool = new Pool(base.origin, { connections: 64, pipelining: 1 });
     pools.set(base.origin, pool);
   }
-  const res = await pool.request({ method: method as 'GET', path, headers, body });
+  const res = await pool.request({ method: method, path, headers, body });
   return { status: res.statusCode, body: await res.body.text() };
 }
 

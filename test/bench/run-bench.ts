@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
 import { Pool } from 'pg';
 import { runMigrations } from '../../src/bootstrap';
 import { validateEnv } from '../../src/config/env.schema';
@@ -309,7 +310,7 @@ async function main(): Promise<void> {
   try {
     await runMigrations(validateEnv({ DATABASE_URL: db.url }));
     out.push(
-      `Roster bench — node ${process.version}, ${require('node:os').cpus().length} cores, PostgreSQL ${db.url.replace(/\/\/[^@]*@/, '//')}`,
+      `Roster bench — node ${process.version}, ${cpus().length} cores, PostgreSQL ${db.url.replace(/\/\/[^@]*@/, '//')}`,
     );
     out.push(line('measure', 'figure', 'target', 'verdict'));
     for (const name of run) {

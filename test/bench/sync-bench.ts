@@ -16,6 +16,7 @@
  */
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { Pool } from 'pg';
 import { fmt, line, verdict } from './bench-utils';
 import { admin, startRoster } from './roster-process';
@@ -225,8 +226,7 @@ if (require.main === module) {
     try {
       await runMigrations(validateEnv({ DATABASE_URL: db.url }));
       out.push(
-        `Roster sync bench — node ${process.version}, ${require('node:os').cpus().length} cores, load ${require('node:os')
-          .loadavg()
+        `Roster sync bench — node ${process.version}, ${cpus().length} cores, load ${loadavg()
           .map((n: number) => n.toFixed(2))
           .join(' ')}`,
       );

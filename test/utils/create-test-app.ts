@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp, createLogger } from '../../src/app.factory';
 import { validateEnv, type AppEnv } from '../../src/config/env.schema';
@@ -26,6 +27,7 @@ export interface TestApp {
 export async function createTestApp(
   overrides: Record<string, string> = {},
   extraModules: Array<Type | DynamicModule> = [],
+  options: { logs?: DestinationStream } = {},
 ): Promise<TestApp> {
   const url = process.env.ROSTER_TEST_DATABASE_URL;
   if (!url) throw new Error('ROSTER_TEST_DATABASE_URL is unset: run through jest (global-setup)');
@@ -39,9 +41,10 @@ export async function createTestApp(
     OUTBOX_POLL_INTERVAL_MS: '200',
     SCIM_RATE_LIMIT_PER_SECOND: '0',
     PUBLIC_URL: 'https://roster.test',
+    METRICS_PORT: '0',
     ...overrides,
   });
-  const app = await createApp(env, env.ADMIN_TOKEN!, createLogger(env), extraModules);
+  const app = await createApp(env, env.ADMIN_TOKEN!, createLogger(env, options.logs), extraModules);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
@@ -66,9 +69,10 @@ export async function createTestApp(
 export async function createIsolatedTestApp(
   overrides: Record<string, string> = {},
   extraModules: Array<Type | DynamicModule> = [],
+  options: { logs?: DestinationStream } = {},
 ): Promise<TestApp> {
   const db = await createIsolatedDatabase();
-  const t = await createTestApp({ ...overrides, DATABASE_URL: db.url }, extraModules);
+  const t = await createTestApp({ ...overrides, DATABASE_URL: db.url }, extraModules, options);
   return {
     ...t,
     close: async () => {

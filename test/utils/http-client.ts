@@ -29,7 +29,7 @@ export class HttpClient {
     if (body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
     const res = await fetch(this.baseUrl + path, { method, headers, body });
     const text = await res.text();
-    let parsed: any = undefined;
+    let parsed: any;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -4,12 +4,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * A TCP relay between the app and its PostgreSQL, so a test can take the database away the way an
  * outage does: `cut()` drops every open connection and refuses new ones (server down), `blackhole()`
  * drops them and then accepts new ones without ever answering (a host that vanished from the
- * network), `restore()` relays again on the same port.
+ * network), `freeze()` keeps every connection open but forwards nothing either way and accepts new
+ * ones without answering (a partition: packets dropped, nothing closed), `restore()` relays again on
+ * the same port.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private mode: 'relay' | 'blackhole' = 'relay';
+  private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -38,6 +41,24 @@ export class TcpProxy {
     this.dropAll();
     this.mode = 'blackhole';
     if (!this.server) await this.listen();
+  }
+
+  async freeze(): Promise<void> {
+    for (const { client, upstream } of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+    this.mode = 'blackhole';
+    if (!this.server) await this.listen();
+  }
+
+  /** Client connections (the app's side) open right now. */
+  get openClientConnections(): number {
+    let n = 0;
+    for (const { client } of this.pairs) if (!client.destroyed) n++;
+    return n;
   }
 
   async restore(): Promise<void> {
@@ -70,9 +91,14 @@ export class TcpProxy {
       if (this.mode === 'blackhole') return; // accepted, never answered
       const upstream = connect(this.target.port, this.target.host);
       this.track(upstream);
+      const pair = { client, upstream };
+      this.pairs.add(pair);
       client.pipe(upstream);
       upstream.pipe(client);
-      client.on('close', () => upstream.destroy());
+      client.on('close', () => {
+        upstream.destroy();
+        this.pairs.delete(pair);
+      });
       upstream.on('close', () => client.destroy());
     });
     this.server = server;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventRegistry } from '../../shared/events/event-registry';
-import { StagingService } from './application/staging.service';
+import { StagingFacadeService } from './application/staging-facade.service';
 import { StagedResourcesController } from './http/staged-resources.controller';
 import { StagedGroupRepository } from './infrastructure/staged-group.repository';
 import { StagedUserRepository } from './infrastructure/staged-user.repository';
@@ -37,7 +37,7 @@ EventRegistry.register(
     StagedUserRepository,
     StagedGroupRepository,
     StagedSyncRepository,
-    { provide: StagingFacade, useClass: StagingService },
+    { provide: StagingFacade, useClass: StagingFacadeService },
   ],
   exports: [StagingFacade],
 })

@@ -5,9 +5,9 @@ import { StagingModule } from '../staging/staging.module';
 import { PreviewSyncUseCase } from './application/preview-sync.use-case';
 import { ReclaimStaleSyncRunsUseCase } from './application/reclaim-stale-sync-runs.use-case';
 import { RunSyncUseCase } from './application/run-sync.use-case';
-import { SyncBatchProcessor } from './application/sync-batch.processor';
-import { SyncContextLoader } from './application/sync-context.loader';
-import { SyncRunQueries } from './application/sync-run.queries';
+import { ProcessSyncBatchUseCase } from './application/process-sync-batch.use-case';
+import { LoadSyncContextUseCase } from './application/load-sync-context.use-case';
+import { SyncRunQuery } from './application/sync-run.query';
 import { SyncRunsController } from './http/sync-runs.controller';
 import { SyncRunRepository } from './infrastructure/sync-run.repository';
 import { ReclaimStaleSyncRunsJob } from './jobs/reclaim-stale-sync-runs.job';
@@ -26,11 +26,11 @@ EventRegistry.register(SyncRunStartedEvent, SyncRunCompletedEvent, SyncRunFailed
   providers: [
     { provide: Clock, useClass: SystemClock },
     SyncRunRepository,
-    SyncContextLoader,
-    SyncBatchProcessor,
+    LoadSyncContextUseCase,
+    ProcessSyncBatchUseCase,
     RunSyncUseCase,
     PreviewSyncUseCase,
-    SyncRunQueries,
+    SyncRunQuery,
     ReclaimStaleSyncRunsUseCase,
     RunScheduledSyncJob,
     ReclaimStaleSyncRunsJob,

@@ -1,24 +1,21 @@
 import { Global, Module } from '@nestjs/common';
 import { EventRegistry } from '../../shared/events/event-registry';
-import {
-  CreateScimConnectionUseCase,
-  DeleteScimConnectionUseCase,
-  ScimConnectionViews,
-} from './application/scim-connection.use-cases';
-import {
-  IssueScimTokenUseCase,
-  RevokeScimTokenUseCase,
-  RotateScimTokenUseCase,
-  VerifyScimTokenUseCase,
-} from './application/scim-token.use-cases';
-import { TenancyQueries } from './application/tenancy.queries';
+import { CreateScimConnectionUseCase } from './application/create-scim-connection.use-case';
+import { DeleteScimConnectionUseCase } from './application/delete-scim-connection.use-case';
+import { ScimConnectionViews } from './application/scim-connection-common';
+import { IssueScimTokenUseCase } from './application/issue-scim-token.use-case';
+import { RevokeScimTokenUseCase } from './application/revoke-scim-token.use-case';
+import { RotateScimTokenUseCase } from './application/rotate-scim-token.use-case';
+import { VerifyScimTokenUseCase } from './application/verify-scim-token.use-case';
+import { TenancyQuery } from './application/tenancy.query';
 import { TenancyFacadeService } from './application/tenancy-facade.service';
-import { RevokeMembershipOnStagedUserDeprovisionedListener } from './application/listeners/revoke-membership-on-staged-user-deprovisioned.listener';
+import { RevokeMembershipOnStagedUserDeprovisionedListener } from './application/revoke-membership-on-staged-user-deprovisioned.listener';
 import { MemberProvisionedEvent } from './public/events/member-provisioned.event';
 import { MemberUpdatedEvent } from './public/events/member-updated.event';
 import { MembershipRevokedEvent } from './public/events/membership-revoked.event';
 import { TenancyFacade } from './public/tenancy.facade';
-import { CreateTenantUseCase, UpdateTenantUseCase } from './application/tenant.use-cases';
+import { CreateTenantUseCase } from './application/create-tenant.use-case';
+import { UpdateTenantUseCase } from './application/update-tenant.use-case';
 import { ScimBearerAuthenticator } from './http/scim-bearer.authenticator';
 import { ScimConnectionsController } from './http/scim-connections.controller';
 import { TenantsController } from './http/tenants.controller';
@@ -41,11 +38,9 @@ import { SiteCreatedEvent } from './public/events/site-created.event';
 import { SiteUpdatedEvent } from './public/events/site-updated.event';
 import { SiteDeletedEvent } from './public/events/site-deleted.event';
 import { GroupMappingsReplacedEvent } from './public/events/group-mappings-replaced.event';
-import {
-  ApplyScimMembersUseCase,
-  FindScimMembersInGroupsQuery,
-  PlanScimMembersUseCase,
-} from './application/scim-member-sync.use-cases';
+import { ApplyScimMembersUseCase } from './application/apply-scim-members.use-case';
+import { FindScimMembersInGroupsQuery } from './application/find-scim-members-in-groups.query';
+import { PlanScimMembersUseCase } from './application/plan-scim-members.use-case';
 import { TenantDirectoryUseCases } from './application/directory.use-cases';
 import { MemberUseCases } from './application/members.use-cases';
 import { GroupMappingsController } from './http/group-mappings.controller';
@@ -92,7 +87,7 @@ EventRegistry.register(
     ScimTokenRepository,
     ScimTokenCache,
     ScimConnectionViews,
-    TenancyQueries,
+    TenancyQuery,
     CreateTenantUseCase,
     UpdateTenantUseCase,
     CreateScimConnectionUseCase,

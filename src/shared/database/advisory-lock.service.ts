@@ -17,7 +17,9 @@ export class AdvisoryLockService {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [row] = await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name]);
+      const [row] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name])) as {
+        ok: boolean;
+      }[];
       if (!row.ok) return { acquired: false };
       try {
         return { acquired: true, result: await fn() };

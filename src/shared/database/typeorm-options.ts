@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppEnv } from '../../config/env.schema';
+import { BoundedClient } from './bounded-client';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /**
@@ -8,7 +9,15 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
  * `synchronize` and `migrationsRun` are off everywhere: schema changes only by reviewed migration.
  */
 export function buildTypeOrmOptions(
-  env: Pick<AppEnv, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECT_TIMEOUT_MS'>,
+  env: Pick<
+    AppEnv,
+    | 'DATABASE_URL'
+    | 'DATABASE_POOL_SIZE'
+    | 'DATABASE_CONNECT_TIMEOUT_MS'
+    | 'DATABASE_STATEMENT_TIMEOUT_MS'
+    | 'DATABASE_LONG_STATEMENT_TIMEOUT_MS'
+  >,
+  purpose: 'app' | 'migrations' = 'app',
 ): DataSourceOptions {
   if (!env.DATABASE_URL) {
     throw new Error('DATABASE_URL is not resolved yet (the embedded PostgreSQL must be started first)');
@@ -28,10 +37,21 @@ export function buildTypeOrmOptions(
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     // pg-pool's connectionTimeoutMillis bounds both a new connection and the wait for a free one.
+    // Every statement is bounded on the client (BoundedClient: a silent network answers nothing, and
+    // the connection is discarded) and on the server (statement_timeout, the long bound: a backstop
+    // for a runaway statement whose client went away). Keepalive finds a peer that vanished between
+    // statements.
     extra: {
       max: env.DATABASE_POOL_SIZE,
       application_name: 'roster',
       connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS,
+      Client: BoundedClient,
+      roster_statement_bound_ms:
+        purpose === 'migrations' ? env.DATABASE_LONG_STATEMENT_TIMEOUT_MS : env.DATABASE_STATEMENT_TIMEOUT_MS,
+      roster_long_statement_bound_ms: env.DATABASE_LONG_STATEMENT_TIMEOUT_MS,
+      statement_timeout: env.DATABASE_LONG_STATEMENT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     },
     // TypeORM's error logging prints the failed query WITH its parameters — userNames, emails, raw
     // SCIM bodies on every 409 an IdP retry provokes. Failures still reach the exception filters,

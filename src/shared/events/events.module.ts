@@ -2,12 +2,15 @@ import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
 import { EventBus } from './event-bus';
 import { IdempotentHandlers } from './idempotent-handler';
+import { OutboxDeadLettersController } from './outbox-dead-letters.controller';
+import { OutboxDeadLettersRepository } from './outbox-dead-letters.repository';
 import { OutboxRelay } from './outbox-relay';
 
 /** Transactional outbox + relay. Modules inject EventBus; nobody injects EventEmitter2 directly. */
 @Global()
 @Module({
-  providers: [EventBus, OutboxRelay],
+  controllers: [OutboxDeadLettersController],
+  providers: [EventBus, OutboxRelay, OutboxDeadLettersRepository],
   exports: [EventBus, OutboxRelay],
 })
 export class EventsModule implements OnModuleInit {

@@ -11,8 +11,9 @@ describe('OutboxRelay.kick', () => {
   function relayWithLanesSpied() {
     const relay = new OutboxRelay({} as DataSource, {} as EventEmitter2, { OUTBOX_RELAY_ENABLED: true } as AppEnv);
     const woken: string[] = [];
-    (relay as unknown as { drainLane(lane: { name: string }): Promise<void> }).drainLane = async (lane) => {
+    (relay as unknown as { drainLane(lane: { name: string }): Promise<void> }).drainLane = (lane) => {
       woken.push(lane.name);
+      return Promise.resolve();
     };
     return { relay, woken };
   }

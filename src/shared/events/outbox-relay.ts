@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { pgPool } from '../database/sql';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
+import { Metrics, type OutboxBacklog } from '../metrics/metrics';
 import type { Actor, DomainEvent } from '../domain/domain-event';
 import { EventRegistry } from './event-registry';
 import { OUTBOX_BATCH, type OutboxBatch } from './outbox-batch';
@@ -21,6 +22,7 @@ interface OutboxRow {
   attempts: number;
   actor: Actor;
   source_ip: string | null;
+  priority: number;
 }
 
 const BATCH_SIZE = 100;
@@ -45,7 +47,7 @@ class Lane {
     /** Does an event of this priority travel in this lane? */
     readonly carries: (priority: number) => boolean,
   ) {
-    this.claimSql = `SELECT id, event_id, event_name, version, tenant_id, payload, correlation_id, causation_id, occurred_at, attempts, actor, source_ip
+    this.claimSql = `SELECT id, event_id, event_name, version, tenant_id, payload, correlation_id, causation_id, occurred_at, attempts, actor, source_ip, priority
                        FROM platform.outbox_message
                       WHERE status = 'pending' AND available_at <= now() AND ${condition}
                       ORDER BY id
@@ -74,7 +76,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly emitter: EventEmitter2,
     @Inject(APP_ENV) private readonly env: AppEnv,
-  ) {}
+    @Optional() private readonly metrics?: Metrics,
+  ) {
+    if (metrics) metrics.outboxProbe = () => this.backlog();
+  }
+
+  /** What waits in each lane and what is dead, for the metrics scrape. */
+  async backlog(): Promise<OutboxBacklog> {
+    const lanes: Array<{ lane: string; pending: number; oldest: number }> = await this.dataSource.query(
+      `SELECT CASE WHEN priority > 0 THEN 'urgent' ELSE 'normal' END AS lane, count(*)::int AS pending,
+              COALESCE(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS oldest
+         FROM platform.outbox_message WHERE status = 'pending' GROUP BY 1`,
+    );
+    const dead: Array<{ event: string; count: number }> = await this.dataSource.query(
+      `SELECT event_name AS event, count(*)::int AS count FROM platform.outbox_message WHERE status = 'dead' GROUP BY 1`,
+    );
+    const seen = new Map(lanes.map((l) => [l.lane, l]));
+    return {
+      lanes: this.lanes.map((l) => ({
+        lane: l.name,
+        pending: seen.get(l.name)?.pending ?? 0,
+        oldestSeconds: seen.get(l.name)?.oldest ?? 0,
+      })),
+      dead,
+    };
+  }
 
   onApplicationBootstrap(): void {
     if (!this.env.OUTBOX_RELAY_ENABLED) return;
@@ -88,7 +114,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
     for (const lane of this.lanes) if (lane.kickTimer) clearTimeout(lane.kickTimer);
     // A pass that fails now (the database went first) was logged by its kick; shutdown goes on.
-    await Promise.all(this.lanes.map((l) => l.draining?.catch(() => undefined)));
+    await Promise.all(this.lanes.map((l) => (l.draining ?? Promise.resolve()).catch(() => undefined)));
   }
 
   /**
@@ -174,8 +200,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       }
       for (const [row, event] of events) {
         const error = await this.deliver(row, event);
-        if (error === undefined) delivered.push(row.id);
-        else failed.push({ row, message: error });
+        if (error === undefined) {
+          delivered.push(row.id);
+          this.metrics?.deliveryLag.observe(
+            { lane: lane.name },
+            (Date.now() - new Date(row.occurred_at).getTime()) / 1000,
+          );
+        } else failed.push({ row, message: error });
       }
       if (delivered.length > 0) {
         await client.query({
@@ -209,15 +240,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const delaySeconds = Math.min(300, 2 ** (attempts - 1));
     await client.query(
       `UPDATE platform.outbox_message
-          SET status = $2, attempts = $3, available_at = now() + make_interval(secs => $4), last_error = $5
+          SET status = $2, attempts = $3, available_at = now() + make_interval(secs => $4), last_error = $5,
+              first_failed_at = COALESCE(first_failed_at, now()), last_failed_at = now()
         WHERE id = $1`,
       [row.id, dead ? 'dead' : 'pending', attempts, delaySeconds, message.slice(0, 2000)],
     );
-    if (dead)
+    if (dead) {
+      // Dead letters wait for an admin (GET /admin/v1/outbox/dead-letters, then …/retry); a dead
+      // deprovisioning event (urgent lane) means someone kept access they should have lost.
+      this.metrics?.outboxDeadLettered.inc({ event: row.event_name });
       this.logger.error(
-        `outbox event ${row.event_name} ${row.event_id} is dead after ${attempts} attempts: ${message}`,
+        `outbox event ${row.event_name} ${row.event_id} is dead after ${attempts} attempts` +
+          `${row.priority > 0 ? ' (deprovisioning: access is NOT removed until it is retried)' : ''}: ${message}`,
       );
-    else
+    } else
       this.logger.warn(
         `outbox event ${row.event_name} ${row.event_id} failed (attempt ${attempts}), retry in ${delaySeconds}s: ${message}`,
       );

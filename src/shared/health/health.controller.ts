@@ -1,25 +1,44 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { DataSource } from 'typeorm';
 import { Auth } from '../http/auth.decorator';
 import { ValidateRequests } from '../http/request-validation';
+import { ReadinessIndicators } from './readiness.indicators';
 
-/** Liveness + database reachability, for compose healthchecks and load balancers. */
+/**
+ * Probes for orchestrators and load balancers: `live` says the process answers (a database outage
+ * must not get it restarted), `ready` that it can serve (database reachable, migrations applied, not
+ * draining before shutdown). `/health` is `ready`.
+ */
 @Controller('health')
 @ValidateRequests()
 @Auth('public')
 @SkipThrottle()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly readiness: ReadinessIndicators,
+  ) {}
+
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.readiness.draining(),
+      () => this.db.pingCheck('database', { timeout: ReadinessIndicators.PROBE_TIMEOUT_MS }),
+      () => this.readiness.migrations(),
+    ]);
+  }
 
   @Get()
-  @HttpCode(200)
-  async check() {
-    try {
-      await this.dataSource.query('SELECT 1');
-    } catch {
-      throw new ServiceUnavailableException({ error: 'unavailable', message: 'database unreachable', status: 'down' });
-    }
-    return { status: 'ok', database: 'up' };
+  @HealthCheck()
+  alias() {
+    return this.ready();
   }
 }

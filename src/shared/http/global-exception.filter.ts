@@ -59,7 +59,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const res = exception.getResponse();
       body =
         typeof res === 'object' && res !== null && 'error' in res && 'details' in res
-          ? (res as Record<string, unknown>)
+          ? res
           : { error: ERROR_NAME[status] ?? 'error', message: typeof res === 'string' ? res : exception.message };
     } else if (isFastifyClientError(exception)) {
       status = exception.statusCode;

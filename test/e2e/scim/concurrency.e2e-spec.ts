@@ -50,10 +50,10 @@ describe('SCIM concurrency: simultaneous requests on one resource', () => {
   }, TEST_TIMEOUT_MS);
 
   const outboxFor = (key: 'stagedUserId' | 'stagedGroupId', id: string) =>
-    t.dataSource.query(
+    t.dataSource.query<OutboxRow[]>(
       `SELECT id, event_name, correlation_id, payload FROM test_outbox_log WHERE payload->>'${key}' = $1 ORDER BY id`,
       [id],
-    ) as Promise<OutboxRow[]>;
+    );
 
   const liveRows = async (connectionId: string, userName: string) =>
     Number(

@@ -76,7 +76,7 @@ interface Scenario {
   /** State the fixture acts on, created after the placeholders and before the replay. */
   readonly arrange?: (c: ReplayContext) => Promise<void>;
   /** The effect, checked after the status. */
-  readonly effect: (c: ReplayContext) => Promise<void>;
+  readonly effect: (c: ReplayContext) => Promise<void> | void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'entra/get-schemas-discovery.json': {
-    effect: async (c) => {
+    effect: (c) => {
       const body = c.res.body;
       expect(body.schemas).toEqual([LIST_RESPONSE]);
       expect(

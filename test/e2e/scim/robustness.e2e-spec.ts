@@ -371,7 +371,10 @@ function slots(doc: Json): Array<{ parent: Json[] | { [k: string]: Json }; key: 
   const walk = (node: Json) => {
     if (Array.isArray(node)) node.forEach((v, i) => (out.push({ parent: node, key: i }), walk(v)));
     else if (node !== null && typeof node === 'object')
-      for (const k of Object.keys(node)) (out.push({ parent: node, key: k }), walk(node[k]));
+      for (const k of Object.keys(node)) {
+        out.push({ parent: node, key: k });
+        walk(node[k]);
+      }
   };
   walk(doc);
   return out;
@@ -928,7 +931,7 @@ describe('SCIM robustness: fuzzed requests never break the protocol (property-ba
         op: opNameArb,
         path: fc.oneof(
           { weight: 3, arbitrary: fc.constantFrom<Json>(...paths) },
-          { weight: 2, arbitrary: mutatedText(paths, 2) as fc.Arbitrary<Json> },
+          { weight: 2, arbitrary: mutatedText(paths, 2) },
         ),
         value: patchValueArb(lane),
       },

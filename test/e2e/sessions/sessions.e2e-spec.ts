@@ -267,21 +267,19 @@ describe('Sessions', () => {
       );
       await t.app.get(TransactionHost).run(async () => {
         await t.dataSource.query(`UPDATE tenancy.membership SET status = 'revoked' WHERE id = $1`, [membership.id]);
-        await t.app
-          .get(EventBus)
-          .publish(
-            new MembershipRevokedEvent(
-              {
-                accountId: m.accountId,
-                membershipId: membership.id,
-                connectionId: m.f.connectionId,
-                stagedUserId: m.userId,
-                reason: 'sync_deprovisioned',
-                syncRunId: null,
-              },
-              { tenantId: m.f.tenantId },
-            ),
-          );
+        await t.app.get(EventBus).publish(
+          new MembershipRevokedEvent(
+            {
+              accountId: m.accountId,
+              membershipId: membership.id,
+              connectionId: m.f.connectionId,
+              stagedUserId: m.userId,
+              reason: 'sync_deprovisioned',
+              syncRunId: null,
+            },
+            { tenantId: m.f.tenantId },
+          ),
+        );
       });
       await expectEventually(
         async () => {

@@ -100,7 +100,7 @@ export async function members(t: TestApp, tenantId: string): Promise<any[]> {
   return ok(await t.admin.get(`/admin/v1/tenants/${tenantId}/members`), 200, 'GET members').items;
 }
 
-export async function memberByEmail(t: TestApp, tenantId: string, email: string): Promise<any | undefined> {
+export async function memberByEmail(t: TestApp, tenantId: string, email: string): Promise<any> {
   return (await members(t, tenantId)).find((m) => m.email === email.toLowerCase());
 }
 

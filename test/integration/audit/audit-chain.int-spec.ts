@@ -74,10 +74,9 @@ describe('Audit chain (integration)', () => {
     expect(await t.app.get(VerifyAuditChainUseCase).execute({})).toEqual({ ok: true, checked: before + 25 });
     // Redelivered: nothing new, by the batch or by the per-event handler.
     expect(await record.executeBatch(events, key)).toBe(0);
-    const recorder = t.app.get(RecordAuditEntryListener) as unknown as Record<
-      string,
-      (e: DomainEvent<object>) => Promise<void>
-    >;
+    const recorder = t.app.get<RecordAuditEntryListener, Record<string, (e: DomainEvent<object>) => Promise<void>>>(
+      RecordAuditEntryListener,
+    );
     for (const e of events) await recorder[`record:${e.eventName}`](e);
     expect(
       (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit.audit_entry WHERE seq > $1`, [before]))[0].n,

@@ -194,7 +194,7 @@ describe('audit export encoders agree with their specifications', () => {
       fc.asyncProperty(
         fc.array(fc.nat({ max: 1000 }), { minLength: 0, maxLength: 40 }).chain((seqs) => {
           const unique = [...new Set(seqs.map((s, i) => s * 1000 + i + 1))];
-          return fc.tuple(...unique.map((s) => row(s))) as fc.Arbitrary<Row[]>;
+          return fc.tuple(...unique.map((s) => row(s)));
         }),
         async (rows) => expectBothAgree(rows),
       ),

@@ -49,8 +49,9 @@ class ProbeListener {
 class SecondProbeListener {
   static calls: Record<string, number> = {};
   @OnDomainEvent(ProbePingedEvent)
-  async onPing(event: ProbePingedEvent): Promise<void> {
+  onPing(event: ProbePingedEvent): Promise<void> {
     SecondProbeListener.calls[event.payload.label] = (SecondProbeListener.calls[event.payload.label] ?? 0) + 1;
+    return Promise.resolve();
   }
 }
 
@@ -58,8 +59,9 @@ class SecondProbeListener {
 class TenantCreatedCounter {
   static seen: Record<string, number> = {};
   @OnDomainEvent(TenantCreatedEvent)
-  async onTenantCreated(event: TenantCreatedEvent): Promise<void> {
+  onTenantCreated(event: TenantCreatedEvent): Promise<void> {
     TenantCreatedCounter.seen[event.payload.tenantId] = (TenantCreatedCounter.seen[event.payload.tenantId] ?? 0) + 1;
+    return Promise.resolve();
   }
 }
 
@@ -73,8 +75,9 @@ EventRegistry.register(UrgentProbeEvent);
 class UrgentProbeListener {
   static deliveredAt: number | undefined;
   @OnDomainEvent(UrgentProbeEvent)
-  async onUrgent(): Promise<void> {
+  onUrgent(): Promise<void> {
     UrgentProbeListener.deliveredAt = Date.now();
+    return Promise.resolve();
   }
 }
 
@@ -336,7 +339,7 @@ describe('Transactional outbox', () => {
       bus.publish(...Array.from({ length: 600 }, () => new ProbePingedEvent({ label: 'backlog' }, { tenantId: null }))),
     );
     await tx.run(() => bus.publish(new UrgentProbeEvent({ label: 'urgent' }, { tenantId: null })));
-    await expectEventually(async () => expect(UrgentProbeListener.deliveredAt).toBeDefined(), 5000, 5);
+    await expectEventually(() => expect(UrgentProbeListener.deliveredAt).toBeDefined(), 5000, 5);
     const backlogDone = async () => (await deliveredOutboxRows(t.dataSource, `payload->>'label' = 'backlog'`)).length;
     // The urgent event did not wait for the backlog to drain.
     expect(await backlogDone()).toBeLessThan(600);
@@ -366,7 +369,7 @@ describe('Transactional outbox', () => {
     await exited;
 
     // The child committed the tenant and its event but never relayed it; our relay picks it up.
-    await expectEventually(async () => expect(TenantCreatedCounter.seen[tenantId]).toBe(1), 5000);
+    await expectEventually(() => expect(TenantCreatedCounter.seen[tenantId]).toBe(1), 5000);
     await expectEventually(async () => {
       const rows = await deliveredOutboxRows(t.dataSource, `payload->>'tenantId' = $1`, [tenantId]);
       expect(rows.map((r) => [r.status, r.attempts])).toEqual([['pending', 0]]);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
@@ -973,7 +973,7 @@ const valueArb: fc.Arbitrary<FilterValue> = fc.oneof(
     '2011-02-30T00:00:00Z',
     'not a date',
   ),
-  fc.uuid().map((u) => u as string),
+  fc.uuid().map((u) => u),
   fc.constantFrom(...USERS.slice(0, 3).map((u) => u.id)),
   fc.integer({ min: -20, max: 40 }),
   fc.double({ min: -100, max: 100, noNaN: true }),
@@ -1007,15 +1007,13 @@ function leafArb(paths: fc.Arbitrary<AttrPath>): fc.Arbitrary<FilterNode> {
 }
 
 function filterArb(paths: AttrPath[]): fc.Arbitrary<FilterNode> {
-  const valuePathArb = fc
-    .constantFrom(...VALUE_PATHS)
-    .chain(({ path, subs }) =>
-      treeArb(leafArb(fc.constantFrom(...subs).map((attr) => ({ attr }))), 2).map((filter): FilterNode => ({
-        kind: 'valuePath',
-        path,
-        filter,
-      })),
-    );
+  const valuePathArb = fc.constantFrom(...VALUE_PATHS).chain(({ path, subs }) =>
+    treeArb(leafArb(fc.constantFrom(...subs).map((attr) => ({ attr }))), 2).map((filter): FilterNode => ({
+      kind: 'valuePath',
+      path,
+      filter,
+    })),
+  );
   return treeArb(
     fc.oneof({ weight: 4, arbitrary: leafArb(fc.constantFrom(...paths)) }, { weight: 1, arbitrary: valuePathArb }),
     4,

@@ -1,5 +1,4 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import type { CronJob } from 'cron';
 import { Clock } from '../../../src/shared/domain/clock';
 import { RunScheduledSyncJob, RUN_SCHEDULED_SYNC_JOBS } from '../../../src/modules/sync/jobs/run-scheduled-sync.job';
 import { RECLAIM_STALE_SYNC_RUNS_JOB } from '../../../src/modules/sync/jobs/reclaim-stale-sync-runs.job';
@@ -121,7 +120,7 @@ describe('scheduled sync with two app instances', () => {
       SYNC_CRON: '5 7-9 * * 1-5',
       SYNC_DEPROVISION_CRON: '*/10 7-9 * * 1-5',
     });
-    const jobs = b.app.get(SchedulerRegistry).getCronJobs() as Map<string, CronJob>;
+    const jobs = b.app.get(SchedulerRegistry).getCronJobs();
     const provision = jobs.get(RUN_SCHEDULED_SYNC_JOBS.provision)!;
     const deprovision = jobs.get(RUN_SCHEDULED_SYNC_JOBS.deprovision)!;
     expect(provision.cronTime.source).toBe('5 7-9 * * 1-5');

@@ -76,8 +76,9 @@ function audited<E extends DomainEvent<object>>(
 export function fromPayload(targetType: string, idKey: string, labelKey?: string) {
   return (payload: object, _event: DomainEvent<object>, action: string): AuditDescription => {
     const p = payload as Record<string, unknown>;
-    const id = p[idKey] === undefined || p[idKey] === null ? null : String(p[idKey]);
-    const label = labelKey && typeof p[labelKey] === 'string' ? (p[labelKey] as string) : null;
+    const rawId = p[idKey] as string | number | null | undefined;
+    const id = rawId === undefined || rawId === null ? null : String(rawId);
+    const label = labelKey && typeof p[labelKey] === 'string' ? p[labelKey] : null;
     const [resource, verb] = action.split('.');
     const noun = resource.replace(/_/g, ' ');
     return {

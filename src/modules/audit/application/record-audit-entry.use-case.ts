@@ -7,6 +7,7 @@ import { storable, storableJson, type AuditActor, type AuditRecord } from '../do
 import { redactSecrets, redactText } from '../domain/redact-secrets';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
 import { IdempotentHandlers } from '../../../shared/events/idempotent-handler';
+import { Metrics } from '../../../shared/metrics/metrics';
 import { AUDITED_EVENTS, type AuditedEvent } from './audited-events';
 
 const text = (s: string | null | undefined): string | null => (s === null || s === undefined ? null : storable(s));
@@ -34,17 +35,20 @@ export class RecordAuditEntryUseCase {
   constructor(
     private readonly tx: TransactionHost,
     private readonly entries: AuditEntryRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute(event: DomainEvent<object>, spec: AuditedEvent): Promise<void> {
     const draft = toDraft(event, spec);
-    await this.tx.run(async () => {
+    const written = await this.tx.run(async () => {
       await this.entries.lockChain();
       const head = await this.entries.head(event.eventId);
-      if (head.recorded) return;
+      if (head.recorded) return 0;
       const record = draft(head.seq + 1);
       await this.entries.insertMany([{ record, prevHash: head.hash, hash: chainHash(head.hash, record) }]);
+      return 1;
     });
+    this.metrics.auditEntries.inc(written);
   }
 
   /**
@@ -67,7 +71,7 @@ export class RecordAuditEntryUseCase {
       if (spec) drafts.set(event, toDraft(event, spec));
     }
     if (drafts.size === 0) return 0;
-    return this.tx.run(async () => {
+    const written = await this.tx.run(async () => {
       const batch = [...drafts.keys()];
       await this.entries.lockChain();
       const head = await this.entries.head(null);
@@ -86,6 +90,8 @@ export class RecordAuditEntryUseCase {
       IdempotentHandlers.settleAfterCommit(handlerKey, batch);
       return rows.length;
     });
+    this.metrics.auditEntries.inc(written);
+    return written;
   }
 }
 

@@ -38,6 +38,7 @@ export interface AuditRecord {
 
 // Lone UTF-16 surrogates and NUL cannot be stored in PostgreSQL text (the driver or the server would
 // change or refuse them), and a stored value that differs from the hashed one breaks the chain.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL text cannot store
 const UNSTORABLE = /[\u0000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The string as it will read back from PostgreSQL. */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TransactionHost } from '../../../shared/database/transaction-host';
@@ -130,7 +131,7 @@ export class AuditEntryRepository {
   ) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.tx.manager.query(sql, params) as Promise<T[]>;
+    return this.tx.manager.query<T[]>(sql, params);
   }
 
   // ---- appending (inside the recording transaction) -------------------------------------------
@@ -244,9 +245,12 @@ export class AuditEntryRepository {
    * stops early (client gone), which ends the COPY on the server.
    */
   async exportStream(format: 'csv' | 'ndjson', filter: AuditFilter, prefix?: Buffer): Promise<Readable> {
-    const [client, release] = await (this.dataSource.driver as PostgresDriver).obtainMasterConnection();
+    const [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [
+      PoolClient,
+      (err?: Error) => void,
+    ];
     // COPY takes no bind parameters: the (already validated) filter values go in as quoted literals.
-    const where = conditions(filter, (v) => client.escapeLiteral(String(v)) as string);
+    const where = conditions(filter, (v) => client.escapeLiteral(String(v)));
     const copy = new PgCopyOutStream(
       `COPY (SELECT ${EXPORT_SELECT}
                FROM audit.audit_entry e

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ScimError } from '../../../shared/scim/scim-error';
 import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StageGroupInput, type StagingScope } from '../../staging/public';
+import { StagingFacade, type StagedMember, type StageGroupInput, type StagingScope } from '../../staging/public';
 import { planGroupPatch } from '../domain/patch/scim-patch.applier';
 import { normalizePatchRequest } from '../domain/patch/scim-patch.normalizer';
 import { projectResource } from '../domain/projection/scim-projection';
@@ -107,7 +107,7 @@ export class ScimGroupsUseCases {
   async list(scope: StagingScope, q: ScimListQuery, baseUrl: string) {
     const page = await this.staging.listGroups(scope, q);
     const members = membersExcluded(q)
-      ? new Map()
+      ? new Map<string, StagedMember[]>()
       : await this.staging.listMembers(
           scope,
           page.items.map((g) => g.id),

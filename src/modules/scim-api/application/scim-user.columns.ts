@@ -36,7 +36,7 @@ function stripPasswords(raw: unknown): unknown {
   const pathKey = entries.find(([k]) => k.trim().toLowerCase() === 'path');
   const passwordOp = pathKey !== undefined && typeof pathKey[1] === 'string' && PASSWORD_NAME.test(pathKey[1].trim());
   // Null prototype: an own `__proto__` key (JSON.parse makes one) stays a plain key, as sent.
-  const out: Record<string, unknown> = Object.create(null);
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of entries) {
     if (PASSWORD_NAME.test(k.trim())) continue;
     if (passwordOp && k.trim().toLowerCase() === 'value') continue;

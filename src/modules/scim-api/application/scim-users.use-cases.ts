@@ -6,13 +6,8 @@ import { StagingFacade, type StagingScope } from '../../staging/public';
 import { applyUserPatch } from '../domain/patch/scim-patch.applier';
 import { normalizePatchRequest } from '../domain/patch/scim-patch.normalizer';
 import { projectResource } from '../domain/projection/scim-projection';
-import {
-  deepEqual,
-  isPlainObject,
-  normalizeUserInput,
-  orderResource,
-  type ScimResourceJson,
-} from '../domain/resource/scim-resource.normalizer';
+import { deepEqual, isPlainObject } from '../domain/resource/scim-json';
+import { normalizeUserInput, orderResource, type ScimResourceJson } from '../domain/resource/scim-resource.normalizer';
 import { expectedVersion, hasTopLevelKey, type Projection } from './scim-common';
 import type { ScimListQuery } from './scim-list-query';
 import { listResponse, presentUser } from './scim-presenter';

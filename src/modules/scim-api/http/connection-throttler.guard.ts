@@ -31,9 +31,9 @@ export class ConnectionThrottlerGuard extends ThrottlerGuard {
     return super.canActivate(context);
   }
 
-  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const principal = req.user as ScimPrincipal | undefined;
-    return principal ? `scim:${principal.connectionId}` : `ip:${String(req.ip)}`;
+    return Promise.resolve(principal ? `scim:${principal.connectionId}` : `ip:${String(req.ip)}`);
   }
 
   /**
@@ -55,7 +55,7 @@ export class ConnectionThrottlerGuard extends ThrottlerGuard {
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    const { res } = this.getRequestResponse(context);
+    const res = this.getRequestResponse(context).res as { header(name: string, value: string): unknown };
     void res.header('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
     return super.throwThrottlingException(context, detail);
   }

@@ -17,7 +17,20 @@ export interface SessionRow {
 
 const COLUMNS = `id, tenant_id, account_id, token_hash, created_at, last_seen_at, idle_expires_at, absolute_expires_at, ended_at, end_reason`;
 
-const toRow = (r: Record<string, any>): SessionRow => ({
+interface SessionDbRow {
+  id: string;
+  tenant_id: string;
+  account_id: string;
+  token_hash: Buffer;
+  created_at: Date;
+  last_seen_at: Date;
+  idle_expires_at: Date;
+  absolute_expires_at: Date;
+  ended_at: Date | null;
+  end_reason: string | null;
+}
+
+const toRow = (r: SessionDbRow): SessionRow => ({
   id: r.id,
   tenantId: r.tenant_id,
   accountId: r.account_id,
@@ -42,7 +55,7 @@ export class SessionRepository {
     idleSeconds: number;
     absoluteSeconds: number;
   }): Promise<SessionRow> {
-    const [r] = await sqlRows(
+    const [r] = await sqlRows<SessionDbRow>(
       this.tx.manager,
       `INSERT INTO sessions.session (id, tenant_id, account_id, token_hash, idle_expires_at, absolute_expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6))
@@ -53,12 +66,18 @@ export class SessionRepository {
   }
 
   async findByHash(hash: Buffer): Promise<SessionRow | null> {
-    const [r] = await sqlRows(this.tx.manager, `SELECT ${COLUMNS} FROM sessions.session WHERE token_hash = $1`, [hash]);
+    const [r] = await sqlRows<SessionDbRow>(
+      this.tx.manager,
+      `SELECT ${COLUMNS} FROM sessions.session WHERE token_hash = $1`,
+      [hash],
+    );
     return r ? toRow(r) : null;
   }
 
   async findById(id: string): Promise<SessionRow | null> {
-    const [r] = await sqlRows(this.tx.manager, `SELECT ${COLUMNS} FROM sessions.session WHERE id = $1`, [id]);
+    const [r] = await sqlRows<SessionDbRow>(this.tx.manager, `SELECT ${COLUMNS} FROM sessions.session WHERE id = $1`, [
+      id,
+    ]);
     return r ? toRow(r) : null;
   }
 
@@ -77,7 +96,7 @@ export class SessionRepository {
 
   /** Ends one session; returns whether it was live. */
   async end(id: string, reason: string): Promise<boolean> {
-    const rows = await sqlRows(
+    const rows = await sqlRows<SessionDbRow>(
       this.tx.manager,
       `WITH e AS (UPDATE sessions.session SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id)
        SELECT id FROM e`,
@@ -100,7 +119,7 @@ export class SessionRepository {
   }
 
   async listForAccount(tenantId: string, accountId: string, limit: number): Promise<SessionRow[]> {
-    const rows = await sqlRows(
+    const rows = await sqlRows<SessionDbRow>(
       this.tx.manager,
       `SELECT ${COLUMNS} FROM sessions.session WHERE tenant_id = $1 AND account_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`,
       [tenantId, accountId, limit],
@@ -110,7 +129,7 @@ export class SessionRepository {
 
   /** Removes sessions that ended or expired long ago (housekeeping, not a security control). */
   async purgeEndedBefore(cutoffSeconds: number): Promise<number> {
-    const rows = await sqlRows(
+    const rows = await sqlRows<{ n: number }>(
       this.tx.manager,
       `WITH d AS (
          DELETE FROM sessions.session
@@ -119,6 +138,6 @@ export class SessionRepository {
        SELECT count(*)::int AS n FROM d`,
       [cutoffSeconds],
     );
-    return (rows[0] as { n: number }).n;
+    return rows[0].n;
   }
 }

@@ -14,7 +14,8 @@ import type {
   StageGroupInput,
   StagingScope,
 } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, matchesAtMostOne, type SqlFilterTarget } from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { matchesAtMostOne } from './scim-filter-plan';
 import { pageQuery, UUID_RE } from './staged-user.repository';
 
 interface GroupRow {
@@ -277,7 +278,15 @@ export class StagedGroupRepository {
       params.push(cursor.createdAt, cursor.id);
       keyset = `AND (g.created_at, g.id) > ($3::timestamptz, $4::uuid)`;
     }
-    const rows = await sqlRows<Record<string, any>>(
+    const rows = await sqlRows<{
+      id: string;
+      display_name: string;
+      external_id: string | null;
+      deleted_at: Date | null;
+      created_at: Date;
+      updated_at: Date;
+      member_count: number;
+    }>(
       this.tx.manager,
       `SELECT g.id, g.display_name, g.external_id, g.deleted_at, g.created_at, g.updated_at,
               (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count

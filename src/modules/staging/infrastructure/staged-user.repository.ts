@@ -14,13 +14,8 @@ import type {
   StageUserInput,
   StagingScope,
 } from '../public/staging.types';
-import {
-  compileScimFilter,
-  compileSortExpression,
-  matchesAtMostOne,
-  userNameEquality,
-  type SqlFilterTarget,
-} from './scim-filter-to-sql';
+import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
+import { matchesAtMostOne, userNameEquality } from './scim-filter-plan';
 
 interface UserRow {
   id: string;
@@ -337,7 +332,19 @@ export class StagedUserRepository {
       params.push(cursor.createdAt, cursor.id);
       keyset = `AND (u.created_at, u.id) > ($3::timestamptz, $4::uuid)`;
     }
-    const rows = await sqlRows<Record<string, any>>(
+    const rows = await sqlRows<{
+      id: string;
+      user_name: string;
+      external_id: string | null;
+      display_name: string | null;
+      primary_email: string | null;
+      active: boolean;
+      deleted_at: Date | null;
+      created_at: Date;
+      updated_at: Date;
+      synced_at: Date | null;
+      sync_skip_reason: string | null;
+    }>(
       this.tx.manager,
       `SELECT u.id, u.user_name, u.external_id, u.display_name, u.primary_email, u.active, u.deleted_at, u.created_at, u.updated_at,
               u.synced_at, u.sync_skip_reason

@@ -3,8 +3,8 @@ import { APP_ENV, type AppEnv } from '../../../config/env.schema';
 import { StagingFacade, type SyncUserPage } from '../../staging/public';
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
 import type { SyncSkipReason } from '../public/sync.types';
-import { SyncBatchProcessor } from './sync-batch.processor';
-import { SyncContextLoader } from './sync-context.loader';
+import { ProcessSyncBatchUseCase } from './process-sync-batch.use-case';
+import { LoadSyncContextUseCase } from './load-sync-context.use-case';
 
 export interface SyncPreview {
   connectionId: string;
@@ -37,8 +37,8 @@ export interface SyncPreview {
 export class PreviewSyncUseCase {
   constructor(
     @Inject(APP_ENV) private readonly env: AppEnv,
-    private readonly contexts: SyncContextLoader,
-    private readonly processor: SyncBatchProcessor,
+    private readonly contexts: LoadSyncContextUseCase,
+    private readonly processor: ProcessSyncBatchUseCase,
     private readonly staging: StagingFacade,
   ) {}
 

@@ -16,6 +16,8 @@ import {
   type ModeDecision,
   type RequestedSyncMode,
 } from '../domain/sync-run';
+import { withLongStatements } from '../../../shared/database/bounded-client';
+import { Metrics } from '../../../shared/metrics/metrics';
 import { SyncRunCompletedEvent } from '../public/events/sync-run-completed.event';
 import { SyncRunFailedEvent } from '../public/events/sync-run-failed.event';
 import { SyncRunStartedEvent } from '../public/events/sync-run-started.event';
@@ -23,8 +25,8 @@ import { SyncUsersSkippedEvent } from '../public/events/sync-users-skipped.event
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
 import type { SyncCounts, SyncSkipReason, SyncTrigger } from '../public/sync.types';
 import { SyncRunRepository, type SyncRunRecord } from '../infrastructure/sync-run.repository';
-import { SyncBatchProcessor, stagedRecord, type UserOutcome } from './sync-batch.processor';
-import { SyncContextLoader, type SyncContext } from './sync-context.loader';
+import { ProcessSyncBatchUseCase, stagedRecord, type UserOutcome } from './process-sync-batch.use-case';
+import { LoadSyncContextUseCase, type SyncContext } from './load-sync-context.use-case';
 
 /** The advisory lock a run holds for its whole life: its existence proves the owner is alive. */
 export const syncLockName = (connectionId: string) => `sync.connection:${connectionId}`;
@@ -86,11 +88,12 @@ export class RunSyncUseCase implements OnModuleDestroy {
     private readonly locks: AdvisoryLockService,
     private readonly events: EventBus,
     private readonly runs: SyncRunRepository,
-    private readonly contexts: SyncContextLoader,
-    private readonly processor: SyncBatchProcessor,
+    private readonly contexts: LoadSyncContextUseCase,
+    private readonly processor: ProcessSyncBatchUseCase,
     private readonly tenancy: TenancyFacade,
     private readonly staging: StagingFacade,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Stops at the next page boundary (the run is marked failed) and waits for running runs. */
@@ -119,7 +122,10 @@ export class RunSyncUseCase implements OnModuleDestroy {
           return;
         }
         started.resolve(prepared.run);
-        await this.execute(prepared.run, prepared.ctx, prepared.decision);
+        // A run's batches are long work: their statements get the long bound, not a request's.
+        await withLongStatements(this.env.DATABASE_LONG_STATEMENT_TIMEOUT_MS, () =>
+          this.execute(prepared.run, prepared.ctx, prepared.decision),
+        );
       })
       .then(async (outcome) => {
         if (outcome.acquired) return;
@@ -267,7 +273,7 @@ export class RunSyncUseCase implements OnModuleDestroy {
         const records = outcomes.map(stagedRecord).filter((r) => r !== null);
         await this.staging.recordSyncOutcome(ctx.scope, records);
       }
-      await this.tx.run(async () => {
+      const completed = await this.tx.run(async () => {
         await this.runs.updateStep(run.id, seq, {
           status: 'completed',
           counts: { ...stepCounts },
@@ -289,8 +295,11 @@ export class RunSyncUseCase implements OnModuleDestroy {
             ),
           );
         }
+        return done !== undefined && done !== null;
       });
+      if (completed) this.recordRun(decision.mode, 'completed', started);
     } catch (err) {
+      this.recordRun(decision.mode, 'failed', started);
       const message = ((err as Error)?.message ?? String(err)).slice(0, 1000);
       this.logger.error(`sync run ${run.id} of ${run.connectionId} failed: ${message}`);
       try {
@@ -303,6 +312,11 @@ export class RunSyncUseCase implements OnModuleDestroy {
         this.logger.error(`could not mark sync run ${run.id} failed: ${(markErr as Error).message}`);
       }
     }
+  }
+
+  private recordRun(mode: string, outcome: 'completed' | 'failed', started: number): void {
+    this.metrics.syncRuns.inc({ mode, outcome });
+    this.metrics.syncDuration.observe({ mode }, (Date.now() - started) / 1000);
   }
 
   /** Skip rows, counts, heartbeat and the batch's skip event — one Sync transaction per page. */

@@ -17,7 +17,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 import { GlobalExceptionFilter } from '../../../shared/http/global-exception.filter';
 import { PreviewSyncUseCase } from '../application/preview-sync.use-case';
 import { RunSyncUseCase } from '../application/run-sync.use-case';
-import { SyncRunQueries, toRunView } from '../application/sync-run.queries';
+import { SyncRunQuery, toRunView } from '../application/sync-run.query';
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 
@@ -88,7 +88,7 @@ export class SyncRunConflictFilter implements ExceptionFilter {
 export class SyncRunsController {
   constructor(
     private readonly runner: RunSyncUseCase,
-    private readonly queries: SyncRunQueries,
+    private readonly queries: SyncRunQuery,
     private readonly previews: PreviewSyncUseCase,
   ) {}
 

@@ -31,7 +31,7 @@ export class ReclaimStaleSyncRunsJob implements OnApplicationBootstrap {
       start: true,
       onTick: () => void this.run(),
     });
-    this.registry.addCronJob(RECLAIM_STALE_SYNC_RUNS_JOB, job as never);
+    this.registry.addCronJob(RECLAIM_STALE_SYNC_RUNS_JOB, job);
   }
 
   async run(): Promise<string[]> {

@@ -64,7 +64,7 @@ export class RunScheduledSyncJob implements OnApplicationBootstrap {
           );
         },
       });
-      this.registry.addCronJob(RUN_SCHEDULED_SYNC_JOBS[kind], job as never);
+      this.registry.addCronJob(RUN_SCHEDULED_SYNC_JOBS[kind], job);
     }
   }
 

@@ -18,8 +18,8 @@ import {
 } from '../infrastructure/internal-group.repository';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
-import { tenantNotFound } from './tenant.use-cases';
-import { connectionNotFound } from './scim-connection.use-cases';
+import { tenantNotFound } from './tenant-common';
+import { connectionNotFound } from './scim-connection-common';
 
 export interface SiteView {
   id: string;

@@ -7,7 +7,7 @@ import { MembershipRevokedEvent } from '../public/events/membership-revoked.even
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import { MemberRepository, type MemberRow } from '../infrastructure/member.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
-import { tenantNotFound } from './tenant.use-cases';
+import { tenantNotFound } from './tenant-common';
 
 /**
  * A member as the admin API shows it. `groups` and `sites` are `{id, name}` objects (ids are stable,

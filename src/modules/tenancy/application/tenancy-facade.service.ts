@@ -20,11 +20,9 @@ import {
 } from '../public/tenancy.facade';
 import { ScimBearerAuthenticator } from '../http/scim-bearer.authenticator';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
-import {
-  ApplyScimMembersUseCase,
-  FindScimMembersInGroupsQuery,
-  PlanScimMembersUseCase,
-} from './scim-member-sync.use-cases';
+import { ApplyScimMembersUseCase } from './apply-scim-members.use-case';
+import { FindScimMembersInGroupsQuery } from './find-scim-members-in-groups.query';
+import { PlanScimMembersUseCase } from './plan-scim-members.use-case';
 
 @Injectable()
 export class TenancyFacadeService extends TenancyFacade {

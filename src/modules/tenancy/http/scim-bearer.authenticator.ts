@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Strategy, type VerifyFunctionWithRequest } from 'passport-http-bearer';
 import { RequestContext } from '../../../shared/http/request-context';
-import { VerifyScimTokenUseCase } from '../application/scim-token.use-cases';
+import { VerifyScimTokenUseCase } from '../application/verify-scim-token.use-case';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
 
 type BearerStrategy = Strategy<VerifyFunctionWithRequest>;
@@ -37,6 +37,7 @@ export class ScimBearerAuthenticator {
       const attempt = Object.create(this.strategy) as Attempt;
       attempt.success = (user: ScimPrincipal) => resolve(user);
       attempt.fail = () => resolve(null);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the strategy's error goes through as it came
       attempt.error = (err: unknown) => reject(err);
       attempt.authenticate(req as never);
     });

@@ -1,11 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { DeleteScimConnectionUseCase } from '../application/scim-connection.use-cases';
-import {
-  IssueScimTokenUseCase,
-  RevokeScimTokenUseCase,
-  RotateScimTokenUseCase,
-} from '../application/scim-token.use-cases';
-import { TenancyQueries } from '../application/tenancy.queries';
+import { DeleteScimConnectionUseCase } from '../application/delete-scim-connection.use-case';
+import { IssueScimTokenUseCase } from '../application/issue-scim-token.use-case';
+import { RevokeScimTokenUseCase } from '../application/revoke-scim-token.use-case';
+import { RotateScimTokenUseCase } from '../application/rotate-scim-token.use-case';
+import { TenancyQuery } from '../application/tenancy.query';
 import { IssueScimTokenRequestDto } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 
@@ -18,7 +16,7 @@ export class ScimConnectionsController {
     private readonly issueToken: IssueScimTokenUseCase,
     private readonly rotateToken: RotateScimTokenUseCase,
     private readonly revokeToken: RevokeScimTokenUseCase,
-    private readonly queries: TenancyQueries,
+    private readonly queries: TenancyQuery,
   ) {}
 
   @Get(':connectionId')

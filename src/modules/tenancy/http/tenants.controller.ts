@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { CreateScimConnectionUseCase } from '../application/scim-connection.use-cases';
-import { TenancyQueries } from '../application/tenancy.queries';
-import { CreateTenantUseCase, UpdateTenantUseCase } from '../application/tenant.use-cases';
+import { CreateScimConnectionUseCase } from '../application/create-scim-connection.use-case';
+import { TenancyQuery } from '../application/tenancy.query';
+import { CreateTenantUseCase } from '../application/create-tenant.use-case';
+import { UpdateTenantUseCase } from '../application/update-tenant.use-case';
 import {
   CreateScimConnectionRequestDto,
   CreateTenantRequestDto,
@@ -17,7 +18,7 @@ export class TenantsController {
     private readonly createTenant: CreateTenantUseCase,
     private readonly updateTenant: UpdateTenantUseCase,
     private readonly createConnection: CreateScimConnectionUseCase,
-    private readonly queries: TenancyQueries,
+    private readonly queries: TenancyQuery,
   ) {}
 
   @Post()

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { ScimError } from '../scim-error';
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../scim-filter.ast';
 import type { ScimAttributeDef, ScimAttributeType } from '../scim-schema.types';
-import { matchesFilter, parseScimDateTime, type FilterEvaluationContext } from './scim-filter.evaluator';
+import { parseScimDateTime } from './scim-filter.coercion';
+import { matchesFilter, type FilterEvaluationContext } from './scim-filter.evaluator';
 import { parseFilter } from './scim-filter.parser';
 
 function def(name: string, type: ScimAttributeType, extra: Partial<ScimAttributeDef> = {}): ScimAttributeDef {
@@ -56,7 +57,7 @@ function scimErrorOf(fn: () => unknown): ScimError {
     fn();
   } catch (error) {
     if (error instanceof ScimError) return error;
-    throw new Error(`expected a ScimError, got ${String(error)}`);
+    throw new Error(`expected a ScimError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected a ScimError, but nothing was thrown');
 }

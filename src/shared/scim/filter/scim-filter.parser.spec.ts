@@ -45,7 +45,7 @@ function scimErrorOf(fn: () => unknown): ScimError {
     fn();
   } catch (error) {
     if (error instanceof ScimError) return error;
-    throw new Error(`expected a ScimError, got ${String(error)}`);
+    throw new Error(`expected a ScimError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected a ScimError, but nothing was thrown');
 }

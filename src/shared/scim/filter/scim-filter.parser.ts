@@ -481,7 +481,7 @@ function checkLength(input: string, what: string, fail: ErrorFactory): void {
 
 /** Parses a complete RFC 7644 §3.4.2.2 filter expression. Malformed input → ScimError `invalidFilter`. */
 export function parseFilter(input: string): FilterNode {
-  const fail = ScimError.invalidFilter;
+  const fail = (detail: string) => ScimError.invalidFilter(detail);
   if (typeof input !== 'string') throw fail('filter must be a string');
   checkLength(input, 'filter', fail);
   const tokens = tokenize(input, fail);
@@ -497,7 +497,7 @@ export function parseFilter(input: string): FilterNode {
  * No value filters. Malformed input → ScimError `invalidPath` (callers remap for sortBy if they need to).
  */
 export function parseAttrPath(input: string): AttrPath {
-  const fail = ScimError.invalidPath;
+  const fail = (detail: string) => ScimError.invalidPath(detail);
   if (typeof input !== 'string') throw fail('attribute path must be a string');
   checkLength(input, 'attribute path', fail);
   const tokens = tokenize(input, fail);
@@ -517,7 +517,7 @@ export function parseAttrPath(input: string): AttrPath {
  * Malformed input → ScimError `invalidPath`.
  */
 export function parsePatchPath(input: string): PatchPath {
-  const fail = ScimError.invalidPath;
+  const fail = (detail: string) => ScimError.invalidPath(detail);
   if (typeof input !== 'string') throw fail('path must be a string');
   checkLength(input, 'path', fail);
   const tokens = tokenize(input, fail);
@@ -591,7 +591,7 @@ function splitTopLevelCommas(csv: string): string[] {
  */
 export function parseAttributeList(csv: string | undefined): PatchPath[] {
   if (csv === undefined) return [];
-  const fail = ScimError.invalidPath;
+  const fail = (detail: string) => ScimError.invalidPath(detail);
   if (typeof csv !== 'string') throw fail('attribute list must be a string');
   checkLength(csv, 'attribute list', fail);
   return splitTopLevelCommas(csv)

@@ -4,18 +4,20 @@ import { ScimError } from '../../../../shared/scim/scim-error';
 import type { ScimAttributeDef, ScimResourceTypeName } from '../../../../shared/scim/scim-schema.types';
 import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
 import {
+  assertMaxValues,
   deepEqual,
   existingKey,
-  extensionContainer,
   isPlainObject,
+  sameValue,
+  stableJson,
+  valueKey,
+} from '../resource/scim-json';
+import {
+  extensionContainer,
   normalizeMemberList,
   normalizeSingleValue,
   orderResource,
-  sameValue,
-  stableJson,
   validateMultiValued,
-  valueKey,
-  assertMaxValues,
   type ScimGroupMember,
   type ScimResourceJson,
 } from '../resource/scim-resource.normalizer';
@@ -217,7 +219,7 @@ function applyAttributeOps(
   resourceType: ScimResourceTypeName,
   registry: ScimSchemaRegistry,
 ): PatchApplyResult {
-  const work = structuredClone(resource) as ScimResourceJson;
+  const work = structuredClone<ScimResourceJson>(resource);
   const state: ApplyState = { keys: new AppliedKeys(), budget: PATCH_ELEMENT_BUDGET };
   for (const { op, index, target } of ops)
     applyOperation(work, op, target, `Operations[${index}]`, resourceType, registry, state);
@@ -431,7 +433,7 @@ function applyWhole(
       setOrDelete(container, key, incoming);
       return;
     }
-    const existing = Array.isArray(current) ? [...current] : [];
+    const existing: unknown[] = Array.isArray(current) ? [...(current as unknown[])] : [];
     const present = new ElementIndex(def, existing);
     const touched: unknown[] = [];
     for (const v of incoming) {
@@ -508,7 +510,7 @@ function applyFiltered(
   // A single-valued complex (enterprise `manager[value eq "…"]`, idp-dialects #19) is a list of ≤ 1.
   const elements: unknown[] = def.multiValued
     ? Array.isArray(current)
-      ? [...current]
+      ? [...(current as unknown[])]
       : []
     : current === undefined
       ? []
@@ -729,8 +731,8 @@ function changedAttributeNames(
     const av = a.get(lower);
     const key = (av ?? bv)!.key;
     if (registry.isExtensionUrn(key) && (isPlainObject(bv?.value) || isPlainObject(av?.value))) {
-      const bi = lowerMap(isPlainObject(bv?.value) ? (bv!.value as ScimResourceJson) : {});
-      const ai = lowerMap(isPlainObject(av?.value) ? (av!.value as ScimResourceJson) : {});
+      const bi = lowerMap(isPlainObject(bv?.value) ? bv.value : {});
+      const ai = lowerMap(isPlainObject(av?.value) ? av.value : {});
       const schemaId = registry.schemaById(key)?.id ?? key;
       for (const inner of new Set([...bi.keys(), ...ai.keys()])) {
         if (deepEqual(bi.get(inner)?.value, ai.get(inner)?.value)) continue;

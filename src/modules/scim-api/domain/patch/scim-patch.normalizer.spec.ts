@@ -1,4 +1,4 @@
-import { loadFixturesForUnitSpecs, UNIT_FIXTURE_IDS, type ScimFixture } from '../../../../../test/utils/scim-fixtures';
+import { loadFixturesForUnitSpecs, UNIT_FIXTURE_IDS } from '../../../../../test/utils/scim-fixtures';
 import fc from 'fast-check';
 import { parseFilter } from '../../../../shared/scim/filter/scim-filter.parser';
 import { ScimError } from '../../../../shared/scim/scim-error';
@@ -7,7 +7,6 @@ import { ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.
 import { MAX_PATCH_OPERATIONS, normalizePatchRequest, type CanonicalPatchOp } from './scim-patch.normalizer';
 
 // Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
-type Fixture = ScimFixture;
 const loadFixtures = loadFixturesForUnitSpecs;
 const IDS = UNIT_FIXTURE_IDS;
 

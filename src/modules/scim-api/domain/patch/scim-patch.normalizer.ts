@@ -5,16 +5,12 @@ import type { ResolvedAttr, ScimAttributeDef, ScimResourceTypeName } from '../..
 import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
 import {
   classifyKey,
-  clip,
-  existingKey,
-  getCaseInsensitive,
-  isPlainObject,
   normalizeAttributeValue,
   normalizeMemberList,
   normalizeSingleValue,
-  stripNulls,
   type ScimKeyClass,
 } from '../resource/scim-resource.normalizer';
+import { clip, existingKey, getCaseInsensitive, isPlainObject, stripNulls } from '../resource/scim-json';
 
 /**
  * RFC 7644 §3.5.2 PATCH body, in any Entra/Okta dialect → canonical operations.

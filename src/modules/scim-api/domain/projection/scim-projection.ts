@@ -2,7 +2,7 @@ import { matchesFilter } from '../../../../shared/scim/filter/scim-filter.evalua
 import type { AttrPath, FilterNode, PatchPath } from '../../../../shared/scim/scim-filter.ast';
 import type { ScimAttributeDef, ScimResourceTypeName } from '../../../../shared/scim/scim-schema.types';
 import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
-import { isPlainObject } from '../resource/scim-resource.normalizer';
+import { isPlainObject } from '../resource/scim-json';
 
 /**
  * RFC 7644 §3.4.2.5 / §3.9 `attributes` and `excludedAttributes` over a full resource (`id`, `meta`,

@@ -6,6 +6,15 @@ import {
   findAttribute,
   type ScimSchemaRegistry,
 } from '../../../../shared/scim/schemas/scim-schema.registry';
+import {
+  assertMaxValues,
+  clip,
+  existingKey,
+  getCaseInsensitive,
+  isPlainObject,
+  stripNulls,
+  valueKey,
+} from './scim-json';
 
 /**
  * POST/PUT body → canonical stored resource (the contract with the staging tables):
@@ -354,7 +363,7 @@ export function extensionContainer(
   create: boolean,
 ): ScimResourceJson | undefined {
   const key = existingKey(resource, schemaId);
-  if (key !== undefined && isPlainObject(resource[key])) return resource[key] as ScimResourceJson;
+  if (key !== undefined && isPlainObject(resource[key])) return resource[key];
   if (!create) return undefined;
   const container: ScimResourceJson = {};
   resource[key ?? schemaId] = container;
@@ -464,47 +473,6 @@ export function normalizeAttributeValue(
   return out;
 }
 
-/** SCIM_MAX_MULTI_VALUED (issue #17): more values than this in one attribute is invalidValue. */
-export function assertMaxValues(count: number, maxValues: number, where: string): void {
-  if (count > maxValues) {
-    throw ScimError.invalidValue(
-      `Attribute '${clip(where)}' has ${count} values; at most ${maxValues} are accepted per multi-valued attribute.`,
-    );
-  }
-}
-
-/**
- * A string equal for two values exactly when `sameValue` says they are equal (keys of a normalised
- * complex value are canonical sub-attribute names; strings fold case unless caseExact).
- */
-export function valueKey(value: unknown, def: ScimAttributeDef): string {
-  if (typeof value === 'string') return `s${def.caseExact ? value : value.toLowerCase()}`;
-  if (def.type === 'complex' && isPlainObject(value)) {
-    const parts = Object.keys(value)
-      .map((k) => {
-        const sub = findAttribute(def.subAttributes ?? [], k);
-        const v = value[k];
-        const text = sub ? valueKey(v, sub) : stableJson(v);
-        return [k.toLowerCase(), text] as const;
-      })
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return `c${JSON.stringify(parts)}`;
-  }
-  return `j${stableJson(value)}`;
-}
-
-/** JSON with object keys sorted: equal for values `deepEqual` calls equal. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (isPlainObject(v)) {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
-
 /**
  * Normalises one value of `def` (one element when `def` is multi-valued, or a sub-attribute value).
  * `asElement` means the caller already unwrapped the array of a multi-valued attribute.
@@ -600,7 +568,7 @@ function isStoredSubAttribute(sub: ScimAttributeDef): boolean {
 function expandStringifiedValue(obj: Record<string, unknown>): Record<string, unknown> {
   const valueKey = Object.keys(obj).find((k) => k.trim().toLowerCase() === 'value');
   const inner =
-    valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey] as string) : undefined;
+    valueKey !== undefined && typeof obj[valueKey] === 'string' ? parseJsonObject(obj[valueKey]) : undefined;
   if (!inner) return obj;
   const rest = { ...obj };
   delete rest[valueKey as string];
@@ -748,94 +716,11 @@ function normalizeMember(item: unknown, where: string): ScimGroupMember {
   return { value, ...(type ? { type } : {}), ...(display !== undefined ? { display } : {}) };
 }
 
-// ---------------------------------------------------------------------------------------------
-// JSON helpers (shared by the PATCH normaliser/applier and the projection)
-// ---------------------------------------------------------------------------------------------
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Own key of `obj` equal to `name` ignoring case (RFC 7643 §2.1), or undefined. */
-export function existingKey(obj: Record<string, unknown>, name: string): string | undefined {
-  if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
-  const lower = name.toLowerCase();
-  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
-}
-
-export function getCaseInsensitive(obj: Record<string, unknown>, name: string): unknown {
-  const key = existingKey(obj, name);
-  return key === undefined ? undefined : obj[key];
-}
-
-/**
- * Deep copy without nulls (idp-dialects #11); null at the top → undefined. Used for open-extension
- * values, which are stored as sent; a `__proto__` key (an own key after JSON.parse) is invalidValue.
- * With `maxValues`, an array longer than SCIM_MAX_MULTI_VALUED is invalidValue at `where`.
- */
-export function stripNulls(v: unknown, maxValues = Infinity, where = ''): unknown {
-  if (v === null || v === undefined) return undefined;
-  if (Array.isArray(v)) {
-    assertMaxValues(v.length, maxValues, where);
-    const out: unknown[] = [];
-    for (const x of v) {
-      const s = stripNulls(x, maxValues, where);
-      if (s !== undefined) out.push(s);
-    }
-    return out;
-  }
-  if (isPlainObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const at = where === '' ? k : `${where}.${k}`;
-      // Assigning it would replace the object's prototype; refused rather than dropped.
-      if (k === '__proto__') throw ScimError.invalidValue(`'${clip(at)}': "__proto__" cannot be an attribute name.`);
-      const s = stripNulls(x, maxValues, at);
-      if (s !== undefined) out[k] = s;
-    }
-    return out;
-  }
-  return v;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return (
-      ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
-    );
-  }
-  return false;
-}
-
-/** Equality of two values of `def`, honouring caseExact for strings (RFC 7643 §2.2). */
-export function sameValue(a: unknown, b: unknown, def: ScimAttributeDef): boolean {
-  if (typeof a === 'string' && typeof b === 'string')
-    return def.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
-  if (def.type === 'complex' && isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => {
-      const sub = findAttribute(def.subAttributes ?? [], k);
-      const other = getCaseInsensitive(b, k);
-      return sub ? sameValue(a[k], other, sub) : deepEqual(a[k], other);
-    });
-  }
-  return deepEqual(a, b);
-}
-
-export function clip(s: string, max = 80): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
-}
-
 function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(clip(v, 40));
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
-  return typeof v === 'object' ? 'an object' : String(v);
+  if (typeof v === 'object') return 'an object';
+  const primitive = v as number | boolean | undefined;
+  return String(primitive);
 }

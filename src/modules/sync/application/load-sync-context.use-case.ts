@@ -15,7 +15,7 @@ export interface SyncContext {
 }
 
 @Injectable()
-export class SyncContextLoader {
+export class LoadSyncContextUseCase {
   constructor(
     private readonly tenancy: TenancyFacade,
     private readonly staging: StagingFacade,

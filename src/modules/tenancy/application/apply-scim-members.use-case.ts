@@ -1,12 +1,9 @@
+import { PlanScimMembersUseCase } from './plan-scim-members.use-case';
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { EventBus } from '../../../shared/events/event-bus';
-import { outcomeOf, planScimMembers, type PlanItem } from '../domain/scim-member-plan';
-import { MemberProvisionedEvent } from '../public/events/member-provisioned.event';
-import { MemberUpdatedEvent } from '../public/events/member-updated.event';
-import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
-import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope } from '../public/scim-members.types';
+import { outcomeOf, type PlanItem } from '../domain/scim-member-plan';
 import {
   ConcurrentMembershipChangeError,
   ScimMemberRepository,
@@ -14,6 +11,10 @@ import {
   type NewAccount,
   type NewMembership,
 } from '../infrastructure/scim-member.repository';
+import { MemberProvisionedEvent } from '../public/events/member-provisioned.event';
+import { MemberUpdatedEvent } from '../public/events/member-updated.event';
+import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
+import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope } from '../public/scim-members.types';
 
 type Modify = Extract<PlanItem, { kind: 'modify' }>;
 
@@ -22,39 +23,6 @@ function isTransient(err: unknown): boolean {
   const code =
     (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
   return err instanceof ConcurrentMembershipChangeError || code === '40P01' || code === '40001';
-}
-
-/** Loads what a batch's plan depends on, and plans it (read-only). */
-@Injectable()
-export class PlanScimMembersUseCase {
-  constructor(private readonly repo: ScimMemberRepository) {}
-
-  async plan(scope: ScimMemberScope, desired: readonly ScimMemberDesiredState[]): Promise<PlanItem[]> {
-    const stagedUserIds = desired.map((d) => d.stagedUserId);
-    const emails = [...new Set(desired.flatMap((d) => (d.state === 'member' ? [d.email] : [])))];
-    const memberships = await this.repo.loadMemberships(scope.tenantId, scope.connectionId, stagedUserIds, emails);
-    const accountsByEmail = await this.repo.accountsByEmail(emails);
-    // Only an email change of a linked member needs to know whether its account is shared.
-    const wanted = new Map(desired.flatMap((d) => (d.state === 'member' ? [[d.stagedUserId, d.email] as const] : [])));
-    const renamed = memberships.filter(
-      (m) =>
-        m.stagedUserId &&
-        m.connectionId === scope.connectionId &&
-        wanted.has(m.stagedUserId) &&
-        wanted.get(m.stagedUserId) !== m.email,
-    );
-    const sharedAccountIds = await this.repo.sharedAccounts(renamed.map((m) => m.accountId));
-    return planScimMembers(desired, {
-      connectionId: scope.connectionId,
-      memberships,
-      accountsByEmail,
-      sharedAccountIds,
-    });
-  }
-
-  async execute(scope: ScimMemberScope, desired: readonly ScimMemberDesiredState[]): Promise<ScimMemberOutcome[]> {
-    return (await this.plan(scope, desired)).map((item) => outcomeOf(item));
-  }
 }
 
 /**
@@ -216,15 +184,5 @@ export class ApplyScimMembersUseCase {
         events.push(new MembershipRevokedEvent({ ...ids, reason: 'sync_deprovisioned' }, meta));
     }
     return events;
-  }
-}
-
-/** Staged users of a connection whose SCIM-sourced group rows include these internal groups. */
-@Injectable()
-export class FindScimMembersInGroupsQuery {
-  constructor(private readonly repo: ScimMemberRepository) {}
-
-  execute(scope: ScimMemberScope, internalGroupIds: readonly string[]): Promise<string[]> {
-    return this.repo.stagedUsersHoldingGroups(scope.tenantId, scope.connectionId, internalGroupIds);
   }
 }

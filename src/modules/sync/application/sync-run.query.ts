@@ -64,7 +64,7 @@ function decode<T>(cursor: string, check: (v: unknown) => v is T): T {
 
 /** Read side of the sync admin API: run history, one run with its steps and paged skip reasons. */
 @Injectable()
-export class SyncRunQueries {
+export class SyncRunQuery {
   constructor(
     private readonly runs: SyncRunRepository,
     private readonly tenancy: TenancyFacade,

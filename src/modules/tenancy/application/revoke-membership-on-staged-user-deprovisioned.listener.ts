@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../../../shared/database/transaction-host';
-import { sqlRows } from '../../../../shared/database/sql';
-import { EventBus } from '../../../../shared/events/event-bus';
-import { OnDomainEvent } from '../../../../shared/events/on-domain-event.decorator';
-import { StagedUserDeactivatedEvent, StagedUserDeletedEvent } from '../../../staging/public';
-import { MembershipRevokedEvent } from '../../public/events/membership-revoked.event';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { sqlRows } from '../../../shared/database/sql';
+import { EventBus } from '../../../shared/events/event-bus';
+import { OnDomainEvent } from '../../../shared/events/on-domain-event.decorator';
+import { StagedUserDeactivatedEvent, StagedUserDeletedEvent } from '../../staging/public';
+import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
 
 /**
  * `active=false` (any dialect) or DELETE in the IdP revokes the SCIM membership it provisioned at

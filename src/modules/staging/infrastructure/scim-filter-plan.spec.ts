@@ -1,6 +1,7 @@
 import { parseFilter } from '../../../shared/scim/filter/scim-filter.parser';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
-import { matchesAtMostOne, userNameEquality, type SqlFilterTarget } from './scim-filter-to-sql';
+import { matchesAtMostOne, userNameEquality } from './scim-filter-plan';
+import { type SqlFilterTarget } from './scim-filter-to-sql';
 
 const target = (resourceType: 'User' | 'Group'): SqlFilterTarget => ({
   resourceType,

@@ -3,13 +3,13 @@ import { isConnectionId, isUuid } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
-import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection.use-cases';
-import { toTokenView, type TokenView } from './scim-token.use-cases';
-import { tenantNotFound, toTenantView, type TenantView } from './tenant.use-cases';
+import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection-common';
+import { toTokenView, type TokenView } from './scim-token-common';
+import { tenantNotFound, toTenantView, type TenantView } from './tenant-common';
 
 /** Read side of the admin API. Unknown and malformed ids are both "not found". */
 @Injectable()
-export class TenancyQueries {
+export class TenancyQuery {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly connections: ScimConnectionRepository,

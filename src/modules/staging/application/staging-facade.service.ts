@@ -66,7 +66,7 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
  * tables and the outbox rows of its events together.
  */
 @Injectable()
-export class StagingService extends StagingFacade {
+export class StagingFacadeService extends StagingFacade {
   private readonly logger = new Logger('Staging');
 
   constructor(

@@ -4,7 +4,7 @@ import { TenancyFacade, type ScimMemberDesiredState, type ScimMemberOutcome } fr
 import { decideStagedUser } from '../domain/sync-decision';
 import { addCounts, ZERO_COUNTS } from '../domain/sync-run';
 import type { SyncCounts, SyncMode, SyncSkipReason } from '../public/sync.types';
-import type { SyncContext } from './sync-context.loader';
+import type { SyncContext } from './load-sync-context.use-case';
 
 /** Where one staged user ended up in a batch. `ignored`: a deprovision-only run had nothing to do for it. */
 export interface UserOutcome {
@@ -84,7 +84,7 @@ const COUNTED: Partial<Record<UserOutcome['kind'], keyof SyncCounts>> = {
  * commit and, if their row changed, decided and applied again at once.
  */
 @Injectable()
-export class SyncBatchProcessor {
+export class ProcessSyncBatchUseCase {
   constructor(
     private readonly tenancy: TenancyFacade,
     private readonly staging: StagingFacade,

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { EventBus } from '../../../shared/events/event-bus';
+import { generateScimToken, isConnectionId } from '../domain/scim-token';
+import type { ScimConnectionEntity } from '../infrastructure/scim-connection.entity';
+import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
+import { ScimTokenCache, TOKEN_REVOKED_CHANNEL } from '../infrastructure/scim-token.cache';
+import type { ScimTokenEntity } from '../infrastructure/scim-token.entity';
+import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
+import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
+import { connectionNotFound } from './scim-connection-common';
+
+/** The only place a token's secret exists outside the IdP: the 201 response of issue/rotate. */
+export interface IssuedTokenView {
+  id: string;
+  name: string;
+  token: string;
+  createdAt: string;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  prefix: string;
+}
+
+export const toTokenView = (t: ScimTokenEntity): TokenView => ({
+  id: t.id,
+  name: t.name,
+  createdAt: t.createdAt.toISOString(),
+  lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
+  prefix: t.prefix,
+});
+
+export const tokenNotFound = () => new TenancyError(TenancyErrorCode.TOKEN_NOT_FOUND, 'token not found');
+
+/** lastUsedAt is recorded at most this often per token, so authentication stays a read. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+@Injectable()
+export abstract class TokenUseCaseBase {
+  constructor(
+    protected readonly tx: TransactionHost,
+    protected readonly connections: ScimConnectionRepository,
+    protected readonly tokens: ScimTokenRepository,
+    protected readonly events: EventBus,
+    protected readonly cache: ScimTokenCache,
+  ) {}
+
+  /** Drops cached verifications of this connection's tokens here at commit, and in other replicas by NOTIFY. */
+  protected async announceRevocation(connectionId: string): Promise<void> {
+    await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [TOKEN_REVOKED_CHANNEL, connectionId]);
+    this.tx.afterCommit(() => this.cache.invalidateConnection(connectionId));
+  }
+
+  /** Locks the connection row so concurrent issue/rotate/revoke on one connection serialise. */
+  protected async lockConnection(connectionId: string): Promise<ScimConnectionEntity> {
+    if (!isConnectionId(connectionId)) throw connectionNotFound();
+    const connection = await this.connections.findLiveForUpdate(connectionId);
+    if (!connection) throw connectionNotFound();
+    return connection;
+  }
+
+  protected async insertToken(
+    connection: ScimConnectionEntity,
+    name: string,
+  ): Promise<{ row: ScimTokenEntity; secret: string }> {
+    const generated = generateScimToken();
+    const row = await this.tokens.insert({
+      tenantId: connection.tenantId,
+      connectionId: connection.id,
+      name,
+      tokenHash: generated.hash,
+      prefix: generated.prefix,
+    });
+    return { row, secret: generated.secret };
+  }
+}

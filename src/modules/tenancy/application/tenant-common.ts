@@ -1,0 +1,35 @@
+import { normaliseSsoDomains } from '../domain/sso-domain';
+import type { TenantEntity } from '../infrastructure/tenant.entity';
+import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
+
+export interface TenantView {
+  id: string;
+  name: string;
+  ssoDomains: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const toTenantView = (t: TenantEntity): TenantView => ({
+  id: t.id,
+  name: t.name,
+  ssoDomains: t.ssoDomains,
+  createdAt: t.createdAt.toISOString(),
+  updatedAt: t.updatedAt.toISOString(),
+});
+
+export function domainsOrThrow(input: readonly string[]): string[] {
+  const { domains, problems } = normaliseSsoDomains(input);
+  if (problems.length > 0) {
+    throw new TenancyError(
+      TenancyErrorCode.INVALID_DOMAIN,
+      'ssoDomains contains invalid domain names',
+      problems.map((problem) => ({ field: 'ssoDomains', problem })),
+    );
+  }
+  return domains;
+}
+
+export function tenantNotFound(): TenancyError {
+  return new TenancyError(TenancyErrorCode.TENANT_NOT_FOUND, 'tenant not found');
+}

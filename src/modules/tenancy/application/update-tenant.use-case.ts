@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { EventBus } from '../../../shared/events/event-bus';
+import { isUuid } from '../domain/scim-token';
+import { TenantRepository } from '../infrastructure/tenant.repository';
+import { TenantUpdatedEvent } from '../public/events/tenant-updated.event';
+import { domainsOrThrow, tenantNotFound, TenantView, toTenantView } from './tenant-common';
+
+@Injectable()
+export class UpdateTenantUseCase {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly tenants: TenantRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  execute(tenantId: string, input: { name?: string; ssoDomains?: string[] }): Promise<TenantView> {
+    if (!isUuid(tenantId)) throw tenantNotFound();
+    const changes: { name?: string; ssoDomains?: string[] } = {};
+    if (input.name !== undefined) changes.name = input.name.trim();
+    if (input.ssoDomains !== undefined) changes.ssoDomains = domainsOrThrow(input.ssoDomains);
+    return this.tx.run(async () => {
+      const tenant = await this.tenants.findByIdForUpdate(tenantId);
+      if (!tenant) throw tenantNotFound();
+      if (Object.keys(changes).length > 0) {
+        await this.tenants.update(tenantId, changes);
+        await this.events.publish(new TenantUpdatedEvent({ tenantId, changes }, { tenantId }));
+      }
+      return toTenantView((await this.tenants.findById(tenantId))!);
+    });
+  }
+}

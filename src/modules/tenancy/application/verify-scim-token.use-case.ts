@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { hashScimToken, sameHash } from '../domain/scim-token';
+import { ScimTokenCache } from '../infrastructure/scim-token.cache';
+import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
+import type { ScimPrincipal } from '../public/scim-bearer.constants';
+import { TOUCH_INTERVAL_MS } from './scim-token-common';
+
+@Injectable()
+export class VerifyScimTokenUseCase {
+  constructor(
+    private readonly tokens: ScimTokenRepository,
+    private readonly cache: ScimTokenCache,
+  ) {}
+
+  /** The principal a presented secret stands for, or null. Never logs or returns the secret. */
+  async execute(secret: string): Promise<ScimPrincipal | null> {
+    if (secret.length < 16 || secret.length > 512) return null;
+    const hash = hashScimToken(secret);
+    const key = hash.toString('hex');
+    const cached = this.cache.get(key);
+    if (cached && sameHash(cached.hash, hash)) {
+      if (Date.now() - cached.lastTouchedAt > TOUCH_INTERVAL_MS) {
+        cached.lastTouchedAt = Date.now();
+        void this.tokens.touch(cached.principal.tokenId).catch(() => undefined);
+      }
+      return cached.principal;
+    }
+    const found = await this.tokens.findActiveByHash(hash);
+    if (!found || !sameHash(found.tokenHash, hash)) return null;
+    let lastTouched = found.lastUsedAt?.getTime() ?? 0;
+    if (Date.now() - lastTouched > TOUCH_INTERVAL_MS) {
+      lastTouched = Date.now();
+      void this.tokens.touch(found.tokenId).catch(() => undefined);
+    }
+    const principal = { tenantId: found.tenantId, connectionId: found.connectionId, tokenId: found.tokenId };
+    this.cache.set(key, hash, principal, lastTouched);
+    return principal;
+  }
+}
