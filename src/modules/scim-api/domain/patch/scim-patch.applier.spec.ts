@@ -185,6 +185,12 @@ describe('scim-patch.applier', () => {
         expect((resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: MANAGER });
         expect(changedAttributes).toEqual([`${ENT}:manager`]);
       },
+      'entra/patch-user-manager-unknown': (f) => {
+        const noManager = without(BASE_USER, (r) => delete (r[ENT] as ScimResourceJson)['manager']);
+        expect((applyBody(noManager, f.body).resource[ENT] as ScimResourceJson)['manager']).toEqual({
+          value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+        });
+      },
       'entra/patch-user-manager-array-form': (f) => {
         const other = without(BASE_USER, (r) => ((r[ENT] as ScimResourceJson)['manager'] = { value: 'someone-else' }));
         expect((applyBody(other, f.body).resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: MANAGER });
@@ -266,6 +272,14 @@ describe('scim-patch.applier', () => {
           changedAttributes: ['members'],
           members: { add: [{ value: IDS['memberId'] }], remove: [] },
         });
+      },
+      'entra/patch-group-add-unknown-members': (f) => {
+        // Planned like any member; Staging leaves out the ids the connection does not know (e2e).
+        expect(planBody(BASE_GROUP, f.body).members.add.map((m) => m.value)).toEqual([
+          IDS['memberId'],
+          '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+          'not-a-user-id',
+        ]);
       },
       'entra/patch-group-add-multiple-members': (f) => {
         expect(planBody(BASE_GROUP, f.body).members).toEqual({

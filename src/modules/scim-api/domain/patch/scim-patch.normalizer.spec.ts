@@ -129,6 +129,20 @@ describe(normalizePatchRequest.name, () => {
       'entra/patch-group-add-members-ref-null': [
         { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }] },
       ],
+      'entra/patch-group-add-unknown-members': [
+        {
+          op: 'add',
+          path: at('members'),
+          value: [
+            { value: IDS['memberId'] },
+            { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' },
+            { value: 'not-a-user-id' },
+          ],
+        },
+      ],
+      'entra/patch-user-manager-unknown': [
+        { op: 'add', path: ext(ENT, 'manager'), value: { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' } },
+      ],
       'entra/patch-group-add-multiple-members': [
         { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }, { value: IDS['userId'] }] },
       ],

@@ -122,6 +122,42 @@ describe('scim-resource.normalizer', () => {
           { type: 'work', value: 'b@testuser.com' },
         ]);
       },
+      'entra/post-user-two-primary-emails': (f) => {
+        const error = scimErrorOf(() => user(f));
+        expect(error).toMatchObject({ status: f.expectStatus, scimType: 'invalidValue' });
+        expect(error.message).toMatch(/primary/);
+      },
+      'entra/post-user-custom-extension-undeclared-keys': (f) => {
+        const tag = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+        expect(user(f).resource[tag]).toEqual({
+          tag: '701984',
+          folders: ['Folder 1', 'Folder 2'],
+          nested: { level: 2 },
+        });
+      },
+      'okta/post-user-core-namespace-custom-attributes': (f) => {
+        expect(user(f).resource).toMatchObject({ isAdmin: true, nickCode: 'CC-42', badges: ['gold', 'silver'] });
+      },
+      'entra/post-user-manager-unknown': (f) => {
+        // The normaliser keeps the reference; the use case checks it against the connection (e2e).
+        expect(user(f).resource[ENT]).toEqual({
+          department: 'Sales',
+          manager: { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' },
+        });
+      },
+      'entra/post-group-unknown-members': (f) => {
+        expect(group(f).members.map((m) => m.value)).toEqual([
+          UNIT_FIXTURE_IDS.memberId,
+          '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+        ]);
+      },
+      'entra/put-group-unknown-members': (f) => {
+        expect(group(f)).toMatchObject({ displayName: 'Replaced Group' });
+        expect(group(f).members.map((m) => m.value)).toEqual([
+          UNIT_FIXTURE_IDS.memberId,
+          '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+        ]);
+      },
       'entra/post-group-ms-extra-schema': (f) => {
         const r = group(f);
         expect(r).toEqual({
