@@ -66,15 +66,17 @@ export function assertMaxValues(count: number, maxValues: number, where: string)
 export function valueKey(value: unknown, def: ScimAttributeDef): string {
   if (typeof value === 'string') return `s${def.caseExact ? value : value.toLowerCase()}`;
   if (def.type === 'complex' && isPlainObject(value)) {
-    const parts = Object.keys(value)
-      .map((k) => {
-        const sub = findAttribute(def.subAttributes ?? [], k);
-        const v = value[k];
-        const text = sub ? valueKey(v, sub) : stableJson(v);
-        return [k.toLowerCase(), text] as const;
-      })
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return `c${JSON.stringify(parts)}`;
+    // Length-prefixed parts in key order: unambiguous without building arrays of pairs per value.
+    const keys = Object.keys(value);
+    if (keys.length > 1) keys.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    const subs = def.subAttributes ?? [];
+    let key = 'c';
+    for (const k of keys) {
+      const sub = findAttribute(subs, k);
+      const text = sub ? valueKey(value[k], sub) : stableJson(value[k]);
+      key += `${k.length}:${k.toLowerCase()}${text.length}:${text}`;
+    }
+    return key;
   }
   return `j${stableJson(value)}`;
 }
