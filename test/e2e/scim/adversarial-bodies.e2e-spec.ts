@@ -7,7 +7,8 @@ import { expectStatus } from '../../utils/scim-expect';
 /**
  * Issue #17: one request must not freeze every tenant. Each of the worst bodies we can build under
  * SCIM_MAX_BODY_BYTES (2 MiB) is answered — accepted or refused with a 400 naming the bound — within
- * 1 s over real HTTP against real PostgreSQL. Before the fix, 20,000 emails took 21–27 s.
+ * 1 s of CPU (client and server of this process) over real HTTP against real PostgreSQL. Before the
+ * fix, 20,000 emails took 21–27 s.
  * (The CPU figure per body is measured in `npm run bench -- body`.)
  */
 const BOUND_MS = 1_000;
@@ -43,16 +44,19 @@ describe('Adversarial SCIM bodies under SCIM_MAX_BODY_BYTES', () => {
   });
 
   it.each(shapes.map((s) => [s.name, s] as const))(
-    '%s: answered within 1 s',
+    '%s: answered within 1 s of CPU',
     async (_, shape) => {
       expect(t.env.SCIM_MAX_BODY_BYTES).toBe(2 * 1024 * 1024);
       const path = shape.path.replace('{userId}', ids.userId).replace('{groupId}', ids.groupId);
-      const started = process.hrtime.bigint();
+      // Roster runs in this process: its CPU time for the request, which waiting for one of the
+      // machine's shared cores does not inflate the way it inflates wall time.
+      const cpuBefore = process.cpuUsage();
       const res = await scim.http.request(shape.method, `${scim.prefix}${path}`, {
         rawBody: shape.body,
         contentType: 'application/scim+json',
       });
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpu = process.cpuUsage(cpuBefore);
+      const ms = (cpu.user + cpu.system) / 1000;
       const answer = { status: res.status, ok: shape.ok.includes(res.status), text: res.text.slice(0, 300) };
       expect(answer).toEqual({ ...answer, ok: true });
       expect(ms).toBeLessThan(BOUND_MS);
