@@ -1,5 +1,12 @@
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+// content-disposition 3 (under @fastify/static, which serves /docs) is ESM only; Node 20.19+ requires
+// it natively, Jest's module loader does not: compile that package to CommonJS for the tests.
+const esmOnly = ['content-disposition'];
+const esmTransform = {
+  [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 module.exports = {
   // Two cores on CI: one worker per core; e2e suites share one migrated database and isolate by tenant.
   maxWorkers: 2,
@@ -11,7 +18,8 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
     },
     {
       displayName: 'e2e',
@@ -22,7 +30,8 @@ module.exports = {
         '<rootDir>/test/**/*.int-spec.ts',
         '<rootDir>/test/architecture/*.spec.ts',
       ],
-      transform: { '^.+\\.ts$': tsJest },
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },

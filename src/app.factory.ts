@@ -7,11 +7,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import { registerConsole } from './modules/console/http/console-static';
 import type { AppEnv } from './config/env.schema';
 import { RequestContext, type RequestContextData } from './shared/http/request-context';
 import { requestObserver } from './shared/http/request-observer';
 import { AppLogger, createAppLogger } from './shared/logging/app-logger';
 import { Metrics } from './shared/metrics/metrics';
+import { ScimTraffic } from './shared/metrics/scim-traffic';
+import { setupOpenApi } from './shared/openapi/openapi';
 import { sendScimError } from './shared/scim/scim-exception.filter';
 import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './shared/scim/scim.constants';
 
@@ -190,7 +193,13 @@ export async function createApp(
     (req as { rosterContext?: RequestContextData }).rosterContext = context;
     RequestContext.run(context, done);
   });
-  fastify.addHook('onResponse', requestObserver(logger.pino, app.get(Metrics, { strict: false })));
+  setupOpenApi(app);
+  fastify.addHook(
+    'onResponse',
+    requestObserver(logger.pino, app.get(Metrics, { strict: false }), app.get(ScimTraffic, { strict: false })),
+  );
+
+  await registerConsole(fastify);
 
   fastify.addHook('preParsing', (req: FastifyRequest, _reply: FastifyReply, payload: Readable, done) => {
     done(null, drainingOverLimit(req, payload, env.SCIM_MAX_BODY_BYTES));

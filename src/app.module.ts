@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppEnv } from './config/env.schema';
 import { AuditModule } from './modules/audit/audit.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { ScimApiModule } from './modules/scim-api/scim-api.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { StagingModule } from './modules/staging/staging.module';
@@ -56,6 +57,7 @@ export class AppModule {
         SyncModule,
         SessionsModule,
         AuditModule,
+        ConsoleModule,
         ...extra,
       ],
       providers: [

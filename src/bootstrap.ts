@@ -23,29 +23,35 @@ export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promis
   let embedded: EmbeddedPostgresHandle | undefined;
   let resolved = env;
   if (!env.DATABASE_URL) {
-    const dataDir = join(env.DATA_DIR, 'pg');
-    logger.log(
-      `DATABASE_URL unset: starting embedded PostgreSQL (data in ${resolve(dataDir)}, port ${env.EMBEDDED_PG_PORT})`,
-      'Bootstrap',
-    );
     embedded = await startEmbeddedPostgres({
-      dataDir,
+      dataDir: join(env.DATA_DIR, 'pg'),
       port: env.EMBEDDED_PG_PORT,
       database: 'roster',
       persistent: true,
+      stageDir: env.EMBEDDED_PG_STAGE_DIR,
+      log: (line) => {
+        logger.log(`DATABASE_URL unset: ${line}`, 'Bootstrap');
+      },
     });
     resolved = Object.freeze({ ...env, DATABASE_URL: embedded.url });
   }
-  let adminToken = env.ADMIN_TOKEN;
-  let adminTokenFile: string | undefined;
-  if (!adminToken) {
-    if (env.DATABASE_URL) {
-      throw new Error('ADMIN_TOKEN is required when DATABASE_URL is set (generate one with: openssl rand -base64 32)');
+  try {
+    let adminToken = env.ADMIN_TOKEN;
+    let adminTokenFile: string | undefined;
+    if (!adminToken) {
+      if (env.DATABASE_URL) {
+        throw new Error(
+          'ADMIN_TOKEN is required when DATABASE_URL is set (generate one with: openssl rand -base64 32)',
+        );
+      }
+      adminTokenFile = resolve(env.DATA_DIR, 'admin-token');
+      adminToken = readOrCreateAdminToken(env.DATA_DIR, logger);
     }
-    adminTokenFile = resolve(env.DATA_DIR, 'admin-token');
-    adminToken = readOrCreateAdminToken(env.DATA_DIR, logger);
+    return { env: resolved, adminToken, adminTokenFile, embedded };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
   }
-  return { env: resolved, adminToken, adminTokenFile, embedded };
 }
 
 function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string {

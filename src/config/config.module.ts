@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ADMIN_TOKEN } from '../shared/http/admin-token.constants';
+import { BootstrapKeyVerifier } from '../shared/http/bootstrap-key.verifier';
+import { ApiKeyVerifier } from '../shared/http/principal';
 import { APP_ENV, type AppEnv } from './env.schema';
 
-/** Provides the validated environment (APP_ENV) and the resolved admin token to every module. */
+/** Provides the validated environment (APP_ENV), the resolved admin token and its verifier to every module. */
 @Global()
 @Module({})
 export class ConfigModule {
@@ -12,8 +14,9 @@ export class ConfigModule {
       providers: [
         { provide: APP_ENV, useValue: env },
         { provide: ADMIN_TOKEN, useValue: adminToken },
+        { provide: ApiKeyVerifier, useClass: BootstrapKeyVerifier },
       ],
-      exports: [APP_ENV, ADMIN_TOKEN],
+      exports: [APP_ENV, ADMIN_TOKEN, ApiKeyVerifier],
     };
   }
 }

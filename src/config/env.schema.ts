@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -115,6 +116,22 @@ export class EnvironmentVariables {
   @Min(1024)
   @Max(65535)
   EMBEDDED_PG_PORT = 54329;
+
+  /**
+   * Used only when Roster runs as root with the embedded database and the `postgres` user (PostgreSQL
+   * refuses root) cannot reach node_modules or DATA_DIR: binaries are staged, and the cluster kept, here.
+   */
+  @IsString()
+  EMBEDDED_PG_STAGE_DIR = '/var/lib/roster';
+
+  /**
+   * The password of DATABASE_URL's user, kept out of the URL (a Docker secret: DATABASE_PASSWORD_FILE);
+   * it replaces any password in the URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_PASSWORD?: string;
 
   /** Bearer token of the admin API. Unset with the embedded database: generated into DATA_DIR/admin-token. */
   @Transform(emptyToUndefined)
@@ -255,6 +272,18 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(60)
   SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
+
+  /** An admin console sign-in ends after this long without a request (sliding). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  CONSOLE_SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60;
+
+  /** An admin console sign-in ends this long after it began, however active. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  CONSOLE_SESSION_ABSOLUTE_TIMEOUT_SECONDS = 8 * 60 * 60;
 }
 
 export type AppEnv = Readonly<EnvironmentVariables> & { readonly PUBLIC_URL: string };
@@ -265,25 +294,68 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
+/** Secrets that may also come from a file: `X_FILE=/run/secrets/x` reads X from it (Docker secrets). */
+export const SECRET_VARIABLES = ['ADMIN_TOKEN', 'DATABASE_URL', 'DATABASE_PASSWORD'] as const;
+
+/** `raw` with every secret's `X_FILE` read into X (one trailing newline dropped), and what went wrong. */
+function readSecretFiles(raw: Record<string, string | undefined>): {
+  values: Record<string, string | undefined>;
+  problems: string[];
+} {
+  const values = { ...raw };
+  const problems: string[] = [];
+  for (const key of SECRET_VARIABLES) {
+    const file = raw[`${key}_FILE`]?.trim();
+    if (!file) continue;
+    if (raw[key] !== undefined && raw[key].trim() !== '') {
+      problems.push(`${key} and ${key}_FILE are both set: set one of them`);
+      continue;
+    }
+    try {
+      values[key] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      problems.push(`${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  return { values, problems };
+}
+
 /** Validates and types the environment. Throws InvalidEnvironmentError listing every bad variable. */
 export function validateEnv(raw: Record<string, string | undefined>): AppEnv {
+  const { values, problems } = readSecretFiles(raw);
   const known = Object.keys(new EnvironmentVariables());
   const relevant: Record<string, string> = {};
-  for (const key of [...known, 'PUBLIC_URL', 'DATABASE_URL', 'ADMIN_TOKEN', 'LOG_FORMAT', 'AUDIT_RETENTION_DAYS']) {
-    const value = raw[key];
+  for (const key of [...known, 'PUBLIC_URL', ...SECRET_VARIABLES, 'LOG_FORMAT', 'AUDIT_RETENTION_DAYS']) {
+    const value = values[key];
     if (value !== undefined) relevant[key] = value;
   }
   const env = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new InvalidEnvironmentError(
-      errors.map(
-        (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`,
-      ),
-    );
+  // A secret's value is never echoed back in the error.
+  const shown = (property: string, value: unknown) =>
+    (SECRET_VARIABLES as readonly string[]).includes(property) ? 'a value' : JSON.stringify(value);
+  problems.push(
+    ...errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${shown(e.property, e.value)})`,
+    ),
+  );
+  if (env.DATABASE_PASSWORD !== undefined && env.DATABASE_URL === undefined) {
+    problems.push('DATABASE_PASSWORD: set DATABASE_URL too (the password is for its user)');
+  }
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
+  let databaseUrl = env.DATABASE_URL;
+  if (databaseUrl !== undefined && env.DATABASE_PASSWORD !== undefined) {
+    const url = new URL(databaseUrl);
+    url.password = encodeURIComponent(env.DATABASE_PASSWORD);
+    databaseUrl = url.toString();
   }
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
-  return Object.freeze({ ...env, PUBLIC_URL: publicUrl });
+  return Object.freeze({
+    ...env,
+    DATABASE_URL: databaseUrl,
+    DATABASE_PASSWORD: undefined,
+    PUBLIC_URL: publicUrl,
+  });
 }
 
 /** DI token of the validated environment. */

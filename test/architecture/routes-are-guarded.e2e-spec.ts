@@ -42,7 +42,12 @@ describe('routes are guarded', () => {
     }
     expect(routes.length).toBeGreaterThan(20);
     const publicRoutes = routes.filter((r) => r.scheme === 'public').map((r) => r.route);
-    expect(publicRoutes.sort()).toEqual(['GET /health', 'GET /health/live', 'GET /health/ready']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /health',
+      'GET /health/live',
+      'GET /health/ready',
+      'POST /admin/v1/console-sessions',
+    ]);
     const scimWithoutBearer = routes.filter((r) => r.scheme === 'scim' && !r.guards.includes('ScimBearerGuard'));
     expect(scimWithoutBearer).toEqual([]);
     const unknownScheme = routes.filter((r) => !['admin', 'scim', 'public'].includes(r.scheme));

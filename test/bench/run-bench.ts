@@ -16,6 +16,7 @@ import { sessionsSection } from './sessions-bench';
 import { syncSection } from './sync-bench';
 import { auditSection } from './audit-bench';
 import { bodySection } from './body-bench';
+import { consoleSection } from './console-bench';
 
 const CONCURRENCY = 20;
 /** Alternating rounds per comparison (BENCH_ROUNDS), calls per round (BENCH_PER_ROUND), warm-up calls per side. */
@@ -294,6 +295,7 @@ async function main(): Promise<void> {
     sessions: sessionsSection,
     audit: auditSection,
     body: bodySection,
+    console: consoleSection,
   };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();

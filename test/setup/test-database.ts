@@ -36,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'roster-test-pg-'));
-  // initdb runs as the unprivileged `postgres` user (createPostgresUser), which must reach the data dir.
+  // Under root, initdb runs as the unprivileged `postgres` user, which must reach the data dir.
   chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({
     dataDir: join(dir, 'pg'),

@@ -45,7 +45,8 @@ export async function createTestApp(
     ...overrides,
   });
   const app = await createApp(env, env.ADMIN_TOKEN!, createLogger(env, options.logs), extraModules);
-  await app.listen(0, '127.0.0.1');
+  // PORT only when asked (a browser test needs PUBLIC_URL to be the origin it loads); else any free port.
+  await app.listen(overrides.PORT ? env.PORT : 0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const relay = app.get(OutboxRelay);

@@ -1,3 +1,4 @@
+import { DescribeSyncScheduleUseCase } from './application/describe-sync-schedule.use-case';
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../../shared/domain/clock';
 import { EventRegistry } from '../../shared/events/event-registry';
@@ -30,6 +31,7 @@ EventRegistry.register(SyncRunStartedEvent, SyncRunCompletedEvent, SyncRunFailed
     ProcessSyncBatchUseCase,
     RunSyncUseCase,
     PreviewSyncUseCase,
+    DescribeSyncScheduleUseCase,
     SyncRunQuery,
     ReclaimStaleSyncRunsUseCase,
     RunScheduledSyncJob,

@@ -49,6 +49,9 @@ import { TenantDirectoryController } from './http/tenant-directory.controller';
 import { InternalGroupRepository } from './infrastructure/internal-group.repository';
 import { MemberRepository } from './infrastructure/member.repository';
 import { ScimMemberRepository } from './infrastructure/scim-member.repository';
+import { ScimConnectionHealthRepository } from './infrastructure/scim-connection-health.repository';
+import { RecordLastSyncRunOnSyncRunEventsListener } from './application/record-last-sync-run-on-sync-run-events.listener';
+import { FlushScimTrafficJob } from './jobs/flush-scim-traffic.job';
 
 EventRegistry.register(
   TenantCreatedEvent,
@@ -107,6 +110,9 @@ EventRegistry.register(
     FindScimMembersInGroupsQuery,
     MemberUseCases,
     TenantDirectoryUseCases,
+    ScimConnectionHealthRepository,
+    RecordLastSyncRunOnSyncRunEventsListener,
+    FlushScimTrafficJob,
   ],
   exports: [TenancyFacade],
 })

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics';
+import type { ScimTraffic } from '../metrics/scim-traffic';
 import type { RequestContextData } from './request-context';
 
 const SCIM_RESOURCE: Record<string, [singular: string, plural: string]> = {
@@ -32,7 +33,7 @@ interface RouteFacts {
  * admin API the key id. Never the raw URL (a query string may carry a filter with personal data),
  * a header, a token or a body.
  */
-export function requestObserver(logger: Logger, metrics: Metrics | undefined) {
+export function requestObserver(logger: Logger, metrics: Metrics | undefined, traffic: ScimTraffic | undefined) {
   const facts = new Map<string, RouteFacts>();
   const factsFor = (method: string, pattern: string | undefined): RouteFacts => {
     const route = pattern ?? 'unmatched';
@@ -60,6 +61,7 @@ export function requestObserver(logger: Logger, metrics: Metrics | undefined) {
     const principal = (req as { user?: { connectionId?: string } }).user;
     const connectionId =
       f.api === 'scim' ? (req.params as { connectionId?: string } | undefined)?.connectionId : undefined;
+    if (connectionId !== undefined) traffic?.record(connectionId, status);
     if (metrics) {
       const code = String(status);
       metrics.httpDuration.observe({ method: req.method, route: f.route, status: code }, ms / 1000);

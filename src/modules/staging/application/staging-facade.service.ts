@@ -23,6 +23,8 @@ import type {
   StagedListQuery,
   StagedMember,
   StagedPage,
+  StagedUserAdminFilter,
+  StagedUserAdminRecord,
   StagedUserAdminRow,
   StagedUserRecord,
   StageUserInput,
@@ -288,9 +290,21 @@ export class StagingFacadeService extends StagingFacade {
     connectionId: string,
     cursor: string | undefined,
     limit: number,
+    filter: StagedUserAdminFilter = {},
   ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }> {
-    const items = await this.users.adminList(connectionId, decodeCursor(cursor), limit);
-    return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
+    const rows = await this.users.adminList(connectionId, decodeCursor(cursor), limit, filter);
+    const last = rows.at(-1);
+    // The cursor carries created_at at full (microsecond) precision: a millisecond ISO string would
+    // skip or repeat rows created within the same millisecond.
+    return {
+      items: rows.map(({ cursorAt: _c, ...item }) => item),
+      nextCursor: rows.length === limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
+    };
+  }
+
+  async adminGetUser(connectionId: string, id: string): Promise<StagedUserAdminRecord | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    return this.users.adminGet(connectionId, id.toLowerCase());
   }
 
   async adminListGroups(

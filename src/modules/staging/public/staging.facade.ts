@@ -6,6 +6,8 @@ import type {
   StagedListQuery,
   StagedMember,
   StagedPage,
+  StagedUserAdminFilter,
+  StagedUserAdminRecord,
   StagedUserAdminRow,
   StagedUserRecord,
   StageUserInput,
@@ -68,7 +70,9 @@ export abstract class StagingFacade {
     connectionId: string,
     cursor: string | undefined,
     limit: number,
+    filter?: StagedUserAdminFilter,
   ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }>;
+  abstract adminGetUser(connectionId: string, id: string): Promise<StagedUserAdminRecord | null>;
   abstract adminListGroups(
     connectionId: string,
     cursor: string | undefined,

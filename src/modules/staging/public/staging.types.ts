@@ -95,6 +95,19 @@ export interface StagedUserAdminRow {
   syncSkipReason: string | null;
 }
 
+/** The console's filters on staged users (each backed by an index). */
+export interface StagedUserAdminFilter {
+  /** userName or email, exactly (case-insensitive). */
+  q?: string;
+  status?: 'active' | 'inactive' | 'deleted';
+  skipReason?: string;
+}
+
+export interface StagedUserAdminRecord extends StagedUserAdminRow {
+  resource: Record<string, unknown>;
+  raw: unknown;
+}
+
 export interface StagedGroupAdminRow {
   id: string;
   displayName: string;

@@ -75,7 +75,8 @@ export class SyncRunQuery {
     limit: number,
     cursor?: string,
   ): Promise<{ items: SyncRunView[]; nextCursor: string | null }> {
-    const c = await this.tenancy.findLiveConnection(connectionId);
+    // A deleted connection's sync history stays readable.
+    const c = await this.tenancy.findConnection(connectionId);
     if (!c) throw new SyncError(SyncErrorCode.CONNECTION_NOT_FOUND, 'SCIM connection not found');
     const before = cursor
       ? decode(

@@ -20,6 +20,11 @@ export class SyncSchedule {
     this.times = { provision: new CronTime(provisionCron, 'UTC'), deprovision: new CronTime(deprovisionCron, 'UTC') };
   }
 
+  /** The next fire time of `kind` strictly after `at`. */
+  nextAfter(kind: ScheduledSyncKind, at: Date): Date {
+    return this.times[kind].getNextDateFrom(at, 'UTC').toJSDate();
+  }
+
   /** The fire time of `kind` at or just before `at` (within the tolerance), or null if it is not due. */
   slotOf(kind: ScheduledSyncKind, at: Date): Date | null {
     const next = this.times[kind].getNextDateFrom(new Date(at.getTime() - TICK_TOLERANCE_MS - 1), 'UTC').toJSDate();

@@ -15,6 +15,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { GlobalExceptionFilter } from '../../../shared/http/global-exception.filter';
+import { DescribeSyncScheduleUseCase } from '../application/describe-sync-schedule.use-case';
 import { PreviewSyncUseCase } from '../application/preview-sync.use-case';
 import { RunSyncUseCase } from '../application/run-sync.use-case';
 import { SyncRunQuery, toRunView } from '../application/sync-run.query';
@@ -90,7 +91,14 @@ export class SyncRunsController {
     private readonly runner: RunSyncUseCase,
     private readonly queries: SyncRunQuery,
     private readonly previews: PreviewSyncUseCase,
+    private readonly schedule: DescribeSyncScheduleUseCase,
   ) {}
+
+  /** The schedule of this process's scheduled runs and the next fire times. */
+  @Get('sync-schedule')
+  describeSchedule() {
+    return this.schedule.execute();
+  }
 
   /** 202: the run continues in the background of this process. */
   @Post('scim-connections/:connectionId/sync-runs')

@@ -50,6 +50,12 @@ export class TenancyFacadeService extends TenancyFacade {
     return c ? { id: c.id, tenantId: c.tenantId } : null;
   }
 
+  async findConnection(connectionId: string): Promise<(ConnectionRef & { deletedAt: string | null }) | null> {
+    if (!isConnectionId(connectionId)) return null;
+    const c = await this.connections.find(connectionId);
+    return c ? { id: c.id, tenantId: c.tenantId, deletedAt: c.deletedAt?.toISOString() ?? null } : null;
+  }
+
   async findActiveMembership(tenantId: string, email: string): Promise<ActiveMembershipRef | null> {
     if (!isUuid(tenantId)) return null;
     const [row] = await sqlRows<{ membership_id: string; account_id: string; email: string }>(

@@ -21,7 +21,7 @@ export class ScimConnectionsController {
 
   @Get(':connectionId')
   get(@Param('connectionId') connectionId: string) {
-    return this.queries.getConnection(connectionId);
+    return this.queries.getConnectionDetail(connectionId);
   }
 
   @Delete(':connectionId')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CreateScimConnectionUseCase } from '../application/create-scim-connection.use-case';
 import { TenancyQuery } from '../application/tenancy.query';
 import { CreateTenantUseCase } from '../application/create-tenant.use-case';
@@ -6,6 +6,7 @@ import { UpdateTenantUseCase } from '../application/update-tenant.use-case';
 import {
   CreateScimConnectionRequestDto,
   CreateTenantRequestDto,
+  ListTenantsQueryDto,
   UpdateTenantRequestDto,
 } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
@@ -26,6 +27,12 @@ export class TenantsController {
   async create(@Body() body: CreateTenantRequestDto) {
     const t = await this.createTenant.execute({ name: body.name, ssoDomains: body.ssoDomains ?? [] });
     return t;
+  }
+
+  /** `{items, nextCursor}` ordered by name; `?q=` searches names. */
+  @Get()
+  list(@Query() q: ListTenantsQueryDto) {
+    return this.queries.listTenants(q.q, q.cursor, q.limit ?? 100);
   }
 
   @Get(':tenantId')

@@ -15,6 +15,11 @@ export class ScimConnectionRepository {
     return this.repo.save(this.repo.create({ id, tenantId, name }));
   }
 
+  /** A connection, deleted or not. */
+  find(connectionId: string): Promise<ScimConnectionEntity | null> {
+    return this.repo.findOneBy({ id: connectionId });
+  }
+
   /** A live (not deleted) connection. */
   findLive(connectionId: string): Promise<ScimConnectionEntity | null> {
     return this.repo.findOneBy({ id: connectionId, deletedAt: IsNull() });

@@ -37,6 +37,14 @@ export abstract class TenancyFacade {
   /** The connection if it exists and is not deleted; null for unknown or malformed ids. */
   abstract findLiveConnection(connectionId: string): Promise<ConnectionRef | null>;
 
+  /**
+   * The connection, deleted or not (admins still read a deleted connection's sync history and staged
+   * data); null for unknown or malformed ids.
+   */
+  abstract findConnection(
+    connectionId: string,
+  ): Promise<(ConnectionRef & { readonly deletedAt: string | null }) | null>;
+
   /** The account's active membership in the tenant, by email (case-insensitive); null otherwise. */
   abstract findActiveMembership(tenantId: string, email: string): Promise<ActiveMembershipRef | null>;
 

@@ -1,0 +1,57 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api';
+import { ErrorNote, errorText, Field } from '../components/ui';
+import type { Principal } from '../types';
+
+/** The key goes to Roster once, in this request; the browser keeps only an HttpOnly session cookie. */
+export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn: (p: Principal) => void }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<{ principal: Principal }>('POST', '/admin/v1/console-sessions', { apiKey: key.trim() });
+      setKey('');
+      onSignedIn(r.principal);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main id="main" tabIndex={-1} className="signin">
+      <h1>Sign in to Roster</h1>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <form onSubmit={(e) => void submit(e)}>
+        <Field
+          label="API key"
+          hint="An admin key (the ADMIN_TOKEN of this Roster) or a tenant key. The key is sent once and not stored in the browser."
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              required
+              value={key}
+              onChange={(e) => setKey(e.target.value)}
+            />
+          )}
+        </Field>
+        <ErrorNote error={error} />
+        <button type="submit" disabled={busy || key.trim() === ''}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}

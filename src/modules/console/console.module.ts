@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ConsoleSessionResolver } from '../../shared/http/principal';
+import { ResolveConsoleSessionUseCase } from './application/resolve-console-session.use-case';
+import { SignInConsoleUseCase } from './application/sign-in-console.use-case';
+import { SignOutConsoleUseCase } from './application/sign-out-console.use-case';
+import { ConsoleSessionsController } from './http/console-sessions.controller';
+import { ConsoleSessionRepository } from './infrastructure/console-session.repository';
+
+/** The admin console's sign-in sessions (schema `console`); the console itself is served by console-static.ts. See README.md. */
+@Module({
+  controllers: [ConsoleSessionsController],
+  providers: [
+    ConsoleSessionRepository,
+    SignInConsoleUseCase,
+    SignOutConsoleUseCase,
+    ResolveConsoleSessionUseCase,
+    { provide: ConsoleSessionResolver, useExisting: ResolveConsoleSessionUseCase },
+  ],
+  exports: [ConsoleSessionResolver],
+})
+export class ConsoleModule {}

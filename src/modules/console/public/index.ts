@@ -1,0 +1,1 @@
+export { ConsoleError, ConsoleErrorCode } from './console.errors';

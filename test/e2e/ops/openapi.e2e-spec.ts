@@ -1,0 +1,128 @@
+import { RequestMethod } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { createTestApp, type TestApp } from '../../utils/create-test-app';
+
+interface Operation {
+  tags?: string[];
+  security?: unknown[];
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+}
+interface Document {
+  openapi: string;
+  info: { description: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+}
+
+/**
+ * /docs/openapi.json describes every admin and sessions route the Nest router maps — a new route
+ * missing from it fails here — with its request schema and the error shape; SCIM is linked, not
+ * duplicated. /docs is Swagger UI served from Roster itself.
+ */
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  let doc: Document;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const res = await t.http.get('/docs/openapi.json');
+    expect(res.status).toBe(200);
+    doc = res.body as Document;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Routes as the router has them, enumerated independently of the document's builder. */
+  function routes() {
+    const discovery = t.app.get(DiscoveryService);
+    const scanner = t.app.get(MetadataScanner);
+    const out: Array<{ key: string; path: string; method: string; body: boolean; query: boolean }> = [];
+    for (const wrapper of discovery.getControllers()) {
+      const cls = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!cls || !wrapper.instance) continue;
+      const base = Reflect.getMetadata('path', cls) as string;
+      for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(wrapper.instance))) {
+        const handler = (wrapper.instance as Record<string, unknown>)[name] as object;
+        const path = Reflect.getMetadata('path', handler) as string | undefined;
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata('method', handler) as number].toLowerCase();
+        const openApiPath = `/${base}/${path}`
+          .replace(/\/+/g, '/')
+          .replace(/(.)\/$/, '$1')
+          .replace(/:(\w+)/g, '{$1}');
+        const args = Object.entries(
+          (Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) ?? {}) as Record<string, { data?: unknown }>,
+        );
+        const kinds = args.filter(([, a]) => a.data === undefined).map(([k]) => Number(k.split(':')[0]));
+        out.push({
+          key: `${method.toUpperCase()} ${openApiPath}`,
+          path: openApiPath,
+          method,
+          body: kinds.includes(RouteParamtypes.BODY),
+          query: kinds.includes(RouteParamtypes.QUERY),
+        });
+      }
+    }
+    return out;
+  }
+
+  it('is OpenAPI 3 and has every admin, sessions and health route — and no SCIM route', () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    const all = routes();
+    expect(all.length).toBeGreaterThan(40);
+    const missing = all
+      .filter((r) => !r.path.startsWith('/scim/'))
+      .filter((r) => doc.paths[r.path]?.[r.method] === undefined)
+      .map((r) => r.key);
+    expect(missing).toEqual([]);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/scim/'))).toEqual([]);
+    expect(all.filter((r) => r.path.startsWith('/scim/')).length).toBeGreaterThan(10);
+  });
+
+  it('links SCIM to RFC 7644 and its own discovery endpoints instead of duplicating it', () => {
+    expect(doc.info.description).toContain('https://www.rfc-editor.org/rfc/rfc7644');
+    expect(doc.info.description).toContain('/scim/v2/{connectionId}/ServiceProviderConfig');
+    expect(doc.info.description).toContain('…/Schemas');
+  });
+
+  it('gives every body its schema (from the validating DTO), every query DTO its parameters, every admin route the error shape and bearer auth', () => {
+    const problems: string[] = [];
+    for (const r of routes().filter((x) => !x.path.startsWith('/scim/'))) {
+      const op = doc.paths[r.path][r.method];
+      if (r.body) {
+        const ref = op.requestBody?.content['application/json']?.schema.$ref ?? '';
+        const schema = doc.components.schemas[ref.replace('#/components/schemas/', '')];
+        if (!schema?.properties || Object.keys(schema.properties).length === 0) problems.push(`${r.key}: body schema`);
+      }
+      if (r.query && !(op.parameters ?? []).some((p) => p.in === 'query')) problems.push(`${r.key}: query parameters`);
+      if (!r.path.startsWith('/health')) {
+        if (op.responses['401']?.content?.['application/json']?.schema.$ref !== '#/components/schemas/Error')
+          problems.push(`${r.key}: error shape`);
+        if (!op.security?.length) problems.push(`${r.key}: security`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(doc.components.schemas.Error.required).toEqual(['error', 'message']);
+    // Spot check: a tenant is created from a name and SSO domains.
+    const create = doc.paths['/admin/v1/tenants'].post.requestBody!.content['application/json'].schema.$ref!;
+    expect(Object.keys(doc.components.schemas[create.split('/').pop()!].properties!)).toEqual(
+      expect.arrayContaining(['name', 'ssoDomains']),
+    );
+  });
+
+  it('serves Swagger UI at /docs with its assets from Roster itself (no CDN), without a token', async () => {
+    const html = await t.http.get('/docs');
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.text).not.toMatch(/(src|href)=["']https?:\/\//);
+    for (const asset of ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-init.js']) {
+      const res = await t.http.get(`/docs/${asset}`);
+      expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
+    }
+  });
+});
