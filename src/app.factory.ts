@@ -9,6 +9,7 @@ import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest }
 import { AppModule } from './app.module';
 import { registerConsole } from './modules/console/http/console-static';
 import type { AppEnv } from './config/env.schema';
+import { assertIdentityEncoding, assertStorableParameters, parseJsonBody } from './shared/http/json-body';
 import { RequestContext, type RequestContextData } from './shared/http/request-context';
 import { requestObserver } from './shared/http/request-observer';
 import { AppLogger, createAppLogger } from './shared/logging/app-logger';
@@ -159,27 +160,49 @@ export async function createApp(
     {
       logger,
       bufferLogs: false,
-      // Our own lenient JSON parsers are registered below.
+      // Our own guarded JSON parser is registered below.
       bodyParser: false,
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
 
   // SCIM clients send application/scim+json, some send application/json or nothing useful at all.
-  // An empty body (DELETE with a Content-Type) is "no body", not a JSON error.
+  // Every JSON body of every route goes through the one guard (json-body.ts) before any route sees it.
   const jsonParser = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser(['application/json']);
-  const lenientJson = (
-    req: FastifyRequest,
-    body: string | Buffer,
-    done: (err: Error | null, body?: unknown) => void,
-  ) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    void jsonParser(req, text, done);
+  const parseText = (req: FastifyRequest, text: string): unknown => {
+    const out: { err: Error | null; body: unknown } = { err: null, body: undefined };
+    // Fastify's default parser (secure-json-parse: prototype poisoning refused) calls back synchronously.
+    void jsonParser(req, text, (err, body) => {
+      out.err = err;
+      out.body = body;
+    });
+    if (out.err) throw out.err;
+    return out.body;
   };
-  fastify.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, lenientJson);
-  fastify.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/i, { parseAs: 'string' }, lenientJson);
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  const guardedJson = (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      assertIdentityEncoding(req.headers['content-encoding']);
+      done(
+        null,
+        parseJsonBody(body, (text) => parseText(req, text)),
+      );
+    } catch (err) {
+      done(err as Error);
+    }
+  };
+  fastify.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'buffer' }, guardedJson);
+  fastify.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/i, { parseAs: 'buffer' }, guardedJson);
+  // Query strings and path parameters of the admin and session APIs (SCIM routes check their own).
+  fastify.addHook('preHandler', (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    if (req.url.startsWith('/scim/')) return done();
+    try {
+      assertStorableParameters(req.params, req.query);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
 
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const header = req.headers['x-request-id'];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -54,10 +54,13 @@ export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promis
   }
 }
 
-function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string {
+/** Reads DATA_DIR/admin-token, or generates it (mode 0600) on first start. */
+export function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string {
   const file = resolve(dataDir, 'admin-token');
   if (existsSync(file)) {
     logger.log(`admin token: read from ${file}`, 'Bootstrap');
+    const warning = secretFileModeWarning(file);
+    if (warning) logger.warn(warning, 'Bootstrap');
     return readFileSync(file, 'utf8').trim();
   }
   mkdirSync(dataDir, { recursive: true });
@@ -66,6 +69,22 @@ function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string 
   chmodSync(file, 0o600);
   logger.log(`admin token: generated into ${file} (mode 0600) — read it from there`, 'Bootstrap');
   return token;
+}
+
+/**
+ * Why a file holding a secret is readable or writable by others than its owner, with the fix, if it
+ * is: a copied, restored or hand-made token file often comes out 0644. Warned rather than refused —
+ * refusing would not unsee the token; replacing it does. (POSIX modes only.)
+ */
+export function secretFileModeWarning(file: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return undefined;
+  return (
+    `${file} has mode 0${mode.toString(8)}: other users of this machine can read the admin token. ` +
+    `Fix: chmod 600 ${file} — and if anyone else could have read it, replace it ` +
+    `(delete the file and restart: a new token is generated).`
+  );
 }
 
 /** Applies pending migrations under an advisory lock, so replicas starting together migrate once. */

@@ -25,6 +25,8 @@ export async function startRoster(
       DATABASE_MIGRATE_ON_BOOT: 'false',
       DATABASE_POOL_SIZE: '20',
       CRON_ENABLED: 'false',
+      // No Prometheus listener: a Roster already on the machine (or a second bench) holds 9464.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

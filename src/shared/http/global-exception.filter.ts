@@ -8,6 +8,7 @@ import {
 import { DomainError, type DomainErrorKind } from '../domain/domain-error';
 import { ScimExceptionFilter } from '../scim/scim-exception.filter';
 import { isFastifyClientError } from './fastify-errors';
+import { RejectedInput } from './json-body';
 import { RequestContext } from './request-context';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -61,6 +62,17 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         typeof res === 'object' && res !== null && 'error' in res && 'details' in res
           ? res
           : { error: ERROR_NAME[status] ?? 'error', message: typeof res === 'string' ? res : exception.message };
+    } else if (exception instanceof RejectedInput) {
+      status = exception.statusCode;
+      body =
+        status === 404
+          ? { error: 'not_found', message: 'resource not found' }
+          : {
+              error: ERROR_NAME[status],
+              message: exception.message,
+              details: [{ field: exception.field, problem: exception.problem }],
+            };
+      if (status === 415) void reply.header('Accept-Encoding', 'identity');
     } else if (isFastifyClientError(exception)) {
       status = exception.statusCode;
       body = { error: ERROR_NAME[status] ?? 'invalid_request', message: exception.message };

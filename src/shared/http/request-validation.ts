@@ -1,4 +1,5 @@
 import { UsePipes, ValidationPipe } from '@nestjs/common';
+import { Matches, ValidateIf } from 'class-validator';
 import { RequestValidationException } from './http-errors';
 
 /** DTO validation (class-validator) for the admin API and the host product's API. */
@@ -17,3 +18,12 @@ export const REQUEST_VALIDATION_PIPE = new ValidationPipe({
  * SCIM lookup went to invoking it for nothing.
  */
 export const ValidateRequests = () => UsePipes(REQUEST_VALIDATION_PIPE);
+
+/**
+ * Optional in a JSON body, but not null: absent means "keep" (PATCH) or "default" (POST), while null
+ * is no valid name, list or value — class-validator's IsOptional would let it through to the use case.
+ */
+export const IsOptionalNotNull = () => ValidateIf((_object, value) => value !== undefined);
+
+/** A name needs a visible character: names are stored trimmed, and `" "` would become `""`. */
+export const IsNotBlank = () => Matches(/\S/, { message: '$property must not be blank' });

@@ -21,48 +21,78 @@ const MAX_KEYS = 10_000;
  */
 @Injectable()
 export class ScimTraffic {
-  private buckets = new Map<string, TrafficBucket>();
+  private buckets = new Map<string, Counts>();
+  // The current hour's start and its ISO form, computed once an hour rather than per request.
+  private hourStart = 0;
+  private hourIso = '';
 
-  record(connectionId: string, status: number, at = new Date()): void {
-    const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000).toISOString();
-    const key = `${connectionId} ${hour}`;
+  record(connectionId: string, status: number, now = Date.now()): void {
+    if (now - this.hourStart >= HOUR_MS || now < this.hourStart) {
+      this.hourStart = now - (now % HOUR_MS);
+      this.hourIso = new Date(this.hourStart).toISOString();
+    }
+    const key = `${connectionId} ${this.hourIso}`;
     let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size >= MAX_KEYS) return;
-      b = { connectionId, hour, requests: 0, clientErrors: 0, serverErrors: 0, lastRequestAt: at.toISOString() };
+      b = { connectionId, hour: this.hourIso, requests: 0, clientErrors: 0, serverErrors: 0, last: now };
       this.buckets.set(key, b);
     }
     b.requests++;
     if (status >= 500) b.serverErrors++;
     else if (status >= 400) b.clientErrors++;
-    b.lastRequestAt = at.toISOString();
+    b.last = now;
   }
 
   /** What was counted since the last call; the counters start again from zero. */
   take(): TrafficBucket[] {
-    const out = [...this.buckets.values()];
+    const out = [...this.buckets.values()].map(toBucket);
     this.buckets = new Map();
     return out;
   }
 
   /** Not yet flushed counts of one connection (so an admin sees the request that just happened). */
   pending(connectionId: string): TrafficBucket[] {
-    return [...this.buckets.values()].filter((b) => b.connectionId === connectionId);
+    return [...this.buckets.values()].filter((b) => b.connectionId === connectionId).map(toBucket);
   }
 
   /** Puts back buckets whose flush failed (the database was away): counted at the next flush. */
   restore(buckets: TrafficBucket[]): void {
     for (const b of buckets) {
       const key = `${b.connectionId} ${b.hour}`;
+      const last = Date.parse(b.lastRequestAt);
       const cur = this.buckets.get(key);
       if (!cur) {
-        if (this.buckets.size < MAX_KEYS) this.buckets.set(key, { ...b });
+        if (this.buckets.size < MAX_KEYS) this.buckets.set(key, { ...b, last });
         continue;
       }
       cur.requests += b.requests;
       cur.clientErrors += b.clientErrors;
       cur.serverErrors += b.serverErrors;
-      if (b.lastRequestAt > cur.lastRequestAt) cur.lastRequestAt = b.lastRequestAt;
+      if (last > cur.last) cur.last = last;
     }
   }
+}
+
+interface Counts {
+  connectionId: string;
+  hour: string;
+  requests: number;
+  clientErrors: number;
+  serverErrors: number;
+  /** Last request, epoch ms. */
+  last: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+function toBucket(c: Counts): TrafficBucket {
+  return {
+    connectionId: c.connectionId,
+    hour: c.hour,
+    requests: c.requests,
+    clientErrors: c.clientErrors,
+    serverErrors: c.serverErrors,
+    lastRequestAt: new Date(c.last).toISOString(),
+  };
 }

@@ -10,6 +10,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { RESPONSE_SCHEMAS, ROUTE_RESPONSES } from './responses';
 
 export interface RouteInfo {
   method: string;
@@ -130,7 +131,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     string,
     SchemaObject
   >;
-  const schemas: Record<string, SchemaObject> = { Error: ERROR_SCHEMA };
+  const schemas: Record<string, SchemaObject> = { Error: ERROR_SCHEMA, ...RESPONSE_SCHEMAS };
   for (const [name, schema] of Object.entries(dtos)) if (name.endsWith('Dto')) schemas[name] = schema;
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...schemas } };
 
@@ -166,6 +167,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         }));
         op.parameters = [...(op.parameters ?? []).filter((p) => !('in' in p) || p.in !== 'query'), ...query];
       }
+    }
+    const response = ROUTE_RESPONSES[`${route.method.toUpperCase()} ${route.path}`];
+    const success = Object.keys(op.responses ?? {}).find((code) => code.startsWith('2'));
+    if (response && success) {
+      op.responses[success] = {
+        description: 'success',
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${response}` } } },
+      };
     }
     op.responses = open ? { ...op.responses, '503': { description: 'not ready' } } : { ...ERRORS, ...op.responses };
   }

@@ -7,6 +7,7 @@ import {
 } from '../database/database-unavailable';
 import { DomainError } from '../domain/domain-error';
 import { isFastifyClientError } from '../http/fastify-errors';
+import { RejectedInput } from '../http/json-body';
 import { RequestContext } from '../http/request-context';
 import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './scim.constants';
 import { ScimError, type ScimType } from './scim-error';
@@ -65,6 +66,22 @@ export class ScimExceptionFilter implements ExceptionFilter {
       if (status === 405) return sendScimError(reply, 405, 'method not allowed');
       if (status < 500)
         return sendScimError(reply, status, exception.message, status === 400 ? 'invalidSyntax' : undefined);
+    }
+    if (exception instanceof RejectedInput) {
+      if (exception.statusCode === 415) {
+        void reply.header('Accept-Encoding', 'identity');
+        return sendScimError(reply, 415, exception.message);
+      }
+      if (exception.statusCode === 404) return sendScimError(reply, 404, 'resource not found');
+      // A .search body's filter is the query string's `filter` (RFC 7644 §3.4.3): the same invalidFilter.
+      const url = host.switchToHttp().getRequest<{ url?: string }>().url ?? '';
+      const scimType =
+        exception.kind !== 'value'
+          ? 'invalidSyntax'
+          : exception.field === 'filter' && /\/\.search(?:$|\?)/.test(url)
+            ? 'invalidFilter'
+            : 'invalidValue';
+      return sendScimError(reply, 400, exception.message, scimType);
     }
     if (isFastifyClientError(exception)) {
       if (exception.statusCode === 413)

@@ -115,6 +115,39 @@ describe('OpenAPI document', () => {
     );
   });
 
+  it('describes the responses of the core resources (tenants, connections, tokens, dead letters, probes)', () => {
+    const schemaOf = (path: string, method: string, code: string) =>
+      doc.paths[path][method].responses[code]?.content?.['application/json']?.schema.$ref;
+    expect(schemaOf('/admin/v1/tenants', 'post', '201')).toBe('#/components/schemas/Tenant');
+    expect(schemaOf('/admin/v1/scim-connections/{connectionId}', 'get', '200')).toBe(
+      '#/components/schemas/ScimConnectionDetail',
+    );
+    expect(schemaOf('/admin/v1/scim-connections/{connectionId}/tokens', 'post', '201')).toBe(
+      '#/components/schemas/IssuedScimToken',
+    );
+    expect(schemaOf('/admin/v1/outbox/dead-letters', 'get', '200')).toBe('#/components/schemas/DeadLetterPage');
+    expect(schemaOf('/health/ready', 'get', '200')).toBe('#/components/schemas/Readiness');
+    expect(Object.keys(doc.components.schemas.Tenant.properties!)).toEqual(
+      expect.arrayContaining(['id', 'name', 'ssoDomains', 'createdAt']),
+    );
+  });
+
+  it('response schemas name exactly the fields the API returns', async () => {
+    const tenant = await t.admin.post('/admin/v1/tenants', { name: 'Docs', ssoDomains: ['docs.example'] });
+    const conn = await t.admin.post(`/admin/v1/tenants/${tenant.body.id}/scim-connections`, { name: 'Entra' });
+    const token = await t.admin.post(`/admin/v1/scim-connections/${conn.body.id}/tokens`, { name: 'prod' });
+    const tokens = await t.admin.get(`/admin/v1/scim-connections/${conn.body.id}/tokens`);
+    const detail = await t.admin.get(`/admin/v1/scim-connections/${conn.body.id}`);
+    const required = (name: string) => [...(doc.components.schemas[name].required ?? [])].sort();
+    expect(Object.keys(tenant.body).sort()).toEqual(required('Tenant'));
+    expect(Object.keys(conn.body).sort()).toEqual(required('ScimConnection'));
+    expect(Object.keys(token.body).sort()).toEqual(required('IssuedScimToken'));
+    expect(Object.keys(tokens.body.items[0]).sort()).toEqual(required('ScimToken'));
+    expect(Object.keys(detail.body).sort()).toEqual(
+      [...required('ScimConnection'), 'lastRequestAt', 'last24h', 'lastSyncRun'].sort(),
+    );
+  });
+
   it('serves Swagger UI at /docs with its assets from Roster itself (no CDN), without a token', async () => {
     const html = await t.http.get('/docs');
     expect(html.status).toBe(200);

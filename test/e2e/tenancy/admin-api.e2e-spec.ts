@@ -140,13 +140,28 @@ describe('Tenancy admin API', () => {
       },
     );
 
-    it('deleting a connection refuses its tokens at once and hides it from the admin API', async () => {
+    it('deleting a connection refuses its tokens at once (404, not 401) and hides it from the admin API', async () => {
       const f = await createTenantWithConnection(t.admin);
       expect((await spc(f.connectionId, f.token)).status).toBe(200);
+      const second = await t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/tokens`, { name: 'second' });
+      const other = await createTenantWithConnection(t.admin);
       expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}`)).status).toBe(204);
-      const refused = await spc(f.connectionId, f.token);
-      expect(refused.status).toBe(401);
-      expect(refused.body.schemas).toEqual([SCIM_ERROR]);
+      // An IdP reads 401 as bad credentials (and repeated 401s quarantine an Entra job): a connection that
+      // is gone is a 404, for every token it had — the cached one and one never used.
+      for (const token of [f.token, second.body.token as string]) {
+        const refused = await spc(f.connectionId, token);
+        expect({ status: refused.status, schemas: refused.body.schemas }).toEqual({
+          status: 404,
+          schemas: [SCIM_ERROR],
+        });
+        expect((await t.http.withToken(token).get(`/scim/v2/${f.connectionId}/Users`)).status).toBe(404);
+      }
+      // Not an oracle: a wrong token on the deleted connection, a former token on another connection's
+      // path and any token on an id that never existed stay 401.
+      expect((await spc(f.connectionId, `rst_${'A'.repeat(43)}`)).status).toBe(401);
+      expect((await spc(other.connectionId, f.token)).status).toBe(401);
+      expect((await spc('scim_conn_aaaaaaaaaaaaaaaaaaaaaaaa', f.token)).status).toBe(401);
+      expect((await spc(other.connectionId, other.token)).status).toBe(200);
       expect((await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}`)).status).toBe(404);
       expect((await t.admin.get(`/admin/v1/scim-connections/${f.connectionId}/tokens`)).status).toBe(404);
       expect((await t.admin.delete(`/admin/v1/scim-connections/${f.connectionId}`)).status).toBe(404);

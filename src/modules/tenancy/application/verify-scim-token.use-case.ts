@@ -3,6 +3,7 @@ import { hashScimToken, sameHash } from '../domain/scim-token';
 import { ScimTokenCache } from '../infrastructure/scim-token.cache';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import type { ScimPrincipal } from '../public/scim-bearer.constants';
+import { connectionNotFound } from './scim-connection-common';
 import { TOUCH_INTERVAL_MS } from './scim-token-common';
 
 @Injectable()
@@ -12,8 +13,12 @@ export class VerifyScimTokenUseCase {
     private readonly cache: ScimTokenCache,
   ) {}
 
-  /** The principal a presented secret stands for, or null. Never logs or returns the secret. */
-  async execute(secret: string): Promise<ScimPrincipal | null> {
+  /**
+   * The principal a presented secret stands for on the connection `connectionId` names, or null.
+   * A former token of that connection, now deleted, throws CONNECTION_NOT_FOUND: the README promises
+   * 404, and an IdP reads 401 as bad credentials. Never logs or returns the secret.
+   */
+  async execute(secret: string, connectionId: string | undefined): Promise<ScimPrincipal | null> {
     if (secret.length < 16 || secret.length > 512) return null;
     const hash = hashScimToken(secret);
     const key = hash.toString('hex');
@@ -25,8 +30,10 @@ export class VerifyScimTokenUseCase {
       }
       return cached.principal;
     }
-    const found = await this.tokens.findActiveByHash(hash);
+    const found = await this.tokens.findByHash(hash);
     if (!found || !sameHash(found.tokenHash, hash)) return null;
+    if (found.connectionDeleted && found.connectionId === connectionId) throw connectionNotFound();
+    if (!found.live) return null;
     let lastTouched = found.lastUsedAt?.getTime() ?? 0;
     if (Date.now() - lastTouched > TOUCH_INTERVAL_MS) {
       lastTouched = Date.now();

@@ -31,12 +31,16 @@ export class ScimBearerAuthenticator {
     this.strategy = new Strategy({ passReqToCallback: true }, verifyRequest);
   }
 
-  /** The principal, or null for a missing, malformed, unknown, revoked or foreign token. Rejects only if verification itself failed. */
+  /**
+   * The principal, or null for a missing, malformed, unknown, revoked or foreign token. Rejects if
+   * verification itself failed, or with CONNECTION_NOT_FOUND for a deleted connection's former token.
+   */
   authenticate(req: ScimRequestLike): Promise<ScimPrincipal | null> {
     return new Promise((resolve, reject) => {
       const attempt = Object.create(this.strategy) as Attempt;
       attempt.success = (user: ScimPrincipal) => resolve(user);
       attempt.fail = () => resolve(null);
+      // Passed on as it is: the filters recognise an unreachable database by the driver's error (503).
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the strategy's error goes through as it came
       attempt.error = (err: unknown) => reject(err);
       attempt.authenticate(req as never);
@@ -47,7 +51,7 @@ export class ScimBearerAuthenticator {
     // Only the Authorization header: a token in the query string would land in access logs.
     const header = req.headers.authorization;
     if (typeof header !== 'string' || !/^bearer\s/i.test(header)) return null;
-    const principal = await this.verify.execute(token);
+    const principal = await this.verify.execute(token, req.params?.connectionId);
     if (!principal || principal.connectionId !== req.params?.connectionId) return null;
     RequestContext.setActor({ type: 'scim', connectionId: principal.connectionId, tokenId: principal.tokenId });
     return principal;

@@ -3,12 +3,15 @@ import { IsNull } from 'typeorm';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { ScimTokenEntity } from './scim-token.entity';
 
-export interface ActiveTokenLookup {
+export interface TokenLookup {
   readonly tokenId: string;
   readonly tokenHash: Buffer;
   readonly tenantId: string;
   readonly connectionId: string;
   readonly lastUsedAt: Date | null;
+  /** Not revoked, on a connection that is not deleted. */
+  readonly live: boolean;
+  readonly connectionDeleted: boolean;
 }
 
 @Injectable()
@@ -52,21 +55,26 @@ export class ScimTokenRepository {
   }
 
   /**
-   * The live token with this hash on a live connection. The lookup is by a unique index on the
+   * The token with this hash, live or not, and whether its connection is deleted (a deleted
+   * connection's former tokens are answered 404, not 401). The lookup is by a unique index on the
    * hash; the caller still compares the digests in constant time.
    */
-  async findActiveByHash(hash: Buffer): Promise<ActiveTokenLookup | null> {
+  async findByHash(hash: Buffer): Promise<TokenLookup | null> {
     const rows: Array<{
       id: string;
       token_hash: Buffer;
       tenant_id: string;
       connection_id: string;
       last_used_at: Date | null;
+      live: boolean;
+      connection_deleted: boolean;
     }> = await this.tx.manager.query(
-      `SELECT t.id, t.token_hash, t.tenant_id, t.connection_id, t.last_used_at
+      `SELECT t.id, t.token_hash, t.tenant_id, t.connection_id, t.last_used_at,
+              (t.revoked_at IS NULL AND c.deleted_at IS NULL) AS live,
+              (c.deleted_at IS NOT NULL) AS connection_deleted
            FROM tenancy.scim_token t
            JOIN tenancy.scim_connection c ON c.id = t.connection_id
-          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND c.deleted_at IS NULL`,
+          WHERE t.token_hash = $1`,
       [hash],
     );
     const r = rows[0];
@@ -77,6 +85,8 @@ export class ScimTokenRepository {
           tenantId: r.tenant_id,
           connectionId: r.connection_id,
           lastUsedAt: r.last_used_at,
+          live: r.live,
+          connectionDeleted: r.connection_deleted,
         }
       : null;
   }

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsNotBlank, IsOptionalNotNull } from '../../../../shared/http/request-validation';
 
 export class AddMemberRequestDto {
   @IsString()
@@ -42,29 +43,32 @@ export class ListMembersQueryDto {
 export class CreateSiteRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 }
 
 export class UpdateSiteRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name?: string;
 }
 
 export class CreateInternalGroupRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
   @Length(1, 200, { each: true })
   permissions?: string[];
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsUUID('all', { each: true })
@@ -72,19 +76,20 @@ export class CreateInternalGroupRequestDto {
 }
 
 export class UpdateInternalGroupRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
   @Length(1, 200, { each: true })
   permissions?: string[];
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsUUID('all', { each: true })

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsNotBlank, IsOptionalNotNull } from '../../../../shared/http/request-validation';
 
 export class ListTenantsQueryDto {
   /** Part of the name, any case. */
@@ -24,9 +25,10 @@ export class ListTenantsQueryDto {
 export class CreateTenantRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -35,12 +37,13 @@ export class CreateTenantRequestDto {
 }
 
 export class UpdateTenantRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -49,7 +52,7 @@ export class UpdateTenantRequestDto {
 }
 
 export class CreateScimConnectionRequestDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
@@ -58,5 +61,6 @@ export class CreateScimConnectionRequestDto {
 export class IssueScimTokenRequestDto {
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 }
