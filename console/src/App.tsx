@@ -6,6 +6,7 @@ import { errorText, Loading } from './components/ui';
 import { AuditPage } from './pages/AuditPage';
 import { ConnectionPage } from './pages/ConnectionPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OperationsPage } from './pages/OperationsPage';
 import { SignInPage } from './pages/SignInPage';
 import { TenantPage } from './pages/TenantPage';
 import { TenantsPage } from './pages/TenantsPage';
@@ -73,6 +74,11 @@ export function App() {
             <li>
               <NavLink to="/audit">Audit</NavLink>
             </li>
+            {principal.scope === 'admin' && (
+              <li>
+                <NavLink to="/operations">Operations</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="who">
@@ -90,6 +96,7 @@ export function App() {
           <Route path="/tenants/:tenantId/*" element={<TenantPage />} />
           <Route path="/connections/:connectionId/*" element={<ConnectionPage />} />
           <Route path="/audit" element={<AuditPage />} />
+          <Route path="/operations" element={<OperationsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, download, qs } from '../api';
+import { api, ApiError, download, qs } from '../api';
 import { useAuth } from '../auth';
 import { Empty, ErrorNote, errorText, Field, Loading, useLoad, when } from '../components/ui';
 import type { AuditEntry, Page } from '../types';
@@ -40,10 +40,17 @@ export function AuditPage() {
     subject: filters.subject.trim() || undefined,
     action: filters.action.trim() || undefined,
   };
-  const page = useLoad(
-    () => api<Page<AuditEntry>>('GET', `/admin/v1/audit-events${qs({ ...params, cursor, limit: 50 })}`),
-    [filters, cursor],
-  );
+  const page = useLoad(async () => {
+    try {
+      return await api<Page<AuditEntry>>('GET', `/admin/v1/audit-events${qs({ ...params, cursor, limit: 50 })}`);
+    } catch (e) {
+      // A Roster without the person filter (audit subjects) refuses the parameter: say so in words.
+      if (e instanceof ApiError && e.status === 400 && params.subject && /subject/.test(e.message)) {
+        throw new ApiError(400, 'This Roster cannot filter the audit trail by person yet. Clear the Person field.');
+      }
+      throw e;
+    }
+  }, [filters, cursor]);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setCursors([undefined]);

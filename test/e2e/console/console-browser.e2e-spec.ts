@@ -266,6 +266,12 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
     expect(() => lines.map((l) => JSON.parse(l))).not.toThrow();
     await axe('audit');
 
+    // Operations: the outbox's dead letters (admin keys only).
+    await nav('Operations').click();
+    await heading('Dead letters').waitFor();
+    await page.getByRole('table').or(page.getByText('No dead letters: every event was delivered.')).waitFor();
+    await axe('operations');
+
     // Revoke the token in the UI: SCIM answers 401 from that moment.
     await page.goto(`${t.baseUrl}/console/connections/${connectionId}`);
     // Connection health: the run just made, and the IdP's requests of the last 24 h.
