@@ -16,6 +16,7 @@ import { sessionsSection } from './sessions-bench';
 import { syncSection } from './sync-bench';
 import { auditSection } from './audit-bench';
 import { bodySection } from './body-bench';
+import { revokeSection } from './revoke-bench';
 import { consoleSection } from './console-bench';
 
 const CONCURRENCY = 20;
@@ -295,6 +296,7 @@ async function main(): Promise<void> {
     sessions: sessionsSection,
     audit: auditSection,
     body: bodySection,
+    revoke: revokeSection,
     console: consoleSection,
   };
   const run = wanted.length ? wanted : Object.keys(sections);

@@ -220,10 +220,13 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       expect(updated.payload).toMatchObject({ stagedUserId: bob.id, changedAttributes: ['groups'] });
     });
 
-    it('applies a group deleted in the IdP to its former members', async () => {
+    it('applies a group deleted in the IdP to its former members at once; the next run has nothing left to do', async () => {
       expect((await f.scim.delete(`/Groups/${scim.editors.id}`)).status).toBe(204);
+      await expectEventually(async () =>
+        expect((await memberByEmail(t, f.tenantId, emailOf(ann))).groups.map((x: any) => x.name)).toEqual(['Readers']),
+      );
       const run = await runSync(t, f.connectionId);
-      expect(run.counts.updated).toBe(1);
+      expect(run.counts.updated).toBe(0);
       expect((await memberByEmail(t, f.tenantId, emailOf(ann))).groups.map((x: any) => x.name)).toEqual(['Readers']);
     });
 

@@ -2,6 +2,7 @@ import type { DomainEvent, DomainEventClass } from '../../../shared/domain/domai
 import {
   StagedGroupCreatedEvent,
   StagedGroupDeletedEvent,
+  StagedGroupMembersLeftEvent,
   StagedGroupUpdatedEvent,
   StagedMembershipChangedEvent,
   StagedReferencesIgnoredEvent,
@@ -23,6 +24,7 @@ import {
   InternalGroupCreatedEvent,
   InternalGroupDeletedEvent,
   InternalGroupUpdatedEvent,
+  MemberAccessRevokedEvent,
   MemberAddedEvent,
   MemberProvisionedEvent,
   MembershipRevokedEvent,
@@ -247,7 +249,9 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(SiteDeletedEvent, 'site.deleted', fromPayload('site', 'siteId', 'name')),
   audited(GroupMappingsReplacedEvent, 'group_mappings.replaced', (p) => ({
     target: connection(p.connectionId),
-    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}`,
+    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}${
+      p.removed?.length ? `, ${plural(p.removed.length, 'rule')} removed` : ''
+    }`,
     details: { ...p },
   })),
   // Tenancy: what Sync (actor system) and admins did to tenant memberships
@@ -269,6 +273,18 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(MembershipRevokedEvent, 'membership.revoked', (p) => ({
     target: membership(p.membershipId),
     summary: `Membership of account ${p.accountId} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
+    details: { ...p },
+  })),
+  audited(MemberAccessRevokedEvent, 'member.access_revoked', (p) => ({
+    target: membership(p.membershipId),
+    targetLabel: p.email,
+    summary: `${p.email} lost internal group "${p.internalGroupName}" (permissions: ${list(p.permissions)}; sites: ${list(
+      p.sites.map((s) => s.name),
+    )}): ${
+      p.cause === 'group_mapping_removed'
+        ? 'its mapping rule was removed'
+        : `SCIM group ${p.stagedGroupId} ${p.cause === 'scim_group_members_removed' ? 'no longer lists the member' : p.cause === 'scim_group_deleted' ? 'was deleted' : 'was renamed'}`
+    }`,
     details: { ...p },
   })),
   // Sync runs (actor system for scheduled runs, admin for manual ones)
@@ -314,6 +330,12 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
 
 /**
  * Registered events the trail deliberately does not record, each with its reason (reviewed like
- * AUDITED_EVENTS). Empty today: every published event is an auditable fact.
+ * AUDITED_EVENTS).
  */
-export const NOT_AUDITED: ReadonlyArray<{ readonly event: DomainEventClass; readonly reason: string }> = [];
+export const NOT_AUDITED: ReadonlyArray<{ readonly event: DomainEventClass; readonly reason: string }> = [
+  {
+    event: StagedGroupMembersLeftEvent,
+    reason:
+      'a projection for Tenancy of SCIM changes already audited (scim_group.members_changed, .updated, .deleted); each revocation it leads to is audited as member.access_revoked',
+  },
+];

@@ -5,6 +5,7 @@ import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { EventBus } from '../../../shared/events/event-bus';
 import { StagedGroupCreatedEvent } from '../public/events/staged-group-created.event';
 import { StagedGroupDeletedEvent } from '../public/events/staged-group-deleted.event';
+import { StagedGroupMembersLeftEvent } from '../public/events/staged-group-members-left.event';
 import { StagedGroupUpdatedEvent } from '../public/events/staged-group-updated.event';
 import { StagedMembershipChangedEvent } from '../public/events/staged-membership-changed.event';
 import { StagedReferencesIgnoredEvent } from '../public/events/staged-references-ignored.event';
@@ -19,6 +20,7 @@ import type {
   MemberChanges,
   StageGroupInput,
   StagedGroupAdminRow,
+  StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
   StagedMember,
@@ -30,7 +32,7 @@ import type {
   StageUserInput,
   StagingScope,
 } from '../public/staging.types';
-import { StagedGroupRepository } from '../infrastructure/staged-group.repository';
+import { StagedGroupRepository, type RemovedMember } from '../infrastructure/staged-group.repository';
 import { StagedUserRepository } from '../infrastructure/staged-user.repository';
 import { StagedSyncRepository } from '../infrastructure/staged-sync.repository';
 import type {
@@ -221,7 +223,7 @@ export class StagingFacadeService extends StagingFacade {
       checkVersion(locked, expectedVersion);
       const { input, changedAttributes, members } = mutate(locked);
       const events: DomainEvent<object>[] = [];
-      let removed: string[];
+      let removed: RemovedMember[];
       let adding: { added: string[]; ignored: string[] };
       if (members.replaceAll) {
         const keep = members.replaceAll.map((m) => m.value);
@@ -234,10 +236,8 @@ export class StagingFacadeService extends StagingFacade {
       const added = adding.added;
       const ignored = this.ignoredEvent(scope, 'Group', id, 'members', adding.ignored);
       if (ignored) events.push(ignored);
-      const attributesChanged =
-        changedAttributes.length > 0 ||
-        input.displayName !== locked.displayName ||
-        input.externalId !== locked.externalId;
+      const renamed = input.displayName !== locked.displayName || input.externalId !== locked.externalId;
+      const attributesChanged = changedAttributes.length > 0 || renamed;
       const membersChanged = added.length > 0 || removed.length > 0;
       if (!attributesChanged && !membersChanged) {
         await this.events.publish(...events); // only the ignored-references event, if any
@@ -251,7 +251,27 @@ export class StagingFacadeService extends StagingFacade {
           ),
         );
       }
-      if (membersChanged) events.push(this.membershipEvent(scope, id, added, removed, !!members.replaceAll));
+      if (membersChanged)
+        events.push(
+          this.membershipEvent(
+            scope,
+            id,
+            added,
+            removed.map((m) => m.id),
+            !!members.replaceAll,
+          ),
+        );
+      // Who no longer holds the group under its old name: the removed users, and on a rename every
+      // member that held it before (not those this change added).
+      const readded = new Set(added);
+      let left = removed.filter((m) => m.type === 'User' && !readded.has(m.id)).map((m) => m.id);
+      if (renamed) {
+        await this.groups.recordFormerName(scope, locked);
+        const before = new Set(removed.map((m) => m.id));
+        const fresh = new Set(added.filter((m) => !before.has(m)));
+        left = [...left, ...(await this.groups.userMemberIds(id)).filter((m) => !fresh.has(m))];
+      }
+      events.push(...this.membersLeftEvents(scope, locked, left, renamed ? 'group_renamed' : 'members_removed'));
       // The row and its events in one statement (one round trip fewer in every group PATCH and PUT).
       return this.groups.update(
         scope,
@@ -268,12 +288,13 @@ export class StagingFacadeService extends StagingFacade {
       const locked = await this.groups.find(scope, id, { forUpdate: true });
       if (!locked) throw notFound('group');
       checkVersion(locked, expectedVersion);
-      await this.groups.markDeleted(scope, id);
+      const members = await this.groups.markDeleted(scope, id);
       await this.events.publish(
         new StagedGroupDeletedEvent(
           { connectionId: scope.connectionId, stagedGroupId: id, externalId: locked.externalId },
           this.meta(scope),
         ),
+        ...this.membersLeftEvents(scope, locked, members, 'group_deleted'),
       );
     });
   }
@@ -284,6 +305,13 @@ export class StagingFacadeService extends StagingFacade {
 
   listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>> {
     return this.groups.listMembers(scope, groupIds);
+  }
+
+  listGroupNamesOfUsers(
+    scope: StagingScope,
+    stagedUserIds: readonly string[],
+  ): Promise<Map<string, StagedGroupName[]>> {
+    return this.groups.groupNamesOfUsers(scope, stagedUserIds);
   }
 
   async adminListUsers(
@@ -312,8 +340,8 @@ export class StagingFacadeService extends StagingFacade {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
-    const items = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
-    return { items, nextCursor: items.length === limit ? encodeCursor(items[items.length - 1]) : null };
+    const page = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
+    return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
   }
 
   listUsersForSync(scope: StagingScope, selection: SyncUserSelection): Promise<SyncUserPage> {
@@ -388,6 +416,32 @@ export class StagingFacadeService extends StagingFacade {
       },
       this.meta(scope),
     );
+  }
+
+  /** The users that no longer hold `group` under its current name, in events of EVENT_MEMBER_CAP ids each. */
+  private membersLeftEvents(
+    scope: StagingScope,
+    group: StagedGroupRecord,
+    stagedUserIds: readonly string[],
+    cause: StagedGroupMembersLeftEvent['payload']['cause'],
+  ): StagedGroupMembersLeftEvent[] {
+    const events: StagedGroupMembersLeftEvent[] = [];
+    for (let from = 0; from < stagedUserIds.length; from += EVENT_MEMBER_CAP) {
+      events.push(
+        new StagedGroupMembersLeftEvent(
+          {
+            connectionId: scope.connectionId,
+            stagedGroupId: group.id,
+            displayName: group.displayName,
+            externalId: group.externalId,
+            stagedUserIds: stagedUserIds.slice(from, from + EVENT_MEMBER_CAP),
+            cause,
+          },
+          this.meta(scope),
+        ),
+      );
+    }
+    return events;
   }
 
   private membershipEvent(scope: StagingScope, groupId: string, added: string[], removed: string[], replaced: boolean) {

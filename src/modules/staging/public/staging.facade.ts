@@ -2,6 +2,7 @@ import type {
   MemberChanges,
   StageGroupInput,
   StagedGroupAdminRow,
+  StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
   StagedMember,
@@ -64,6 +65,15 @@ export abstract class StagingFacade {
   abstract listGroups(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>>;
   /** Members of the given groups, in insertion order. */
   abstract listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>>;
+
+  /**
+   * The names of the live groups each of these users is a direct member of (users without one are
+   * absent from the map) — what decides which mapped access the users still hold.
+   */
+  abstract listGroupNamesOfUsers(
+    scope: StagingScope,
+    stagedUserIds: readonly string[],
+  ): Promise<Map<string, StagedGroupName[]>>;
 
   /** Admin visibility: staged users of a connection (deleted ones included), keyset-paged. */
   abstract adminListUsers(

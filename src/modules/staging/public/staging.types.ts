@@ -117,3 +117,9 @@ export interface StagedGroupAdminRow {
   createdAt: string;
   updatedAt: string;
 }
+
+/** How a staged group is named — what group mapping rules match (displayName or externalId). */
+export interface StagedGroupName {
+  readonly displayName: string;
+  readonly externalId: string | null;
+}

@@ -362,11 +362,20 @@ export class RunSyncUseCase implements OnModuleDestroy {
    * An incremental run's candidates: staged rows changed since the watermark, users whose last
    * outcome was an error, current members of staged groups changed since (members added/removed,
    * renamed, deleted), and — for removals, which leave no row in staging — the SCIM members holding
-   * internal groups those changed groups map to.
+   * internal groups those changed groups map to, under their current names or any name they had since.
    */
   private async changedUserIds(ctx: SyncContext, since: Date, runId: string, seq: number): Promise<string[]> {
-    const changedGroups = ctx.groups.filter((g) => g.updatedAt.getTime() > since.getTime()).map((g) => g.id);
-    const affectedInternal = ctx.mapper.internalGroupsOf(changedGroups);
+    const changed = ctx.groups.filter((g) => g.updatedAt.getTime() > since.getTime());
+    const changedGroups = changed.map((g) => g.id);
+    // Under every name a changed group had since: a member removed from "Finance" that was then
+    // renamed "Finance Archive" holds what "Finance" gave, which no rule of the new name reveals.
+    const formerNames = changed.flatMap((g) => g.formerNames.filter((n) => n.renamedAt.getTime() > since.getTime()));
+    const affectedInternal = [
+      ...new Set([
+        ...ctx.mapper.internalGroupsOf(changedGroups),
+        ...formerNames.flatMap((n) => ctx.mapper.internalGroupsOfName(n)),
+      ]),
+    ];
     const staged = await this.staging.listChangedUserIdsForSync(ctx.scope, {
       since,
       groupIds: changedGroups,
@@ -377,7 +386,12 @@ export class RunSyncUseCase implements OnModuleDestroy {
     const ids = [...new Set([...staged, ...holders])];
     await this.tx.run(() =>
       this.runs.updateStep(runId, seq, {
-        detail: { changedGroups: changedGroups.length, changedRows: staged.length, groupHolders: holders.length },
+        detail: {
+          changedGroups: changedGroups.length,
+          formerNames: formerNames.length,
+          changedRows: staged.length,
+          groupHolders: holders.length,
+        },
       }),
     );
     return ids;
