@@ -170,6 +170,13 @@ export class EnvironmentVariables {
   @Min(1024)
   SCIM_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+  /** Most values one multi-valued SCIM attribute may hold (emails, roles, …); more → 400 invalidValue. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  SCIM_MAX_MULTI_VALUED = 10_000;
+
   /** Largest page a SCIM list returns (ServiceProviderConfig filter.maxResults). */
   @Transform(toInt)
   @IsInt()

@@ -7,8 +7,10 @@ import { StagedUserRepository } from './infrastructure/staged-user.repository';
 import { StagedSyncRepository } from './infrastructure/staged-sync.repository';
 import { StagedGroupCreatedEvent } from './public/events/staged-group-created.event';
 import { StagedGroupDeletedEvent } from './public/events/staged-group-deleted.event';
+import { StagedGroupMembersLeftEvent } from './public/events/staged-group-members-left.event';
 import { StagedGroupUpdatedEvent } from './public/events/staged-group-updated.event';
 import { StagedMembershipChangedEvent } from './public/events/staged-membership-changed.event';
+import { StagedReferencesIgnoredEvent } from './public/events/staged-references-ignored.event';
 import { StagedUserCreatedEvent } from './public/events/staged-user-created.event';
 import { StagedUserDeactivatedEvent } from './public/events/staged-user-deactivated.event';
 import { StagedUserDeletedEvent } from './public/events/staged-user-deleted.event';
@@ -26,6 +28,8 @@ EventRegistry.register(
   StagedGroupUpdatedEvent,
   StagedGroupDeletedEvent,
   StagedMembershipChangedEvent,
+  StagedReferencesIgnoredEvent,
+  StagedGroupMembersLeftEvent,
 );
 
 /** Shadow tables of what IdPs pushed (schema `staging`). See README.md. */

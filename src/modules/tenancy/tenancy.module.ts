@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { StagingModule } from '../staging/staging.module';
 import { EventRegistry } from '../../shared/events/event-registry';
 import { CreateScimConnectionUseCase } from './application/create-scim-connection.use-case';
 import { DeleteScimConnectionUseCase } from './application/delete-scim-connection.use-case';
@@ -39,6 +40,11 @@ import { SiteCreatedEvent } from './public/events/site-created.event';
 import { SiteUpdatedEvent } from './public/events/site-updated.event';
 import { SiteDeletedEvent } from './public/events/site-deleted.event';
 import { GroupMappingsReplacedEvent } from './public/events/group-mappings-replaced.event';
+import { MemberAccessRevokedEvent } from './public/events/member-access-revoked.event';
+import { RevokeScimGroupAccessUseCase } from './application/revoke-scim-group-access.use-case';
+import { RevokeGroupAccessOnStagedGroupMembersLeftListener } from './application/revoke-group-access-on-staged-group-members-left.listener';
+import { RevokeGroupAccessOnGroupMappingsReplacedListener } from './application/revoke-group-access-on-group-mappings-replaced.listener';
+import { ScimGroupAccessRepository } from './infrastructure/scim-group-access.repository';
 import { ApplyScimMembersUseCase } from './application/apply-scim-members.use-case';
 import { FindScimMembersInGroupsQuery } from './application/find-scim-members-in-groups.query';
 import { PlanScimMembersUseCase } from './application/plan-scim-members.use-case';
@@ -73,11 +79,14 @@ EventRegistry.register(
   SiteUpdatedEvent,
   SiteDeletedEvent,
   GroupMappingsReplacedEvent,
+  MemberAccessRevokedEvent,
 );
 
 /** Global so other modules get TenancyFacade without importing Tenancy internals. */
 @Global()
 @Module({
+  // StagingFacade: which SCIM groups a member still holds when a group's access is taken back.
+  imports: [StagingModule],
   controllers: [
     TenantsController,
     ScimConnectionsController,
@@ -112,6 +121,10 @@ EventRegistry.register(
     FindScimMembersInGroupsQuery,
     MemberUseCases,
     TenantDirectoryUseCases,
+    ScimGroupAccessRepository,
+    RevokeScimGroupAccessUseCase,
+    RevokeGroupAccessOnStagedGroupMembersLeftListener,
+    RevokeGroupAccessOnGroupMappingsReplacedListener,
     ScimConnectionHealthRepository,
     RecordLastSyncRunOnSyncRunEventsListener,
     FlushScimTrafficJob,

@@ -29,6 +29,7 @@ export const OUTBOX_COLUMNS = [
   ['source_ip', 'text'],
   ['priority', 'smallint'],
 ] as const;
+const PUBLISH_CHUNK = 1000;
 const OUTBOX_COLUMN_LIST = OUTBOX_COLUMNS.map(([name]) => name).join(', ');
 
 /**
@@ -50,8 +51,11 @@ export class EventBus {
     if (!this.tx.inTransaction) {
       throw new Error('EventBus.publish must be called inside TransactionHost.run (transactional outbox)');
     }
-    const { sql, params } = this.statement(events).render(1);
-    await sqlRows(this.tx.manager, sql, params);
+    // PostgreSQL takes at most 65,535 bind parameters per statement: 1,000 events a statement.
+    for (let from = 0; from < events.length; from += PUBLISH_CHUNK) {
+      const { sql, params } = this.statement(events.slice(from, from + PUBLISH_CHUNK)).render(1);
+      await sqlRows(this.tx.manager, sql, params);
+    }
     const priorities = events.map(priorityOf);
     this.tx.afterCommit(() => this.relay.kick(priorities));
   }

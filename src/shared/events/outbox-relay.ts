@@ -6,6 +6,7 @@ import { pgPool } from '../database/sql';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
 import { Metrics, type OutboxBacklog } from '../metrics/metrics';
 import type { Actor, DomainEvent } from '../domain/domain-event';
+import { RequestContext } from '../http/request-context';
 import { EventRegistry } from './event-registry';
 import { OUTBOX_BATCH, type OutboxBatch } from './outbox-batch';
 
@@ -127,12 +128,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (const lane of this.lanes) {
       if (lane.kickTimer) continue;
       if (priorities && !priorities.some(lane.carries)) continue;
-      lane.kickTimer = setTimeout(() => {
-        lane.kickTimer = undefined;
-        void this.drainLane(lane).catch((err: Error) => {
-          if (!this.stopped) this.logger.error(`outbox ${lane.name} drain failed: ${err.message}`);
-        });
-      }, lane.coalesceMs);
+      // Outside the kicking request: the handlers' events must not take its actor, correlation or IP.
+      lane.kickTimer = RequestContext.outside(() =>
+        setTimeout(() => {
+          lane.kickTimer = undefined;
+          void this.drainLane(lane).catch((err: Error) => {
+            if (!this.stopped) this.logger.error(`outbox ${lane.name} drain failed: ${err.message}`);
+          });
+        }, lane.coalesceMs),
+      );
     }
   }
 

@@ -20,6 +20,10 @@ export const RequestContext = {
   current(): RequestContextData | undefined {
     return storage.getStore();
   },
+  /** Runs `fn` outside any request: what it schedules (a timer) does not inherit the caller's request. */
+  outside<T>(fn: () => T): T {
+    return storage.exit(fn);
+  },
   setActor(actor: Actor): void {
     const store = storage.getStore();
     if (store) store.actor = actor;

@@ -63,6 +63,8 @@ describe('Sessions', () => {
         accountId: m.accountId,
         tenantId: m.f.tenantId,
         exp: Math.floor(expiresAt / 1000),
+        permissions: [],
+        siteIds: [],
       });
     });
 

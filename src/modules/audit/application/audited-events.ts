@@ -2,8 +2,10 @@ import type { DomainEvent, DomainEventClass } from '../../../shared/domain/domai
 import {
   StagedGroupCreatedEvent,
   StagedGroupDeletedEvent,
+  StagedGroupMembersLeftEvent,
   StagedGroupUpdatedEvent,
   StagedMembershipChangedEvent,
+  StagedReferencesIgnoredEvent,
   StagedUserCreatedEvent,
   StagedUserDeactivatedEvent,
   StagedUserDeletedEvent,
@@ -22,6 +24,7 @@ import {
   InternalGroupCreatedEvent,
   InternalGroupDeletedEvent,
   InternalGroupUpdatedEvent,
+  MemberAccessRevokedEvent,
   MemberAddedEvent,
   MemberProvisionedEvent,
   MembershipRevokedEvent,
@@ -226,6 +229,17 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
       replaced: p.replaced,
     },
   })),
+  audited(StagedReferencesIgnoredEvent, 'scim_reference.ignored', (p) => ({
+    target: p.resourceType === 'Group' ? scimGroup(p.resourceId) : scimUser(p.resourceId),
+    summary: `SCIM ${p.resourceType === 'Group' ? 'group' : 'user'} ${p.resourceId}: ${plural(p.ignoredCount, `${p.attribute === 'members' ? 'member' : 'manager'} id`)} ignored, unknown to this connection`,
+    // Ids are capped at 1,000 by the event; the count is exact.
+    details: {
+      connectionId: p.connectionId,
+      attribute: p.attribute,
+      ignored: p.ignored,
+      ignoredCount: p.ignoredCount,
+    },
+  })),
   // Tenancy: admin changes to the tenant's internal groups, sites and SCIM group mappings
   audited(InternalGroupCreatedEvent, 'internal_group.created', fromPayload('internal_group', 'groupId', 'name')),
   audited(InternalGroupUpdatedEvent, 'internal_group.updated', fromPayload('internal_group', 'groupId')),
@@ -235,7 +249,9 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(SiteDeletedEvent, 'site.deleted', fromPayload('site', 'siteId', 'name')),
   audited(GroupMappingsReplacedEvent, 'group_mappings.replaced', (p) => ({
     target: connection(p.connectionId),
-    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}`,
+    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}${
+      p.removed?.length ? `, ${plural(p.removed.length, 'rule')} removed` : ''
+    }`,
     details: { ...p },
   })),
   // Tenancy: what Sync (actor system) and admins did to tenant memberships
@@ -257,6 +273,18 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(MembershipRevokedEvent, 'membership.revoked', (p) => ({
     target: membership(p.membershipId),
     summary: `Membership of account ${p.accountId} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
+    details: { ...p },
+  })),
+  audited(MemberAccessRevokedEvent, 'member.access_revoked', (p) => ({
+    target: membership(p.membershipId),
+    targetLabel: p.email,
+    summary: `${p.email} lost internal group "${p.internalGroupName}" (permissions: ${list(p.permissions)}; sites: ${list(
+      p.sites.map((s) => s.name),
+    )}): ${
+      p.cause === 'group_mapping_removed'
+        ? 'its mapping rule was removed'
+        : `SCIM group ${p.stagedGroupId} ${p.cause === 'scim_group_members_removed' ? 'no longer lists the member' : p.cause === 'scim_group_deleted' ? 'was deleted' : 'was renamed'}`
+    }`,
     details: { ...p },
   })),
   // Sync runs (actor system for scheduled runs, admin for manual ones)
@@ -302,6 +330,12 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
 
 /**
  * Registered events the trail deliberately does not record, each with its reason (reviewed like
- * AUDITED_EVENTS). Empty today: every published event is an auditable fact.
+ * AUDITED_EVENTS).
  */
-export const NOT_AUDITED: ReadonlyArray<{ readonly event: DomainEventClass; readonly reason: string }> = [];
+export const NOT_AUDITED: ReadonlyArray<{ readonly event: DomainEventClass; readonly reason: string }> = [
+  {
+    event: StagedGroupMembersLeftEvent,
+    reason:
+      'a projection for Tenancy of SCIM changes already audited (scim_group.members_changed, .updated, .deleted); each revocation it leads to is audited as member.access_revoked',
+  },
+];

@@ -13,7 +13,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** RFC 7662 §2.2 shapes: an inactive token says nothing else. */
 export type IntrospectionResult =
-  { active: true; sessionId: string; accountId: string; tenantId: string; exp: number } | { active: false };
+  | {
+      active: true;
+      sessionId: string;
+      accountId: string;
+      tenantId: string;
+      exp: number;
+      /** The member's access now (RFC 7662 §2.2 allows extensions): computed from its groups at this call. */
+      permissions: readonly string[];
+      siteIds: readonly string[];
+    }
+  | { active: false };
 
 export interface SessionView {
   id: string;
@@ -70,13 +80,15 @@ export class SessionsUseCases {
   /**
    * RFC 7662-shaped introspection. Beside the session's own state, the membership is checked as
    * well: the revocation event ends sessions within milliseconds, and this closes even that window.
+   * An active answer carries the member's permissions and site ids as they are at this moment.
    */
   async introspect(token: string): Promise<IntrospectionResult> {
     if (typeof token !== 'string' || token.length < 16 || token.length > 512) return { active: false };
     const hash = hashSessionToken(token);
     const s = await this.sessions.findByHash(hash);
     if (!s || !sameHash(s.tokenHash, hash) || !isLive(s)) return { active: false };
-    if (!(await this.tenancy.isMembershipActive(s.tenantId, s.accountId))) return { active: false };
+    const access = await this.tenancy.getMemberAccess(s.tenantId, s.accountId);
+    if (!access?.active) return { active: false };
     void this.sessions.touch(s.id, this.env.SESSION_IDLE_TIMEOUT_SECONDS).catch(() => undefined);
     return {
       active: true,
@@ -84,6 +96,8 @@ export class SessionsUseCases {
       accountId: s.accountId,
       tenantId: s.tenantId,
       exp: Math.floor(expiryOf(s).getTime() / 1000),
+      permissions: access.permissions,
+      siteIds: access.siteIds,
     };
   }
 

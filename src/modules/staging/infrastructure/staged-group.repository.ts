@@ -7,6 +7,7 @@ import type { OutboxStatement } from '../../../shared/events/event-bus';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
 import type {
   StagedGroupAdminRow,
+  StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
   StagedMember,
@@ -16,7 +17,14 @@ import type {
 } from '../public/staging.types';
 import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
 import { matchesAtMostOne } from './scim-filter-plan';
-import { pageQuery, UUID_RE } from './staged-user.repository';
+import {
+  ADMIN_CURSOR_AT,
+  adminPage,
+  pageQuery,
+  UUID_RE,
+  type AdminCursorRow,
+  type AdminPage,
+} from './staged-user.repository';
 
 interface GroupRow {
   id: string;
@@ -34,6 +42,12 @@ const GROUP_TARGET: SqlFilterTarget = {
   alias: 'g',
   resolve: (path) => DEFAULT_SCIM_SCHEMA_REGISTRY.resolve('Group', path),
 };
+
+/** A member row a change removed. */
+export interface RemovedMember {
+  id: string;
+  type: 'User' | 'Group';
+}
 
 const COLUMNS = `g.id, g.display_name, g.external_id, g.resource, g.version, g.created_at, g.updated_at`;
 
@@ -125,17 +139,40 @@ export class StagedGroupRepository {
     return toRecord(row);
   }
 
-  async markDeleted(scope: StagingScope, id: string): Promise<void> {
+  /** Marks the group deleted and drops its member rows; returns the users that were its members. */
+  async markDeleted(scope: StagingScope, id: string): Promise<string[]> {
     await this.tx.manager.query(
       `UPDATE staging.scim_group SET deleted_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
         WHERE id = $1 AND tenant_id = $2 AND connection_id = $3 AND deleted_at IS NULL`,
       [id, scope.tenantId, scope.connectionId],
     );
     // Its own members, and its places in other groups (a deleted group is nobody's member).
-    await this.tx.manager.query(
-      `DELETE FROM staging.scim_group_member WHERE group_id = $1 OR (member_id = $1 AND connection_id = $2)`,
+    const rows = await sqlRows<{ member_id: string; group_id: string; member_type: string }>(
+      this.tx.manager,
+      `DELETE FROM staging.scim_group_member WHERE group_id = $1 OR (member_id = $1 AND connection_id = $2)
+       RETURNING member_id, group_id, member_type`,
       [id, scope.connectionId],
     );
+    return rows.filter((r) => r.group_id === id && r.member_type === 'User').map((r) => r.member_id);
+  }
+
+  /** Keeps the group's name before a rename (see migration 1764000200000). */
+  async recordFormerName(scope: StagingScope, group: StagedGroupRecord): Promise<void> {
+    await this.tx.manager.query(
+      `INSERT INTO staging.scim_group_former_name (group_id, tenant_id, connection_id, display_name, external_id)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [group.id, scope.tenantId, scope.connectionId, group.displayName, group.externalId],
+    );
+  }
+
+  /** The users that are direct members of the group now. */
+  async userMemberIds(groupId: string): Promise<string[]> {
+    const rows = await sqlRows<{ member_id: string }>(
+      this.tx.manager,
+      `SELECT member_id FROM staging.scim_group_member WHERE group_id = $1 AND member_type = 'User'`,
+      [groupId],
+    );
+    return rows.map((r) => r.member_id);
   }
 
   async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>> {
@@ -213,28 +250,52 @@ export class StagedGroupRepository {
   }
 
   /** Removes the given members; absent ones are ignored (RFC 7644 §3.5.2.2, idempotent). */
-  async removeMembers(groupId: string, memberIds: readonly string[]): Promise<string[]> {
+  async removeMembers(groupId: string, memberIds: readonly string[]): Promise<RemovedMember[]> {
     const ids = memberIds.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
     if (ids.length === 0) return [];
-    const rows = await sqlRows<{ member_id: string }>(
+    const rows = await sqlRows<RemovedMember>(
       this.tx.manager,
-      `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND member_id = ANY($2::uuid[]) RETURNING member_id`,
+      `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND member_id = ANY($2::uuid[])
+       RETURNING member_id AS id, member_type AS type`,
       [groupId, ids],
     );
-    return rows.map((r) => r.member_id);
+    return rows;
   }
 
   /**
    * Removes every member not in `keep`; returns the removed ids. Non-UUID values in `keep` can name no
    * member (the caller's addMembers rejects them); casting them would fail the whole statement.
    */
-  async removeMembersExcept(groupId: string, keep: readonly string[]): Promise<string[]> {
-    const rows = await sqlRows<{ member_id: string }>(
+  async removeMembersExcept(groupId: string, keep: readonly string[]): Promise<RemovedMember[]> {
+    return sqlRows<RemovedMember>(
       this.tx.manager,
-      `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND NOT (member_id = ANY($2::uuid[])) RETURNING member_id`,
+      `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND NOT (member_id = ANY($2::uuid[]))
+       RETURNING member_id AS id, member_type AS type`,
       [groupId, keep.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase())],
     );
-    return rows.map((r) => r.member_id);
+  }
+
+  async groupNamesOfUsers(
+    scope: StagingScope,
+    stagedUserIds: readonly string[],
+  ): Promise<Map<string, StagedGroupName[]>> {
+    const ids = stagedUserIds.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    const result = new Map<string, StagedGroupName[]>();
+    if (ids.length === 0) return result;
+    const rows = await sqlRows<{ member_id: string; display_name: string; external_id: string | null }>(
+      this.tx.manager,
+      `SELECT m.member_id, g.display_name, g.external_id
+         FROM staging.scim_group_member m
+         JOIN staging.scim_group g ON g.id = m.group_id AND g.deleted_at IS NULL
+        WHERE m.member_id = ANY($3::uuid[]) AND m.member_type = 'User' AND m.connection_id = $2 AND m.tenant_id = $1`,
+      [scope.tenantId, scope.connectionId, ids],
+    );
+    for (const r of rows) {
+      const names = result.get(r.member_id) ?? [];
+      names.push({ displayName: r.display_name, externalId: r.external_id });
+      result.set(r.member_id, names);
+    }
+    return result;
   }
 
   async listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>> {
@@ -271,30 +332,32 @@ export class StagedGroupRepository {
     connectionId: string,
     cursor: { createdAt: string; id: string } | undefined,
     limit: number,
-  ): Promise<StagedGroupAdminRow[]> {
+  ): Promise<AdminPage<StagedGroupAdminRow>> {
     const params: unknown[] = [connectionId, limit];
     let keyset = '';
     if (cursor) {
       params.push(cursor.createdAt, cursor.id);
       keyset = `AND (g.created_at, g.id) > ($3::timestamptz, $4::uuid)`;
     }
-    const rows = await sqlRows<{
-      id: string;
-      display_name: string;
-      external_id: string | null;
-      deleted_at: Date | null;
-      created_at: Date;
-      updated_at: Date;
-      member_count: number;
-    }>(
+    const rows = await sqlRows<
+      AdminCursorRow & {
+        display_name: string;
+        external_id: string | null;
+        deleted_at: Date | null;
+        created_at: Date;
+        updated_at: Date;
+        member_count: number;
+      }
+    >(
       this.tx.manager,
       `SELECT g.id, g.display_name, g.external_id, g.deleted_at, g.created_at, g.updated_at,
-              (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count
+              (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count,
+              ${ADMIN_CURSOR_AT('g')}
          FROM staging.scim_group g WHERE g.connection_id = $1 ${keyset}
         ORDER BY g.created_at, g.id LIMIT $2`,
       params,
     );
-    return rows.map((r) => ({
+    return adminPage(rows, (r) => ({
       id: r.id,
       displayName: r.display_name,
       externalId: r.external_id,

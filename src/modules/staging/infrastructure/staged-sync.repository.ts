@@ -117,9 +117,13 @@ export class StagedSyncRepository {
       external_id: string | null;
       deleted: boolean;
       updated_at: Date;
+      former_names: Array<{ display_name: string; external_id: string | null; renamed_at: string }>;
     }>(
       this.tx.manager,
-      `SELECT g.id, g.display_name, g.external_id, (g.deleted_at IS NOT NULL) AS deleted, g.updated_at
+      `SELECT g.id, g.display_name, g.external_id, (g.deleted_at IS NOT NULL) AS deleted, g.updated_at,
+              COALESCE((SELECT json_agg(json_build_object('display_name', f.display_name, 'external_id', f.external_id,
+                                                          'renamed_at', f.renamed_at) ORDER BY f.renamed_at)
+                          FROM staging.scim_group_former_name f WHERE f.group_id = g.id), '[]'::json) AS former_names
          FROM staging.scim_group g WHERE g.tenant_id = $1 AND g.connection_id = $2`,
       [scope.tenantId, scope.connectionId],
     );
@@ -129,6 +133,11 @@ export class StagedSyncRepository {
       externalId: r.external_id,
       deleted: r.deleted,
       updatedAt: r.updated_at,
+      formerNames: r.former_names.map((f) => ({
+        displayName: f.display_name,
+        externalId: f.external_id,
+        renamedAt: new Date(f.renamed_at),
+      })),
     }));
   }
 

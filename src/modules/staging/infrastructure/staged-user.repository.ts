@@ -214,6 +214,19 @@ export class StagedUserRepository {
     return found;
   }
 
+  /** Which of `ids` are live users of this connection (lower-cased); non-UUIDs are unknown. */
+  async findLiveIds(scope: StagingScope, ids: readonly string[]): Promise<Set<string>> {
+    const candidates = ids.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    if (candidates.length === 0) return new Set();
+    const rows = await sqlRows<{ id: string }>(
+      this.tx.manager,
+      `SELECT id FROM staging.scim_user
+        WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL`,
+      [scope.tenantId, scope.connectionId, candidates],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedUserRecord | null> {
     if (!UUID_RE.test(id)) return null;
     const rows = await sqlRows<UserRow>(
@@ -451,4 +464,27 @@ export async function pageQuery<R extends { total?: string }, T>(
     q.params,
   );
   return { totalResults: Number(total), items: [] };
+}
+
+/** An admin listing page and where the next one starts (the last row's exact keyset position). */
+export interface AdminPage<T> {
+  items: T[];
+  last: { createdAt: string; id: string } | null;
+}
+
+/**
+ * The row's created_at in UTC with all six fractional digits, for the keyset cursor: a JS Date (ms)
+ * would round 12:00:00.000400 and .000900 to the same instant and page the second row twice.
+ */
+export const ADMIN_CURSOR_AT = (alias: string) =>
+  `to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
+
+export interface AdminCursorRow {
+  id: string;
+  cursor_at: string;
+}
+
+export function adminPage<R extends AdminCursorRow, T>(rows: R[], map: (r: R) => T): AdminPage<T> {
+  const last = rows[rows.length - 1];
+  return { items: rows.map(map), last: last ? { createdAt: last.cursor_at, id: last.id } : null };
 }

@@ -25,6 +25,12 @@ export interface SyncStagedGroup {
   readonly externalId: string | null;
   readonly deleted: boolean;
   readonly updatedAt: Date;
+  /** Names the group had before renames, each with the instant it stopped having it, oldest first. */
+  readonly formerNames: ReadonlyArray<{
+    readonly displayName: string;
+    readonly externalId: string | null;
+    readonly renamedAt: Date;
+  }>;
 }
 
 /**

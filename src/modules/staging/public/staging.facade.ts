@@ -2,6 +2,7 @@ import type {
   MemberChanges,
   StageGroupInput,
   StagedGroupAdminRow,
+  StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
   StagedMember,
@@ -32,9 +33,15 @@ export abstract class StagingFacade {
   abstract modifyUser(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedUserRecord) => { input: StageUserInput; changedAttributes: string[] },
+    mutate: (
+      current: StagedUserRecord,
+    ) =>
+      | { input: StageUserInput; changedAttributes: string[] }
+      | Promise<{ input: StageUserInput; changedAttributes: string[] }>,
     expectedVersion?: number,
   ): Promise<StagedUserRecord>;
+  /** Which of `ids` are live users of this connection (lower-cased); inside a write, under its transaction. */
+  abstract findLiveUserIds(scope: StagingScope, ids: readonly string[]): Promise<Set<string>>;
   abstract deleteUser(scope: StagingScope, id: string, expectedVersion?: number): Promise<void>;
   abstract listUsers(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>>;
 
@@ -58,6 +65,15 @@ export abstract class StagingFacade {
   abstract listGroups(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>>;
   /** Members of the given groups, in insertion order. */
   abstract listMembers(scope: StagingScope, groupIds: readonly string[]): Promise<Map<string, StagedMember[]>>;
+
+  /**
+   * The names of the live groups each of these users is a direct member of (users without one are
+   * absent from the map) — what decides which mapped access the users still hold.
+   */
+  abstract listGroupNamesOfUsers(
+    scope: StagingScope,
+    stagedUserIds: readonly string[],
+  ): Promise<Map<string, StagedGroupName[]>>;
 
   /** Admin visibility: staged users of a connection (deleted ones included), keyset-paged. */
   abstract adminListUsers(

@@ -47,6 +47,8 @@ export interface StageUserInput {
   readonly primaryEmail: string | null;
   readonly resource: ScimJson;
   readonly rawPayload: unknown;
+  /** Manager ids the caller left out of `resource` because this connection does not know them. */
+  readonly ignoredManagerIds?: readonly string[];
 }
 
 export interface StageGroupInput {
@@ -114,4 +116,10 @@ export interface StagedGroupAdminRow {
   deleted: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** How a staged group is named — what group mapping rules match (displayName or externalId). */
+export interface StagedGroupName {
+  readonly displayName: string;
+  readonly externalId: string | null;
 }

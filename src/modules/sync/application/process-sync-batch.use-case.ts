@@ -25,7 +25,7 @@ export interface BatchResult {
   readonly counts: SyncCounts;
 }
 
-/** After applying, provisioned users are re-read; a changed row is decided and applied again, this many times at most. */
+/** After applying, users given access are re-read; a changed one is decided and applied again, this many times at most. */
 const MAX_PASSES = 3;
 
 function toOutcome(
@@ -74,14 +74,21 @@ const COUNTED: Partial<Record<UserOutcome['kind'], keyof SyncCounts>> = {
   skipped: 'skipped',
 };
 
+const sameMembers = (a: readonly string[], b: readonly string[]) => {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
+};
+
 /**
  * Decides and applies one page of staged users: eligibility from the staged row (Sync's rules), then
  * ONE Tenancy command for the page. With `apply: false` it asks Tenancy for the plan instead and
  * changes nothing (the preview).
  *
- * Race guard: a user read as active may be deactivated in the IdP before the page commits; the
- * event-driven revocation then finds no membership yet. So provisioned users are re-read after the
- * commit and, if their row changed, decided and applied again at once.
+ * Race guard: a user read as active may be deactivated in the IdP — or removed from a mapped group —
+ * before the page commits; the event-driven revocation then finds nothing to take back yet, and the
+ * page would grant what the IdP already removed. So users the page provisioned or gave groups are
+ * re-read after the commit and, if their row or their groups changed, decided and applied again at once.
  */
 @Injectable()
 export class ProcessSyncBatchUseCase {
@@ -126,16 +133,16 @@ export class ProcessSyncBatchUseCase {
         if (key) counts = addCounts(counts, { [key]: 1 });
       }
       if (!opts.apply) break;
-      const provisioned = outcomes.filter((o) => o.result === 'provisioned').map((o) => o.stagedUserId);
-      if (provisioned.length === 0) break;
-      const versions = (
-        await this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: provisioned, withGroups: false })
-      ).items;
-      const changed = versions.filter((f) => f.version !== byId.get(f.id)!.version).map((f) => f.id);
-      pending =
-        changed.length === 0
-          ? []
-          : (await this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: changed })).items;
+      // What this pass granted was decided from rows read before it: re-read them after the commit.
+      const granted = outcomes
+        .filter((o) => o.result === 'provisioned' || (o.result === 'updated' && o.changes?.includes('groups')))
+        .map((o) => o.stagedUserId);
+      if (granted.length === 0) break;
+      const fresh = (await this.staging.listUsersForSync(ctx.scope, { kind: 'ids', ids: granted })).items;
+      pending = fresh.filter((f) => {
+        const read = byId.get(f.id)!;
+        return f.version !== read.version || !sameMembers(f.groupIds, read.groupIds);
+      });
     }
     return { outcomes: users.map((u) => final.get(u.id)!), counts };
   }

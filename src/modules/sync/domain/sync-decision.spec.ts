@@ -24,6 +24,7 @@ const group = (id: string, displayName: string, externalId: string | null = null
   externalId,
   deleted: false,
   updatedAt: new Date(),
+  formerNames: [],
 });
 
 describe('sync decisions', () => {

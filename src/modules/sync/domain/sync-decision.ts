@@ -1,29 +1,25 @@
 import type { SyncStagedGroup, SyncStagedUser } from '../../staging/public';
-import type { GroupMappingRule, ScimMemberDesiredState } from '../../tenancy/public';
+import { GroupMappingMatcher, type GroupMappingRule, type ScimMemberDesiredState } from '../../tenancy/public';
 
 /**
- * Resolves staged group ids to internal group ids through a connection's mapping rules: a SCIM
- * group matches a rule by displayName (case-insensitive) or by externalId.
+ * Resolves staged group ids to internal group ids through a connection's mapping rules (Tenancy's
+ * GroupMappingMatcher: displayName case-insensitively, or externalId).
  */
 export class GroupMapper {
   private readonly byGroup = new Map<string, string[]>();
+  private readonly matcher: GroupMappingMatcher;
 
   constructor(rules: readonly GroupMappingRule[], groups: readonly SyncStagedGroup[]) {
-    const byName = new Map<string, string[]>();
-    const byExternalId = new Map<string, string[]>();
-    const push = (map: Map<string, string[]>, key: string, value: string) =>
-      map.set(key, [...(map.get(key) ?? []), value]);
-    for (const r of rules) {
-      if (r.scimGroupDisplayName !== null) push(byName, r.scimGroupDisplayName.toLowerCase(), r.internalGroupId);
-      if (r.scimGroupExternalId !== null) push(byExternalId, r.scimGroupExternalId, r.internalGroupId);
-    }
+    this.matcher = new GroupMappingMatcher(rules);
     for (const g of groups) {
-      const ids = new Set([
-        ...(byName.get(g.displayName.toLowerCase()) ?? []),
-        ...(g.externalId !== null ? (byExternalId.get(g.externalId) ?? []) : []),
-      ]);
-      if (ids.size > 0) this.byGroup.set(g.id, [...ids]);
+      const ids = this.matcher.match(g);
+      if (ids.length > 0) this.byGroup.set(g.id, ids);
     }
+  }
+
+  /** Internal groups a group of this name maps to — for names a group had before a rename. */
+  internalGroupsOfName(name: { displayName: string; externalId: string | null }): string[] {
+    return this.matcher.match(name);
   }
 
   /** Internal groups of these staged groups: sorted, unique. */

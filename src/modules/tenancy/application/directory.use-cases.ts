@@ -84,6 +84,10 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
   return (e?.driverError?.code ?? e?.code) === '23505' && (e?.driverError?.constraint ?? e?.constraint) === constraint;
 }
 
+/** Rules are the same when they name the same SCIM group (displayName case-insensitively) and internal group. */
+const ruleKey = (displayName: string | null, externalId: string | null, internalGroupId: string) =>
+  `${displayName?.toLowerCase() ?? ''}\u0000${externalId ?? ''}\u0000${internalGroupId}`;
+
 const groupNotFound = () => new TenancyError(TenancyErrorCode.GROUP_NOT_FOUND, 'internal group not found');
 const siteNotFound = () => new TenancyError(TenancyErrorCode.SITE_NOT_FOUND, 'site not found');
 const groupNameTaken = () =>
@@ -299,7 +303,7 @@ export class TenantDirectoryUseCases {
         return;
       }
       const internalGroupId = m.internalGroupId.toLowerCase();
-      const key = `${displayName?.toLowerCase() ?? ''}\u0000${externalId ?? ''}\u0000${internalGroupId}`;
+      const key = ruleKey(displayName, externalId, internalGroupId);
       if (!rules.has(key)) rules.set(key, { displayName, externalId, internalGroupId });
     });
     return this.tx.run(async () => {
@@ -317,9 +321,16 @@ export class TenantDirectoryUseCases {
         throw new TenancyError(TenancyErrorCode.INVALID_MAPPING, 'mappings are invalid', problems);
       // Serialise concurrent replacements of one connection's rules.
       await this.connections.findLiveForUpdate(c.id);
+      const removed = (await this.repo.listMappings(c.tenantId, c.id))
+        .filter((m) => !rules.has(ruleKey(m.scim_group_display_name, m.scim_group_external_id, m.internal_group_id)))
+        .map((m) => ({
+          scimGroupDisplayName: m.scim_group_display_name,
+          scimGroupExternalId: m.scim_group_external_id,
+          internalGroupId: m.internal_group_id,
+        }));
       await this.repo.replaceMappings(c.tenantId, c.id, [...rules.values()]);
       await this.events.publish(
-        new GroupMappingsReplacedEvent({ connectionId: c.id, count: rules.size }, { tenantId: c.tenantId }),
+        new GroupMappingsReplacedEvent({ connectionId: c.id, count: rules.size, removed }, { tenantId: c.tenantId }),
       );
       return (await this.repo.listMappings(c.tenantId, c.id)).map(toMappingView);
     });

@@ -21,3 +21,5 @@ export * from './events/site-created.event';
 export * from './events/site-updated.event';
 export * from './events/site-deleted.event';
 export * from './events/group-mappings-replaced.event';
+export * from './events/member-access-revoked.event';
+export * from './group-mapping-matcher';
