@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { Transform, type Readable } from 'node:stream';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { registerConsole } from './modules/console/http/console-static';
 import type { AppEnv } from './config/env.schema';
@@ -89,6 +90,37 @@ function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown },
     );
   }
   socket.destroy(err);
+}
+
+/** How much of a too-large body is read and discarded so that the client can read the 413. */
+export const MAX_DRAINED_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A body over the limit is answered 413 only after it has been read and discarded: Fastify refuses it
+ * before reading and closes the socket, and a client that writes the whole body before reading the
+ * answer (Node's http, .NET's HttpClient) then fails with EPIPE instead of seeing the 413 (issue #16).
+ * Bodies that announce a length within the limit keep Fastify's own path (no stream in between).
+ * Past MAX_DRAINED_BODY_BYTES the connection is closed as before.
+ */
+function drainingOverLimit(req: FastifyRequest, payload: Readable, limit: number): Readable {
+  const announced = Number(req.headers['content-length']);
+  if (announced <= limit || (Number.isNaN(announced) && req.headers['transfer-encoding'] === undefined)) {
+    return payload;
+  }
+  // Fastify compares Content-Length with the limit before reading; the stream below decides instead.
+  delete req.headers['content-length'];
+  let seen = 0;
+  const limiter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > MAX_DRAINED_BODY_BYTES) return callback(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      callback(null, seen > limit ? undefined : chunk);
+    },
+    flush(callback) {
+      callback(seen > limit ? new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE() : null);
+    },
+  });
+  return payload.pipe(limiter);
 }
 
 export async function createApp(
@@ -191,6 +223,10 @@ export async function createApp(
   );
 
   await registerConsole(fastify);
+
+  fastify.addHook('preParsing', (req: FastifyRequest, _reply: FastifyReply, payload: Readable, done) => {
+    done(null, drainingOverLimit(req, payload, env.SCIM_MAX_BODY_BYTES));
+  });
 
   // Fastify's own errors (body too large, malformed JSON) reach Nest's filters through the error
   // handler Nest installs at init: GlobalExceptionFilter renders them, in SCIM form under /scim/.

@@ -170,6 +170,13 @@ export class EnvironmentVariables {
   @Min(1024)
   SCIM_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+  /** Most values one multi-valued SCIM attribute may hold (emails, roles, …); more → 400 invalidValue. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  SCIM_MAX_MULTI_VALUED = 10_000;
+
   /** Largest page a SCIM list returns (ServiceProviderConfig filter.maxResults). */
   @Transform(toInt)
   @IsInt()
@@ -182,6 +189,12 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   SCIM_RATE_LIMIT_PER_SECOND = 100;
+
+  /** Failed SCIM authentications per minute per client address and per connection id; 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SCIM_AUTH_FAILURES_PER_MINUTE = 30;
 
   /** Extra requests a connection may burst above the per-second rate. */
   @Transform(toInt)

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — prints Roster's figures beside a raw `pg` baseline measured in the same run,
  * same Node, same PostgreSQL. Targets come from the issues; they are printed, never asserted.
- * Sections: `npm run bench -- scim` (default: all sections that exist).
+ * Sections: `npm run bench -- scim` (default: all sections that exist); `body` is issue #17's worst-body CPU.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +15,7 @@ import { admin, startRoster } from './roster-process';
 import { sessionsSection } from './sessions-bench';
 import { syncSection } from './sync-bench';
 import { auditSection } from './audit-bench';
+import { bodySection } from './body-bench';
 import { revokeSection } from './revoke-bench';
 import { consoleSection } from './console-bench';
 
@@ -294,6 +295,7 @@ async function main(): Promise<void> {
     sync: syncSection,
     sessions: sessionsSection,
     audit: auditSection,
+    body: bodySection,
     revoke: revokeSection,
     console: consoleSection,
   };

@@ -10,6 +10,7 @@ import { StagedGroupDeletedEvent } from './public/events/staged-group-deleted.ev
 import { StagedGroupMembersLeftEvent } from './public/events/staged-group-members-left.event';
 import { StagedGroupUpdatedEvent } from './public/events/staged-group-updated.event';
 import { StagedMembershipChangedEvent } from './public/events/staged-membership-changed.event';
+import { StagedReferencesIgnoredEvent } from './public/events/staged-references-ignored.event';
 import { StagedUserCreatedEvent } from './public/events/staged-user-created.event';
 import { StagedUserDeactivatedEvent } from './public/events/staged-user-deactivated.event';
 import { StagedUserDeletedEvent } from './public/events/staged-user-deleted.event';
@@ -27,6 +28,7 @@ EventRegistry.register(
   StagedGroupUpdatedEvent,
   StagedGroupDeletedEvent,
   StagedMembershipChangedEvent,
+  StagedReferencesIgnoredEvent,
   StagedGroupMembersLeftEvent,
 );
 

@@ -17,6 +17,7 @@ import { MembershipRevokedEvent } from './public/events/membership-revoked.event
 import { TenancyFacade } from './public/tenancy.facade';
 import { CreateTenantUseCase } from './application/create-tenant.use-case';
 import { UpdateTenantUseCase } from './application/update-tenant.use-case';
+import { ScimAuthFailureLimiter } from './http/scim-auth-failure-limiter';
 import { ScimBearerAuthenticator } from './http/scim-bearer.authenticator';
 import { ScimConnectionsController } from './http/scim-connections.controller';
 import { TenantsController } from './http/tenants.controller';
@@ -109,6 +110,7 @@ EventRegistry.register(
     RevokeScimTokenUseCase,
     VerifyScimTokenUseCase,
     ScimBearerAuthenticator,
+    ScimAuthFailureLimiter,
     { provide: TenancyFacade, useClass: TenancyFacadeService },
     RevokeMembershipOnStagedUserDeprovisionedListener,
     ScimMemberRepository,

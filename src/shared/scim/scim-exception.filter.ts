@@ -52,6 +52,11 @@ export class ScimExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 429) {
+        const res = exception.getResponse() as { retryAfter?: unknown; message?: unknown };
+        if (typeof res.retryAfter === 'number') {
+          void reply.header('Retry-After', String(res.retryAfter));
+          return sendScimError(reply, 429, String(res.message));
+        }
         const retryAfter = reply.getHeader('retry-after');
         if (retryAfter === undefined) void reply.header('Retry-After', '1');
         return sendScimError(

@@ -36,4 +36,6 @@ export interface ResolvedAttr {
   readonly def: ScimAttributeDef;
   readonly sub?: ScimAttributeDef;
   readonly extension: boolean;
+  /** An attribute no schema declares (open or undeclared extension attribute): stored as sent. */
+  readonly open?: boolean;
 }

@@ -1,7 +1,9 @@
+import { request as httpRequest } from 'node:http';
 import { entraGroup, entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection, type TenantFixture } from '../../factories/tenant.factory';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import type { HttpResult } from '../../utils/http-client';
+import { expectEventually } from '../../utils/expect-eventually';
 import { patchOp, ScimClient } from '../../utils/scim-client';
 import {
   loadScimFixtures,
@@ -18,8 +20,8 @@ import {
  * needs an entry in SCENARIOS, and every entry needs its fixture.
  */
 
-/** 41 Entra + 10 Okta. A deleted (or added) fixture changes this number on purpose. */
-const EXPECTED_FIXTURE_COUNT = 51;
+/** 49 Entra + 11 Okta. A deleted (or added) fixture changes this number on purpose. */
+const EXPECTED_FIXTURE_COUNT = 60;
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -32,6 +34,8 @@ const SJ_EXT = 'urn:ietf:params:scim:schemas:extension:SJUserAttributes:2.0:User
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const OKTA_PASSWORDS = ['1mz050nq', 't1meMa$heen', 'n3wP@ssw0rd'];
+/** The id the unknown-reference fixtures name: no resource of any connection has it. */
+const UNKNOWN_ID = '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50';
 
 const FIXTURES = loadScimFixtures();
 
@@ -203,6 +207,32 @@ async function expectNoStoredPassword(c: ReplayContext, id: string): Promise<voi
     resource: [],
     raw_payload: [],
   });
+}
+
+interface AuditEntry {
+  action: string;
+  target: { type: string; id: string } | null;
+  details: Record<string, any>;
+  actor: { type: string; connectionId?: string };
+}
+
+/** The tenant's `scim_reference.ignored` audit entries, once the outbox delivered them. */
+async function ignoredReferenceEntries(c: ReplayContext, count: number): Promise<AuditEntry[]> {
+  let items: AuditEntry[] = [];
+  await expectEventually(
+    async () => {
+      await c.t.drainOutbox();
+      const res = await c.t.admin.get(
+        `/admin/v1/audit-events?limit=100&tenantId=${c.conn.tenantId}&action=scim_reference.ignored`,
+      );
+      expectStatus(res, 200);
+      items = res.body.items;
+      expect(items).toHaveLength(count);
+    },
+    15_000,
+    50,
+  );
+  return items;
 }
 
 async function deactivate(c: ReplayContext, id: string): Promise<void> {
@@ -554,13 +584,97 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'entra/post-user-duplicate-work-emails.json': {
     effect: async (c) => {
-      expect(c.res.body.schemas).toEqual([SCIM_ERROR]);
-      expect(c.res.body.status).toBe('400');
-      expect(c.res.body.scimType).toBe('invalidValue');
-      expect(c.res.body.detail).toMatch(/work/);
-      const found = await c.scim.get(`/Users?filter=${encodeURIComponent('userName eq "dup@testuser.com"')}`);
-      expect(found.body.totalResults).toBe(0);
+      const u = await created(c, 'Users');
+      // Stored as sent: both work emails, in order (Microsoft's reference tests expect 201).
+      expect(u.emails).toEqual([
+        { type: 'work', value: 'a@testuser.com', primary: true },
+        { type: 'work', value: 'b@testuser.com' },
+      ]);
+      expect((await adminUser(c, u.id)).email).toBe('a@testuser.com');
+    },
+  },
+  'entra/post-user-two-primary-emails.json': {
+    effect: async (c) => {
+      expect(c.res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '400', scimType: 'invalidValue' });
+      expect(c.res.body.detail).toMatch(/primary/);
       expect(await adminUsers(c)).toEqual([]);
+    },
+  },
+  'entra/post-user-custom-extension-undeclared-keys.json': {
+    effect: async (c) => {
+      const u = await created(c, 'Users');
+      expect(u[TAG_EXT]).toEqual({ tag: '701984', folders: ['Folder 1', 'Folder 2'], nested: { level: 2 } });
+      expect(c.res.body[TAG_EXT]).toEqual(u[TAG_EXT]);
+      expect(u.schemas).toEqual([CORE_USER, TAG_EXT]);
+    },
+  },
+  'entra/post-user-manager-unknown.json': {
+    effect: async (c) => {
+      const u = await created(c, 'Users');
+      expect(enterprise(u)).toEqual({ department: 'Sales' });
+      const [entry] = await ignoredReferenceEntries(c, 1);
+      expect(entry).toMatchObject({
+        target: { type: 'scim_user', id: u.id },
+        actor: { type: 'scim', connectionId: c.conn.connectionId },
+        details: { attribute: 'manager', ignored: [UNKNOWN_ID], ignoredCount: 1 },
+      });
+    },
+  },
+  'entra/patch-user-manager-unknown.json': {
+    effect: async (c) => {
+      expect(enterprise(await getUser(c, c.ids.userId))).not.toHaveProperty('manager');
+      const [entry] = await ignoredReferenceEntries(c, 1);
+      expect(entry).toMatchObject({
+        target: { type: 'scim_user', id: c.ids.userId },
+        details: { attribute: 'manager', ignored: [UNKNOWN_ID], ignoredCount: 1 },
+      });
+    },
+  },
+  'entra/patch-group-add-unknown-members.json': {
+    effect: async (c) => {
+      expect(await memberIds(c, c.ids.groupId)).toEqual([c.ids.memberId]);
+      expect((await adminGroup(c, c.ids.groupId)).memberCount).toBe(1);
+      const [entry] = await ignoredReferenceEntries(c, 1);
+      expect(entry).toMatchObject({
+        target: { type: 'scim_group', id: c.ids.groupId },
+        actor: { type: 'scim', connectionId: c.conn.connectionId },
+        details: { attribute: 'members', ignoredCount: 2 },
+      });
+      expect([...entry.details.ignored].sort()).toEqual([UNKNOWN_ID, 'not-a-user-id'].sort());
+    },
+  },
+  'entra/post-group-unknown-members.json': {
+    effect: async (c) => {
+      const g = await created(c, 'Groups');
+      expect(await memberIds(c, g.id)).toEqual([c.ids.memberId]);
+      const [entry] = await ignoredReferenceEntries(c, 1);
+      expect(entry).toMatchObject({ target: { id: g.id }, details: { ignored: [UNKNOWN_ID], ignoredCount: 1 } });
+    },
+  },
+  'entra/put-group-unknown-members.json': {
+    arrange: async (c) => {
+      c.extra.previous = await createUser(c);
+      await addMembers(c, c.ids.groupId, c.extra.previous);
+    },
+    effect: async (c) => {
+      expect(c.res.body.displayName).toBe('Replaced Group');
+      expect(await memberIds(c, c.ids.groupId)).toEqual([c.ids.memberId]);
+      await ignoredReferenceEntries(c, 1);
+    },
+  },
+  'entra/get-group-member-display.json': {
+    arrange: async (c) => {
+      c.extra.named = await createUser(c, { displayName: 'Display Named' });
+      c.extra.unnamed = await createUser(c, { displayName: null });
+      await addMembers(c, c.ids.groupId, c.extra.named, c.extra.unnamed);
+    },
+    effect: async (c) => {
+      const members = c.res.body.members as Array<Record<string, string>>;
+      const byId = new Map(members.map((m) => [m.value, m]));
+      expect(byId.get(c.extra.named)).toMatchObject({ display: 'Display Named', type: 'User' });
+      const unnamed = await getUser(c, c.extra.unnamed);
+      expect(unnamed).not.toHaveProperty('displayName');
+      expect(byId.get(c.extra.unnamed)).toMatchObject({ display: unnamed.userName, type: 'User' });
     },
   },
   'entra/post-user-enterprise-nulls-roles-meta.json': {
@@ -709,6 +823,15 @@ const SCENARIOS: Record<string, Scenario> = {
       expect((await adminGroup(c, g.id)).memberCount).toBe(0);
     },
   },
+  'okta/post-user-core-namespace-custom-attributes.json': {
+    effect: async (c) => {
+      const u = await created(c, 'Users');
+      expect(u).toMatchObject({ isAdmin: true, nickCode: 'CC-42', badges: ['gold', 'silver'] });
+      const put = await c.scim.put(`/Users/${u.id}`, { ...c.res.body, isAdmin: false });
+      expectStatus(put, 200);
+      expect((await getUser(c, u.id)).isAdmin).toBe(false);
+    },
+  },
   'okta/post-user-password-groups.json': {
     effect: async (c) => {
       const u = await created(c, 'Users');
@@ -800,6 +923,71 @@ async function replay(t: TestApp, lf: LoadedFixture, scenario: Scenario, content
   await scenario.effect(c);
 }
 
+/**
+ * An ordinary client that writes the whole body before it reads the answer (Node's http, .NET's
+ * HttpClient): a server that closes the socket early makes its write fail with EPIPE/ECONNRESET.
+ */
+function postWholeBody(
+  baseUrl: string,
+  path: string,
+  token: string,
+  bytes: number,
+  chunked: boolean,
+): Promise<{ status: number; contentType: string; body: string }> {
+  const url = new URL(path, baseUrl);
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  return new Promise((resolve, reject) => {
+    // Done when the whole body was written AND the answer was read; a write error fails the request.
+    let answer: { status: number; contentType: string; body: string } | undefined;
+    let sent = false;
+    const settle = () => {
+      if (answer && sent) resolve(answer);
+    };
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/scim+json',
+          ...(chunked ? {} : { 'content-length': String(bytes) }),
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => {
+          answer = { status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', body };
+          settle();
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.on('finish', () => {
+      sent = true;
+      settle();
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error('timed out')));
+    let written = 0;
+    const writeMore = (): void => {
+      while (written < bytes) {
+        const piece = written + chunk.length <= bytes ? chunk : chunk.subarray(0, bytes - written);
+        written += piece.length;
+        if (!req.write(piece)) {
+          req.once('drain', writeMore);
+          return;
+        }
+      }
+      req.end();
+    };
+    writeMore();
+  });
+}
+
 describe('IdP dialect fixtures replayed over HTTP', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -817,6 +1005,27 @@ describe('IdP dialect fixtures replayed over HTTP', () => {
     const quirks = FIXTURES.map((f) => f.fixture.quirk);
     expect(quirks.filter((q, i) => quirks.indexOf(q) !== i)).toEqual([]);
   });
+
+  it.each([
+    ['with Content-Length', false],
+    ['chunked', true],
+  ])(
+    'answers a 12 MB body %s with a 413 SCIM envelope the client can read after writing it all (issue #16)',
+    async (_, chunked) => {
+      const conn = await createTenantWithConnection(t.admin);
+      const bytes = 12 * 1024 * 1024;
+      expect(bytes).toBeGreaterThan(t.env.SCIM_MAX_BODY_BYTES);
+      for (let i = 0; i < 2; i++) {
+        const res = await postWholeBody(t.baseUrl, `/scim/v2/${conn.connectionId}/Users`, conn.token, bytes, chunked);
+        expect(res.status).toBe(413);
+        expect(res.contentType).toMatch(/^application\/scim\+json/);
+        expect(JSON.parse(res.body)).toMatchObject({ schemas: [SCIM_ERROR], status: '413' });
+      }
+      // The connection still works afterwards.
+      expectStatus(await new ScimClient(t.baseUrl, conn).get('/Users?count=1'), 200);
+    },
+    60_000,
+  );
 
   for (const lf of FIXTURES) {
     it(`[${lf.idp}] ${lf.fixture.quirk}`, async () => {

@@ -106,13 +106,12 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
       expectScimError(await scim.post('/Groups', body), 400, 'invalidValue');
     });
 
-    it('refuses to create a group with a member that does not exist with 400 and creates nothing', async () => {
-      const body = entraGroup({ members: [{ value: randomUUID() }] });
-      expectScimError(await scim.post('/Groups', body), 400);
-      const list = await scim.get(
-        `/Groups?filter=${encodeURIComponent(`displayName eq "${body.displayName as string}"`)}`,
-      );
-      expect(list.body.totalResults).toBe(0);
+    it('creates a group whose members include an id that does not exist, without that id (issue #16)', async () => {
+      const a = await createUser();
+      const body = entraGroup({ members: [{ value: randomUUID() }, { value: a.id }] });
+      const res = await scim.post('/Groups', body);
+      expectStatus(res, 201);
+      expect(await memberIds(res.body.id)).toEqual([a.id]);
     });
   });
 
@@ -271,33 +270,50 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
     it.each([
       ['an id of no resource', () => randomUUID()],
       ['a malformed id', () => 'not-a-uuid'],
-    ])('refuses to add a member that is %s with 400 (not 500)', async (_, id) => {
+    ])('accepts and ignores a member that is %s: 204, not stored (issue #16)', async (_, id) => {
       const a = await createUser();
       const group = await createGroup({ members: [{ value: a.id }] });
       const res = await scim.patch(
         `/Groups/${group.id}`,
         patchOp({ op: 'add', path: 'members', value: [{ value: id() }] }),
       );
-      expectScimError(res, 400);
+      expectStatus(res, 204);
       expect(await memberIds(group.id)).toEqual([a.id]);
     });
 
-    it('refuses a member from another connection with 400', async () => {
+    it('ignores a member from another connection: 204, never stored', async () => {
       const other = await createTenantWithConnection(t.admin);
       const stranger = await new ScimClient(t.baseUrl, other).post('/Users', entraUser({}, other.domain));
       expectStatus(stranger, 201);
       const group = await createGroup();
-      expectScimError(
+      expectStatus(
         await scim.patch(
           `/Groups/${group.id}`,
           patchOp({ op: 'add', path: 'members', value: [{ value: stranger.body.id }] }),
         ),
-        400,
+        204,
       );
       expect(await memberIds(group.id)).toEqual([]);
     });
 
-    it('applies nothing when a later operation adds an unknown member', async () => {
+    it('applies every other operation when a later operation adds an unknown member', async () => {
+      const [a, b] = [await createUser(), await createUser()];
+      const group = await createGroup({ members: [{ value: a.id }] });
+      const res = await scim.patch(
+        `/Groups/${group.id}`,
+        patchOp(
+          { op: 'replace', path: 'displayName', value: 'Sticks' },
+          { op: 'remove', path: `members[value eq "${a.id}"]` },
+          { op: 'add', path: 'members', value: [{ value: b.id }] },
+          { op: 'add', path: 'members', value: [{ value: randomUUID() }] },
+        ),
+      );
+      expectStatus(res, 204);
+      expect((await scim.get(`/Groups/${group.id}`)).body.displayName).toBe('Sticks');
+      expect(await memberIds(group.id)).toEqual([b.id]);
+    });
+
+    it('still applies nothing when a later operation is invalid', async () => {
       const [a, b] = [await createUser(), await createUser()];
       const group = await createGroup({ members: [{ value: a.id }] });
       const before = await scim.get(`/Groups/${group.id}`);
@@ -305,14 +321,12 @@ describe('SCIM Groups (RFC 7643 §4.2, RFC 7644 §3.3–§3.6)', () => {
         `/Groups/${group.id}`,
         patchOp(
           { op: 'replace', path: 'displayName', value: 'Should not stick' },
-          { op: 'remove', path: `members[value eq "${a.id}"]` },
           { op: 'add', path: 'members', value: [{ value: b.id }] },
-          { op: 'add', path: 'members', value: [{ value: randomUUID() }] },
+          { op: 'add', path: 'members', value: [{ value: b.id, type: 'Robot' }] },
         ),
       );
       expectScimError(res, 400);
-      const after = await scim.get(`/Groups/${group.id}`);
-      expect(after.body).toEqual(before.body);
+      expect((await scim.get(`/Groups/${group.id}`)).body).toEqual(before.body);
     });
 
     it('accepts a group as a member (type Group) but never the group itself', async () => {

@@ -298,7 +298,7 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
         `/Users/${created.id}`,
         patchOp(
           { op: 'replace', path: 'displayName', value: 'Should not stick' },
-          { op: 'replace', path: 'noSuchAttribute', value: 'x' },
+          { op: 'replace', path: 'name.noSuchPart', value: 'x' },
         ),
       );
       expectScimError(res, 400, 'invalidPath');
@@ -323,8 +323,16 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
       expect((await scim.get(`/Users/${created.id}`)).body).toEqual(created);
     });
 
+    it('keeps an attribute no schema declares, as sent (never a silent drop, issue #16)', async () => {
+      const created = await create();
+      expectStatus(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', path: 'noSuchAttribute', value: 'x' })),
+        204,
+      );
+      expect((await scim.get(`/Users/${created.id}`)).body.noSuchAttribute).toBe('x');
+    });
+
     it.each([
-      'noSuchAttribute',
       'name.noSuchPart',
       'emails[type eq "work"].noSuchPart',
       'urn:ietf:params:scim:schemas:core:2.0:Group:displayName',
@@ -500,12 +508,37 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
         organization: 'Universal Studios',
         division: 'Theme Park',
         department: 'Tour Operations',
-        manager: { value: randomUUID() },
+        manager: { value: (await create()).id as string },
       };
       const created = await create({ [ENTERPRISE]: enterprise });
       const get = await scim.get(`/Users/${created.id}`);
       expect(get.body.schemas).toEqual(expect.arrayContaining([CORE_USER, ENTERPRISE]));
       expect(get.body[ENTERPRISE]).toMatchObject(enterprise);
+    });
+
+    it("never stores another connection's user as manager (issue #17), by POST, PUT or PATCH", async () => {
+      const other = await createTenantWithConnection(t.admin);
+      const stranger = await new ScimClient(t.baseUrl, other).post('/Users', entraUser({}, other.domain));
+      expectStatus(stranger, 201);
+      const manager = { value: stranger.body.id as string };
+      const created = await create({ [ENTERPRISE]: { department: 'Sales', manager } });
+      expect(created[ENTERPRISE]).toEqual({ department: 'Sales' });
+      const put = await scim.put(`/Users/${created.id}`, { ...created, [ENTERPRISE]: { manager } });
+      expectStatus(put, 200);
+      expect(put.body).not.toHaveProperty([ENTERPRISE]);
+      const patched = await scim.patch(
+        `/Users/${created.id}`,
+        patchOp({ op: 'add', path: `${ENTERPRISE}:manager`, value: stranger.body.id }),
+      );
+      expectStatus(patched, 204);
+      expect((await scim.get(`/Users/${created.id}`)).body).not.toHaveProperty([ENTERPRISE]);
+      // A manager of this connection is stored.
+      const own = await create();
+      expectStatus(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'add', path: `${ENTERPRISE}:manager`, value: own.id })),
+        204,
+      );
+      expect((await scim.get(`/Users/${created.id}`)).body[ENTERPRISE]).toEqual({ manager: { value: own.id } });
     });
 
     it('stores the Metadata extension losslessly in its nested form', async () => {

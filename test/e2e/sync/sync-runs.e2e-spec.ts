@@ -543,6 +543,28 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
   });
 
   describe('run history and concurrency', () => {
+    it('names the running run in the 409 of a start that races the first one (issue #16)', async () => {
+      const f = await syncFixture(t);
+      await t.dataSource.query(
+        `INSERT INTO staging.scim_user (id, tenant_id, connection_id, user_name, active, primary_email, resource)
+         SELECT gen_random_uuid(), $1, $2, 'race' || i || '@' || $3, true, 'race' || i || '@' || $3, jsonb_build_object('userName', 'race' || i)
+           FROM generate_series(1, 2000) AS i`,
+        [f.tenantId, f.connectionId, f.domain],
+      );
+      // Several starts at once: the losers ask while the winner has the lock but has not committed its row.
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`)),
+      );
+      const accepted = answers.filter((a) => a.status === 202);
+      expect(accepted).toHaveLength(1);
+      const runId = accepted[0].body.id as string;
+      for (const refused of answers.filter((a) => a.status !== 202)) {
+        expect(refused.status).toBe(409);
+        expect(refused.body).toEqual({ error: 'conflict', message: expect.any(String), runId });
+      }
+      await waitForRun(t, runId, 60_000);
+    });
+
     it('answers 409 with the running run id while a run is in progress, and lists runs newest first', async () => {
       const f = await syncFixture(t);
       // Enough staged users (seeded by SQL) for the run to take a moment.

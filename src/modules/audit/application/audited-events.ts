@@ -5,6 +5,7 @@ import {
   StagedGroupMembersLeftEvent,
   StagedGroupUpdatedEvent,
   StagedMembershipChangedEvent,
+  StagedReferencesIgnoredEvent,
   StagedUserCreatedEvent,
   StagedUserDeactivatedEvent,
   StagedUserDeletedEvent,
@@ -226,6 +227,17 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
       addedCount: p.addedCount,
       removedCount: p.removedCount,
       replaced: p.replaced,
+    },
+  })),
+  audited(StagedReferencesIgnoredEvent, 'scim_reference.ignored', (p) => ({
+    target: p.resourceType === 'Group' ? scimGroup(p.resourceId) : scimUser(p.resourceId),
+    summary: `SCIM ${p.resourceType === 'Group' ? 'group' : 'user'} ${p.resourceId}: ${plural(p.ignoredCount, `${p.attribute === 'members' ? 'member' : 'manager'} id`)} ignored, unknown to this connection`,
+    // Ids are capped at 1,000 by the event; the count is exact.
+    details: {
+      connectionId: p.connectionId,
+      attribute: p.attribute,
+      ignored: p.ignored,
+      ignoredCount: p.ignoredCount,
     },
   })),
   // Tenancy: admin changes to the tenant's internal groups, sites and SCIM group mappings

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ScimError } from '../../../shared/scim/scim-error';
+import { SCIM_SCHEMA } from '../../../shared/scim/scim.constants';
 import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
 import { StagingFacade, type StagingScope } from '../../staging/public';
 import { applyUserPatch } from '../domain/patch/scim-patch.applier';
 import { normalizePatchRequest } from '../domain/patch/scim-patch.normalizer';
 import { projectResource } from '../domain/projection/scim-projection';
-import { normalizeUserInput } from '../domain/resource/scim-resource.normalizer';
+import { deepEqual, isPlainObject } from '../domain/resource/scim-json';
+import { normalizeUserInput, orderResource, type ScimResourceJson } from '../domain/resource/scim-resource.normalizer';
 import { expectedVersion, hasTopLevelKey, type Projection } from './scim-common';
 import type { ScimListQuery } from './scim-list-query';
 import { listResponse, presentUser } from './scim-presenter';
@@ -30,9 +32,33 @@ export class ScimUsersUseCases {
     return projectResource(full, p, 'User', this.registry);
   }
 
+  /**
+   * The enterprise `manager` must name a live user of this connection (issue #17: it could point at
+   * another connection's user). An unknown id is treated like an unknown group member: the write
+   * succeeds without it, and Staging audits and logs the ignored id.
+   */
+  private async scopeManager(
+    scope: StagingScope,
+    resource: ScimResourceJson,
+  ): Promise<{ resource: ScimResourceJson; ignoredManagerIds: string[] }> {
+    const ext = resource[ENTERPRISE];
+    const manager = isPlainObject(ext) ? ext['manager'] : undefined;
+    const value = isPlainObject(manager) ? manager['value'] : undefined;
+    if (!isPlainObject(ext) || typeof value !== 'string') return { resource, ignoredManagerIds: [] };
+    const live = await this.staging.findLiveUserIds(scope, [value]);
+    if (live.has(value.toLowerCase())) return { resource, ignoredManagerIds: [] };
+    const { manager: _dropped, ...rest } = ext;
+    const out: ScimResourceJson = { ...resource, [ENTERPRISE]: rest };
+    return { resource: orderResource(out, 'User', this.registry), ignoredManagerIds: [value] };
+  }
+
   async create(scope: StagingScope, body: unknown, baseUrl: string, p: Projection): Promise<ScimResult> {
     const input = normalizeUserInput(body, this.registry);
-    const rec = await this.staging.createUser(scope, userColumns(input.resource, body));
+    const scoped = await this.scopeManager(scope, input.resource);
+    const rec = await this.staging.createUser(scope, {
+      ...userColumns(scoped.resource, body),
+      ignoredManagerIds: scoped.ignoredManagerIds,
+    });
     return { id: rec.id, version: rec.version, body: this.project(presentUser(rec, baseUrl), p) };
   }
 
@@ -55,11 +81,13 @@ export class ScimUsersUseCases {
     const rec = await this.staging.modifyUser(
       scope,
       id,
-      (current) => {
-        const resource = hasTopLevelKey(body, 'active')
-          ? input.resource
-          : { ...input.resource, active: current.active };
-        return { input: userColumns(resource, body), changedAttributes: changedKeys(current.resource, resource) };
+      async (current) => {
+        const sent = hasTopLevelKey(body, 'active') ? input.resource : { ...input.resource, active: current.active };
+        const { resource, ignoredManagerIds } = await this.scopeManager(scope, sent);
+        return {
+          input: { ...userColumns(resource, body), ignoredManagerIds },
+          changedAttributes: changedKeys(current.resource, resource),
+        };
       },
       expectedVersion(ifMatch),
     );
@@ -79,9 +107,14 @@ export class ScimUsersUseCases {
     const rec = await this.staging.modifyUser(
       scope,
       id,
-      (current) => {
+      async (current) => {
         const result = applyUserPatch(current.resource, ops, this.registry);
-        return { input: userColumns(result.resource, body), changedAttributes: result.changedAttributes };
+        const { resource, ignoredManagerIds } = await this.scopeManager(scope, result.resource);
+        const changedAttributes =
+          ignoredManagerIds.length > 0 && deepEqual(managerOf(current.resource), managerOf(resource))
+            ? result.changedAttributes.filter((a) => a !== `${ENTERPRISE}:manager`)
+            : result.changedAttributes;
+        return { input: { ...userColumns(resource, body), ignoredManagerIds }, changedAttributes };
       },
       expectedVersion(ifMatch),
     );
@@ -97,6 +130,13 @@ export class ScimUsersUseCases {
     const resources = page.items.map((rec) => this.project(presentUser(rec, baseUrl), q));
     return listResponse(resources, page.totalResults, q.startIndex);
   }
+}
+
+const ENTERPRISE = SCIM_SCHEMA.ENTERPRISE_USER;
+
+function managerOf(resource: ScimResourceJson): unknown {
+  const ext = resource[ENTERPRISE];
+  return isPlainObject(ext) ? ext['manager'] : undefined;
 }
 
 export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {

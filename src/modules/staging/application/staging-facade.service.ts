@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { EventBus } from '../../../shared/events/event-bus';
@@ -8,6 +8,7 @@ import { StagedGroupDeletedEvent } from '../public/events/staged-group-deleted.e
 import { StagedGroupMembersLeftEvent } from '../public/events/staged-group-members-left.event';
 import { StagedGroupUpdatedEvent } from '../public/events/staged-group-updated.event';
 import { StagedMembershipChangedEvent } from '../public/events/staged-membership-changed.event';
+import { StagedReferencesIgnoredEvent } from '../public/events/staged-references-ignored.event';
 import { StagedUserCreatedEvent } from '../public/events/staged-user-created.event';
 import { StagedUserDeactivatedEvent } from '../public/events/staged-user-deactivated.event';
 import { StagedUserDeletedEvent } from '../public/events/staged-user-deleted.event';
@@ -70,6 +71,8 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
  */
 @Injectable()
 export class StagingFacadeService extends StagingFacade {
+  private readonly logger = new Logger('Staging');
+
   constructor(
     private readonly tx: TransactionHost,
     private readonly users: StagedUserRepository,
@@ -97,9 +100,19 @@ export class StagingFacadeService extends StagingFacade {
       { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId, active: input.active },
       this.meta(scope),
     );
-    const user = await this.users.insert({ scope, id, input, outbox: this.events.statement([created]) });
+    const ignored = this.ignoredEvent(scope, 'User', id, 'manager', input.ignoredManagerIds ?? []);
+    const user = await this.users.insert({
+      scope,
+      id,
+      input,
+      outbox: this.events.statement(ignored ? [created, ignored] : [created]),
+    });
     if (!user) throw this.usernameTaken(input);
     return user;
+  }
+
+  findLiveUserIds(scope: StagingScope, ids: readonly string[]): Promise<Set<string>> {
+    return this.users.findLiveIds(scope, ids);
   }
 
   getUser(scope: StagingScope, id: string): Promise<StagedUserRecord | null> {
@@ -109,7 +122,11 @@ export class StagingFacadeService extends StagingFacade {
   async modifyUser(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedUserRecord) => { input: StageUserInput; changedAttributes: string[] },
+    mutate: (
+      current: StagedUserRecord,
+    ) =>
+      | { input: StageUserInput; changedAttributes: string[] }
+      | Promise<{ input: StageUserInput; changedAttributes: string[] }>,
     expectedVersion?: number,
   ): Promise<StagedUserRecord> {
     try {
@@ -117,13 +134,15 @@ export class StagingFacadeService extends StagingFacade {
         const locked = await this.users.find(scope, id, { forUpdate: true });
         if (!locked) throw notFound('user');
         checkVersion(locked, expectedVersion);
-        const { input, changedAttributes } = mutate(locked);
+        const { input, changedAttributes } = await mutate(locked);
+        const ignored = this.ignoredEvent(scope, 'User', id, 'manager', input.ignoredManagerIds ?? []);
         const columnsChanged =
           input.userName !== locked.userName ||
           input.externalId !== locked.externalId ||
           input.active !== locked.active;
         if (changedAttributes.length === 0 && !columnsChanged) {
           // Nothing changed (Entra re-sends values it already sent): no write, no event, same ETag.
+          if (ignored) await this.events.publish(ignored);
           return (await this.users.find(scope, id))!;
         }
         const payload = { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId };
@@ -132,6 +151,7 @@ export class StagingFacadeService extends StagingFacade {
         ];
         if (locked.active && !input.active) events.push(new StagedUserDeactivatedEvent(payload, this.meta(scope)));
         if (!locked.active && input.active) events.push(new StagedUserReactivatedEvent(payload, this.meta(scope)));
+        if (ignored) events.push(ignored);
         // The row and its events in one statement (one round trip fewer in every PATCH and PUT).
         return this.users.update(scope, id, input, this.events.statement(events));
       });
@@ -174,8 +194,10 @@ export class StagingFacadeService extends StagingFacade {
           this.meta(scope),
         ),
       ];
-      const added = await this.addMembers(scope, group.id, members);
+      const { added, ignored } = await this.addMembers(scope, group.id, members);
       if (added.length > 0) events.push(this.membershipEvent(scope, group.id, added, [], false));
+      const ignoredEvent = this.ignoredEvent(scope, 'Group', group.id, 'members', ignored);
+      if (ignoredEvent) events.push(ignoredEvent);
       await this.events.publish(...events);
       return group;
     });
@@ -201,20 +223,26 @@ export class StagingFacadeService extends StagingFacade {
       checkVersion(locked, expectedVersion);
       const { input, changedAttributes, members } = mutate(locked);
       const events: DomainEvent<object>[] = [];
-      let added: string[];
       let removed: RemovedMember[];
+      let adding: { added: string[]; ignored: string[] };
       if (members.replaceAll) {
         const keep = members.replaceAll.map((m) => m.value);
         removed = await this.groups.removeMembersExcept(id, keep);
-        added = await this.addMembers(scope, id, members.replaceAll);
+        adding = await this.addMembers(scope, id, members.replaceAll);
       } else {
         removed = await this.groups.removeMembers(id, members.remove);
-        added = await this.addMembers(scope, id, members.add);
+        adding = await this.addMembers(scope, id, members.add);
       }
+      const added = adding.added;
+      const ignored = this.ignoredEvent(scope, 'Group', id, 'members', adding.ignored);
+      if (ignored) events.push(ignored);
       const renamed = input.displayName !== locked.displayName || input.externalId !== locked.externalId;
       const attributesChanged = changedAttributes.length > 0 || renamed;
       const membersChanged = added.length > 0 || removed.length > 0;
-      if (!attributesChanged && !membersChanged) return locked;
+      if (!attributesChanged && !membersChanged) {
+        await this.events.publish(...events); // only the ignored-references event, if any
+        return locked;
+      }
       if (attributesChanged) {
         events.push(
           new StagedGroupUpdatedEvent(
@@ -332,31 +360,61 @@ export class StagingFacadeService extends StagingFacade {
     return this.syncReads.recordOutcomes(scope, outcomes);
   }
 
-  /** Validates that members are live users/groups of this connection, then inserts the new ones. */
-  private async addMembers(scope: StagingScope, groupId: string, members: readonly StagedMember[]): Promise<string[]> {
-    if (members.length === 0) return [];
+  /**
+   * Inserts the members that are live users/groups of this connection. Unknown ids (a user deleted
+   * meanwhile, another connection's id, junk) are not stored and are returned as `ignored`: refusing
+   * the request would make the IdP retry it forever (issue #16).
+   */
+  private async addMembers(
+    scope: StagingScope,
+    groupId: string,
+    members: readonly StagedMember[],
+  ): Promise<{ added: string[]; ignored: string[] }> {
+    if (members.length === 0) return { added: [], ignored: [] };
     const unique = [...new Map(members.map((m) => [m.value.toLowerCase(), m])).values()];
+    if (unique.some((m) => m.value.toLowerCase() === groupId)) {
+      throw new StagingError(StagingErrorCode.UNKNOWN_MEMBER, 'a group cannot be a member of itself');
+    }
     const types = await this.groups.resolveMemberTypes(
       scope,
       unique.map((m) => m.value),
     );
-    const unknown = unique.filter((m) => !types.has(m.value.toLowerCase()));
-    if (unknown.length > 0) {
-      throw new StagingError(
-        StagingErrorCode.UNKNOWN_MEMBER,
-        `members are not users or groups of this connection: ${unknown
-          .slice(0, 5)
-          .map((m) => `"${m.value.slice(0, 64)}"`)
-          .join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
-      );
-    }
-    if (unique.some((m) => m.value.toLowerCase() === groupId)) {
-      throw new StagingError(StagingErrorCode.UNKNOWN_MEMBER, 'a group cannot be a member of itself');
-    }
-    return this.groups.addMembers(
+    const known = unique.filter((m) => types.has(m.value.toLowerCase()));
+    const ignored = unique.filter((m) => !types.has(m.value.toLowerCase())).map((m) => m.value);
+    const added = await this.groups.addMembers(
       scope,
       groupId,
-      unique.map((m) => ({ ...m, type: types.get(m.value.toLowerCase())! })),
+      known.map((m) => ({ ...m, type: types.get(m.value.toLowerCase())! })),
+    );
+    return { added, ignored };
+  }
+
+  /** The audit fact and warn log of ids a write left out (undefined when there are none). */
+  private ignoredEvent(
+    scope: StagingScope,
+    resourceType: 'User' | 'Group',
+    resourceId: string,
+    attribute: 'members' | 'manager',
+    ids: readonly string[],
+  ): StagedReferencesIgnoredEvent | undefined {
+    if (ids.length === 0) return undefined;
+    const shown = ids.slice(0, EVENT_MEMBER_CAP).map((v) => v.slice(0, 64));
+    this.logger.warn(
+      `SCIM ${resourceType} ${resourceId} of connection ${scope.connectionId}: ${ids.length} ${attribute} id(s) ignored, not users${attribute === 'members' ? ' or groups' : ''} of this connection: ${shown
+        .slice(0, 5)
+        .map((v) => JSON.stringify(v))
+        .join(', ')}${ids.length > 5 ? ' …' : ''}`,
+    );
+    return new StagedReferencesIgnoredEvent(
+      {
+        connectionId: scope.connectionId,
+        resourceType,
+        resourceId,
+        attribute,
+        ignored: shown,
+        ignoredCount: ids.length,
+      },
+      this.meta(scope),
     );
   }
 

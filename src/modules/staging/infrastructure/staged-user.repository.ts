@@ -214,6 +214,19 @@ export class StagedUserRepository {
     return found;
   }
 
+  /** Which of `ids` are live users of this connection (lower-cased); non-UUIDs are unknown. */
+  async findLiveIds(scope: StagingScope, ids: readonly string[]): Promise<Set<string>> {
+    const candidates = ids.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    if (candidates.length === 0) return new Set();
+    const rows = await sqlRows<{ id: string }>(
+      this.tx.manager,
+      `SELECT id FROM staging.scim_user
+        WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL`,
+      [scope.tenantId, scope.connectionId, candidates],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedUserRecord | null> {
     if (!UUID_RE.test(id)) return null;
     const rows = await sqlRows<UserRow>(

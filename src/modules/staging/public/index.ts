@@ -12,4 +12,5 @@ export * from './events/staged-group-created.event';
 export * from './events/staged-group-updated.event';
 export * from './events/staged-group-deleted.event';
 export * from './events/staged-membership-changed.event';
+export * from './events/staged-references-ignored.event';
 export * from './events/staged-group-members-left.event';

@@ -33,9 +33,15 @@ export abstract class StagingFacade {
   abstract modifyUser(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedUserRecord) => { input: StageUserInput; changedAttributes: string[] },
+    mutate: (
+      current: StagedUserRecord,
+    ) =>
+      | { input: StageUserInput; changedAttributes: string[] }
+      | Promise<{ input: StageUserInput; changedAttributes: string[] }>,
     expectedVersion?: number,
   ): Promise<StagedUserRecord>;
+  /** Which of `ids` are live users of this connection (lower-cased); inside a write, under its transaction. */
+  abstract findLiveUserIds(scope: StagingScope, ids: readonly string[]): Promise<Set<string>>;
   abstract deleteUser(scope: StagingScope, id: string, expectedVersion?: number): Promise<void>;
   abstract listUsers(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedUserRecord>>;
 

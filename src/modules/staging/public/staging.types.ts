@@ -47,6 +47,8 @@ export interface StageUserInput {
   readonly primaryEmail: string | null;
   readonly resource: ScimJson;
   readonly rawPayload: unknown;
+  /** Manager ids the caller left out of `resource` because this connection does not know them. */
+  readonly ignoredManagerIds?: readonly string[];
 }
 
 export interface StageGroupInput {

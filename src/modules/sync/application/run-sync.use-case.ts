@@ -60,6 +60,10 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** How long a refused start looks for the running run's committed row: 100 × 20 ms. */
+const RUNNING_RUN_LOOKUPS = 100;
+const RUNNING_RUN_LOOKUP_INTERVAL_MS = 20;
+
 /**
  * Starts and executes sync runs. A run of a connection holds `pg_try_advisory_lock(sync.connection:<id>)`
  * from before its row is inserted until after it is final, so: a second start anywhere → 409 with the
@@ -125,7 +129,7 @@ export class RunSyncUseCase implements OnModuleDestroy {
       })
       .then(async (outcome) => {
         if (outcome.acquired) return;
-        const current = await this.runs.findInProgress(live.id).catch(() => null);
+        const current = await this.runningRun(live.id);
         started.reject(
           new SyncError(
             SyncErrorCode.RUN_IN_PROGRESS,
@@ -141,6 +145,19 @@ export class RunSyncUseCase implements OnModuleDestroy {
     this.running.add(work);
     void work.finally(() => this.running.delete(work));
     return { run: await started.promise, done: work };
+  }
+
+  /**
+   * The run that holds the connection's lock. Its holder commits the run row a moment after taking
+   * the lock (issue #16: two POSTs at once answered 409 with `runId: null`), so look again briefly.
+   */
+  private async runningRun(connectionId: string): Promise<SyncRunRecord | null> {
+    for (let attempt = 0; attempt < RUNNING_RUN_LOOKUPS; attempt++) {
+      const current = await this.runs.findInProgress(connectionId).catch(() => null);
+      if (current) return current;
+      await new Promise((resolve) => setTimeout(resolve, RUNNING_RUN_LOOKUP_INTERVAL_MS));
+    }
+    return null;
   }
 
   /** Under the lock: decide the mode, reclaim a dead owner's row, insert the run and its first step. */

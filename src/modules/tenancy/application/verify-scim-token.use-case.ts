@@ -16,9 +16,14 @@ export class VerifyScimTokenUseCase {
   /**
    * The principal a presented secret stands for on the connection `connectionId` names, or null.
    * A former token of that connection, now deleted, throws CONNECTION_NOT_FOUND: the README promises
-   * 404, and an IdP reads 401 as bad credentials. Never logs or returns the secret.
+   * 404, and an IdP reads 401 as bad credentials. `beforeLookup` runs (and may throw) only when the
+   * database is to be asked. Never logs or returns the secret.
    */
-  async execute(secret: string, connectionId: string | undefined): Promise<ScimPrincipal | null> {
+  async execute(
+    secret: string,
+    connectionId: string | undefined,
+    beforeLookup: (tokenHashHex: string) => void = () => undefined,
+  ): Promise<ScimPrincipal | null> {
     if (secret.length < 16 || secret.length > 512) return null;
     const hash = hashScimToken(secret);
     const key = hash.toString('hex');
@@ -30,6 +35,7 @@ export class VerifyScimTokenUseCase {
       }
       return cached.principal;
     }
+    beforeLookup(key);
     const found = await this.tokens.findByHash(hash);
     if (!found || !sameHash(found.tokenHash, hash)) return null;
     if (found.connectionDeleted && found.connectionId === connectionId) throw connectionNotFound();

@@ -3,6 +3,7 @@ import { Strategy, type VerifyFunctionWithRequest } from 'passport-http-bearer';
 import { RequestContext } from '../../../shared/http/request-context';
 import { VerifyScimTokenUseCase } from '../application/verify-scim-token.use-case';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
+import { ScimAuthFailureLimiter } from './scim-auth-failure-limiter';
 
 type BearerStrategy = Strategy<VerifyFunctionWithRequest>;
 type Attempt = BearerStrategy & {
@@ -24,7 +25,10 @@ type Attempt = BearerStrategy & {
 export class ScimBearerAuthenticator {
   private readonly strategy: BearerStrategy;
 
-  constructor(private readonly verify: VerifyScimTokenUseCase) {
+  constructor(
+    private readonly verify: VerifyScimTokenUseCase,
+    private readonly limiter: ScimAuthFailureLimiter,
+  ) {
     const verifyRequest: VerifyFunctionWithRequest = (req, token, done) => {
       this.validate(req as unknown as ScimRequestLike, token).then((principal) => done(null, principal ?? false), done);
     };
@@ -51,8 +55,19 @@ export class ScimBearerAuthenticator {
     // Only the Authorization header: a token in the query string would land in access logs.
     const header = req.headers.authorization;
     if (typeof header !== 'string' || !/^bearer\s/i.test(header)) return null;
-    const principal = await this.verify.execute(token, req.params?.connectionId);
-    if (!principal || principal.connectionId !== req.params?.connectionId) return null;
+    const connectionId = req.params?.connectionId ?? '';
+    const address = req.ip ?? '';
+    let lookedUp: string | undefined;
+    // Past the failure budget of this address or connection: 429 before the lookup (cached tokens never get here).
+    const principal = await this.verify.execute(token, connectionId, (hashHex) => {
+      this.limiter.admit(address, connectionId, hashHex);
+      lookedUp = hashHex;
+    });
+    if (!principal || principal.connectionId !== connectionId) {
+      if (lookedUp !== undefined) this.limiter.failed(address, connectionId);
+      return null;
+    }
+    if (lookedUp !== undefined) this.limiter.succeeded(connectionId, lookedUp);
     RequestContext.setActor({ type: 'scim', connectionId: principal.connectionId, tokenId: principal.tokenId });
     return principal;
   }

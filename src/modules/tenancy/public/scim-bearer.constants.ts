@@ -8,6 +8,8 @@ export interface ScimPrincipal {
 /** What SCIM authentication reads of a request: its headers and the `:connectionId` route parameter. */
 export interface ScimRequestLike {
   headers: Record<string, string | string[] | undefined>;
+  /** The client address (Fastify's `request.ip`). */
+  ip?: string;
   params?: Record<string, string | undefined>;
   body?: unknown;
   query?: unknown;

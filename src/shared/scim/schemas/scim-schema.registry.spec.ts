@@ -154,9 +154,16 @@ describe(ScimSchemaRegistry.name, () => {
       expect(registry.isOpenExtension('User', METADATA)).toBe(true);
     });
 
-    it('does not invent attributes of closed declared extensions or of core', () => {
-      expect(registry.resolve('User', { schema: ENTERPRISE, attr: 'shoeSize' })).toBeUndefined();
+    it('resolves an undeclared attribute of a declared extension as open; never invents core attributes', () => {
+      expect(registry.resolve('User', { schema: ENTERPRISE, attr: 'shoeSize' })).toMatchObject({
+        schemaId: ENTERPRISE,
+        def: { name: 'shoeSize' },
+        open: true,
+      });
+      expect(registry.resolve('User', { schema: ENTERPRISE, attr: 'manager', subAttr: 'nickname' })).toBeUndefined();
       expect(registry.resolve('User', { attr: 'shoeSize' })).toBeUndefined();
+      expect(registry.resolveForWrite('User', { attr: 'shoeSize' })).toMatchObject({ open: true, extension: false });
+      expect(registry.resolveForWrite('User', { attr: 'name', subAttr: 'nickname' })).toBeUndefined();
       expect(registry.resolve('User', { attr: 'name', subAttr: 'nickname' })).toBeUndefined();
       expect(registry.isOpenExtension('User', ENTERPRISE)).toBe(false);
     });

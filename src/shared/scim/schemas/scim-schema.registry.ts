@@ -18,7 +18,12 @@ export interface ScimSchemaRegistryOptions {
   readonly groupExtensions?: readonly ScimSchemaDef[];
   /** Declared extensions that also accept undeclared attribute names. */
   readonly openExtensionUrns?: readonly string[];
+  /** Most values of one multi-valued attribute (SCIM_MAX_MULTI_VALUED). */
+  readonly maxMultiValued?: number;
 }
+
+/** Default of SCIM_MAX_MULTI_VALUED. */
+export const DEFAULT_MAX_MULTI_VALUED = 10_000;
 
 /** URNs that name a core resource or a protocol message — never an extension. */
 const NON_EXTENSION_URNS: readonly string[] = [
@@ -51,6 +56,8 @@ const URN_SHAPE = /^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i;
  */
 export class ScimSchemaRegistry {
   private readonly byType: Record<ScimResourceTypeName, ScimResourceSchemas>;
+  /** Most values one multi-valued attribute may hold; more is invalidValue (issue #17). */
+  readonly maxMultiValued: number;
   private readonly openUrns: ReadonlySet<string>;
   private readonly schemas: readonly ScimSchemaDef[];
   /** Lower-cased ids, for the case-insensitive lookups on every request (maps, not scans). */
@@ -69,6 +76,7 @@ export class ScimSchemaRegistry {
       },
       Group: { core: GROUP_SCHEMA, extensions: options.groupExtensions ?? [] },
     };
+    this.maxMultiValued = options.maxMultiValued ?? DEFAULT_MAX_MULTI_VALUED;
     this.openUrns = new Set((options.openExtensionUrns ?? OPEN_EXTENSION_URNS).map((u) => u.toLowerCase()));
     this.schemas = distinctSchemas(this.byType);
     this.schemaIdsLower = new Set(this.schemas.map((sc) => sc.id.toLowerCase()));
@@ -147,7 +155,8 @@ export class ScimSchemaRegistry {
     if (schema) {
       const hit = this.resolveIn(schema, path.attr, path.subAttr, schema !== core);
       if (hit) return hit;
-      if (schema !== core && this.openUrns.has(schema.id.toLowerCase())) {
+      // A declared extension keeps the attributes it does not declare, as sent (never a silent drop).
+      if (schema !== core && !findAttribute(schema.attributes, path.attr)) {
         return openAttribute(schema.id, path.attr, path.subAttr);
       }
       return undefined;
@@ -161,6 +170,24 @@ export class ScimSchemaRegistry {
     if (this.isForeignCoreUrn(path.schema)) return undefined;
     if (this.isExtensionUrn(path.schema)) return openAttribute(path.schema, path.attr, path.subAttr);
     return undefined;
+  }
+
+  /**
+   * `resolve`, and for a name no schema of the resource type declares (`isAdmin`, an Okta custom
+   * attribute in the core namespace) an open attribute of the core schema: written as sent, never
+   * dropped (issue #16). A declared attribute with an unknown sub-attribute stays unresolved.
+   */
+  resolveForWrite(resourceType: ScimResourceTypeName, path: AttrPath): ResolvedAttr | undefined {
+    const hit = this.resolve(resourceType, path);
+    if (hit) return hit;
+    const { core, extensions } = this.byType[resourceType];
+    if (path.schema !== undefined && path.schema !== '' && path.schema.toLowerCase() !== core.id.toLowerCase()) {
+      return undefined;
+    }
+    if (path.attr.toLowerCase().startsWith('urn:')) return undefined;
+    if ([core, ...extensions].some((schema) => findAttribute(schema.attributes, path.attr))) return undefined;
+    const open = openAttribute(core.id, path.attr, path.subAttr);
+    return open && { ...open, extension: false };
   }
 
   private isForeignCoreUrn(urn: string): boolean {
@@ -225,9 +252,15 @@ const UNSAFE_NAMES: ReadonlySet<string> = new Set(['__proto__']);
 
 function openAttribute(schemaId: string, attr: string, subAttr: string | undefined): ResolvedAttr | undefined {
   if (UNSAFE_NAMES.has(attr) || (subAttr !== undefined && UNSAFE_NAMES.has(subAttr)) || attr === '') return undefined;
-  if (subAttr === undefined) return { schemaId, def: syntheticString(attr), extension: true };
+  if (subAttr === undefined) return { schemaId, def: syntheticString(attr), extension: true, open: true };
   const sub = syntheticString(subAttr);
-  return { schemaId, def: { ...syntheticString(attr), type: 'complex', subAttributes: [sub] }, sub, extension: true };
+  return {
+    schemaId,
+    def: { ...syntheticString(attr), type: 'complex', subAttributes: [sub] },
+    sub,
+    extension: true,
+    open: true,
+  };
 }
 
 /** The registry with Roster's declared schemas; stateless, safe to share. */

@@ -185,6 +185,12 @@ describe('scim-patch.applier', () => {
         expect((resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: MANAGER });
         expect(changedAttributes).toEqual([`${ENT}:manager`]);
       },
+      'entra/patch-user-manager-unknown': (f) => {
+        const noManager = without(BASE_USER, (r) => delete (r[ENT] as ScimResourceJson)['manager']);
+        expect((applyBody(noManager, f.body).resource[ENT] as ScimResourceJson)['manager']).toEqual({
+          value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+        });
+      },
       'entra/patch-user-manager-array-form': (f) => {
         const other = without(BASE_USER, (r) => ((r[ENT] as ScimResourceJson)['manager'] = { value: 'someone-else' }));
         expect((applyBody(other, f.body).resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: MANAGER });
@@ -198,7 +204,8 @@ describe('scim-patch.applier', () => {
         // The "User" role is already there (with type/primary): re-adding it changes nothing.
         expect(applyBody(BASE_USER, f.body).resource['roles']).toEqual([
           { value: 'User', display: 'User', type: 'WindowsAzureActiveDirectoryRole', primary: false },
-          { value: '25', display: 'Admin' },
+          // Entra's app-role id has no RFC sub-attribute: kept as sent, not used to match.
+          { value: '25', display: 'Admin', id: '06b07648-ecfe-589f-9d2f-6325724a46ee' },
         ]);
       },
       'entra/patch-user-roles-primary-filter': (f) => {
@@ -265,6 +272,14 @@ describe('scim-patch.applier', () => {
           changedAttributes: ['members'],
           members: { add: [{ value: IDS['memberId'] }], remove: [] },
         });
+      },
+      'entra/patch-group-add-unknown-members': (f) => {
+        // Planned like any member; Staging leaves out the ids the connection does not know (e2e).
+        expect(planBody(BASE_GROUP, f.body).members.add.map((m) => m.value)).toEqual([
+          IDS['memberId'],
+          '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+          'not-a-user-id',
+        ]);
       },
       'entra/patch-group-add-multiple-members': (f) => {
         expect(planBody(BASE_GROUP, f.body).members).toEqual({
@@ -454,9 +469,11 @@ describe('scim-patch.applier', () => {
       );
     });
 
-    it('rejects unknown attribute paths in canonical ops with invalidPath', () => {
+    it('keeps an undeclared attribute as sent, and refuses an unknown sub-attribute of a declared one', () => {
       const ops: CanonicalPatchOp[] = [{ op: 'replace', path: { path: { attr: 'shoeSize' } }, value: 44 }];
-      expect(scimErrorOf(() => applyUserPatch(BASE_USER, ops, registry))).toMatchObject({ scimType: 'invalidPath' });
+      expect(applyUserPatch(BASE_USER, ops, registry).resource['shoeSize']).toBe(44);
+      const bad: CanonicalPatchOp[] = [{ op: 'replace', path: { path: { attr: 'name', subAttr: 'x' } }, value: 44 }];
+      expect(scimErrorOf(() => applyUserPatch(BASE_USER, bad, registry))).toMatchObject({ scimType: 'invalidPath' });
     });
 
     it('rejects a path-less canonical op with noTarget (normalizePatchRequest never emits one)', () => {
@@ -526,12 +543,41 @@ describe('scim-patch.applier', () => {
       ).toBe('noTarget');
     });
 
-    it('keeps type values unique (two work emails → invalidValue)', () => {
-      expect(
-        scimErrorOf(() =>
-          applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: [{ value: 'b@x.io', type: 'work' }] })),
-        ).scimType,
-      ).toBe('invalidValue');
+    it('accepts a second work email (repeated types are allowed, issue #16)', () => {
+      const r = applyBody(BASE_USER, patch({ op: 'add', path: 'emails', value: [{ value: 'b@x.io', type: 'work' }] }));
+      expect((r.resource['emails'] as unknown[]).filter((e) => (e as { type?: string }).type === 'work')).toHaveLength(
+        (BASE_USER['emails'] as Array<{ type?: string }>).filter((e) => e.type === 'work').length + 1,
+      );
+    });
+
+    it('refuses a PATCH that grows a multi-valued attribute past SCIM_MAX_MULTI_VALUED', () => {
+      const small = new ScimSchemaRegistry({ maxMultiValued: 2 });
+      const ops = normalizePatchRequest(
+        patch({ op: 'add', path: 'emails', value: [{ value: 'x1@x' }, { value: 'x2@x' }] }),
+        'User',
+        small,
+      );
+      expect(scimErrorOf(() => applyUserPatch(BASE_USER, ops, small))).toMatchObject({ scimType: 'invalidValue' });
+    });
+
+    it('refuses, with invalidValue, a PATCH whose value filters would visit more values than the budget', () => {
+      const emails = Array.from({ length: 10_000 }, (_, i) => ({ value: `u${i}@x.io` }));
+      const big = { ...BASE_USER, emails };
+      const ops = normalizePatchRequest(
+        {
+          Operations: Array.from({ length: 1000 }, (_, i) => ({
+            op: 'replace',
+            path: `emails[value eq "u${i}@x.io"].type`,
+            value: 'home',
+          })),
+        },
+        'User',
+        registry,
+      );
+      const started = process.hrtime.bigint();
+      expect(scimErrorOf(() => applyUserPatch(big, ops, registry))).toMatchObject({ scimType: 'invalidValue' });
+      // Bounded work: the budget stops it after ~PATCH_ELEMENT_BUDGET visits, not 10⁷.
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(5_000);
     });
 
     it('accepts and ignores password (never stored)', () => {

@@ -3,7 +3,15 @@ import type { AttrPath, FilterNode } from '../../../../shared/scim/scim-filter.a
 import { ScimError } from '../../../../shared/scim/scim-error';
 import type { ScimAttributeDef, ScimResourceTypeName } from '../../../../shared/scim/scim-schema.types';
 import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
-import { deepEqual, existingKey, isPlainObject, sameValue } from '../resource/scim-json';
+import {
+  assertMaxValues,
+  deepEqual,
+  existingKey,
+  isPlainObject,
+  sameValue,
+  stableJson,
+  valueKey,
+} from '../resource/scim-json';
 import {
   extensionContainer,
   normalizeMemberList,
@@ -212,12 +220,79 @@ function applyAttributeOps(
   registry: ScimSchemaRegistry,
 ): PatchApplyResult {
   const work = structuredClone<ScimResourceJson>(resource);
+  const state: ApplyState = { keys: new AppliedKeys(), budget: PATCH_ELEMENT_BUDGET };
   for (const { op, index, target } of ops)
-    applyOperation(work, op, target, `Operations[${index}]`, resourceType, registry);
+    applyOperation(work, op, target, `Operations[${index}]`, resourceType, registry, state);
   const after = orderResource(work, resourceType, registry);
   const changed = changedAttributeNames(resource, after, registry);
   validateResult(resource, after, changed, resourceType, registry);
   return { resource: after, changedAttributes: changed.map((c) => c.name) };
+}
+
+/**
+ * Values of multi-valued attributes one PATCH may visit in total (an operation on an attribute
+ * holding n values visits n). Keeps a PATCH of 1,000 value-filter operations on a 10,000-value
+ * attribute from costing 10⁷ filter evaluations; real IdP PATCHes visit a few dozen (issue #17).
+ */
+export const PATCH_ELEMENT_BUDGET = 100_000;
+
+interface ApplyState {
+  readonly keys: AppliedKeys;
+  budget: number;
+}
+
+/**
+ * Case-insensitive own-key lookup in the objects a PATCH writes to, indexed once per object and
+ * kept current after each operation (which writes or deletes one key), so n operations cost O(n).
+ */
+class AppliedKeys {
+  private readonly maps = new WeakMap<object, Map<string, string>>();
+
+  find(obj: ScimResourceJson, name: string): string | undefined {
+    if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
+    const m = this.index(obj);
+    const key = m.get(name.toLowerCase());
+    return key !== undefined && Object.prototype.hasOwnProperty.call(obj, key) ? key : undefined;
+  }
+
+  /** Records that `key` of `obj` was written or deleted. */
+  touched(obj: ScimResourceJson, key: string): void {
+    const m = this.index(obj);
+    const lower = key.toLowerCase();
+    if (Object.prototype.hasOwnProperty.call(obj, key)) m.set(lower, key);
+    else if (m.get(lower) === key) m.delete(lower);
+  }
+
+  container(resource: ScimResourceJson, schemaId: string, create: boolean): ScimResourceJson | undefined {
+    const key = this.find(resource, schemaId);
+    const existing = key === undefined ? undefined : resource[key];
+    if (isPlainObject(existing)) return existing;
+    if (!create) return undefined;
+    const container: ScimResourceJson = {};
+    resource[key ?? schemaId] = container;
+    this.touched(resource, key ?? schemaId);
+    return container;
+  }
+
+  private index(obj: object): Map<string, string> {
+    let m = this.maps.get(obj);
+    if (!m) {
+      m = new Map();
+      for (const k of Object.keys(obj)) if (!m.has(k.toLowerCase())) m.set(k.toLowerCase(), k);
+      this.maps.set(obj, m);
+    }
+    return m;
+  }
+}
+
+function charge(state: ApplyState, values: unknown, where: string): void {
+  const n = Array.isArray(values) ? values.length : 0;
+  state.budget -= n;
+  if (state.budget < 0) {
+    throw ScimError.invalidValue(
+      `${where}: this PATCH would visit more than ${PATCH_ELEMENT_BUDGET} values of multi-valued attributes; split it into smaller requests.`,
+    );
+  }
 }
 
 function applyOperation(
@@ -227,6 +302,7 @@ function applyOperation(
   where: string,
   resourceType: ScimResourceTypeName,
   registry: ScimSchemaRegistry,
+  state: ApplyState,
 ): void {
   if (!op.path) {
     // normalizePatchRequest expands every path-less op; a path-less canonical op is a caller bug.
@@ -255,12 +331,14 @@ function applyOperation(
     if (value === undefined) return; // unassigned value: nothing to add
   }
 
-  const container = extension ? extensionContainer(work, schemaId, op.op !== 'remove') : work;
+  const container = extension ? state.keys.container(work, schemaId, op.op !== 'remove') : work;
   if (!container) return; // remove inside an absent extension
-  const key = existingKey(container, def.name) ?? def.name;
+  const key = state.keys.find(container, def.name) ?? def.name;
+  charge(state, container[key], where);
+  charge(state, value, where);
 
   if (target.open) {
-    applyOpen(container, key, sub?.name, op.op, value);
+    applyOpen(container, key, sub?.name, op.op, value, state.keys);
   } else if (target.path.valueFilter) {
     applyFiltered(container, key, def, target.path.valueFilter, target.elementSub, op.op, value, where, name);
   } else if (sub) {
@@ -268,6 +346,9 @@ function applyOperation(
   } else {
     applyWhole(container, key, def, op.op, value);
   }
+  state.keys.touched(container, key);
+  const current = container[key];
+  if (Array.isArray(current)) assertMaxValues(current.length, registry.maxMultiValued, name);
   // Empty extension objects are dropped (and leave `schemas`) by orderResource afterwards.
 }
 
@@ -278,19 +359,31 @@ function applyOpen(
   subName: string | undefined,
   op: CanonicalPatchOp['op'],
   value: unknown,
+  keys: AppliedKeys,
 ): void {
   if (subName !== undefined) {
     const parent = isPlainObject(container[key]) ? (container[key] as ScimResourceJson) : undefined;
     if (op === 'remove') {
       if (parent) {
-        const k = existingKey(parent, subName);
-        if (k !== undefined) delete parent[k];
-        if (Object.keys(parent).length === 0) delete container[key];
+        const k = keys.find(parent, subName);
+        if (k !== undefined) {
+          delete parent[k];
+          keys.touched(parent, k);
+        }
+        // An emptied parent: for/in stops at the first key, unlike Object.keys(parent).length.
+        let empty = true;
+        for (const _ in parent) {
+          empty = false;
+          break;
+        }
+        if (empty) delete container[key];
       }
       return;
     }
     const target = parent ?? {};
-    target[existingKey(target, subName) ?? subName] = value;
+    const k = keys.find(target, subName) ?? subName;
+    target[k] = value;
+    keys.touched(target, k);
     container[key] = target;
     return;
   }
@@ -298,7 +391,14 @@ function applyOpen(
     delete container[key];
   } else if (op === 'add' && Array.isArray(container[key]) && Array.isArray(value)) {
     const existing = container[key] as unknown[];
-    container[key] = [...existing, ...(value as unknown[]).filter((v) => !existing.some((e) => deepEqual(e, v)))];
+    const seen = new Set(existing.map(stableJson));
+    const added = (value as unknown[]).filter((v) => {
+      const k = stableJson(v);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    container[key] = [...existing, ...added];
   } else {
     container[key] = value;
   }
@@ -316,10 +416,11 @@ function applyWhole(
     if (def.multiValued && Array.isArray(value)) {
       // Remove the elements that match a given one (every sub-attribute given must be equal).
       if (!Array.isArray(current)) return;
+      const given = new ElementIndex(def, value);
       setOrDelete(
         container,
         key,
-        current.filter((el) => !value.some((v) => elementMatches(el, v, def))),
+        current.filter((el) => !given.anyMatchedBy(el)),
       );
     } else {
       delete container[key];
@@ -333,13 +434,14 @@ function applyWhole(
       return;
     }
     const existing: unknown[] = Array.isArray(current) ? [...(current as unknown[])] : [];
+    const present = new ElementIndex(def, existing);
     const touched: unknown[] = [];
     for (const v of incoming) {
       // RFC 7644 §3.5.2.1: adding a value that is already there changes nothing. "Already there" =
       // every sub-attribute given equals an existing value's (Entra re-adds roles without type/primary).
-      const same = existing.find((e) => elementMatches(e, v, def));
-      if (same === undefined) {
+      if (!present.matches(v)) {
         existing.push(v);
+        present.add(v);
         touched.push(v);
       }
     }
@@ -471,8 +573,9 @@ function applyFiltered(
 /** RFC 7643 §2.4: the element just marked primary wins; the others' `primary` becomes false. */
 function clearOtherPrimaries(elements: unknown[], touched: readonly unknown[]): void {
   if (!touched.some((t) => isPlainObject(t) && t['primary'] === true)) return;
+  const mine = new Set(touched);
   elements.forEach((el, i) => {
-    if (isPlainObject(el) && el['primary'] === true && !touched.includes(el)) elements[i] = { ...el, primary: false };
+    if (isPlainObject(el) && el['primary'] === true && !mine.has(el)) elements[i] = { ...el, primary: false };
   });
 }
 
@@ -494,11 +597,76 @@ function elementMatchesFilter(element: unknown, filter: FilterNode, def: ScimAtt
 function elementMatches(element: unknown, given: unknown, def: ScimAttributeDef): boolean {
   if (def.type !== 'complex' || !isPlainObject(given)) return sameValue(element, given, def);
   if (!isPlainObject(element)) return false;
+  // Only declared sub-attributes decide (Entra re-adds roles carrying its app-role `id`, issue #16).
   return Object.entries(given).every(([k, v]) => {
     const sub = findAttribute(def.subAttributes ?? [], k);
+    if (!sub) return true;
     const ek = existingKey(element, k);
-    return sub !== undefined && ek !== undefined && sameValue(element[ek], v, sub);
+    return ek !== undefined && sameValue(element[ek], v, sub);
   });
+}
+
+/**
+ * Values of a multi-valued attribute indexed by their `value` sub-attribute (or, for simple types, by
+ * the value itself), so "is there an element matching v" costs O(candidates) instead of a scan of
+ * every element (elementMatches semantics; values without `value` are scanned — rare, and counted
+ * in the PATCH element budget).
+ */
+class ElementIndex {
+  private readonly byValue = new Map<string, unknown[]>();
+  private readonly rest: unknown[] = [];
+  private readonly valueSub: ScimAttributeDef | undefined;
+
+  constructor(
+    private readonly def: ScimAttributeDef,
+    elements: readonly unknown[],
+  ) {
+    this.valueSub = def.type === 'complex' ? findAttribute(def.subAttributes ?? [], 'value') : undefined;
+    for (const e of elements) this.add(e);
+  }
+
+  add(element: unknown): void {
+    const k = this.keyOf(element);
+    if (k === undefined) this.rest.push(element);
+    else {
+      const list = this.byValue.get(k);
+      if (list) list.push(element);
+      else this.byValue.set(k, [element]);
+    }
+  }
+
+  /** Some indexed element matches the given value (every sub-attribute `given` names is equal). */
+  matches(given: unknown): boolean {
+    const k = this.keyOf(given);
+    const candidates = k === undefined ? [...this.byValue.values()].flat() : (this.byValue.get(k) ?? []);
+    return this.some([...candidates, ...this.rest], (e) => elementMatches(e, given, this.def));
+  }
+
+  /** Some indexed given value matches `element` (the remove-by-value direction). */
+  anyMatchedBy(element: unknown): boolean {
+    const k = this.keyOf(element);
+    const candidates = k === undefined ? [] : (this.byValue.get(k) ?? []);
+    return this.some([...candidates, ...this.rest], (g) => elementMatches(element, g, this.def));
+  }
+
+  private scanned = 0;
+
+  private some(list: readonly unknown[], test: (x: unknown) => boolean): boolean {
+    this.scanned += list.length;
+    if (this.scanned > PATCH_ELEMENT_BUDGET) {
+      throw ScimError.invalidValue(
+        `'${this.def.name}': values without a 'value' sub-attribute make this PATCH compare more than ${PATCH_ELEMENT_BUDGET} pairs; split it into smaller requests.`,
+      );
+    }
+    return list.some(test);
+  }
+
+  private keyOf(v: unknown): string | undefined {
+    if (this.def.type !== 'complex') return valueKey(v, this.def);
+    if (!isPlainObject(v) || !this.valueSub) return undefined;
+    const ek = existingKey(v, 'value');
+    return ek === undefined ? undefined : valueKey(v[ek], this.valueSub);
+  }
 }
 
 /** The element a conjunction of `eq` tests describes (`type eq "work"` → `{type:"work"}`), if any. */

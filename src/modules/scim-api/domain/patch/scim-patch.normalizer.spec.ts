@@ -109,8 +109,8 @@ describe(normalizePatchRequest.name, () => {
           op: 'add',
           path: at('roles'),
           value: [
-            { value: '25', display: 'Admin' },
-            { value: 'User', display: 'User' },
+            { value: '25', display: 'Admin', id: '06b07648-ecfe-589f-9d2f-6325724a46ee' },
+            { value: 'User', display: 'User', id: '06b07648-ecfe-599f-9d2f-6325724a46ee' },
           ],
         },
       ],
@@ -128,6 +128,20 @@ describe(normalizePatchRequest.name, () => {
       ],
       'entra/patch-group-add-members-ref-null': [
         { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }] },
+      ],
+      'entra/patch-group-add-unknown-members': [
+        {
+          op: 'add',
+          path: at('members'),
+          value: [
+            { value: IDS['memberId'] },
+            { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' },
+            { value: 'not-a-user-id' },
+          ],
+        },
+      ],
+      'entra/patch-user-manager-unknown': [
+        { op: 'add', path: ext(ENT, 'manager'), value: { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' } },
       ],
       'entra/patch-group-add-multiple-members': [
         { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }, { value: IDS['userId'] }] },
@@ -241,20 +255,15 @@ describe(normalizePatchRequest.name, () => {
       expect(['invalidPath', 'invalidFilter']).toContain(error.scimType);
     });
 
-    it.each([
-      'shoeSize',
-      'name.nickname',
-      'members',
-      `${ENT}:shoeSize`,
-      'title[value eq "x"]',
-      'name.givenName[value eq "x"]',
-      'emails[type eq "work"].colour',
-    ])('rejects the unknown or impossible path %s with invalidPath', (path) => {
-      expect(scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })))).toMatchObject({
-        status: 400,
-        scimType: 'invalidPath',
-      });
-    });
+    it.each(['name.nickname', 'title[value eq "x"]', 'name.givenName[value eq "x"]', 'emails[type eq "work"].colour'])(
+      'rejects the unknown or impossible path %s with invalidPath',
+      (path) => {
+        expect(scimErrorOf(() => user(patch({ op: 'replace', path, value: 'x' })))).toMatchObject({
+          status: 400,
+          scimType: 'invalidPath',
+        });
+      },
+    );
 
     it('describes a non-string op without calling its toString (hostile JSON keys)', () => {
       expect(
@@ -280,10 +289,17 @@ describe(normalizePatchRequest.name, () => {
       expect(user(patch({ op: 'add', path: 'emails', value: [] }))).toEqual([]);
     });
 
-    it('ignores id, meta, schemas and unknown names inside a path-less value', () => {
+    it('ignores id, meta and schemas but keeps unknown names inside a path-less value (issue #16)', () => {
       expect(
         user(patch({ op: 'replace', value: { id: 'x', meta: {}, schemas: [], shoeSize: 3, title: 'T' } })),
-      ).toEqual([{ op: 'replace', path: at('title'), value: 'T' }]);
+      ).toEqual([
+        { op: 'replace', path: at('shoeSize'), value: 3 },
+        { op: 'replace', path: at('title'), value: 'T' },
+      ]);
+    });
+
+    it.each(['shoeSize', `${ENT}:shoeSize`])('accepts the undeclared attribute %s as sent (issue #16)', (path) => {
+      expect(user(patch({ op: 'replace', path, value: 'x' }))).toHaveLength(1);
     });
 
     it('expands value-path keys and core-URN containers inside a path-less value', () => {
@@ -323,7 +339,7 @@ describe(normalizePatchRequest.name, () => {
 
     it('accepts the stringified role JSON as a bare string too (idp-dialects #20)', () => {
       expect(user(patch({ op: 'add', path: 'roles', value: '{"id":"1","value":"25","displayName":"Admin"}' }))).toEqual(
-        [{ op: 'add', path: at('roles'), value: [{ value: '25', display: 'Admin' }] }],
+        [{ op: 'add', path: at('roles'), value: [{ id: '1', value: '25', display: 'Admin' }] }],
       );
     });
 

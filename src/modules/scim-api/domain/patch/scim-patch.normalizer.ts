@@ -91,7 +91,17 @@ export function normalizePatchRequest(
       `"Operations" may contain at most ${MAX_PATCH_OPERATIONS} operations; split the request.`,
     );
   }
-  return operations.flatMap((raw, index) => normalizeOperation(raw, `Operations[${index}]`, resourceType, registry));
+  const out: CanonicalPatchOp[] = [];
+  operations.forEach((raw, index) => {
+    for (const op of normalizeOperation(raw, `Operations[${index}]`, resourceType, registry)) out.push(op);
+    // Path-less values expand to one operation per attribute: the bound holds after expansion too.
+    if (out.length > MAX_PATCH_OPERATIONS) {
+      throw ScimError.invalidValue(
+        `Operations[${index}]: the request expands to more than ${MAX_PATCH_OPERATIONS} attribute operations; split it.`,
+      );
+    }
+  });
+  return out;
 }
 
 function normalizeOperation(
@@ -315,7 +325,7 @@ export function resolvePatchTarget(
   registry: ScimSchemaRegistry,
   raw: string,
 ): PatchTarget {
-  const resolved = registry.resolve(resourceType, path.path);
+  const resolved = registry.resolveForWrite(resourceType, path.path);
   if (!resolved) {
     throw ScimError.invalidPath(`'${clip(raw)}' is not an attribute of ${resourceType} (RFC 7644 §3.5.2).`);
   }
@@ -355,7 +365,7 @@ export function resolvePatchTarget(
     path: canonical,
     resolved,
     ...(elementSub ? { elementSub } : {}),
-    open: resolved.extension && registry.isOpenExtension(resourceType, resolved.schemaId),
+    open: resolved.open === true || (resolved.extension && registry.isOpenExtension(resourceType, resolved.schemaId)),
     members: resourceType === 'Group' && !resolved.extension && def.name === 'members',
   };
 }

@@ -73,6 +73,11 @@ describe(projectResource.name, () => {
         );
         expect(out).toEqual({ schemas: [GROUP], id: 'g-1', displayName: 'Sales', meta: FULL_GROUP['meta'] });
       },
+      'entra/get-group-member-display': () => {
+        // The projection keeps each member's display (the SQL join fills it; groups e2e, dialect e2e).
+        const out = projectResource(FULL_GROUP, { attributes: [], excludedAttributes: [] }, 'Group', registry);
+        expect(out['members']).toEqual(FULL_GROUP['members']);
+      },
     };
     // GET /Schemas (entra/get-schemas-discovery) is a discovery document, covered by scim-discovery.documents.spec.
     const fixtures = loadFixtures().filter(([, f]) => f.method === 'GET' && !f.path.startsWith('/Schemas'));

@@ -1,3 +1,4 @@
+import { ScimError } from '../../../../shared/scim/scim-error';
 import type { ScimAttributeDef } from '../../../../shared/scim/scim-schema.types';
 import { findAttribute } from '../../../../shared/scim/schemas/scim-schema.registry';
 
@@ -21,21 +22,75 @@ export function getCaseInsensitive(obj: Record<string, unknown>, name: string): 
 
 /**
  * Deep copy without nulls (idp-dialects #11); null at the top → undefined. Used for open-extension
- * values, which are stored as sent; `__proto__` keys (an own key after JSON.parse) are dropped.
+ * values, which are stored as sent; a `__proto__` key (an own key after JSON.parse) is invalidValue.
+ * With `maxValues`, an array longer than SCIM_MAX_MULTI_VALUED is invalidValue at `where`.
  */
-export function stripNulls(v: unknown): unknown {
+export function stripNulls(v: unknown, maxValues = Infinity, where = ''): unknown {
   if (v === null || v === undefined) return undefined;
-  if (Array.isArray(v)) return v.map(stripNulls).filter((x) => x !== undefined);
+  if (Array.isArray(v)) {
+    assertMaxValues(v.length, maxValues, where);
+    const out: unknown[] = [];
+    for (const x of v) {
+      const s = stripNulls(x, maxValues, where);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (k === '__proto__') continue;
-      const s = stripNulls(x);
+      const at = where === '' ? k : `${where}.${k}`;
+      // Assigning it would replace the object's prototype; refused rather than dropped.
+      if (k === '__proto__') throw ScimError.invalidValue(`'${clip(at)}': "__proto__" cannot be an attribute name.`);
+      const s = stripNulls(x, maxValues, at);
       if (s !== undefined) out[k] = s;
     }
     return out;
   }
   return v;
+}
+
+/** SCIM_MAX_MULTI_VALUED (issue #17): more values than this in one attribute is invalidValue. */
+export function assertMaxValues(count: number, maxValues: number, where: string): void {
+  if (count > maxValues) {
+    throw ScimError.invalidValue(
+      `Attribute '${clip(where)}' has ${count} values; at most ${maxValues} are accepted per multi-valued attribute.`,
+    );
+  }
+}
+
+/**
+ * A string equal for two values exactly when `sameValue` says they are equal (keys of a normalised
+ * complex value are canonical sub-attribute names; strings fold case unless caseExact).
+ */
+export function valueKey(value: unknown, def: ScimAttributeDef): string {
+  if (typeof value === 'string') return `s${def.caseExact ? value : value.toLowerCase()}`;
+  if (def.type === 'complex' && isPlainObject(value)) {
+    // Length-prefixed parts in key order: unambiguous without building arrays of pairs per value.
+    const keys = Object.keys(value);
+    if (keys.length > 1) keys.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    const subs = def.subAttributes ?? [];
+    let key = 'c';
+    for (const k of keys) {
+      const sub = findAttribute(subs, k);
+      const text = sub ? valueKey(value[k], sub) : stableJson(value[k]);
+      key += `${k.length}:${k.toLowerCase()}${text.length}:${text}`;
+    }
+    return key;
+  }
+  return `j${stableJson(value)}`;
+}
+
+/** JSON with object keys sorted: equal for values `deepEqual` calls equal. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (isPlainObject(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -117,9 +117,46 @@ describe('scim-resource.normalizer', () => {
         ]);
       },
       'entra/post-user-duplicate-work-emails': (f) => {
+        expect(user(f).resource['emails']).toEqual([
+          { type: 'work', value: 'a@testuser.com', primary: true },
+          { type: 'work', value: 'b@testuser.com' },
+        ]);
+      },
+      'entra/post-user-two-primary-emails': (f) => {
         const error = scimErrorOf(() => user(f));
         expect(error).toMatchObject({ status: f.expectStatus, scimType: 'invalidValue' });
-        expect(error.message).toMatch(/emails.*work/);
+        expect(error.message).toMatch(/primary/);
+      },
+      'entra/post-user-custom-extension-undeclared-keys': (f) => {
+        const tag = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+        expect(user(f).resource[tag]).toEqual({
+          tag: '701984',
+          folders: ['Folder 1', 'Folder 2'],
+          nested: { level: 2 },
+        });
+      },
+      'okta/post-user-core-namespace-custom-attributes': (f) => {
+        expect(user(f).resource).toMatchObject({ isAdmin: true, nickCode: 'CC-42', badges: ['gold', 'silver'] });
+      },
+      'entra/post-user-manager-unknown': (f) => {
+        // The normaliser keeps the reference; the use case checks it against the connection (e2e).
+        expect(user(f).resource[ENT]).toEqual({
+          department: 'Sales',
+          manager: { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' },
+        });
+      },
+      'entra/post-group-unknown-members': (f) => {
+        expect(group(f).members.map((m) => m.value)).toEqual([
+          UNIT_FIXTURE_IDS.memberId,
+          '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+        ]);
+      },
+      'entra/put-group-unknown-members': (f) => {
+        expect(group(f)).toMatchObject({ displayName: 'Replaced Group' });
+        expect(group(f).members.map((m) => m.value)).toEqual([
+          UNIT_FIXTURE_IDS.memberId,
+          '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
+        ]);
       },
       'entra/post-group-ms-extra-schema': (f) => {
         const r = group(f);
@@ -269,9 +306,27 @@ describe('scim-resource.normalizer', () => {
       });
     });
 
-    it('drops unknown core attributes instead of rejecting them', () => {
-      const r = normalizeUserInput({ userName: 'x', shoeSize: 44, name: { givenName: 'A', nickname: 'B' } }, registry);
-      expect(r.resource).toEqual({ schemas: [USER], userName: 'x', name: { givenName: 'A' }, active: true });
+    it('keeps unknown core attributes and unknown sub-attributes as sent (never a silent drop, issue #16)', () => {
+      const r = normalizeUserInput(
+        { userName: 'x', shoeSize: 44, isAdmin: { level: 2 }, name: { givenName: 'A', nickname: 'B' } },
+        registry,
+      );
+      expect(r.resource).toEqual({
+        schemas: [USER],
+        userName: 'x',
+        name: { givenName: 'A', nickname: 'B' },
+        active: true,
+        shoeSize: 44,
+        isAdmin: { level: 2 },
+      });
+    });
+
+    it('refuses a dotted key naming an unknown sub-attribute of a declared attribute, naming it', () => {
+      for (const key of ['name.nickname', 'emails.value']) {
+        const error = scimErrorOf(() => normalizeUserInput({ userName: 'x', [key]: 'v' }, registry));
+        expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+        expect(error.message).toContain(key);
+      }
     });
 
     it.each([
@@ -352,20 +407,41 @@ describe('scim-resource.normalizer', () => {
       expect(scimErrorOf(() => normalizeUserInput(body, registry))).toMatchObject({ scimType: 'invalidValue' });
     });
 
-    it('rejects duplicate types case-insensitively but allows them for roles (Entra role type is shared)', () => {
-      expect(
-        scimErrorOf(() =>
-          normalizeUserInput(
-            { userName: 'x', addresses: [{ type: 'work' }, { type: 'Work', country: 'NL' }] },
-            registry,
-          ),
-        ).scimType,
-      ).toBe('invalidValue');
-      const roles = [
-        { value: 'a', type: 'T' },
-        { value: 'b', type: 'T' },
+    it('accepts repeated type values as sent (Microsoft reference tests, issue #16) but not two primaries', () => {
+      const addresses = [{ type: 'work' }, { type: 'Work', country: 'NL' }];
+      expect(normalizeUserInput({ userName: 'x', addresses }, registry).resource['addresses']).toEqual(addresses);
+      const emails = [
+        { value: 'a@x', type: 'work', primary: true },
+        { value: 'b@x', type: 'work', primary: true },
       ];
-      expect(normalizeUserInput({ userName: 'x', roles }, registry).resource['roles']).toEqual(roles);
+      expect(scimErrorOf(() => normalizeUserInput({ userName: 'x', emails }, registry)).scimType).toBe('invalidValue');
+    });
+
+    it('refuses more values than SCIM_MAX_MULTI_VALUED in one attribute, naming it', () => {
+      const small = new ScimSchemaRegistry({ maxMultiValued: 3 });
+      const emails = ['a@x', 'b@x', 'c@x', 'd@x'].map((value) => ({ value }));
+      const error = scimErrorOf(() => normalizeUserInput({ userName: 'x', emails }, small));
+      expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+      expect(error.message).toContain("'emails'");
+      expect(normalizeUserInput({ userName: 'x', emails: emails.slice(0, 3) }, small).resource['emails']).toHaveLength(
+        3,
+      );
+      expect(
+        scimErrorOf(() => normalizeUserInput({ userName: 'x', 'urn:acme:x': { list: [1, 2, 3, 4] } }, small)).message,
+      ).toContain('urn:acme:x');
+    });
+
+    it('collapses equal values by key, honouring caseExact, linearly', () => {
+      const emails = [
+        { value: 'A@x' },
+        { value: 'a@X' },
+        { value: 'b@x', type: 'work' },
+        { type: 'work', value: 'B@X' },
+      ];
+      expect(normalizeUserInput({ userName: 'x', emails }, registry).resource['emails']).toEqual([
+        { value: 'A@x' },
+        { value: 'b@x', type: 'work' },
+      ]);
     });
 
     it('stores numbers and booleans given for strings as their JSON text, rejects objects', () => {
@@ -452,13 +528,16 @@ describe('scim-resource.normalizer', () => {
       expect(r.resource['schemas']).toEqual([USER, SJ]);
     });
 
-    it('never lets a "__proto__" key through (JSON.parse makes it an own key)', () => {
-      const body = JSON.parse(
-        `{"userName":"x","urn:acme:x":{"__proto__":{"polluted":1},"ok":{"__proto__":{"p":1},"v":1}},"__proto__":{"p":2}}`,
-      ) as unknown;
-      const r = normalizeUserInput(body, registry);
-      expect(r.resource['urn:acme:x']).toEqual({ ok: { v: 1 } });
-      expect(Object.getPrototypeOf(r.resource['urn:acme:x'])).toBe(Object.prototype);
+    it.each([
+      `{"userName":"x","urn:acme:x":{"__proto__":{"polluted":1}}}`,
+      `{"userName":"x","urn:acme:x":{"ok":{"__proto__":{"polluted":1},"v":1}}}`,
+      `{"userName":"x","__proto__":{"polluted":2}}`,
+      `{"userName":"x","emails":[{"value":"a@b","__proto__":{"polluted":3}}]}`,
+    ])('refuses a "__proto__" key (JSON.parse makes it an own key) with invalidValue: %s', (json) => {
+      expect(scimErrorOf(() => normalizeUserInput(JSON.parse(json), registry))).toMatchObject({
+        status: 400,
+        scimType: 'invalidValue',
+      });
       expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     });
 

@@ -1,8 +1,20 @@
 import type { AttrPath } from '../../../../shared/scim/scim-filter.ast';
 import { ScimError } from '../../../../shared/scim/scim-error';
 import type { ResolvedAttr, ScimAttributeDef, ScimResourceTypeName } from '../../../../shared/scim/scim-schema.types';
-import { findAttribute, type ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
-import { clip, existingKey, getCaseInsensitive, isPlainObject, sameValue, stripNulls } from './scim-json';
+import {
+  DEFAULT_MAX_MULTI_VALUED,
+  findAttribute,
+  type ScimSchemaRegistry,
+} from '../../../../shared/scim/schemas/scim-schema.registry';
+import {
+  assertMaxValues,
+  clip,
+  existingKey,
+  getCaseInsensitive,
+  isPlainObject,
+  stripNulls,
+  valueKey,
+} from './scim-json';
 
 /**
  * POST/PUT body → canonical stored resource (the contract with the staging tables):
@@ -65,10 +77,10 @@ export interface NormalizedGroupInput {
 
 /** Top-level body keys that are never attributes to store (RFC 7643 §3: service-provider-owned). */
 const IGNORED_BODY_KEYS: ReadonlySet<string> = new Set(['schemas', 'id', 'meta']);
-/** Multi-valued attributes whose `type` values must be unique (MS-SCIM, idp-dialects #21). */
-const TYPE_UNIQUE_ATTRIBUTES: ReadonlySet<string> = new Set(['emails', 'phonenumbers', 'ims', 'photos', 'addresses']);
 /** Attributes whose values Entra may send as stringified JSON (MS-ATTR, idp-dialects #20). */
 const STRINGIFIED_JSON_ATTRIBUTES: ReadonlySet<string> = new Set(['roles']);
+/** Most attributes one POST/PUT body may set, extension attributes included (issue #17). */
+export const MAX_RESOURCE_ATTRIBUTES = 1000;
 const XSD_DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 // ---------------------------------------------------------------------------------------------
@@ -184,7 +196,16 @@ function buildResource(body: unknown, resourceType: ScimResourceTypeName, regist
     throw ScimError.invalidSyntax("'schemas' must be an array of schema URI strings (RFC 7643 §3).");
   }
   const resource: ScimResourceJson = {};
+  const keys = new KeyIndex();
   let rawMembers: unknown;
+  let attributes = 0;
+  const count = () => {
+    if (++attributes > MAX_RESOURCE_ATTRIBUTES) {
+      throw ScimError.invalidValue(
+        `The ${resourceType} has more than ${MAX_RESOURCE_ATTRIBUTES} attributes (extension attributes included); at most ${MAX_RESOURCE_ATTRIBUTES} are accepted.`,
+      );
+    }
+  };
   for (const [key, raw] of Object.entries(body)) {
     if (raw === null || raw === undefined) continue; // idp-dialects #11: explicit null = absent
     const lower = key.trim().toLowerCase();
@@ -194,9 +215,14 @@ function buildResource(body: unknown, resourceType: ScimResourceTypeName, regist
       continue;
     }
     const cls = classifyKey(key, raw, resourceType, registry);
-    if (!cls) continue;
+    if (!cls) {
+      throw ScimError.invalidValue(
+        `'${clip(key)}' names another resource type's schema, not an attribute of a ${resourceType}.`,
+      );
+    }
     if (cls.kind === 'attribute') {
-      assignAttribute(resource, cls.path, raw, key, resourceType, registry);
+      count();
+      assignAttribute(resource, cls.path, raw, key, resourceType, registry, keys);
       continue;
     }
     if (!isPlainObject(raw)) {
@@ -204,16 +230,62 @@ function buildResource(body: unknown, resourceType: ScimResourceTypeName, regist
         `'${clip(key)}' must be an object holding the attributes of that schema (RFC 7643 §3.3).`,
       );
     }
+    const schema = cls.core ? undefined : registry.findSchema(resourceType, cls.schemaId);
     const open = !cls.core && registry.isOpenExtension(resourceType, cls.schemaId);
     for (const [innerKey, innerRaw] of Object.entries(raw)) {
       if (innerRaw === null || innerRaw === undefined) continue;
       if (cls.core && IGNORED_BODY_KEYS.has(innerKey.trim().toLowerCase())) continue;
-      const inner = open ? { attr: innerKey } : splitDotted(innerKey.trim());
+      let inner = open ? { attr: innerKey } : splitDotted(innerKey.trim());
+      // An attribute a declared extension does not declare is kept under its name as sent.
+      if (schema && inner.subAttr !== undefined && !findAttribute(schema.attributes, inner.attr))
+        inner = { attr: innerKey };
       const path: AttrPath = cls.core ? inner : { schema: cls.schemaId, ...inner };
-      assignAttribute(resource, path, innerRaw, `${cls.schemaId}:${innerKey}`, resourceType, registry);
+      count();
+      assignAttribute(resource, path, innerRaw, `${cls.schemaId}:${innerKey}`, resourceType, registry, keys);
     }
   }
   return { resource, rawMembers };
+}
+
+/**
+ * Case-insensitive own-key lookup on the objects one request builds: each object's keys are indexed
+ * once, so assigning n attributes costs O(n), not the O(n²) of a key scan per assignment.
+ */
+class KeyIndex {
+  private readonly maps = new WeakMap<object, Map<string, string>>();
+
+  find(obj: Record<string, unknown>, name: string): string | undefined {
+    if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
+    return this.index(obj).get(name.toLowerCase());
+  }
+
+  set(obj: Record<string, unknown>, key: string, value: unknown): void {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+      const m = this.index(obj);
+      if (!m.has(key.toLowerCase())) m.set(key.toLowerCase(), key);
+    }
+    obj[key] = value;
+  }
+
+  /** The object under an extension URN key, created on demand (see extensionContainer). */
+  container(resource: ScimResourceJson, schemaId: string): ScimResourceJson {
+    const key = this.find(resource, schemaId);
+    const existing = key === undefined ? undefined : resource[key];
+    if (isPlainObject(existing)) return existing;
+    const container: ScimResourceJson = {};
+    this.set(resource, key ?? schemaId, container);
+    return container;
+  }
+
+  private index(obj: object): Map<string, string> {
+    let m = this.maps.get(obj);
+    if (!m) {
+      m = new Map();
+      for (const k of Object.keys(obj)) if (!m.has(k.toLowerCase())) m.set(k.toLowerCase(), k);
+      this.maps.set(obj, m);
+    }
+    return m;
+  }
 }
 
 function assignAttribute(
@@ -223,40 +295,53 @@ function assignAttribute(
   where: string,
   resourceType: ScimResourceTypeName,
   registry: ScimSchemaRegistry,
+  keys: KeyIndex,
 ): void {
-  const resolved = registry.resolve(resourceType, path);
-  if (!resolved || !isInputAttribute(resolved)) return;
-  const open = resolved.extension && registry.isOpenExtension(resourceType, resolved.schemaId);
-  const container = resolved.extension ? extensionContainer(resource, resolved.schemaId, true) : resource;
-  const key = existingKey(container, resolved.def.name) ?? resolved.def.name;
+  const resolved = registry.resolveForWrite(resourceType, path);
+  if (path.attr === '__proto__' || path.subAttr === '__proto__') {
+    throw ScimError.invalidValue(`'${clip(where)}': "__proto__" cannot be an attribute name.`);
+  }
+  if (!resolved) {
+    // A declared attribute with a sub-attribute it does not have (`name.nickname`, `emails.value`).
+    throw ScimError.invalidValue(
+      `'${clip(where)}' is not an attribute of a ${resourceType}: '${clip(path.attr, 40)}' has no sub-attribute '${clip(path.subAttr ?? '', 40)}'.`,
+    );
+  }
+  if (!isInputAttribute(resolved)) return;
+  const open =
+    resolved.open === true || (resolved.extension && registry.isOpenExtension(resourceType, resolved.schemaId));
+  const container = resolved.extension ? keys.container(resource, resolved.schemaId) : resource;
+  const key = keys.find(container, resolved.def.name) ?? resolved.def.name;
   if (open) {
-    const value = stripNulls(raw);
+    const value = stripNulls(raw, registry.maxMultiValued, where);
     if (value === undefined) return;
     if (resolved.sub) {
       const parent = isPlainObject(container[key]) ? (container[key] as ScimResourceJson) : {};
-      parent[existingKey(parent, resolved.sub.name) ?? resolved.sub.name] = value;
-      container[key] = parent;
+      keys.set(parent, keys.find(parent, resolved.sub.name) ?? resolved.sub.name, value);
+      keys.set(container, key, parent);
     } else {
-      container[key] = value;
+      keys.set(container, key, value);
     }
     return;
   }
   if (resolved.sub) {
-    // `name.givenName` as a body key. On a multi-valued attribute (`emails.value`) there is no element
-    // to put it in — ignored like any other unknown shape on POST/PUT.
-    if (resolved.def.multiValued) return;
+    if (resolved.def.multiValued) {
+      throw ScimError.invalidValue(
+        `'${clip(where)}' names a sub-attribute of the multi-valued '${resolved.def.name}'; send '${resolved.def.name}' as a list of values.`,
+      );
+    }
     const value = normalizeSingleValue(resolved.sub, raw, where);
     if (value === undefined) return;
     const parent = isPlainObject(container[key]) ? (container[key] as ScimResourceJson) : {};
     parent[resolved.sub.name] = value;
-    container[key] = parent;
+    keys.set(container, key, parent);
     return;
   }
-  const value = normalizeAttributeValue(resolved.def, raw, where);
+  const value = normalizeAttributeValue(resolved.def, raw, where, registry.maxMultiValued);
   if (value === undefined) return;
   const existing = container[key];
   // `name` and `name.givenName` in one body: merge rather than let key order decide.
-  container[key] = isPlainObject(existing) && isPlainObject(value) ? { ...existing, ...value } : value;
+  keys.set(container, key, isPlainObject(existing) && isPlainObject(value) ? { ...existing, ...value } : value);
 }
 
 /** readOnly attributes are ignored on input (RFC 7644 §3.3); writeOnly ones (password) never stored. */
@@ -319,11 +404,19 @@ export function orderResource(
     let ordered: ScimResourceJson = value;
     if (attrs && attrs.length > 0) {
       ordered = {};
+      const lowerKeys = new Map<string, string>();
+      for (const k of Object.keys(value)) if (!lowerKeys.has(k.toLowerCase())) lowerKeys.set(k.toLowerCase(), k);
+      const taken = new Set<string>();
       for (const def of attrs) {
-        const k = existingKey(value, def.name);
-        if (k !== undefined) ordered[def.name] = value[k];
+        const k = Object.prototype.hasOwnProperty.call(value, def.name)
+          ? def.name
+          : lowerKeys.get(def.name.toLowerCase());
+        if (k !== undefined) {
+          ordered[def.name] = value[k];
+          taken.add(def.name.toLowerCase());
+        }
       }
-      for (const [k, v] of Object.entries(value)) if (existingKey(ordered, k) === undefined) ordered[k] = v;
+      for (const [k, v] of Object.entries(value)) if (!taken.has(k.toLowerCase())) ordered[k] = v;
     }
     extensionOut[id] = ordered;
     schemaIds.push(id);
@@ -353,15 +446,27 @@ export function orderResource(
  * "unassigned" (null, empty array, empty complex). Throws ScimError invalidValue with the attribute
  * path in the detail. Idempotent: normalising a normalised value returns an equal value.
  */
-export function normalizeAttributeValue(def: ScimAttributeDef, raw: unknown, where: string): unknown {
+export function normalizeAttributeValue(
+  def: ScimAttributeDef,
+  raw: unknown,
+  where: string,
+  maxValues = DEFAULT_MAX_MULTI_VALUED,
+): unknown {
   if (raw === null || raw === undefined) return undefined;
   if (!def.multiValued) return normalizeSingleValue(def, raw, where);
   // Lenient: a single value where an array belongs is wrapped (Okta FAQ: "must be arrays").
   const items = Array.isArray(raw) ? raw : [raw];
+  assertMaxValues(items.length, maxValues, where);
   const out: unknown[] = [];
+  const seen = new Set<string>();
   items.forEach((item, i) => {
     const value = normalizeSingleValue(def, item, `${where}[${i}]`, true);
-    if (value !== undefined && !out.some((o) => sameValue(o, value, def))) out.push(value);
+    if (value === undefined) return;
+    // Equal values (sameValue, caseExact-aware) collapse to the first — by key, not by a scan of `out`.
+    const key = valueKey(value, def);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(value);
   });
   if (out.length === 0) return undefined;
   validateMultiValued(def, out, where);
@@ -425,7 +530,15 @@ function normalizeComplex(def: ScimAttributeDef, raw: unknown, where: string, as
     if (!sub) {
       // Entra's AppRoleAssignmentsComplex sends `displayName` for the RFC's `display` (MS-ATTR).
       const display = key.trim().toLowerCase() === 'displayname' ? findAttribute(subs, 'display') : undefined;
-      if (display) aliased.push([display, subRaw, key]);
+      if (display) {
+        aliased.push([display, subRaw, key]);
+      } else {
+        // A sub-attribute the schema does not declare is kept as sent (never a silent drop, issue #16).
+        if (key === '__proto__')
+          throw ScimError.invalidValue(`'${clip(where)}': "__proto__" cannot be an attribute name.`);
+        const kept = stripNulls(subRaw);
+        if (kept !== undefined) out[key] = kept;
+      }
       continue;
     }
     if (!isStoredSubAttribute(sub)) continue;
@@ -450,7 +563,7 @@ function isStoredSubAttribute(sub: ScimAttributeDef): boolean {
 /**
  * idp-dialects #20: Entra's role PATCH carries `{"value":"{\"id\":…,\"value\":\"25\",\"displayName\":\"Admin\"}"}`.
  * The embedded object replaces the wrapper's `value`; its `displayName` becomes `display` (alias
- * above); its `id` (Entra's app-role id) has no RFC 7643 roles sub-attribute and is dropped.
+ * above); its `id` (Entra's app-role id, no RFC 7643 roles sub-attribute) is kept as sent.
  */
 function expandStringifiedValue(obj: Record<string, unknown>): Record<string, unknown> {
   const valueKey = Object.keys(obj).find((k) => k.trim().toLowerCase() === 'value');
@@ -545,26 +658,18 @@ function unwrapLegacyValue(raw: unknown, asElement: boolean): unknown {
   return value;
 }
 
-/** RFC 7643 §2.4 "primary … no more than once"; MS-SCIM "type sub-values are unique". */
+/**
+ * RFC 7643 §2.4 "primary … no more than once". Repeated `type` values are allowed: RFC 7643 does not
+ * forbid them and Microsoft's reference tests POST two `work` emails expecting 201 (idp-dialects #21).
+ */
 export function validateMultiValued(def: ScimAttributeDef, values: readonly unknown[], where: string): void {
   if (def.type !== 'complex') return;
-  const objects = values.filter(isPlainObject);
-  if (objects.filter((v) => v['primary'] === true).length > 1) {
+  let primaries = 0;
+  for (const v of values) if (isPlainObject(v) && v['primary'] === true) primaries++;
+  if (primaries > 1) {
     throw ScimError.invalidValue(
       `Attribute '${clip(where)}': at most one value may have "primary": true (RFC 7643 §2.4).`,
     );
-  }
-  if (!TYPE_UNIQUE_ATTRIBUTES.has(def.name.toLowerCase())) return;
-  const seen = new Set<string>();
-  for (const v of objects) {
-    if (typeof v['type'] !== 'string') continue;
-    const t = v['type'].toLowerCase();
-    if (seen.has(t)) {
-      throw ScimError.invalidValue(
-        `Attribute '${clip(where)}': type "${clip(v['type'])}" appears more than once; type values must be unique.`,
-      );
-    }
-    seen.add(t);
   }
 }
 
