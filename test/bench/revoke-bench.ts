@@ -72,7 +72,20 @@ export async function revokeSection(databaseUrl: string, out: string[]): Promise
       );
       return g.id;
     };
-    const financeGroup = await group('Finance', small);
+    // The group the removals go through is created over SCIM (a complete resource, as an IdP sends it).
+    const created = await request(
+      roster.base,
+      'POST',
+      `/scim/v2/${a.connectionId}/Groups`,
+      a.headers,
+      JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Finance',
+        members: small.map((u) => ({ value: u.id })),
+      }),
+    );
+    if (created.status !== 201) throw new Error(`POST /Groups: ${created.status} ${created.body}`);
+    const financeGroup = (JSON.parse(created.body) as { id: string }).id;
     const archiveGroup = await group('Archive', big);
     await pool.query('ANALYZE staging.scim_user; ANALYZE staging.scim_group_member');
     const syncStarted = Date.now();
@@ -128,7 +141,7 @@ export async function revokeSection(databaseUrl: string, out: string[]): Promise
       );
       const answered = process.hrtime.bigint();
       if (r.status !== 204) {
-        failures++;
+        if (failures++ === 0) out.push(`  first failed removal: ${r.status} ${r.body.slice(0, 200)}`);
         continue;
       }
       let gone = false;
