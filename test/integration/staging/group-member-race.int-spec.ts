@@ -63,7 +63,7 @@ describe('group member add vs member delete (integration)', () => {
     expect((await scim.get(`/Groups/${group.id}`)).body.members ?? []).toEqual([]);
   });
 
-  it('refuses the member when the DELETE committed between the PATCH start and its check', async () => {
+  it('ignores the member (accepted, not stored) when the DELETE committed before the PATCH checked it', async () => {
     const f = await createTenantWithConnection(t.admin);
     const scim = new ScimClient(t.baseUrl, f);
     const user = (await scim.post('/Users', entraUser({}, f.domain))).body;
@@ -73,7 +73,8 @@ describe('group member add vs member delete (integration)', () => {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'add', path: 'members', value: [{ value: user.id }] }],
     });
-    expect(res.status).toBe(400);
+    // An unknown member id is ignored, not refused (docs/idp-dialects.md, "Decisions"): the IdP would retry a 400 forever.
+    expect(res.status).toBe(204);
     const rows = await t.dataSource.query(`SELECT member_id FROM staging.scim_group_member WHERE group_id = $1`, [
       group.id,
     ]);
