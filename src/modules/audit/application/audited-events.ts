@@ -42,6 +42,9 @@ import {
   TenantCreatedEvent,
   TenantUpdatedEvent,
 } from '../../tenancy/public';
+import type { Actor } from '../../../shared/domain/domain-event';
+import type { AccessChange, AccessChangeReason } from '../../tenancy/public';
+import type { AuditChange } from '../domain/audit-changes';
 import type { AuditTarget } from '../domain/audit-entry';
 import { AuditTrailPrunedEvent } from '../public/events/audit-trail-pruned.event';
 
@@ -111,6 +114,59 @@ const tally = (counts: object) =>
     .map(([k, n]) => `${k.replace(/_/g, ' ')} ${n}`)
     .join(', ') || 'nothing';
 const externalId = (x: string | null) => (x ? ` (externalId "${x}")` : '');
+const quoted = (v: unknown) => {
+  const text = typeof v === 'string' ? `"${v}"` : JSON.stringify(v ?? null);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+};
+/** `title "Engineer" → "Auditor"; emails +1 −0` — the first few changes; all of them are in `details.changes`. */
+function changesText(changes: readonly AuditChange[] | undefined, omitted = 0): string | null {
+  if (!changes || changes.length === 0) return null;
+  const shown = changes
+    .slice(0, 5)
+    .map((c) =>
+      'added' in c
+        ? `${c.attribute} +${c.addedCount} −${c.removedCount}`
+        : `${c.attribute} ${quoted(c.old)} → ${quoted(c.new)}`,
+    );
+  const more = changes.length - shown.length + omitted;
+  return `${shown.join('; ')}${more > 0 ? `; and ${plural(more, 'more attribute')}` : ''}`;
+}
+/** Who an actor is, in words: `API key "ops" (id k1)`, `ADMIN_TOKEN`, `SCIM token t1`, `Roster`. */
+function actorText(actor: Actor | null | undefined): string {
+  if (!actor) return 'an admin (before Roster recorded who)';
+  if (actor.type === 'admin')
+    return actor.keyId === 'bootstrap' || !actor.keyId
+      ? 'the bootstrap admin token'
+      : `API key "${actor.keyName ?? '?'}" (id ${actor.keyId})`;
+  if (actor.type === 'scim') return `SCIM token ${actor.tokenId} of connection ${actor.connectionId}`;
+  return 'Roster';
+}
+const REASON: Record<AccessChangeReason, string> = {
+  sync_decision: 'sync decision',
+  mapping_change: 'mapping change',
+  idp_removal: 'IdP removal',
+  admin: 'admin',
+};
+/** `given internal group "Auditors" (permissions: audit.read; sites: Berlin) — sync decision, via …`. */
+function accessText(access: readonly AccessChange[] | undefined): string | null {
+  if (!access || access.length === 0) return null;
+  return access
+    .map((a) => {
+      const rules = (a.rules ?? []).map(
+        (r) =>
+          `mapping rule SCIM group ${r.scimGroupDisplayName !== null ? `"${r.scimGroupDisplayName}"` : `externalId "${r.scimGroupExternalId}"`} added by ${actorText(r.createdBy)} at ${r.createdAt}`,
+      );
+      return `${a.change === 'given' ? 'given' : 'lost'} internal group "${a.internalGroupName}" (permissions: ${list(a.permissions)}; sites: ${list(
+        a.sites.map((x) => x.name),
+      )}) — ${REASON[a.reason]}${rules.length > 0 ? `, via ${rules.join(' and ')}` : ''}`;
+    })
+    .join('; ');
+}
+const joined = (...parts: Array<string | null>) => parts.filter((x): x is string => !!x).join('; ');
+
+/** A mapping rule removed by an admin is a mapping change; the rest is the IdP taking the group away. */
+const accessRevokedReason = (cause: string): AccessChangeReason =>
+  cause === 'group_mapping_removed' ? 'mapping_change' : 'idp_removal';
 
 /**
  * Every event the trail records — an explicit, reviewable list (house style §4.5), not a wildcard.
@@ -132,7 +188,11 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
       ...(p.changes.name !== undefined ? [`name set to "${p.changes.name}"`] : []),
       ...(p.changes.ssoDomains !== undefined ? [`SSO domains set to ${list(p.changes.ssoDomains)}`] : []),
     ].join('; ')}`,
-    details: { changedAttributes: Object.keys(p.changes), changes: p.changes },
+    // Events from before old values were recorded list the new values only.
+    details: {
+      changedAttributes: Object.keys(p.changes),
+      changes: p.values ?? Object.entries(p.changes).map(([attribute, v]) => ({ attribute, new: v })),
+    },
   })),
   // Tenancy: API keys of the admin and sessions APIs (never the secret: the events do not carry it)
   audited(ApiKeyCreatedEvent, 'api_key.created', (p) => ({
@@ -192,8 +252,14 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(StagedUserUpdatedEvent, 'scim_user.updated', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
-    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} updated: ${list(p.changedAttributes)}`,
-    details: { connectionId: p.connectionId, externalId: p.externalId, changedAttributes: p.changedAttributes },
+    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} updated: ${changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes)}`,
+    details: {
+      connectionId: p.connectionId,
+      externalId: p.externalId,
+      changedAttributes: p.changedAttributes,
+      ...(p.changes ? { changes: p.changes } : {}),
+      ...(p.changesOmitted ? { changesOmitted: p.changesOmitted } : {}),
+    },
   })),
   audited(StagedUserDeactivatedEvent, 'scim_user.deactivated', (p) => ({
     target: scimUser(p.stagedUserId),
@@ -222,8 +288,14 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(StagedGroupUpdatedEvent, 'scim_group.updated', (p) => ({
     target: scimGroup(p.stagedGroupId),
     targetLabel: p.externalId,
-    summary: `SCIM group ${p.stagedGroupId}${externalId(p.externalId)} updated: ${list(p.changedAttributes)}`,
-    details: { connectionId: p.connectionId, externalId: p.externalId, changedAttributes: p.changedAttributes },
+    summary: `SCIM group ${p.stagedGroupId}${p.displayName ? ` ("${p.displayName}")` : externalId(p.externalId)} updated: ${changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes)}`,
+    details: {
+      connectionId: p.connectionId,
+      externalId: p.externalId,
+      changedAttributes: p.changedAttributes,
+      ...(p.changes ? { changes: p.changes } : {}),
+      ...(p.changesOmitted ? { changesOmitted: p.changesOmitted } : {}),
+    },
   })),
   audited(StagedGroupDeletedEvent, 'scim_group.deleted', (p) => ({
     target: scimGroup(p.stagedGroupId),
@@ -277,17 +349,25 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   })),
   audited(MemberProvisionedEvent, 'member.provisioned', (p) => ({
     target: membership(p.membershipId),
-    summary: `Account ${p.accountId} ${p.reactivated ? 're-provisioned (membership reactivated)' : 'provisioned as a member'} from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}`,
+    summary: joined(
+      `${p.email ? `${p.email} (account ${p.accountId})` : `Account ${p.accountId}`} ${p.reactivated ? 're-provisioned (membership reactivated)' : 'provisioned as a member'} from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}`,
+      accessText(p.access),
+    ),
     details: { ...p },
   })),
   audited(MemberUpdatedEvent, 'member.updated', (p) => ({
     target: membership(p.membershipId),
-    summary: `Member ${p.accountId} updated from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}: ${list(p.changedAttributes)}`,
+    summary: `Member ${p.email ? `${p.email} (account ${p.accountId})` : p.accountId} updated from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}: ${
+      joined(changesText(p.changes), accessText(p.access)) || list(p.changedAttributes)
+    }`,
     details: { ...p },
   })),
   audited(MembershipRevokedEvent, 'membership.revoked', (p) => ({
     target: membership(p.membershipId),
-    summary: `Membership of account ${p.accountId} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
+    summary: joined(
+      `Membership of ${p.email ? `${p.email} (account ${p.accountId})` : `account ${p.accountId}`} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
+      accessText(p.access),
+    ),
     details: { ...p },
   })),
   audited(MemberAccessRevokedEvent, 'member.access_revoked', (p) => ({
@@ -295,12 +375,24 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     targetLabel: p.email,
     summary: `${p.email} lost internal group "${p.internalGroupName}" (permissions: ${list(p.permissions)}; sites: ${list(
       p.sites.map((s) => s.name),
-    )}): ${
+    )}) — ${REASON[accessRevokedReason(p.cause)]}: ${
       p.cause === 'group_mapping_removed'
-        ? 'its mapping rule was removed'
-        : `SCIM group ${p.stagedGroupId} ${p.cause === 'scim_group_members_removed' ? 'no longer lists the member' : p.cause === 'scim_group_deleted' ? 'was deleted' : 'was renamed'}`
+        ? `its mapping rule${p.rule ? ` (SCIM group ${p.rule.scimGroupDisplayName !== null ? `"${p.rule.scimGroupDisplayName}"` : `externalId "${p.rule.scimGroupExternalId}"`})` : ''} was removed`
+        : `SCIM group ${p.stagedGroupId}${p.scimGroup ? ` ("${p.scimGroup.displayName}")` : ''} ${p.cause === 'scim_group_members_removed' ? 'no longer lists the member' : p.cause === 'scim_group_deleted' ? 'was deleted' : 'was renamed'}`
     }`,
-    details: { ...p },
+    details: {
+      ...p,
+      access: [
+        {
+          change: 'taken',
+          internalGroupId: p.internalGroupId,
+          internalGroupName: p.internalGroupName,
+          permissions: p.permissions,
+          sites: p.sites,
+          reason: accessRevokedReason(p.cause),
+        },
+      ],
+    },
   })),
   // Sync runs (actor system for scheduled runs, admin for manual ones)
   audited(SyncRunStartedEvent, 'sync_run.started', (p) => ({
@@ -318,10 +410,12 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     summary: `Sync run ${p.syncRunId} of connection ${p.connectionId} failed after ${tally(p.counts)}: ${p.error.slice(0, 300)}`,
     details: { ...p },
   })),
-  // One entry per batch of skip decisions: each skipped staged user and its reason code in `details`.
+  // One entry per skipped user (per batch in events written before the subject was added).
   audited(SyncUsersSkippedEvent, 'member.skipped', (p) => ({
     target: syncRun(p.syncRunId),
-    summary: `Sync run ${p.syncRunId} skipped ${plural(p.skips.length, 'SCIM user')}: ${tally(p.countsByReason)}`,
+    summary: p.subject
+      ? `Sync run ${p.syncRunId} skipped SCIM user ${p.skips[0]?.stagedUserId} ("${p.subject.userName}"${p.subject.email ? `, ${p.subject.email}` : ''}): ${tally(p.countsByReason)}`
+      : `Sync run ${p.syncRunId} skipped ${plural(p.skips.length, 'SCIM user')}: ${tally(p.countsByReason)}`,
     details: { ...p },
   })),
   // Sessions: creation by the host product's key (the actor), for a member (the subject)
