@@ -45,7 +45,7 @@ import {
 import type { Actor } from '../../../shared/domain/domain-event';
 import type { AccessChange, AccessChangeReason } from '../../tenancy/public';
 import type { AuditChange } from '../domain/audit-changes';
-import type { AuditTarget } from '../domain/audit-entry';
+import type { AuditSubject, AuditTarget } from '../domain/audit-entry';
 import { AuditTrailPrunedEvent } from '../public/events/audit-trail-pruned.event';
 
 /** What an event means in the trail (the actor, time, tenant and ids come from its metadata). */
@@ -53,6 +53,8 @@ export interface AuditDescription {
   readonly target: AuditTarget | null;
   /** A human label of the target as it was then (a name, an IdP externalId). */
   readonly targetLabel?: string | null;
+  /** The person the entry is about, with what the payload knows of them (found by `?subject=`). */
+  readonly subject?: AuditSubject | null;
   /** One human sentence. */
   readonly summary: string;
   /** Attribute names and, where the event carries them, values. Secrets are masked regardless. */
@@ -162,6 +164,12 @@ function accessText(access: readonly AccessChange[] | undefined): string | null 
     })
     .join('; ');
 }
+/** A SCIM user an entry is about (events written before the subject was added name none). */
+const scimPerson = (x: { userName: string; email: string | null } | undefined): AuditSubject | null =>
+  x ? { userName: x.userName, ...(x.email ? { email: x.email } : {}) } : null;
+/** The member an entry is about: its email when the event names it (events written before that: the account only). */
+const member = (p: { accountId: string; email?: string }): AuditSubject =>
+  p.email ? { email: p.email, accountId: p.accountId } : { accountId: p.accountId };
 const joined = (...parts: Array<string | null>) => parts.filter((x): x is string => !!x).join('; ');
 
 /** A mapping rule removed by an admin is a mapping change; the rest is the IdP taking the group away. */
@@ -246,12 +254,14 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(StagedUserCreatedEvent, 'scim_user.created', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} created, ${p.active ? 'active' : 'inactive'}`,
     details: { connectionId: p.connectionId, externalId: p.externalId, active: p.active },
   })),
   audited(StagedUserUpdatedEvent, 'scim_user.updated', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} updated: ${changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes)}`,
     details: {
       connectionId: p.connectionId,
@@ -264,18 +274,21 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(StagedUserDeactivatedEvent, 'scim_user.deactivated', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} deactivated (active=false)`,
     details: { connectionId: p.connectionId, externalId: p.externalId, active: false },
   })),
   audited(StagedUserReactivatedEvent, 'scim_user.reactivated', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} reactivated (active=true)`,
     details: { connectionId: p.connectionId, externalId: p.externalId, active: true },
   })),
   audited(StagedUserDeletedEvent, 'scim_user.deleted', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} deleted`,
     details: { connectionId: p.connectionId, externalId: p.externalId },
   })),
@@ -344,11 +357,13 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   // Tenancy: what Sync (actor system) and admins did to tenant memberships
   audited(MemberAddedEvent, 'member.added', (p) => ({
     target: membership(p.membershipId),
-    summary: `Account ${p.accountId} added as a manual member${p.restored ? ' (revoked membership restored)' : ''}`,
+    subject: member(p),
+    summary: `${p.email ? `${p.email} (account ${p.accountId})` : `Account ${p.accountId}`} added as a manual member${p.restored ? ' (revoked membership restored)' : ''}`,
     details: { ...p },
   })),
   audited(MemberProvisionedEvent, 'member.provisioned', (p) => ({
     target: membership(p.membershipId),
+    subject: member(p),
     summary: joined(
       `${p.email ? `${p.email} (account ${p.accountId})` : `Account ${p.accountId}`} ${p.reactivated ? 're-provisioned (membership reactivated)' : 'provisioned as a member'} from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}`,
       accessText(p.access),
@@ -357,6 +372,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   })),
   audited(MemberUpdatedEvent, 'member.updated', (p) => ({
     target: membership(p.membershipId),
+    subject: member(p),
     summary: `Member ${p.email ? `${p.email} (account ${p.accountId})` : p.accountId} updated from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}: ${
       joined(changesText(p.changes), accessText(p.access)) || list(p.changedAttributes)
     }`,
@@ -364,6 +380,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   })),
   audited(MembershipRevokedEvent, 'membership.revoked', (p) => ({
     target: membership(p.membershipId),
+    subject: member(p),
     summary: joined(
       `Membership of ${p.email ? `${p.email} (account ${p.accountId})` : `account ${p.accountId}`} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
       accessText(p.access),
@@ -373,6 +390,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(MemberAccessRevokedEvent, 'member.access_revoked', (p) => ({
     target: membership(p.membershipId),
     targetLabel: p.email,
+    subject: { email: p.email, accountId: p.accountId },
     summary: `${p.email} lost internal group "${p.internalGroupName}" (permissions: ${list(p.permissions)}; sites: ${list(
       p.sites.map((s) => s.name),
     )}) — ${REASON[accessRevokedReason(p.cause)]}: ${
@@ -413,6 +431,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   // One entry per skipped user (per batch in events written before the subject was added).
   audited(SyncUsersSkippedEvent, 'member.skipped', (p) => ({
     target: syncRun(p.syncRunId),
+    subject: scimPerson(p.subject),
     summary: p.subject
       ? `Sync run ${p.syncRunId} skipped SCIM user ${p.skips[0]?.stagedUserId} ("${p.subject.userName}"${p.subject.email ? `, ${p.subject.email}` : ''}): ${tally(p.countsByReason)}`
       : `Sync run ${p.syncRunId} skipped ${plural(p.skips.length, 'SCIM user')}: ${tally(p.countsByReason)}`,
@@ -422,12 +441,14 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(SessionCreatedEvent, 'session.created', (p) => ({
     target: { type: 'account', id: p.accountId },
     targetLabel: p.email,
+    subject: { email: p.email, accountId: p.accountId },
     summary: `Session ${p.sessionId} created for account ${p.accountId} (${p.email}), expires ${p.expiresAt}`,
     details: { ...p },
   })),
   // Sessions: terminations (logout, or because the membership was revoked)
   audited(SessionsTerminatedEvent, 'session.terminated', (p) => ({
     target: { type: 'account', id: p.accountId },
+    subject: member(p),
     summary: `${plural(p.count, 'session')} of account ${p.accountId} terminated (${
       p.reason === 'logout'
         ? 'logout'
