@@ -158,7 +158,16 @@ describe('Audit trail (admin API)', () => {
       expect(by('tenant.updated')[0]).toMatchObject({
         details: {
           changedAttributes: expect.arrayContaining(['name', 'ssoDomains']),
-          changes: { name: 'Audit Admin Co 2', ssoDomains: ['audit-admin2.example'] },
+          changes: [
+            { attribute: 'name', old: 'Audit Admin Co', new: 'Audit Admin Co 2' },
+            {
+              attribute: 'ssoDomains',
+              added: ['audit-admin2.example'],
+              removed: ['audit-admin.example'],
+              addedCount: 1,
+              removedCount: 1,
+            },
+          ],
         },
       });
       expect(by('scim_connection.created')[0]).toMatchObject({

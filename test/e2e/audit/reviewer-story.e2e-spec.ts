@@ -181,6 +181,10 @@ describe("Audit trail: a reviewer's questions about one person", () => {
       ]),
     );
     expect(rows.every((r) => r.subject_user_name === ADA || r.subject_user_name === '')).toBe(true);
-    expect(rows.find((r) => r.action === 'member.access_revoked')!.details).toContain('"reason":"idp_removal"');
+    const lost = JSON.parse(rows.find((r) => r.action === 'member.access_revoked')!.details);
+    expect(lost.access).toEqual([expect.objectContaining({ permissions: ['audit.read'], reason: 'idp_removal' })]);
+    // `grep ada@acme.example` on the file: every row about her, and only hers here.
+    const grepped = res.text.split('\n').filter((line) => line.includes(ADA));
+    expect(grepped.length).toBeGreaterThanOrEqual(rows.length);
   });
 });
