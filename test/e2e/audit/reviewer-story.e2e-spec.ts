@@ -167,6 +167,28 @@ describe("Audit trail: a reviewer's questions about one person", () => {
     expect(titled.summary).toContain('title "Engineer" → "Auditor"');
   });
 
+  it('keeps who added a rule when a later replacement keeps the rule', async () => {
+    const other = await t.admin.post(`/admin/v1/tenants/${f.tenantId}/groups`, {
+      name: 'Readers',
+      permissions: ['x.read'],
+    });
+    const res = await t.admin.put(`/admin/v1/scim-connections/${f.connectionId}/group-mappings`, {
+      mappings: [
+        { scimGroup: { displayName: 'Auditors' }, internalGroupId },
+        { scimGroup: { displayName: 'Readers' }, internalGroupId: other.body.id },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const rows: Array<{ name: string; created_by: any }> = await t.dataSource.query(
+      `SELECT scim_group_display_name AS name, created_by FROM tenancy.group_mapping WHERE connection_id = $1 ORDER BY 1`,
+      [f.connectionId],
+    );
+    expect(rows).toEqual([
+      { name: 'Auditors', created_by: { type: 'admin', keyId, keyName: 'Access admin', scope: 'tenant' } },
+      { name: 'Readers', created_by: { type: 'admin', keyId: 'bootstrap', keyName: 'bootstrap', scope: 'admin' } },
+    ]);
+  });
+
   it('finds her by email in a CSV export: subject_email on the provisioning, grant, change and loss rows', async () => {
     const res = await t.admin.get(`/admin/v1/audit-events/export?tenantId=${f.tenantId}&format=csv`);
     expect(res.status).toBe(200);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
 import type { Actor } from '../../../shared/domain/domain-event';
+import { RequestContext } from '../../../shared/http/request-context';
 
 export interface SiteRow {
   id: string;
@@ -196,7 +197,8 @@ export class InternalGroupRepository {
     tenantId: string,
     connectionId: string,
     rules: ReadonlyArray<{ displayName: string | null; externalId: string | null; internalGroupId: string }>,
-    createdBy: Actor | null = null,
+    // The request's caller, as EventBus records it on the events the request causes.
+    createdBy: Actor | null = RequestContext.current()?.actor ?? null,
   ): Promise<void> {
     const params = [
       tenantId,
