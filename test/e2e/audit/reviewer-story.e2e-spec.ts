@@ -189,6 +189,65 @@ describe("Audit trail: a reviewer's questions about one person", () => {
     ]);
   });
 
+  it('records admin changes with old and new values, and names what an admin revocation took', async () => {
+    const base = `/admin/v1/tenants/${f.tenantId}`;
+    const site = (await t.admin.post(`${base}/sites`, { name: 'Paris' })).body;
+    expect((await t.admin.patch(`${base}/sites/${site.id}`, { name: 'Lyon' })).status).toBe(200);
+    const grp = (await t.admin.post(`${base}/groups`, { name: 'Ops', permissions: ['a.read'] })).body;
+    const upd = await t.admin.patch(`${base}/groups/${grp.id}`, {
+      name: 'Ops team',
+      permissions: ['a.read', 'b.write'],
+      siteIds: [site.id],
+    });
+    expect(upd.status).toBe(200);
+    // Bob holds "Ops" by hand; an admin then revokes him.
+    const bob = (await t.admin.post(`${base}/members`, { email: 'bob@acme.example' })).body;
+    await t.dataSource.query(
+      `INSERT INTO tenancy.membership_group (membership_id, group_id, source)
+       SELECT m.id, $2, 'manual' FROM tenancy.membership m WHERE m.tenant_id = $1 AND m.account_id = $3`,
+      [f.tenantId, grp.id, bob.accountId],
+    );
+    expect((await t.admin.delete(`${base}/members/${bob.accountId}`)).status).toBe(204);
+    await t.drainOutbox();
+    const items: any[] = (await t.admin.get(`/admin/v1/audit-events?tenantId=${f.tenantId}&limit=500&order=desc`)).body
+      .items;
+    const find = (action: string, id: string) => items.find((e) => e.action === action && e.target?.id === id);
+    expect(find('site.updated', site.id).details.changes).toEqual([{ attribute: 'name', old: 'Paris', new: 'Lyon' }]);
+    expect(find('internal_group.updated', grp.id).details.changes).toEqual([
+      { attribute: 'name', old: 'Ops', new: 'Ops team' },
+      { attribute: 'permissions', added: ['b.write'], removed: [], addedCount: 1, removedCount: 0 },
+      { attribute: 'sites', added: ['Lyon'], removed: [], addedCount: 1, removedCount: 0 },
+    ]);
+    const mappings = items.filter((e) => e.action === 'group_mappings.replaced');
+    expect(mappings[0].details.changes).toEqual([
+      {
+        attribute: 'mappings',
+        added: [
+          {
+            scimGroupDisplayName: 'Readers',
+            scimGroupExternalId: null,
+            internalGroupId: expect.any(String),
+            internalGroupName: 'Readers',
+          },
+        ],
+        removed: [],
+        addedCount: 1,
+        removedCount: 0,
+      },
+    ]);
+    expect(mappings[0].summary).toContain('added "Readers" → Readers');
+    const revoked = items.find((e) => e.action === 'membership.revoked' && e.subject?.email === 'bob@acme.example');
+    expect(revoked.details.access).toEqual([
+      expect.objectContaining({
+        change: 'taken',
+        internalGroupName: 'Ops team',
+        permissions: ['a.read', 'b.write'],
+        reason: 'admin',
+      }),
+    ]);
+    expect(items.find((e) => e.action === 'member.added' && e.subject?.email === 'bob@acme.example')).toBeDefined();
+  });
+
   it('finds her by email in a CSV export: subject_email on the provisioning, grant, change and loss rows', async () => {
     const res = await t.admin.get(`/admin/v1/audit-events/export?tenantId=${f.tenantId}&format=csv`);
     expect(res.status).toBe(200);

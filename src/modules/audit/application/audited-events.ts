@@ -172,6 +172,20 @@ const member = (p: { accountId: string; email?: string }): AuditSubject =>
   p.email ? { email: p.email, accountId: p.accountId } : { accountId: p.accountId };
 const joined = (...parts: Array<string | null>) => parts.filter((x): x is string => !!x).join('; ');
 
+/** `, added "Auditors" → Audit readers; removed …` from a mapping replacement's changes. */
+function mappingsText(changes: readonly AuditChange[] | undefined): string | null {
+  const c = changes?.find((x) => x.attribute === 'mappings');
+  if (!c || !('added' in c)) return null;
+  const rule = (r: unknown) => {
+    if (typeof r !== 'object' || r === null) return String(r);
+    const x = r as Record<string, string | null>;
+    return `${x.scimGroupDisplayName !== null ? `"${x.scimGroupDisplayName}"` : `externalId "${x.scimGroupExternalId}"`} → ${x.internalGroupName}`;
+  };
+  return `${c.addedCount ? `; added ${c.added.map(rule).join(', ')}${c.addedCount > c.added.length ? ' …' : ''}` : ''}${
+    c.removedCount ? `; removed ${c.removed.map(rule).join(', ')}${c.removedCount > c.removed.length ? ' …' : ''}` : ''
+  }`;
+}
+
 /** A mapping rule removed by an admin is a mapping change; the rest is the IdP taking the group away. */
 const accessRevokedReason = (cause: string): AccessChangeReason =>
   cause === 'group_mapping_removed' ? 'mapping_change' : 'idp_removal';
@@ -342,16 +356,24 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   })),
   // Tenancy: admin changes to the tenant's internal groups, sites and SCIM group mappings
   audited(InternalGroupCreatedEvent, 'internal_group.created', fromPayload('internal_group', 'groupId', 'name')),
-  audited(InternalGroupUpdatedEvent, 'internal_group.updated', fromPayload('internal_group', 'groupId')),
+  audited(InternalGroupUpdatedEvent, 'internal_group.updated', (p) => ({
+    target: { type: 'internal_group', id: p.groupId },
+    targetLabel: p.name ?? null,
+    summary: `Internal group ${p.groupId}${p.name ? ` ("${p.name}")` : ''} updated: ${changesText(p.changes) ?? list(p.changedAttributes)}; its members' access follows`,
+    details: { ...p },
+  })),
   audited(InternalGroupDeletedEvent, 'internal_group.deleted', fromPayload('internal_group', 'groupId', 'name')),
   audited(SiteCreatedEvent, 'site.created', fromPayload('site', 'siteId', 'name')),
-  audited(SiteUpdatedEvent, 'site.updated', fromPayload('site', 'siteId', 'name')),
+  audited(SiteUpdatedEvent, 'site.updated', (p) => ({
+    target: { type: 'site', id: p.siteId },
+    targetLabel: p.name,
+    summary: `Site ${p.siteId} ("${p.name}") updated${p.changes?.length ? `: ${changesText(p.changes)}` : ''}`,
+    details: { ...p },
+  })),
   audited(SiteDeletedEvent, 'site.deleted', fromPayload('site', 'siteId', 'name')),
   audited(GroupMappingsReplacedEvent, 'group_mappings.replaced', (p) => ({
     target: connection(p.connectionId),
-    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}${
-      p.removed?.length ? `, ${plural(p.removed.length, 'rule')} removed` : ''
-    }`,
+    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}${mappingsText(p.changes) ?? (p.removed?.length ? `, ${plural(p.removed.length, 'rule')} removed` : '')}`,
     details: { ...p },
   })),
   // Tenancy: what Sync (actor system) and admins did to tenant memberships

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
 import type { Actor } from '../../../shared/domain/domain-event';
-import { RequestContext } from '../../../shared/http/request-context';
 
 export interface SiteRow {
   id: string;
@@ -197,8 +196,7 @@ export class InternalGroupRepository {
     tenantId: string,
     connectionId: string,
     rules: ReadonlyArray<{ displayName: string | null; externalId: string | null; internalGroupId: string }>,
-    // The request's caller, as EventBus records it on the events the request causes.
-    createdBy: Actor | null = RequestContext.current()?.actor ?? null,
+    createdBy: Actor | null,
   ): Promise<void> {
     const params = [
       tenantId,
