@@ -67,17 +67,20 @@ export class RateWindows implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Takes one hit back from each key's live window (an attempt that turned out not to count). */
-  async refund(keys: string[]): Promise<void> {
+  /** The keys' live windows without counting (a key without one is absent). */
+  async peek(keys: string[]): Promise<Map<string, RateWindowCount> | undefined> {
     try {
-      await sqlRows(
+      const rows = await sqlRows<{ key: string; hits: number; reset_ms: number }>(
         this.dataSource.manager,
-        `UPDATE platform.rate_window SET hits = greatest(0, hits - 1)
+        `SELECT key, hits,
+                ceil(extract(epoch FROM window_start + ttl_ms * interval '1 millisecond' - now()) * 1000)::int AS reset_ms
+           FROM platform.rate_window
           WHERE key = ANY($1::text[]) AND window_start + ttl_ms * interval '1 millisecond' > now()`,
         [keys],
       );
+      return toCounts(rows);
     } catch (err) {
-      this.failed(err);
+      return this.failed(err);
     }
   }
 

@@ -88,6 +88,15 @@ describe('rate limits with two app instances on one database', () => {
     for (const c of clients(other)) expect((await c.get('/Users?count=1')).status).toBe(200);
   });
 
+  it('never refuses an IdP whose concurrent first requests bring a new, correct token (only failures count)', async () => {
+    const f = await createTenantWithConnection(a.admin);
+    const [ca, cb] = clients(f);
+    // Neither instance has seen this token: each of these requests may look it up — twice the failure
+    // budget of lookups from one address, and exactly the ten-second request budget.
+    const burst = await Promise.all(Array.from({ length: 2 * BUDGET }, (_, i) => (i % 2 ? cb : ca).get('/Groups')));
+    expect(burst.map((r) => r.status)).toEqual(Array(2 * BUDGET).fill(200));
+  });
+
   it('admits uncounted (fail open) when counting fails for another reason than an unreachable database', async () => {
     const f = await createTenantWithConnection(a.admin);
     const [ca, cb] = clients(f);

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
-import { RateWindows } from '../../../shared/database/rate-windows';
+import { RateWindows, type RateWindowCount } from '../../../shared/database/rate-windows';
 
 const WINDOW_MS = 60_000;
 const MAX_KEYS = 50_000;
@@ -8,13 +8,13 @@ const KNOWN_GOOD_PER_CONNECTION = 4;
 
 /**
  * Failed SCIM authentications per client address and per connection id in the path, counted before
- * the token lookup: past the budget (SCIM_AUTH_FAILURES_PER_MINUTE in the minute that starts with an
- * attempt) a request is answered 429 + Retry-After without looking the token up. Every looked-up
- * attempt is counted in PostgreSQL (RateWindows, so the budget holds across replicas) and a
- * successful one refunded: concurrent attempts cannot slip past the budget between check and count.
- * Once refused, this process refuses that address or connection until the window ends without
- * asking the database again. A token this process has verified for that connection is always looked
- * up, so an attack on a connection's path does not lock its IdP out.
+ * the token lookup: past the budget (SCIM_AUTH_FAILURES_PER_MINUTE in the minute that starts with a
+ * failure) a request is answered 429 + Retry-After without looking the token up. Failures are
+ * counted in PostgreSQL (RateWindows), so the budget holds across replicas; only failures count, so
+ * an IdP's burst of concurrent first requests with a new, correct token is never refused. Once it
+ * has refused a key, this process refuses it until the window ends without asking the database. A
+ * token this process has verified for that connection is always looked up, so an attack on a
+ * connection's path does not lock its IdP out.
  */
 @Injectable()
 export class ScimAuthFailureLimiter {
@@ -27,23 +27,14 @@ export class ScimAuthFailureLimiter {
     private readonly windows: RateWindows,
   ) {}
 
-  /** Counts a lookup; throws 429 when the client address or the connection has no failures left, unless the token is known good. */
+  /** Throws 429 when the client address or the connection has no failures left, unless the token is known good. */
   async admit(address: string, connectionId: string, tokenHashHex: string): Promise<void> {
     const budget = this.env.SCIM_AUTH_FAILURES_PER_MINUTE;
     if (budget === 0 || this.knownGood.get(connectionId)?.has(tokenHashHex)) return;
     const keys = keysOf(address, connectionId);
     const now = Date.now();
     let until = Math.max(...keys.map((k) => this.refusedUntil.get(k) ?? 0));
-    if (until <= now) {
-      const counts = await this.windows.hit(keys.map((key) => ({ key, ttlMs: WINDOW_MS })));
-      for (const key of keys) {
-        const c = counts?.get(key);
-        if (c && c.hits > budget) {
-          this.refuse(key, now + c.resetMs);
-          until = Math.max(until, now + c.resetMs);
-        }
-      }
-    }
+    if (until <= now) until = this.refuseSpent(await this.windows.peek(keys), budget - 1, now);
     if (until > now) {
       throw new HttpException(
         {
@@ -55,8 +46,14 @@ export class ScimAuthFailureLimiter {
     }
   }
 
-  /** A looked-up token was right: its attempt is not a failure. */
-  async succeeded(address: string, connectionId: string, tokenHashHex: string): Promise<void> {
+  async failed(address: string, connectionId: string): Promise<void> {
+    const budget = this.env.SCIM_AUTH_FAILURES_PER_MINUTE;
+    if (budget === 0) return;
+    const keys = keysOf(address, connectionId);
+    this.refuseSpent(await this.windows.hit(keys.map((key) => ({ key, ttlMs: WINDOW_MS }))), budget - 1, Date.now());
+  }
+
+  succeeded(connectionId: string, tokenHashHex: string): void {
     let set = this.knownGood.get(connectionId);
     if (!set) {
       if (this.knownGood.size >= MAX_KEYS) this.knownGood.delete(this.knownGood.keys().next().value as string);
@@ -65,7 +62,18 @@ export class ScimAuthFailureLimiter {
     }
     if (set.size >= KNOWN_GOOD_PER_CONNECTION) set.delete(set.values().next().value as string);
     set.add(tokenHashHex);
-    if (this.env.SCIM_AUTH_FAILURES_PER_MINUTE > 0) await this.windows.refund(keysOf(address, connectionId));
+  }
+
+  /** Remembers the keys with more than `allowed` failures (the budget is spent) until their window ends; the latest such end (0: none). */
+  private refuseSpent(counts: Map<string, RateWindowCount> | undefined, allowed: number, now: number): number {
+    let until = 0;
+    for (const [key, c] of counts ?? []) {
+      if (c.hits > allowed) {
+        this.refuse(key, now + c.resetMs);
+        until = Math.max(until, now + c.resetMs);
+      }
+    }
+    return until;
   }
 
   private refuse(key: string, until: number): void {

@@ -63,8 +63,11 @@ export class ScimBearerAuthenticator {
       await this.limiter.admit(address, connectionId, hashHex);
       lookedUp = hashHex;
     });
-    if (!principal || principal.connectionId !== connectionId) return null;
-    if (lookedUp !== undefined) await this.limiter.succeeded(address, connectionId, lookedUp);
+    if (!principal || principal.connectionId !== connectionId) {
+      if (lookedUp !== undefined) await this.limiter.failed(address, connectionId);
+      return null;
+    }
+    if (lookedUp !== undefined) this.limiter.succeeded(connectionId, lookedUp);
     RequestContext.setActor({ type: 'scim', connectionId: principal.connectionId, tokenId: principal.tokenId });
     return principal;
   }
