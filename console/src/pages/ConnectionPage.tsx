@@ -1,6 +1,6 @@
 import { Link, NavLink, Route, Routes, useParams } from 'react-router';
 import { api } from '../api';
-import { ErrorNote, Loading, useLoad } from '../components/ui';
+import { ErrorNote, Loading, NotFound, useLoad } from '../components/ui';
 import type { Connection, Tenant } from '../types';
 import { ConnectionOverview } from './connection/ConnectionOverview';
 import { RunDetail } from './connection/RunDetail';
@@ -17,6 +17,7 @@ export function ConnectionPage() {
     return { c, t };
   }, [connectionId]);
   if (conn.loading && !conn.data) return <Loading what="the connection" />;
+  if (conn.notFound) return <NotFound what="SCIM connection" />;
   if (!conn.data) {
     return (
       <>

@@ -2,7 +2,18 @@ import { useState, type FormEvent } from 'react';
 import { Link, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
 import { api } from '../api';
 import { useAuth } from '../auth';
-import { Dialog, Empty, ErrorNote, errorText, Field, Loading, splitList, useLoad, when } from '../components/ui';
+import {
+  Dialog,
+  Empty,
+  ErrorNote,
+  errorText,
+  Field,
+  Loading,
+  NotFound,
+  splitList,
+  useLoad,
+  when,
+} from '../components/ui';
 import type { Connection, Tenant } from '../types';
 import { ApiKeysSection } from './tenant/ApiKeysSection';
 import { DirectorySection } from './tenant/DirectorySection';
@@ -12,6 +23,7 @@ export function TenantPage() {
   const { tenantId = '' } = useParams();
   const tenant = useLoad(() => api<Tenant>('GET', `/admin/v1/tenants/${encodeURIComponent(tenantId)}`), [tenantId]);
   if (tenant.loading && !tenant.data) return <Loading what="the tenant" />;
+  if (tenant.notFound) return <NotFound what="Tenant" />;
   if (!tenant.data) {
     return (
       <>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, qs } from '../../api';
-import { ErrorNote, errorText, Loading, useLoad, when, duration } from '../../components/ui';
+import { ErrorNote, errorText, Loading, NotFound, useLoad, when, duration } from '../../components/ui';
 import type { SyncRun } from '../../types';
 import { counts } from './SyncSection';
 
@@ -47,6 +47,7 @@ export function RunDetail({ connectionId }: { connectionId: string }) {
   }, [run.data]);
 
   if (run.loading && !run.data) return <Loading what="the sync run" />;
+  if (run.notFound) return <NotFound what="Sync run" level={2} />;
   if (!run.data) return <ErrorNote error={run.error} />;
   const r = run.data;
   const skips = [...r.skips.items, ...more];

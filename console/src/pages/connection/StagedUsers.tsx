@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, qs } from '../../api';
-import { Empty, ErrorNote, Field, Loading, useLoad, when } from '../../components/ui';
+import { Empty, ErrorNote, Field, Loading, NotFound, useLoad, when } from '../../components/ui';
 import type { Page, StagedUser } from '../../types';
 
 const SKIP_REASONS = ['domain_not_allowed', 'no_email', 'already_member', 'inactive', 'deleted'];
@@ -166,6 +166,7 @@ export function StagedUserDetail({ connectionId }: { connectionId: string }) {
     [connectionId, userId],
   );
   if (rec.loading && !rec.data) return <Loading what="the SCIM user" />;
+  if (rec.notFound) return <NotFound what="SCIM user" level={2} />;
   if (!rec.data) return <ErrorNote error={rec.error} />;
   const r = rec.data;
   const attributes = Object.entries(r.resource).filter(
