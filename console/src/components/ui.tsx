@@ -65,6 +65,31 @@ export function NotFound({ what, level = 1 }: { what: string; level?: 1 | 2 }) {
   );
 }
 
+/** A page whose record did not load: "… not found" for a 404, else the error in words; a way back either way. */
+export function NotLoaded({
+  what,
+  notFound,
+  error,
+  level = 1,
+}: {
+  what: string;
+  notFound: boolean;
+  error: string | null;
+  level?: 1 | 2;
+}) {
+  if (notFound) return <NotFound what={what} level={level} />;
+  const Heading = level === 1 ? 'h1' : 'h2';
+  return (
+    <>
+      <Heading>{what}</Heading>
+      <ErrorNote error={error} />
+      <p>
+        <Link to="/">Back to tenants</Link>
+      </p>
+    </>
+  );
+}
+
 export function Loading({ what }: { what: string }) {
   return (
     <p className="muted" role="status">
