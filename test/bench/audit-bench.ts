@@ -50,6 +50,7 @@ function seedRecord(seq: number, tenants: string[], startMs: number): AuditRecor
     action,
     target: { type: targetType, id: targetId },
     targetLabel: scim ? `ext-${seq}` : `Bench tenant ${seq % 100}`,
+    subject: null,
     summary: `${targetType.replace('_', ' ')} ${targetId} ${action.split('.')[1]}: displayName, emails, "work" address`,
     details: scim
       ? { connectionId: 'scim_conn_bench', externalId: `ext-${seq}`, changedAttributes: ['displayName', 'emails'] }

@@ -126,6 +126,7 @@ describe('Audit chain: verification, append-only table, retention', () => {
       action: item.action,
       target: item.target,
       targetLabel: item.targetLabel,
+      subject: null,
       summary: 'forged',
       details: item.details,
       correlationId: item.correlationId,

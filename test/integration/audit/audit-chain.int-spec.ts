@@ -12,6 +12,7 @@ import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
 import { AuditCreateAuditTrail1763900000500 } from '../../../src/database/migrations/1763900000500-audit-create-audit-trail';
 import { AuditDropCsvCell1763900000700 } from '../../../src/database/migrations/1763900000700-audit-drop-csv-cell';
 import { AuditAddActorKey1764000400100 } from '../../../src/database/migrations/1764000400100-audit-add-actor-key';
+import { AuditAddSubject1764000900100 } from '../../../src/database/migrations/1764000900100-audit-add-subject';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
@@ -130,6 +131,7 @@ describe('Audit chain (integration)', () => {
       new AuditCreateAuditTrail1763900000500(),
       new AuditDropCsvCell1763900000700(),
       new AuditAddActorKey1764000400100(),
+      new AuditAddSubject1764000900100(),
     ];
     const runner = t.dataSource.createQueryRunner();
     const csvCell = async () =>
@@ -142,6 +144,7 @@ describe('Audit chain (integration)', () => {
       await migrations[1].up(runner);
       expect(await csvCell()).toBe(0);
       await migrations[2].up(runner);
+      await migrations[3].up(runner);
       const triggers = await runner.query(
         `SELECT tgname FROM pg_trigger WHERE tgrelid IN ('audit.audit_entry'::regclass, 'audit.chain_anchor'::regclass) AND NOT tgisinternal ORDER BY tgname`,
       );

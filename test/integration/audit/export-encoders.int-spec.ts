@@ -48,6 +48,7 @@ describe('audit export encoders agree with their specifications', () => {
     prevHash: Buffer;
     hash: Buffer;
     actorKey?: { id: string; name: string; scope: string } | null;
+    subject?: { userName: string | null; email: string | null; accountId: string | null } | null;
   }
 
   async function load(rows: Row[]): Promise<void> {
@@ -55,10 +56,10 @@ describe('audit export encoders agree with their specifications', () => {
     await pg.query(
       `INSERT INTO x (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
                       target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash,
-                      actor_key_id, actor_key_name, actor_scope)
+                      actor_key_id, actor_key_name, actor_scope, subject_email, subject_user_name, subject_account_id)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[], $17::bytea[], $18::bytea[],
-                            $19::text[], $20::text[], $21::text[])`,
+                            $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])`,
       [
         rows.map((r) => r.seq),
         rows.map((r) => r.id),
@@ -81,6 +82,9 @@ describe('audit export encoders agree with their specifications', () => {
         rows.map((r) => r.actorKey?.id ?? null),
         rows.map((r) => r.actorKey?.name ?? null),
         rows.map((r) => r.actorKey?.scope ?? null),
+        rows.map((r) => r.subject?.email ?? null),
+        rows.map((r) => r.subject?.userName ?? null),
+        rows.map((r) => r.subject?.accountId ?? null),
       ],
     );
   }
@@ -105,7 +109,7 @@ describe('audit export encoders agree with their specifications', () => {
       `SELECT e.seq::text, e.id::text, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, e.tenant_id::text,
               e.actor_type, e.actor_connection_id, e.actor_token_id, e.action, e.target_type, e.target_id, e.target_label, e.summary,
               e.details::text, e.correlation_id, e.source_ip, e.event_id::text, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash,
-              e.actor_key_id, e.actor_key_name, e.actor_scope
+              e.actor_key_id, e.actor_key_name, e.actor_scope, e.subject_email, e.subject_user_name, e.subject_account_id
          FROM x e ORDER BY e.seq`,
     );
     return rows.map((r) => csvRecord(Object.values(r))).join('');
@@ -197,6 +201,14 @@ describe('audit export encoders agree with their specifications', () => {
       actorKey: fc.option(fc.record({ id: text, name: text, scope: fc.constantFrom('admin', 'tenant', 'sessions') }), {
         nil: null,
       }),
+      subject: fc.option(
+        fc.record({
+          userName: fc.option(text, { nil: null }),
+          email: fc.option(text, { nil: null }),
+          accountId: fc.option(text, { nil: null }),
+        }),
+        { nil: null },
+      ),
     });
 
   it('on generated rows', async () => {
@@ -261,6 +273,7 @@ describe('audit export encoders agree with their specifications', () => {
       summary: label ?? '',
       correlationId: label,
       target: label === null ? null : { type: 'user', id: label },
+      subject: label === null ? null : { userName: label, email: i % 2 ? label : null, accountId: null },
       details: { label, big: i === cells.length ? big : null },
     }));
     rows.push({ ...base, seq: 2 ** 53 - 1, occurredAt: '2000-01-01T00:00:00.000Z', actorType: 'admin' });

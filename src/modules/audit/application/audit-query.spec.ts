@@ -5,8 +5,9 @@ import { DomainEvent } from '../../../shared/domain/domain-event';
 
 describe('audit query helpers', () => {
   it('round-trips cursors and refuses foreign ones naming the field', () => {
-    expect(decodeCursor(encodeCursor(12345))).toBe(12345);
-    expect(decodeCursor(undefined)).toBe(0);
+    expect(decodeCursor(encodeCursor(12345, 'asc'), 'asc')).toBe(12345);
+    expect(decodeCursor(encodeCursor(12345, 'desc'), 'desc')).toBe(12345);
+    expect(decodeCursor(undefined, 'asc')).toBeNull();
     for (const bad of [
       'nope',
       Buffer.from('audit:-1').toString('base64url'),
@@ -14,13 +15,15 @@ describe('audit query helpers', () => {
       Buffer.from('audit:1x').toString('base64url'),
     ]) {
       try {
-        decodeCursor(bad);
+        decodeCursor(bad, 'asc');
         throw new Error('accepted');
       } catch (err) {
         expect(err).toBeInstanceOf(AuditError);
         expect((err as AuditError).details[0].field).toBe('cursor');
       }
     }
+    expect(() => decodeCursor(encodeCursor(7, 'desc'), 'asc')).toThrow(AuditError);
+    expect(() => decodeCursor(encodeCursor(7, 'asc'), 'desc')).toThrow(AuditError);
   });
 
   it('refuses an empty or inverted window naming `to`', () => {

@@ -1,5 +1,5 @@
 import { AuditError, AuditErrorCode } from '../public/audit.errors';
-import type { AuditFilter } from '../infrastructure/audit-entry.repository';
+import type { AuditFilter, AuditOrder } from '../infrastructure/audit-entry.repository';
 
 /** Query parameters shared by the list, export and verify endpoints (already syntax-checked by the DTOs). */
 export interface AuditQueryInput {
@@ -7,6 +7,10 @@ export interface AuditQueryInput {
   from?: string;
   to?: string;
   action?: string;
+  subject?: string;
+  targetId?: string;
+  actorKeyId?: string;
+  correlationId?: string;
 }
 
 /** The filter of a query; refuses an empty or inverted time window. */
@@ -18,21 +22,36 @@ export function toAuditFilter(input: AuditQueryInput): AuditFilter {
       { field: 'to', problem: 'to must be later than from (from is inclusive, to is exclusive)' },
     ]);
   }
-  return { tenantId: input.tenantId, from, to, action: input.action };
+  return {
+    tenantId: input.tenantId,
+    from,
+    to,
+    action: input.action,
+    subject: input.subject,
+    targetId: input.targetId,
+    actorKeyId: input.actorKeyId,
+    correlationId: input.correlationId,
+  };
 }
 
-/** Opaque page cursors: the sequence of the last entry returned. */
-export function encodeCursor(seq: number): string {
-  return Buffer.from(`audit:${seq}`).toString('base64url');
+/** Opaque page cursors: the sequence of the last entry returned, and the order it was returned in. */
+export function encodeCursor(seq: number, order: AuditOrder): string {
+  return Buffer.from(order === 'asc' ? `audit:${seq}` : `audit:desc:${seq}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined || cursor === '') return 0;
-  const m = /^audit:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+/** The sequence a cursor continues from (null: the first page); a cursor of the other order is refused. */
+export function decodeCursor(cursor: string | undefined, order: AuditOrder): number | null {
+  if (cursor === undefined || cursor === '') return null;
+  const m = /^audit:(desc:)?(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw new AuditError(AuditErrorCode.INVALID_CURSOR, 'cursor is not one this API returned', [
       { field: 'cursor', problem: 'cursor must be a nextCursor value returned by this endpoint' },
     ]);
   }
-  return Number(m[1]);
+  if ((m[1] === 'desc:') !== (order === 'desc')) {
+    throw new AuditError(AuditErrorCode.INVALID_CURSOR, 'cursor belongs to the other order', [
+      { field: 'cursor', problem: `cursor was returned for order=${m[1] ? 'desc' : 'asc'}; pass the same order` },
+    ]);
+  }
+  return Number(m[2]);
 }

@@ -43,7 +43,7 @@ import {
   TenantUpdatedEvent,
 } from '../../tenancy/public';
 import { ConsoleSignedInEvent, ConsoleSignedOutEvent, type ConsoleSessionEndReason } from '../../console/public';
-import type { AuditTarget } from '../domain/audit-entry';
+import type { AuditSubject, AuditTarget } from '../domain/audit-entry';
 import { AuditTrailPrunedEvent } from '../public/events/audit-trail-pruned.event';
 
 /** What an event means in the trail (the actor, time, tenant and ids come from its metadata). */
@@ -51,6 +51,8 @@ export interface AuditDescription {
   readonly target: AuditTarget | null;
   /** A human label of the target as it was then (a name, an IdP externalId). */
   readonly targetLabel?: string | null;
+  /** The person the entry is about, with what the payload knows of them (found by `?subject=`). */
+  readonly subject?: AuditSubject | null;
   /** One human sentence. */
   readonly summary: string;
   /** Attribute names and, where the event carries them, values. Secrets are masked regardless. */
@@ -279,27 +281,32 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   // Tenancy: what Sync (actor system) and admins did to tenant memberships
   audited(MemberAddedEvent, 'member.added', (p) => ({
     target: membership(p.membershipId),
+    subject: { accountId: p.accountId },
     summary: `Account ${p.accountId} added as a manual member${p.restored ? ' (revoked membership restored)' : ''}`,
     details: { ...p },
   })),
   audited(MemberProvisionedEvent, 'member.provisioned', (p) => ({
     target: membership(p.membershipId),
+    subject: { accountId: p.accountId },
     summary: `Account ${p.accountId} ${p.reactivated ? 're-provisioned (membership reactivated)' : 'provisioned as a member'} from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}`,
     details: { ...p },
   })),
   audited(MemberUpdatedEvent, 'member.updated', (p) => ({
     target: membership(p.membershipId),
+    subject: { accountId: p.accountId },
     summary: `Member ${p.accountId} updated from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}: ${list(p.changedAttributes)}`,
     details: { ...p },
   })),
   audited(MembershipRevokedEvent, 'membership.revoked', (p) => ({
     target: membership(p.membershipId),
+    subject: { accountId: p.accountId },
     summary: `Membership of account ${p.accountId} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
     details: { ...p },
   })),
   audited(MemberAccessRevokedEvent, 'member.access_revoked', (p) => ({
     target: membership(p.membershipId),
     targetLabel: p.email,
+    subject: { email: p.email, accountId: p.accountId },
     summary: `${p.email} lost internal group "${p.internalGroupName}" (permissions: ${list(p.permissions)}; sites: ${list(
       p.sites.map((s) => s.name),
     )}): ${
@@ -335,12 +342,14 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(SessionCreatedEvent, 'session.created', (p) => ({
     target: { type: 'account', id: p.accountId },
     targetLabel: p.email,
+    subject: { email: p.email, accountId: p.accountId },
     summary: `Session ${p.sessionId} created for account ${p.accountId} (${p.email}), expires ${p.expiresAt}`,
     details: { ...p },
   })),
   // Sessions: terminations (logout, or because the membership was revoked)
   audited(SessionsTerminatedEvent, 'session.terminated', (p) => ({
     target: { type: 'account', id: p.accountId },
+    subject: { accountId: p.accountId },
     summary: `${plural(p.count, 'session')} of account ${p.accountId} terminated (${
       p.reason === 'logout'
         ? 'logout'

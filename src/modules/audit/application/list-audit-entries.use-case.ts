@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
+import { AuditEntryRepository, type AuditOrder } from '../infrastructure/audit-entry.repository';
 import { decodeCursor, encodeCursor, toAuditFilter, type AuditQueryInput } from './audit-query';
 
 /** An entry as the admin API shows it (built in SQL, see ENTRY_JSON in the repository). */
@@ -8,10 +8,14 @@ export interface AuditEntryView {
   sequence: number;
   occurredAt: string;
   tenantId: string | null;
-  actor: { type: 'scim'; connectionId: string; tokenId: string } | { type: 'admin' } | { type: 'system' };
+  actor:
+    | { type: 'scim'; connectionId: string; tokenId: string }
+    | { type: 'admin'; keyId?: string; keyName?: string; scope?: string }
+    | { type: 'system' };
   action: string;
   target: { type: string; id: string } | null;
   targetLabel: string | null;
+  subject: { userName: string | null; email: string | null; accountId: string | null } | null;
   summary: string;
   details: Record<string, unknown>;
   correlationId: string | null;
@@ -27,20 +31,22 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-/** One page of the trail in chain order (oldest first), keyset-paged on the sequence. */
+/** One page of the trail, oldest or newest first, keyset-paged on the sequence. */
 @Injectable()
 export class ListAuditEntriesUseCase {
   constructor(private readonly entries: AuditEntryRepository) {}
 
-  async execute(input: AuditQueryInput & { cursor?: string; limit: number }): Promise<AuditPage> {
+  async execute(input: AuditQueryInput & { cursor?: string; limit: number; order?: AuditOrder }): Promise<AuditPage> {
     const filter = toAuditFilter(input);
-    const after = decodeCursor(input.cursor);
-    const rows = await this.entries.page(filter, after, input.limit + 1);
+    // A reviewer searching for a person wants the latest facts first.
+    const order = input.order ?? (filter.subject ? 'desc' : 'asc');
+    const cursor = decodeCursor(input.cursor, order);
+    const rows = await this.entries.page(filter, cursor, input.limit + 1, order);
     const more = rows.length > input.limit;
     const page = more ? rows.slice(0, input.limit) : rows;
     return {
       items: page.map((r) => r.item as unknown as AuditEntryView),
-      nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null,
+      nextCursor: more ? encodeCursor(page[page.length - 1].seq, order) : null,
     };
   }
 }

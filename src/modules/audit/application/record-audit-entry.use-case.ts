@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { Actor, DomainEvent } from '../../../shared/domain/domain-event';
 import { chainHash } from '../domain/audit-chain';
-import { storable, storableJson, type AuditActor, type AuditRecord } from '../domain/audit-entry';
+import { storable, storableJson, type AuditActor, type AuditRecord, type AuditSubject } from '../domain/audit-entry';
 import { redactSecrets, redactText } from '../domain/redact-secrets';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
 import { IdempotentHandlers } from '../../../shared/events/idempotent-handler';
@@ -11,6 +11,15 @@ import { Metrics } from '../../../shared/metrics/metrics';
 import { AUDITED_EVENTS, type AuditedEvent } from './audited-events';
 
 const text = (s: string | null | undefined): string | null => (s === null || s === undefined ? null : storable(s));
+
+/** The subject as stored: empty parts left out, null when nothing is known. */
+function toAuditSubject(subject: AuditSubject | null | undefined): AuditSubject | null {
+  if (!subject) return null;
+  const part = (v: unknown) => (typeof v === 'string' && v !== '' ? storable(v) : undefined);
+  const out = { userName: part(subject.userName), email: part(subject.email), accountId: part(subject.accountId) };
+  if (out.userName === undefined && out.email === undefined && out.accountId === undefined) return null;
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
 
 function toAuditActor(actor: Actor): AuditActor {
   switch (actor.type) {
@@ -116,6 +125,7 @@ function toDraft(event: DomainEvent<object>, spec: AuditedEvent): (seq: number) 
     action: spec.action,
     target: d.target ? { type: storable(d.target.type), id: storable(d.target.id) } : null,
     targetLabel: text(d.targetLabel === undefined || d.targetLabel === null ? null : redactText(d.targetLabel)),
+    subject: toAuditSubject(d.subject),
     summary: storable(redactText(d.summary)),
     details: storableJson(redactSecrets(d.details ?? {})) as Record<string, unknown>,
     correlationId: text(event.correlationId),

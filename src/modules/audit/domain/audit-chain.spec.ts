@@ -12,6 +12,7 @@ const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
   action: 'scim_user.updated',
   target: { type: 'scim_user', id: 'u-1' },
   targetLabel: 'ext-1',
+  subject: null,
   summary: 'SCIM user u-1 updated: displayName',
   details: { changedAttributes: ['displayName'], connectionId: 'scim_conn_abc' },
   correlationId: 'req-1',

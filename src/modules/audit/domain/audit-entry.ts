@@ -9,6 +9,13 @@ export interface AuditTarget {
   readonly id: string;
 }
 
+/** The person an entry is about, where the event knows them (a reviewer searches the trail by it). */
+export interface AuditSubject {
+  readonly userName?: string;
+  readonly email?: string;
+  readonly accountId?: string;
+}
+
 /**
  * One audit entry: every field here is covered by the entry's hash (see audit-chain.ts), so none
  * can change without breaking the chain. `details` holds attribute names and, where the event
@@ -27,6 +34,8 @@ export interface AuditRecord {
   readonly target: AuditTarget | null;
   /** A human label of the target as it was then: a tenant/connection/token name, an IdP externalId. */
   readonly targetLabel: string | null;
+  /** The person the entry is about (SCIM user, member, session holder), or null. */
+  readonly subject: AuditSubject | null;
   /** One human sentence. */
   readonly summary: string;
   readonly details: Readonly<Record<string, unknown>>;

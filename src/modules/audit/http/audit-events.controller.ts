@@ -3,7 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { ExportAuditTrailUseCase } from '../application/export-audit-trail.use-case';
 import { ListAuditEntriesUseCase } from '../application/list-audit-entries.use-case';
 import { VerifyAuditChainUseCase } from '../application/verify-audit-chain.use-case';
+import type { AuditQueryInput } from '../application/audit-query';
 import {
+  AuditEventsFilterQueryDto,
   ExportAuditEventsQueryDto,
   ListAuditEventsQueryDto,
   VerifyAuditChainQueryDto,
@@ -12,6 +14,17 @@ import { ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 
 const DEFAULT_PAGE_SIZE = 100;
+
+const filterOf = (q: AuditEventsFilterQueryDto): AuditQueryInput => ({
+  tenantId: q.tenantId,
+  from: q.from,
+  to: q.to,
+  action: q.action,
+  subject: q.subject,
+  targetId: q.targetId,
+  actorKeyId: q.actorKeyId,
+  correlationId: q.correlationId,
+});
 
 /** Admin API: the audit trail; a tenant key sees its own tenant's entries. */
 @Controller('admin/v1/audit-events')
@@ -25,28 +38,16 @@ export class AuditEventsController {
     private readonly verifyChain: VerifyAuditChainUseCase,
   ) {}
 
-  /** `{items, nextCursor}` in chain order (oldest first). */
+  /** `{items, nextCursor}` in chain order (oldest first), or newest first (`order=desc`, the default with `subject`). */
   @Get()
   page(@Query() q: ListAuditEventsQueryDto) {
-    return this.list.execute({
-      tenantId: q.tenantId,
-      from: q.from,
-      to: q.to,
-      action: q.action,
-      cursor: q.cursor,
-      limit: q.limit ?? DEFAULT_PAGE_SIZE,
-    });
+    return this.list.execute({ ...filterOf(q), order: q.order, cursor: q.cursor, limit: q.limit ?? DEFAULT_PAGE_SIZE });
   }
 
   /** A streamed download; the reply is written here (not by Nest) so the body can be a Readable with backpressure. */
   @Get('export')
   async export(@Query() q: ExportAuditEventsQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const file = await this.exportTrail.execute({
-      tenantId: q.tenantId,
-      from: q.from,
-      to: q.to,
-      format: q.format ?? 'csv',
-    });
+    const file = await this.exportTrail.execute({ ...filterOf(q), format: q.format ?? 'csv' });
     void reply
       .status(200)
       .header('content-type', file.contentType)

@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TransactionHost } from '../../../shared/database/transaction-host';
-import type { AuditActor, AuditRecord } from '../domain/audit-entry';
+import type { AuditActor, AuditRecord, AuditSubject } from '../domain/audit-entry';
 import { EXPORT_COLUMNS, EXPORT_SELECT, encodeCsvRecord, encodeNdjsonLine } from './audit-export.encoders';
 import { PgCopyOutStream } from './pg-copy-out.stream';
 
@@ -15,7 +15,15 @@ export interface AuditFilter {
   readonly to?: Date;
   /** An exact action, or `resource.*`. */
   readonly action?: string;
+  /** An email or userName, matched case-insensitively against the entry's subject. */
+  readonly subject?: string;
+  readonly targetId?: string;
+  readonly actorKeyId?: string;
+  readonly correlationId?: string;
 }
+
+/** Oldest first (chain order) or newest first. */
+export type AuditOrder = 'asc' | 'desc';
 
 /** An entry as stored, with its chain links. */
 export interface StoredAuditEntry {
@@ -47,6 +55,8 @@ export const ENTRY_JSON = `json_build_object(
   'action', e.action,
   'target', CASE WHEN e.target_type IS NULL THEN NULL ELSE json_build_object('type', e.target_type, 'id', e.target_id) END,
   'targetLabel', e.target_label,
+  'subject', CASE WHEN e.subject_user_name IS NULL AND e.subject_email IS NULL AND e.subject_account_id IS NULL THEN NULL
+                  ELSE json_build_object('userName', e.subject_user_name, 'email', e.subject_email, 'accountId', e.subject_account_id) END,
   'summary', e.summary,
   'details', e.details,
   'correlationId', e.correlation_id,
@@ -70,6 +80,9 @@ interface StoredRow {
   target_type: string | null;
   target_id: string | null;
   target_label: string | null;
+  subject_user_name: string | null;
+  subject_email: string | null;
+  subject_account_id: string | null;
   summary: string;
   details: Record<string, unknown>;
   correlation_id: string | null;
@@ -92,6 +105,14 @@ function toActor(row: StoredRow): AuditActor {
   return { type: row.actor_type as 'admin' | 'system' };
 }
 
+function toSubject(row: StoredRow): AuditSubject | null {
+  const subject: { userName?: string; email?: string; accountId?: string } = {};
+  if (row.subject_user_name !== null) subject.userName = row.subject_user_name;
+  if (row.subject_email !== null) subject.email = row.subject_email;
+  if (row.subject_account_id !== null) subject.accountId = row.subject_account_id;
+  return Object.keys(subject).length > 0 ? subject : null;
+}
+
 function toStored(row: StoredRow): StoredAuditEntry {
   return {
     record: {
@@ -103,6 +124,7 @@ function toStored(row: StoredRow): StoredAuditEntry {
       action: row.action,
       target: row.target_type === null ? null : { type: row.target_type, id: row.target_id ?? '' },
       targetLabel: row.target_label,
+      subject: toSubject(row),
       summary: row.summary,
       details: row.details,
       correlationId: row.correlation_id,
@@ -122,7 +144,30 @@ function conditions(filter: AuditFilter, bind: (value: string) => string): strin
   if (filter.to) where.push(`e.occurred_at < ${bind(filter.to.toISOString())}::timestamptz`);
   if (filter.action?.endsWith('.*')) where.push(`e.action LIKE ${bind(`${filter.action.slice(0, -2)}.%`)}`);
   else if (filter.action) where.push(`e.action = ${bind(filter.action)}`);
+  if (filter.targetId) where.push(`e.target_id = ${bind(filter.targetId)}`);
+  if (filter.actorKeyId) where.push(`e.actor_key_id = ${bind(filter.actorKeyId)}`);
+  if (filter.correlationId) where.push(`e.correlation_id = ${bind(filter.correlationId)}`);
   return where;
+}
+
+/**
+ * `?subject=` as alternatives, each served by its own `(lower(column), seq)` index: a page is the
+ * union of one keyset range per column (an OR in one WHERE would make PostgreSQL gather every match
+ * and sort). One entry, for the export's single statement, where the scan is whole anyway.
+ */
+function subjectArms(filter: AuditFilter, bind: (value: string) => string): string[] {
+  if (!filter.subject) return [];
+  const value = bind(filter.subject);
+  return [
+    `e.subject_email IS NOT NULL AND lower(e.subject_email) = lower(${value})`,
+    `e.subject_user_name IS NOT NULL AND lower(e.subject_user_name) = lower(${value})`,
+  ];
+}
+
+/** Every condition of a filter, `?subject=` as one OR: for statements that scan their whole range anyway. */
+function wholeConditions(filter: AuditFilter, bind: (value: string) => string): string[] {
+  const arms = subjectArms(filter, bind);
+  return [...conditions(filter, bind), ...(arms.length > 0 ? [`((${arms.join(') OR (')}))`] : [])];
 }
 
 /** A `bind` for parameterised queries: appends to `params`. */
@@ -189,10 +234,10 @@ export class AuditEntryRepository {
       `INSERT INTO audit.audit_entry
          (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
           target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash,
-          actor_key_id, actor_key_name, actor_scope)
+          actor_key_id, actor_key_name, actor_scope, subject_user_name, subject_email, subject_account_id)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[],
-                            $17::bytea[], $18::bytea[], $19::text[], $20::text[], $21::text[])`,
+                            $17::bytea[], $18::bytea[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])`,
       [
         column((r) => r.record.seq),
         column((r) => r.record.id),
@@ -219,25 +264,44 @@ export class AuditEntryRepository {
         column((r) =>
           r.record.actor.type === 'admin' && r.record.actor.keyId ? (r.record.actor.scope ?? 'admin') : null,
         ),
+        column((r) => r.record.subject?.userName ?? null),
+        column((r) => r.record.subject?.email ?? null),
+        column((r) => r.record.subject?.accountId ?? null),
       ],
     );
   }
 
   // ---- reading ---------------------------------------------------------------------------------
 
-  /** Up to `limit` entries matching `filter` after sequence `afterSeq`, in chain order (the API view). */
+  /**
+   * Up to `limit` entries matching `filter` past sequence `cursor` (after it oldest-first, before it
+   * newest-first; null: from the start), in `order` (the API view).
+   */
   async page(
     filter: AuditFilter,
-    afterSeq: number,
+    cursor: number | null,
     limit: number,
+    order: AuditOrder,
   ): Promise<Array<{ seq: number; item: Record<string, unknown> }>> {
-    const params: unknown[] = [afterSeq];
-    const where = [`e.seq > $1`, ...conditions(filter, placeholders(params))];
-    params.push(limit);
-    const rows = await this.query<{ seq: string; item: Record<string, unknown> }>(
-      `SELECT e.seq, ${ENTRY_JSON} AS item FROM audit.audit_entry e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT $${params.length}`,
-      params,
-    );
+    const params: unknown[] = [];
+    const bind = placeholders(params);
+    const where = conditions(filter, bind);
+    if (cursor !== null) where.push(`e.seq ${order === 'asc' ? '>' : '<'} ${bind(String(cursor))}::bigint`);
+    const arms = subjectArms(filter, bind);
+    const n = bind(String(limit));
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    const match = (extra: string[]) => (extra.length > 0 ? `WHERE ${extra.join(' AND ')}` : '');
+    const sql =
+      arms.length === 0
+        ? `SELECT e.seq, ${ENTRY_JSON} AS item FROM audit.audit_entry e ${match(where)} ORDER BY e.seq ${dir} LIMIT ${n}::int`
+        : `WITH m AS (${arms
+            .map(
+              (arm) =>
+                `(SELECT e.seq FROM audit.audit_entry e ${match([...where, arm])} ORDER BY e.seq ${dir} LIMIT ${n}::int)`,
+            )
+            .join(' UNION ')})
+           SELECT e.seq, ${ENTRY_JSON} AS item FROM m JOIN audit.audit_entry e ON e.seq = m.seq ORDER BY e.seq ${dir} LIMIT ${n}::int`;
+    const rows = await this.query<{ seq: string; item: Record<string, unknown> }>(sql, params);
     return rows.map((r) => ({ seq: Number(r.seq), item: r.item }));
   }
 
@@ -247,7 +311,7 @@ export class AuditEntryRepository {
    */
   async span(filter: AuditFilter): Promise<{ first: number; last: number } | null> {
     const params: unknown[] = [];
-    const where = conditions(filter, placeholders(params));
+    const where = wholeConditions(filter, placeholders(params));
     const sql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const [row] = await this.query<{ first: string | null; last: string | null }>(
       `SELECT (SELECT min(e.seq) FROM audit.audit_entry e ${sql}) AS first, (SELECT max(e.seq) FROM audit.audit_entry e ${sql}) AS last`,
@@ -270,7 +334,7 @@ export class AuditEntryRepository {
       (err?: Error) => void,
     ];
     // COPY takes no bind parameters: the (already validated) filter values go in as quoted literals.
-    const where = conditions(filter, (v) => client.escapeLiteral(String(v)));
+    const where = wholeConditions(filter, (v) => client.escapeLiteral(String(v)));
     const copy = new PgCopyOutStream(
       `COPY (SELECT ${EXPORT_SELECT}
                FROM audit.audit_entry e
@@ -314,7 +378,8 @@ export class AuditEntryRepository {
   async storedEntries(afterSeq: number, upToSeq: number, limit: number): Promise<StoredAuditEntry[]> {
     const rows = await this.query<StoredRow>(
       `SELECT e.seq, e.id, ${ISO('e.occurred_at')} AS occurred_at, e.tenant_id, e.actor_type, e.actor_connection_id, e.actor_token_id,
-              e.actor_key_id, e.actor_key_name, e.actor_scope, e.action, e.target_type, e.target_id, e.target_label, e.summary, e.details, e.correlation_id, e.source_ip, e.event_id,
+              e.actor_key_id, e.actor_key_name, e.actor_scope, e.action, e.target_type, e.target_id, e.target_label,
+              e.subject_user_name, e.subject_email, e.subject_account_id, e.summary, e.details, e.correlation_id, e.source_ip, e.event_id,
               e.prev_hash, e.hash
          FROM audit.audit_entry e
         WHERE e.seq > $1 AND e.seq <= $2

@@ -34,6 +34,9 @@ export const EXPORT_COLUMNS = [
   'actor_key_id', // text
   'actor_key_name', // text
   'actor_scope', // text
+  'subject_email', // text
+  'subject_user_name', // text
+  'subject_account_id', // text
 ] as const;
 
 const C = Object.fromEntries(EXPORT_COLUMNS.map((name, i) => [name, i])) as Record<
@@ -170,6 +173,9 @@ export const CSV_COLUMNS = [
   'actor_key_id',
   'actor_key_name',
   'actor_scope',
+  'subject_email',
+  'subject_user_name',
+  'subject_account_id',
 ] as const;
 
 /** `= + - @ TAB CR`: a cell a spreadsheet would evaluate (see domain/csv.ts). */
@@ -234,6 +240,9 @@ const CSV_TEXT_COLUMNS = [
   C.actor_key_id,
   C.actor_key_name,
   C.actor_scope,
+  C.subject_email,
+  C.subject_user_name,
+  C.subject_account_id,
 ];
 
 const CSV_MIDDLE_COLUMNS = [
@@ -247,8 +256,15 @@ const CSV_MIDDLE_COLUMNS = [
   C.summary,
 ];
 
-/** Appended after the hash (columns added with API keys; earlier columns keep their places). */
-const CSV_KEY_COLUMNS = [C.actor_key_id, C.actor_key_name, C.actor_scope];
+/** Appended after the hash (columns added with API keys, then subjects; earlier columns keep their places). */
+const CSV_KEY_COLUMNS = [
+  C.actor_key_id,
+  C.actor_key_name,
+  C.actor_scope,
+  C.subject_email,
+  C.subject_user_name,
+  C.subject_account_id,
+];
 
 /** A record in CSV_COLUMNS order (the repository's header), CRLF-terminated. */
 export const encodeCsvRecord: CopyRowEncoder = (row, out) => {
@@ -341,6 +357,9 @@ const JSON_TEXT_COLUMNS = [
   C.actor_key_id,
   C.actor_key_name,
   C.actor_scope,
+  C.subject_email,
+  C.subject_user_name,
+  C.subject_account_id,
 ];
 const K = {
   id: ascii('{"id":"'),
@@ -359,6 +378,11 @@ const K = {
   targetId: ascii(',"id":'),
   targetEnd: ascii('}'),
   targetLabel: ascii(',"targetLabel":'),
+  subjectNull: ascii(',"subject":null'),
+  subjectUserName: ascii(',"subject":{"userName":'),
+  subjectEmail: ascii(',"email":'),
+  subjectAccountId: ascii(',"accountId":'),
+  subjectEnd: ascii('}'),
   summary: ascii(',"summary":'),
   details: ascii(',"details":'),
   correlationId: ascii(',"correlationId":'),
@@ -415,6 +439,17 @@ export const encodeNdjsonLine: CopyRowEncoder = (row, out) => {
   }
   out.bytes(K.targetLabel);
   jsonText(out, row, C.target_label);
+  if (length[C.subject_user_name] < 0 && length[C.subject_email] < 0 && length[C.subject_account_id] < 0) {
+    out.bytes(K.subjectNull);
+  } else {
+    out.bytes(K.subjectUserName);
+    jsonText(out, row, C.subject_user_name);
+    out.bytes(K.subjectEmail);
+    jsonText(out, row, C.subject_email);
+    out.bytes(K.subjectAccountId);
+    jsonText(out, row, C.subject_account_id);
+    out.bytes(K.subjectEnd);
+  }
   out.bytes(K.summary);
   jsonText(out, row, C.summary);
   out.bytes(K.details);
