@@ -99,6 +99,7 @@ export interface AuditEntry {
   occurredAt?: string;
   action: string;
   actor: Record<string, unknown>;
+  subject?: { userName?: string; email?: string; accountId?: string } | null;
   summary: string;
   tenantId: string | null;
   [k: string]: unknown;

@@ -270,6 +270,26 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
       .trim()
       .split('\n');
     expect(() => lines.map((l) => JSON.parse(l))).not.toThrow();
+
+    // Person: the host product signs Ada in (an entry about her); searching her email (any case) lists
+    // only entries about her, newest first, and the export takes the same filter.
+    const { tenantId } = (await t.admin.get(`/admin/v1/scim-connections/${connectionId}`)).body;
+    expect((await t.admin.post('/v1/sessions', { tenantId, email: ada.userName })).status).toBe(201);
+    await page.getByLabel('Person').fill(String(ada.userName).toUpperCase());
+    await button('Filter').click();
+    const people = page.getByRole('table', { name: 'Audit entries' }).locator('tbody tr td:nth-child(3)');
+    await expectEventually(async () => {
+      const cells = await people.allInnerTexts();
+      expect(cells.length).toBeGreaterThan(0);
+      expect(cells.filter((c) => c.toLowerCase() !== String(ada.userName).toLowerCase())).toEqual([]);
+    }, 10_000);
+    await page.getByRole('cell', { name: 'session.created', exact: true }).waitFor();
+    expect(await page.getByRole('table', { name: 'Audit entries' }).innerText()).not.toContain(String(eve.userName));
+    const [personCsv] = await Promise.all([page.waitForEvent('download'), button('Export CSV').click()]);
+    const personText = readFileSync(await personCsv.path(), 'utf8');
+    expect(personText).toContain('session.created');
+    expect(personText).not.toContain('token.issued');
+    expect(personText).not.toContain(String(eve.userName));
     await axe('audit');
 
     // Operations: the outbox's dead letters (admin keys only).
