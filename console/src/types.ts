@@ -84,6 +84,7 @@ export interface StagedGroup {
 }
 export interface SyncRun {
   id: string;
+  connectionId: string;
   status: string;
   trigger: string;
   mode: string;

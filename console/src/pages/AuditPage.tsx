@@ -106,7 +106,7 @@ export function AuditPage() {
             />
           )}
         </Field>
-        <Field label="Person" hint="Email or userName: everything about that person, newest first">
+        <Field label="Person" hint="Email or userName">
           {(p) => (
             <input {...p} value={draft.subject} onChange={(e) => setDraft({ ...draft, subject: e.target.value })} />
           )}

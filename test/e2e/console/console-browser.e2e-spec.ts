@@ -413,7 +413,7 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
       await page.getByRole('link', { name: `Alpha ${tag}`, exact: true }).waitFor();
       await expectCount(page.getByRole('table').getByRole('row'), 2);
       expect(await page.content()).not.toContain(`Bravo ${tag}`);
-      await axe('tenant-key-tenants');
+      await axe('tenant-key');
 
       const visits: Array<[string, string]> = [
         [`/console/tenants/${b.id}`, 'Tenant not found'],
@@ -435,7 +435,7 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
         for (const d of bravoData)
           expect({ path, leaked: html.includes(d) ? d : null }).toEqual({ path, leaked: null });
       }
-      await axe('tenant-key-not-found');
+      await axe('not-found');
 
       // Audit: A's entries only.
       await nav('Audit').click();

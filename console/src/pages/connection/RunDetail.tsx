@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, qs } from '../../api';
 import { Table } from '../../components/blocks';
-import { ErrorNote, errorText, Loading, NotLoaded, useLoad, when, duration } from '../../components/ui';
+import { ErrorNote, errorText, Loading, NotFound, NotLoaded, useLoad, when, duration } from '../../components/ui';
 import type { SyncRun } from '../../types';
 import { counts } from './SyncSection';
 
@@ -49,6 +49,8 @@ export function RunDetail({ connectionId }: { connectionId: string }) {
 
   if (run.loading && !run.data) return <Loading what="the sync run" />;
   if (!run.data) return <NotLoaded what="Sync run" notFound={run.notFound} error={run.error} level={2} />;
+  // A run id of another connection (an edited URL) is not this connection's run.
+  if (run.data.connectionId !== connectionId) return <NotFound what="Sync run" level={2} />;
   const r = run.data;
   const skips = [...r.skips.items, ...more];
   return (
