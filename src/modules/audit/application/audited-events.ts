@@ -157,9 +157,10 @@ const REASON: Record<AccessChangeReason, string> = {
   admin: 'admin',
 };
 /** `given internal group "Auditors" (permissions: audit.read; sites: Berlin) — sync decision, via …`. */
-function accessText(access: readonly AccessChange[] | undefined): string | null {
+function accessText(access: readonly AccessChange[] | undefined, omitted = 0): string | null {
   if (!access || access.length === 0) return null;
-  return access
+  const more = omitted > 0 ? `; and ${plural(omitted, 'more internal group')}` : '';
+  return `${access
     .map((a) => {
       const rules = (a.rules ?? []).map(
         (r) =>
@@ -169,7 +170,7 @@ function accessText(access: readonly AccessChange[] | undefined): string | null 
         a.sites.map((x) => x.name),
       )}) — ${REASON[a.reason]}${rules.length > 0 ? `, via ${rules.join(' and ')}` : ''}`;
     })
-    .join('; ');
+    .join('; ')}${more}`;
 }
 /** A SCIM user an entry is about (events written before the subject was added name none). */
 const scimPerson = (x: { userName: string; email: string | null } | undefined): AuditSubject | null =>
@@ -395,7 +396,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     subject: member(p),
     summary: joined(
       `${p.email ? `${p.email} (account ${p.accountId})` : `Account ${p.accountId}`} ${p.reactivated ? 're-provisioned (membership reactivated)' : 'provisioned as a member'} from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}`,
-      accessText(p.access),
+      accessText(p.access, p.accessOmitted),
     ),
     details: { ...p },
   })),
@@ -403,7 +404,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     target: membership(p.membershipId),
     subject: member(p),
     summary: `Member ${p.email ? `${p.email} (account ${p.accountId})` : p.accountId} updated from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}: ${
-      joined(changesText(p.changes), accessText(p.access)) || list(p.changedAttributes)
+      joined(changesText(p.changes), accessText(p.access, p.accessOmitted)) || list(p.changedAttributes)
     }`,
     details: { ...p },
   })),
@@ -412,7 +413,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     subject: member(p),
     summary: joined(
       `Membership of ${p.email ? `${p.email} (account ${p.accountId})` : `account ${p.accountId}`} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
-      accessText(p.access),
+      accessText(p.access, p.accessOmitted),
     ),
     details: { ...p },
   })),

@@ -18,6 +18,7 @@ import { MembershipRevokedEvent } from '../public/events/membership-revoked.even
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { ScimGroupAccessRepository } from '../infrastructure/scim-group-access.repository';
 import type { AccessChange } from '../public/member-access.types';
+import { cappedAccess } from '../domain/named-access';
 import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope } from '../public/scim-members.types';
 
 type Modify = Extract<PlanItem, { kind: 'modify' }>;
@@ -27,6 +28,7 @@ interface AuditFacts {
   readonly email: string;
   readonly changes?: AuditChange[];
   readonly access?: AccessChange[];
+  readonly accessOmitted?: number;
 }
 
 /** Mapping rules named per granted group, at most this many (a group is rarely mapped from more). */
@@ -232,7 +234,7 @@ export class ApplyScimMembersUseCase {
     ];
     const facts = new Map<string, AuditFacts>();
     for (const c of creates)
-      facts.set(c.desired.stagedUserId, { email: c.desired.email, access: accessOf(c.desired.stagedUserId) });
+      facts.set(c.desired.stagedUserId, { email: c.desired.email, ...cappedAccess(accessOf(c.desired.stagedUserId)) });
     for (const m of modifies) {
       const { current: was, desired: now } = m;
       facts.set(now.stagedUserId, {
@@ -243,10 +245,11 @@ export class ApplyScimMembersUseCase {
           ['givenName', was.givenName, now.givenName],
           ['familyName', was.familyName, now.familyName],
         ]),
-        access: accessOf(now.stagedUserId),
+        ...cappedAccess(accessOf(now.stagedUserId)),
       });
     }
-    for (const r of revokes) facts.set(r.stagedUserId, { email: r.current.email, access: accessOf(r.stagedUserId) });
+    for (const r of revokes)
+      facts.set(r.stagedUserId, { email: r.current.email, ...cappedAccess(accessOf(r.stagedUserId)) });
     return facts;
   }
 
@@ -270,20 +273,36 @@ export class ApplyScimMembersUseCase {
       if (o.result === 'provisioned')
         events.push(
           new MemberProvisionedEvent(
-            { ...ids, reactivated: o.reactivated === true, ...email, access: f?.access },
+            {
+              ...ids,
+              reactivated: o.reactivated === true,
+              ...email,
+              access: f?.access,
+              accessOmitted: f?.accessOmitted,
+            },
             meta,
           ),
         );
       else if (o.result === 'updated')
         events.push(
           new MemberUpdatedEvent(
-            { ...ids, changedAttributes: [...(o.changes ?? [])], ...email, changes: f?.changes, access: f?.access },
+            {
+              ...ids,
+              changedAttributes: [...(o.changes ?? [])],
+              ...email,
+              changes: f?.changes,
+              access: f?.access,
+              accessOmitted: f?.accessOmitted,
+            },
             meta,
           ),
         );
       else if (o.result === 'deprovisioned')
         events.push(
-          new MembershipRevokedEvent({ ...ids, reason: 'sync_deprovisioned', ...email, access: f?.access }, meta),
+          new MembershipRevokedEvent(
+            { ...ids, reason: 'sync_deprovisioned', ...email, access: f?.access, accessOmitted: f?.accessOmitted },
+            meta,
+          ),
         );
     }
     return events;

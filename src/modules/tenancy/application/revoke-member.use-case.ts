@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
 import { isUuid } from '../domain/scim-token';
+import { cappedAccess } from '../domain/named-access';
 import { MemberRepository } from '../infrastructure/member.repository';
 import { ScimGroupAccessRepository } from '../infrastructure/scim-group-access.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
@@ -42,14 +43,16 @@ export class RevokeMemberUseCase {
             reason: 'admin',
             syncRunId: null,
             ...(held ? { email: held.email } : {}),
-            access: [...described].map(([id, g]) => ({
-              change: 'taken' as const,
-              internalGroupId: id,
-              internalGroupName: g.name,
-              permissions: g.permissions,
-              sites: g.sites,
-              reason: 'admin' as const,
-            })),
+            ...cappedAccess(
+              [...described].map(([id, g]) => ({
+                change: 'taken' as const,
+                internalGroupId: id,
+                internalGroupName: g.name,
+                permissions: g.permissions,
+                sites: g.sites,
+                reason: 'admin' as const,
+              })),
+            ),
           },
           { tenantId },
         ),

@@ -4,6 +4,7 @@ import { sqlRows } from '../../../shared/database/sql';
 import { EventBus } from '../../../shared/events/event-bus';
 import { OnDomainEvent } from '../../../shared/events/on-domain-event.decorator';
 import { StagedUserDeactivatedEvent, StagedUserDeletedEvent } from '../../staging/public';
+import { cappedAccess } from '../domain/named-access';
 import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
 
 interface HeldGroup {
@@ -76,14 +77,16 @@ export class RevokeMembershipOnStagedUserDeprovisionedListener {
               reason,
               syncRunId: null,
               email: m.email,
-              access: m.groups.map((g) => ({
-                change: 'taken' as const,
-                internalGroupId: g.id,
-                internalGroupName: g.name,
-                permissions: g.permissions,
-                sites: g.sites,
-                reason: 'idp_removal' as const,
-              })),
+              ...cappedAccess(
+                m.groups.map((g) => ({
+                  change: 'taken' as const,
+                  internalGroupId: g.id,
+                  internalGroupName: g.name,
+                  permissions: g.permissions,
+                  sites: g.sites,
+                  reason: 'idp_removal' as const,
+                })),
+              ),
             },
             {
               tenantId: m.tenant_id,

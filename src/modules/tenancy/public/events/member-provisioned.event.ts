@@ -13,6 +13,8 @@ export class MemberProvisionedEvent extends DomainEvent<{
   email?: string;
   /** Internal groups given (and, on a reactivation, taken), named. Absent in older events. */
   access?: AccessChange[];
+  /** Internal groups beyond the first 50, not listed in `access`. */
+  accessOmitted?: number;
 }> {
   static override readonly eventName = 'tenancy.member.provisioned';
   static override readonly version = 1;

@@ -16,6 +16,8 @@ export class MemberUpdatedEvent extends DomainEvent<{
   changes?: AuditChange[];
   /** Internal groups given or taken, named. Absent in older events. */
   access?: AccessChange[];
+  /** Internal groups beyond the first 50, not listed in `access`. */
+  accessOmitted?: number;
 }> {
   static override readonly eventName = 'tenancy.member.updated';
   static override readonly version = 1;

@@ -13,6 +13,8 @@ export class MembershipRevokedEvent extends DomainEvent<{
   email?: string;
   /** The internal groups the member held, named — all taken with the membership (absent in older events). */
   access?: AccessChange[];
+  /** Internal groups beyond the first 50, not listed in `access`. */
+  accessOmitted?: number;
 }> {
   static override readonly eventName = 'tenancy.membership.revoked';
   static override readonly version = 1;
