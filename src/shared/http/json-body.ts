@@ -68,7 +68,7 @@ const sourceTexts = new WeakMap<object, string>();
  */
 export function jsonText(value: unknown): string {
   const source = typeof value === 'object' && value !== null ? sourceTexts.get(value) : undefined;
-  return source ?? JSON.stringify(value);
+  return source !== undefined && storableAsSent(source) ? source : JSON.stringify(value);
 }
 
 /**
@@ -105,7 +105,7 @@ export function parseJsonBody(bytes: Buffer, parse: (text: string) => unknown): 
           `the ${where.kind} at '${clip(where.path)}' contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`,
         );
   }
-  if (storableAsSent(text)) sourceTexts.set(value, text);
+  sourceTexts.set(value, text);
   return value;
 }
 
