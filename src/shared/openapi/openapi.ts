@@ -10,7 +10,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { RESPONSE_SCHEMAS, ROUTE_RESPONSES } from './responses';
+import { RESPONSE_SCHEMAS, ROUTE_DOWNLOADS, ROUTE_RESPONSES } from './responses';
 
 export interface RouteInfo {
   method: string;
@@ -169,6 +169,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       }
     }
     const response = ROUTE_RESPONSES[`${route.method.toUpperCase()} ${route.path}`];
+    const download = ROUTE_DOWNLOADS[`${route.method.toUpperCase()} ${route.path}`];
     const success = Object.keys(op.responses ?? {}).find((code) => code.startsWith('2'));
     if (response && success) {
       op.responses[success] = {
@@ -176,6 +177,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${response}` } } },
       };
     }
+    if (download && success) op.responses[success] = download;
     op.responses = open ? { ...op.responses, '503': { description: 'not ready' } } : { ...ERRORS, ...op.responses };
   }
   return doc;

@@ -11,6 +11,7 @@ async function main() {
   const env = validateEnv({
     DATABASE_URL: process.env.CHILD_DATABASE_URL,
     ADMIN_TOKEN: 'child-admin-token-0123456789abcdef0123456789',
+    AUDIT_CHAIN_KEY: 'child-audit-chain-key-0123456789abcdef0123456789',
     OUTBOX_RELAY_ENABLED: 'false',
     CRON_ENABLED: 'false',
     // Children run beside the suite's other processes: a fixed metrics port would collide (EADDRINUSE).
