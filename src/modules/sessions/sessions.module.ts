@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { EventRegistry } from '../../shared/events/event-registry';
 import { EndSessionsOnMembershipRevokedListener } from './application/end-sessions-on-membership-revoked.listener';
-import { SessionsUseCases } from './application/sessions.use-cases';
+import { CreateSessionUseCase } from './application/create-session.use-case';
+import { FindSessionTenantQuery } from './application/find-session-tenant.query';
+import { IntrospectSessionUseCase } from './application/introspect-session.use-case';
+import { ListMemberSessionsQuery } from './application/list-member-sessions.query';
+import { LogOutSessionUseCase } from './application/log-out-session.use-case';
 import { MemberSessionsController, SessionsController } from './http/sessions.controller';
 import { SessionTenantResolver } from './http/session-tenant.resolver';
 import { SessionRepository } from './infrastructure/session.repository';
@@ -16,7 +20,11 @@ EventRegistry.register(SessionsTerminatedEvent, SessionCreatedEvent);
   controllers: [SessionsController, MemberSessionsController],
   providers: [
     SessionRepository,
-    SessionsUseCases,
+    CreateSessionUseCase,
+    IntrospectSessionUseCase,
+    FindSessionTenantQuery,
+    LogOutSessionUseCase,
+    ListMemberSessionsQuery,
     EndSessionsOnMembershipRevokedListener,
     PurgeEndedSessionsJob,
     SessionTenantResolver,

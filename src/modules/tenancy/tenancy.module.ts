@@ -60,8 +60,22 @@ import { ScimGroupAccessRepository } from './infrastructure/scim-group-access.re
 import { ApplyScimMembersUseCase } from './application/apply-scim-members.use-case';
 import { FindScimMembersInGroupsQuery } from './application/find-scim-members-in-groups.query';
 import { PlanScimMembersUseCase } from './application/plan-scim-members.use-case';
-import { TenantDirectoryUseCases } from './application/directory.use-cases';
-import { MemberUseCases } from './application/members.use-cases';
+import { AddManualMemberUseCase } from './application/add-manual-member.use-case';
+import { CreateInternalGroupUseCase } from './application/create-internal-group.use-case';
+import { CreateSiteUseCase } from './application/create-site.use-case';
+import { DeleteInternalGroupUseCase } from './application/delete-internal-group.use-case';
+import { DeleteSiteUseCase } from './application/delete-site.use-case';
+import { GetInternalGroupQuery } from './application/get-internal-group.query';
+import { GetMemberQuery } from './application/get-member.query';
+import { GetSiteQuery } from './application/get-site.query';
+import { ListGroupMappingsQuery } from './application/list-group-mappings.query';
+import { ListInternalGroupsQuery } from './application/list-internal-groups.query';
+import { ListMembersQuery } from './application/list-members.query';
+import { ListSitesQuery } from './application/list-sites.query';
+import { RenameSiteUseCase } from './application/rename-site.use-case';
+import { ReplaceGroupMappingsUseCase } from './application/replace-group-mappings.use-case';
+import { RevokeMemberUseCase } from './application/revoke-member.use-case';
+import { UpdateInternalGroupUseCase } from './application/update-internal-group.use-case';
 import { GroupMappingsController } from './http/group-mappings.controller';
 import { MembersController } from './http/members.controller';
 import { TenantDirectoryController } from './http/tenant-directory.controller';
@@ -143,8 +157,22 @@ EventRegistry.register(
     PlanScimMembersUseCase,
     ApplyScimMembersUseCase,
     FindScimMembersInGroupsQuery,
-    MemberUseCases,
-    TenantDirectoryUseCases,
+    ListMembersQuery,
+    GetMemberQuery,
+    AddManualMemberUseCase,
+    RevokeMemberUseCase,
+    CreateSiteUseCase,
+    ListSitesQuery,
+    GetSiteQuery,
+    RenameSiteUseCase,
+    DeleteSiteUseCase,
+    CreateInternalGroupUseCase,
+    ListInternalGroupsQuery,
+    GetInternalGroupQuery,
+    UpdateInternalGroupUseCase,
+    DeleteInternalGroupUseCase,
+    ListGroupMappingsQuery,
+    ReplaceGroupMappingsUseCase,
     ScimGroupAccessRepository,
     RevokeScimGroupAccessUseCase,
     RevokeGroupAccessOnStagedGroupMembersLeftListener,

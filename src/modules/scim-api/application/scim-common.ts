@@ -43,3 +43,15 @@ export function assertIndexable(attribute: string, value: string | null): void {
     throw ScimError.invalidValue(`Attribute '${attribute}' is longer than ${MAX_INDEXED_VALUE_BYTES} bytes (UTF-8).`);
   }
 }
+
+export interface ScimResult {
+  body: Record<string, unknown>;
+  version: number;
+  id: string;
+}
+
+/** Top-level attributes whose JSON differs between two versions of a resource, sorted. */
+export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+}

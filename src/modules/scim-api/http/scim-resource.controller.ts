@@ -1,40 +1,34 @@
-import { Body, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { APP_ENV, type AppEnv } from '../../../config/env.schema';
+import type { AppEnv } from '../../../config/env.schema';
 import type { ScimPrincipal } from '../../tenancy/public';
 import { parseListQuery, parseProjection } from '../application/scim-list-query';
 import { etagOf, parseEtagList } from '../application/scim-presenter';
-import type { ScimResult } from '../application/scim-users.use-cases';
 import type { ScimListQuery } from '../application/scim-list-query';
-import type { Projection } from '../application/scim-common';
+import type { Projection, ScimResult } from '../application/scim-common';
 import type { StagingScope } from '../../staging/public';
 import { ScimConnection } from './scim-principal.decorator';
 
 type QueryParams = Record<string, unknown>;
 
-/** What the Users and Groups use cases have in common. */
+/** The use cases behind one resource type's endpoints; Users and Groups have the same shape. */
 export interface ScimResourceUseCases {
-  create(scope: StagingScope, body: unknown, baseUrl: string, p: Projection): Promise<ScimResult>;
-  get(scope: StagingScope, id: string, baseUrl: string, p: Projection): Promise<ScimResult>;
-  replace(
-    scope: StagingScope,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    baseUrl: string,
-    p: Projection,
-  ): Promise<ScimResult>;
-  patch(
-    scope: StagingScope,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    baseUrl: string,
-    p: Projection,
-  ): Promise<ScimResult>;
-  delete(scope: StagingScope, id: string, ifMatch: string | undefined): Promise<void>;
-  list(scope: StagingScope, q: ScimListQuery, baseUrl: string): Promise<unknown>;
+  create: { execute(scope: StagingScope, body: unknown, baseUrl: string, p: Projection): Promise<ScimResult> };
+  get: { execute(scope: StagingScope, id: string, baseUrl: string, p: Projection): Promise<ScimResult> };
+  replace: { execute(...args: ScimWriteArgs): Promise<ScimResult> };
+  patch: { execute(...args: ScimWriteArgs): Promise<ScimResult> };
+  delete: { execute(scope: StagingScope, id: string, ifMatch: string | undefined): Promise<void> };
+  list: { execute(scope: StagingScope, q: ScimListQuery, baseUrl: string): Promise<unknown> };
 }
+
+type ScimWriteArgs = [
+  scope: StagingScope,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+  baseUrl: string,
+  p: Projection,
+];
 
 /**
  * RFC 7644 §3 endpoints of one resource type, shared by `/Users` and `/Groups`. Thin: parse,
@@ -43,9 +37,10 @@ export interface ScimResourceUseCases {
 export abstract class ScimResourceController {
   protected abstract readonly endpoint: 'Users' | 'Groups';
 
+  // No parameter decorators here: a subclass's `@Inject` would inherit and extend them, shifting its own injections.
   constructor(
     private readonly useCases: ScimResourceUseCases,
-    @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly env: AppEnv,
   ) {}
 
   private base(p: ScimPrincipal) {
@@ -60,21 +55,21 @@ export abstract class ScimResourceController {
     @Query() q: QueryParams,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    const r = await this.useCases.create(p, body, this.base(p), parseProjection(q));
+    const r = await this.useCases.create.execute(p, body, this.base(p), parseProjection(q));
     void res.header('Location', `${this.base(p)}/${this.endpoint}/${r.id}`).header('ETag', etagOf(r.version));
     return r.body;
   }
 
   @Get()
   list(@ScimConnection() p: ScimPrincipal, @Query() q: QueryParams) {
-    return this.useCases.list(p, parseListQuery(q, this.env.SCIM_MAX_RESULTS), this.base(p));
+    return this.useCases.list.execute(p, parseListQuery(q, this.env.SCIM_MAX_RESULTS), this.base(p));
   }
 
   /** RFC 7644 §3.4.3: the query in a body (the JSON guard has made it an object, or absent). */
   @Post('.search')
   @HttpCode(200)
   search(@ScimConnection() p: ScimPrincipal, @Body() body: unknown) {
-    return this.useCases.list(p, parseListQuery(asObject(body), this.env.SCIM_MAX_RESULTS), this.base(p));
+    return this.useCases.list.execute(p, parseListQuery(asObject(body), this.env.SCIM_MAX_RESULTS), this.base(p));
   }
 
   @Get(':id')
@@ -85,7 +80,7 @@ export abstract class ScimResourceController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    const r = await this.useCases.get(p, id, this.base(p), parseProjection(q));
+    const r = await this.useCases.get.execute(p, id, this.base(p), parseProjection(q));
     void res.header('ETag', etagOf(r.version));
     const inm = parseEtagList(ifNoneMatch);
     if (inm && (inm.any || inm.versions.includes(r.version))) {
@@ -104,7 +99,7 @@ export abstract class ScimResourceController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    const r = await this.useCases.replace(p, id, body, ifMatch, this.base(p), parseProjection(q));
+    const r = await this.useCases.replace.execute(p, id, body, ifMatch, this.base(p), parseProjection(q));
     void res.header('ETag', etagOf(r.version));
     return r.body;
   }
@@ -123,7 +118,7 @@ export abstract class ScimResourceController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const projection = parseProjection(q);
-    const r = await this.useCases.patch(p, id, body, ifMatch, this.base(p), projection);
+    const r = await this.useCases.patch.execute(p, id, body, ifMatch, this.base(p), projection);
     void res.header('ETag', etagOf(r.version));
     if (projection.attributes.length === 0 && projection.excludedAttributes.length === 0) {
       void res.status(204);
@@ -139,7 +134,7 @@ export abstract class ScimResourceController {
     @Param('id') id: string,
     @Headers('if-match') ifMatch: string | undefined,
   ) {
-    await this.useCases.delete(p, id, ifMatch);
+    await this.useCases.delete.execute(p, id, ifMatch);
   }
 }
 

@@ -1,6 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
-import { ScimUsersUseCases } from '../application/scim-users.use-cases';
+import { CreateScimUserUseCase } from '../application/create-scim-user.use-case';
+import { DeleteScimUserUseCase } from '../application/delete-scim-user.use-case';
+import { GetScimUserQuery } from '../application/get-scim-user.query';
+import { ListScimUsersQuery } from '../application/list-scim-users.query';
+import { PatchScimUserUseCase } from '../application/patch-scim-user.use-case';
+import { ReplaceScimUserUseCase } from '../application/replace-scim-user.use-case';
 import { ScimEndpoint } from './scim-controller.decorators';
 import { ScimResourceController } from './scim-resource.controller';
 
@@ -8,7 +13,15 @@ import { ScimResourceController } from './scim-resource.controller';
 @ScimEndpoint()
 export class ScimUsersController extends ScimResourceController {
   protected readonly endpoint = 'Users' as const;
-  constructor(useCases: ScimUsersUseCases, @Inject(APP_ENV) env: AppEnv) {
-    super(useCases, env);
+  constructor(
+    create: CreateScimUserUseCase,
+    get: GetScimUserQuery,
+    replace: ReplaceScimUserUseCase,
+    patch: PatchScimUserUseCase,
+    remove: DeleteScimUserUseCase,
+    list: ListScimUsersQuery,
+    @Inject(APP_ENV) env: AppEnv,
+  ) {
+    super({ create, get, replace, patch, delete: remove, list }, env);
   }
 }

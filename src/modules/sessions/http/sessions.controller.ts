@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { IsEmail, IsString, IsUUID, MaxLength } from 'class-validator';
-import { SessionsUseCases } from '../application/sessions.use-cases';
+import { CreateSessionUseCase } from '../application/create-session.use-case';
+import { IntrospectSessionUseCase } from '../application/introspect-session.use-case';
+import { ListMemberSessionsQuery } from '../application/list-member-sessions.query';
+import { LogOutSessionUseCase } from '../application/log-out-session.use-case';
 import { CurrentPrincipal } from '../../../shared/http/current-principal.decorator';
 import type { Principal } from '../../../shared/http/principal';
 import { ValidateRequests } from '../../../shared/http/request-validation';
@@ -29,13 +32,17 @@ export class IntrospectSessionRequestDto {
 @ValidateRequests()
 @AllowScopes('admin', 'sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsUseCases) {}
+  constructor(
+    private readonly createUseCase: CreateSessionUseCase,
+    private readonly introspectUseCase: IntrospectSessionUseCase,
+    private readonly logOutUseCase: LogOutSessionUseCase,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @TenantFrom({ from: 'body', name: 'tenantId' })
   create(@Body() body: CreateSessionRequestDto) {
-    return this.sessions.create(body.tenantId, body.email);
+    return this.createUseCase.execute(body.tenantId, body.email);
   }
 
   /** RFC 7662 §2.2 response shape; always 200, `{"active": false}` for anything not valid. */
@@ -44,14 +51,14 @@ export class SessionsController {
   @HttpCode(200)
   introspect(@Body() body: IntrospectSessionRequestDto, @CurrentPrincipal() principal: Principal) {
     // A sessions key sees its own tenant's sessions only: another tenant's token is inactive to it.
-    return this.sessions.introspect(body.token, principal.tenantId);
+    return this.introspectUseCase.execute(body.token, principal.tenantId);
   }
 
   @Delete(':sessionId')
   @TenantFrom({ from: 'param', name: 'sessionId', kind: 'session' })
   @HttpCode(204)
   async logout(@Param('sessionId') sessionId: string): Promise<void> {
-    await this.sessions.logout(sessionId);
+    await this.logOutUseCase.execute(sessionId);
   }
 }
 
@@ -60,10 +67,10 @@ export class SessionsController {
 @AllowScopes('admin', 'tenant')
 @TenantFrom({ from: 'param', name: 'tenantId' })
 export class MemberSessionsController {
-  constructor(private readonly sessions: SessionsUseCases) {}
+  constructor(private readonly listQuery: ListMemberSessionsQuery) {}
 
   @Get()
   async list(@Param('tenantId') tenantId: string, @Param('accountId') accountId: string) {
-    return { items: await this.sessions.list(tenantId, accountId) };
+    return { items: await this.listQuery.execute(tenantId, accountId) };
   }
 }

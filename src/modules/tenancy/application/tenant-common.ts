@@ -1,5 +1,7 @@
+import { isUuid } from '../domain/scim-token';
 import { normaliseSsoDomains } from '../domain/sso-domain';
 import type { TenantEntity } from '../infrastructure/tenant.entity';
+import type { TenantRepository } from '../infrastructure/tenant.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 
 export interface TenantView {
@@ -32,4 +34,9 @@ export function domainsOrThrow(input: readonly string[]): string[] {
 
 export function tenantNotFound(): TenancyError {
   return new TenancyError(TenancyErrorCode.TENANT_NOT_FOUND, 'tenant not found');
+}
+
+/** Unknown and malformed tenant ids are both "not found". */
+export async function assertTenantExists(tenants: TenantRepository, tenantId: string): Promise<void> {
+  if (!isUuid(tenantId) || !(await tenants.findById(tenantId))) throw tenantNotFound();
 }

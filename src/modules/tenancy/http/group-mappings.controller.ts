@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { TenantDirectoryUseCases } from '../application/directory.use-cases';
+import { ListGroupMappingsQuery } from '../application/list-group-mappings.query';
+import { ReplaceGroupMappingsUseCase } from '../application/replace-group-mappings.use-case';
 import { ReplaceGroupMappingsRequestDto } from './dtos/directory.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
@@ -13,15 +14,18 @@ import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 @AllowScopes('admin', 'tenant')
 @TenantFrom({ from: 'param', name: 'connectionId', kind: 'scim_connection' })
 export class GroupMappingsController {
-  constructor(private readonly directory: TenantDirectoryUseCases) {}
+  constructor(
+    private readonly listQuery: ListGroupMappingsQuery,
+    private readonly replaceUseCase: ReplaceGroupMappingsUseCase,
+  ) {}
 
   @Get()
   async list(@Param('connectionId') connectionId: string) {
-    return { mappings: await this.directory.listMappings(connectionId) };
+    return { mappings: await this.listQuery.execute(connectionId) };
   }
 
   @Put()
   async replace(@Param('connectionId') connectionId: string, @Body() body: ReplaceGroupMappingsRequestDto) {
-    return { mappings: await this.directory.replaceMappings(connectionId, body.mappings) };
+    return { mappings: await this.replaceUseCase.execute(connectionId, body.mappings) };
   }
 }

@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { StagingFacade, type StagingScope } from '../../staging/public';
+import { expectedVersion } from './scim-common';
+
+/** DELETE /Users/{id} (RFC 7644 §3.6). */
+@Injectable()
+export class DeleteScimUserUseCase {
+  constructor(private readonly staging: StagingFacade) {}
+
+  async execute(scope: StagingScope, id: string, ifMatch: string | undefined): Promise<void> {
+    await this.staging.deleteUser(scope, id, expectedVersion(ifMatch));
+  }
+}

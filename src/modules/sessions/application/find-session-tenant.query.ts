@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { SessionRepository } from '../infrastructure/session.repository';
+import { UUID } from './session-common';
+
+/** The tenant of a session (null when there is none), for scoping a key to its tenant. */
+@Injectable()
+export class FindSessionTenantQuery {
+  constructor(private readonly sessions: SessionRepository) {}
+
+  async execute(sessionId: string): Promise<string | null> {
+    if (!UUID.test(sessionId)) return null;
+    return (await this.sessions.findById(sessionId))?.tenantId ?? null;
+  }
+}

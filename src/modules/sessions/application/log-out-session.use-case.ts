@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { EventBus } from '../../../shared/events/event-bus';
+import { SessionsTerminatedEvent } from '../public/events/sessions-terminated.event';
+import { SessionsError, SessionsErrorCode } from '../public/sessions.errors';
+import { SessionRepository } from '../infrastructure/session.repository';
+import { UUID } from './session-common';
+
+/** Logout. Ending an already ended session is a no-op; an unknown id is 404. */
+@Injectable()
+export class LogOutSessionUseCase {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly sessions: SessionRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(sessionId: string): Promise<void> {
+    if (!UUID.test(sessionId)) throw new SessionsError(SessionsErrorCode.NOT_FOUND, 'session not found');
+    await this.tx.run(async () => {
+      const s = await this.sessions.findById(sessionId);
+      if (!s) throw new SessionsError(SessionsErrorCode.NOT_FOUND, 'session not found');
+      if (await this.sessions.end(sessionId, 'logout')) {
+        await this.events.publish(
+          new SessionsTerminatedEvent(
+            { accountId: s.accountId, sessionIds: [s.id], count: 1, reason: 'logout', membershipRevokedReason: null },
+            { tenantId: s.tenantId },
+          ),
+        );
+      }
+    });
+  }
+}

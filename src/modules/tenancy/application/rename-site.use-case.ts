@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { EventBus } from '../../../shared/events/event-bus';
+import { isUuid } from '../domain/scim-token';
+import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
+import { TenantRepository } from '../infrastructure/tenant.repository';
+import { SiteUpdatedEvent } from '../public/events/site-updated.event';
+import { isUniqueViolation, siteNameTaken, siteNotFound, toSiteView, type SiteView } from './directory-common';
+import { GetSiteQuery } from './get-site.query';
+import { assertTenantExists } from './tenant-common';
+
+@Injectable()
+export class RenameSiteUseCase {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly repo: InternalGroupRepository,
+    private readonly tenants: TenantRepository,
+    private readonly events: EventBus,
+    private readonly getSite: GetSiteQuery,
+  ) {}
+
+  async execute(tenantId: string, siteId: string, name: string | undefined): Promise<SiteView> {
+    await assertTenantExists(this.tenants, tenantId);
+    if (!isUuid(siteId)) throw siteNotFound();
+    if (name === undefined) return this.getSite.execute(tenantId, siteId);
+    try {
+      return await this.tx.run(async () => {
+        const site = await this.repo.renameSite(tenantId, siteId, name.trim());
+        if (!site) throw siteNotFound();
+        await this.events.publish(new SiteUpdatedEvent({ siteId, name: site.name }, { tenantId }));
+        return toSiteView(site);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'site__tenant_id_name__uq')) throw siteNameTaken();
+      throw err;
+    }
+  }
+}
