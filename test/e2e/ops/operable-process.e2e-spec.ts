@@ -4,11 +4,13 @@ import { createTenantWithConnection, type TenantFixture } from '../../factories/
 import { entraUser } from '../../factories/scim-user-payload.factory';
 import { expectEventually } from '../../utils/expect-eventually';
 import { freePort } from '../../utils/free-port';
+import { TEST_AUDIT_CHAIN_KEY } from '../../utils/create-test-app';
 import { HttpClient } from '../../utils/http-client';
 import { patchOp, ScimClient } from '../../utils/scim-client';
 
 const ADMIN_TOKEN = 'ops-admin-token-0123456789abcdef0123456789';
-const AUDIT_CHAIN_KEY = 'ops-audit-chain-key-0123456789abcdef0123456789';
+// The suite's key: this process appends to the chain the run's other apps verify.
+const AUDIT_CHAIN_KEY = TEST_AUDIT_CHAIN_KEY;
 const MAIN = join(__dirname, '../../../src/main.ts');
 
 interface Roster {
