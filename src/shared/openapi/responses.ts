@@ -1,4 +1,4 @@
-import type { ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 const str = (description?: string): SchemaObject => ({ type: 'string', ...(description ? { description } : {}) });
 const time: SchemaObject = { type: 'string', format: 'date-time' };
@@ -11,6 +11,8 @@ const obj = (properties: Record<string, SchemaObject | { $ref: string }>, descri
 });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const items = (name: string) => obj({ items: { type: 'array', items: ref(name) } });
+const page = (name: string) => obj({ items: { type: 'array', items: ref(name) }, nextCursor: nullable(str()) });
+const idName = obj({ id: str(), name: str() });
 
 /** Response shapes of the resources an integrator scripts against (the views the use cases return). */
 export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
@@ -63,60 +65,267 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     next: nullable(str('cursor of the next page')),
   }),
   DeadLetterRetry: obj({ id: str(), status: { type: 'string', enum: ['pending'] } }),
-  AuditEvent: obj({
+  TenantPage: page('Tenant'),
+  ApiKey: obj({
     id: str(),
-    sequence: { type: 'integer', description: 'position in the global chain' },
-    occurredAt: time,
+    name: str(),
+    scope: { type: 'string', enum: ['admin', 'tenant', 'sessions'] },
     tenantId: nullable(str()),
-    actor: {
-      type: 'object',
-      required: ['type'],
-      description: 'scim: connectionId, tokenId; admin: keyId, keyName, scope (the API key that acted); system',
-      properties: {
-        type: { type: 'string', enum: ['scim', 'admin', 'system'] },
-        connectionId: str(),
-        tokenId: str(),
-        keyId: str('an API key id, or bootstrap for ADMIN_TOKEN'),
-        keyName: str(),
-        scope: { type: 'string', enum: ['admin', 'tenant', 'sessions'] },
+    prefix: str(),
+    createdAt: time,
+    createdByKeyId: nullable(str()),
+    lastUsedAt: nullable(time),
+  }),
+  IssuedApiKey: obj({
+    id: str(),
+    name: str(),
+    scope: { type: 'string', enum: ['admin', 'tenant', 'sessions'] },
+    tenantId: nullable(str()),
+    key: str('shown in this response only'),
+    prefix: str(),
+    createdAt: time,
+  }),
+  ApiKeyPage: page('ApiKey'),
+  Site: obj({ id: str(), name: str(), createdAt: time }),
+  SiteList: items('Site'),
+  InternalGroup: obj({
+    id: str(),
+    name: str(),
+    permissions: { type: 'array', items: str() },
+    siteIds: { type: 'array', items: str() },
+    sites: { type: 'array', items: idName },
+    createdAt: time,
+    updatedAt: time,
+  }),
+  InternalGroupList: items('InternalGroup'),
+  GroupMappings: obj({
+    mappings: {
+      type: 'array',
+      items: obj({
+        id: str(),
+        scimGroup: {
+          type: 'object',
+          description: 'the SCIM group rule: `displayName` or `externalId`',
+          properties: { displayName: str(), externalId: str() },
+        },
+        internalGroupId: str(),
+        internalGroupName: str(),
+      }),
+    },
+  }),
+  Member: obj({
+    accountId: str(),
+    email: str(),
+    status: { type: 'string', enum: ['active', 'revoked'] },
+    source: { type: 'string', enum: ['scim', 'manual'] },
+    displayName: nullable(str()),
+    givenName: nullable(str()),
+    familyName: nullable(str()),
+    connectionId: nullable(str('the SCIM connection that provisioned it')),
+    stagedUserId: nullable(str()),
+    groups: { type: 'array', items: idName },
+    permissions: { type: 'array', items: str() },
+    sites: { type: 'array', items: idName },
+    createdAt: time,
+    revokedAt: nullable(time),
+    revokedReason: nullable(str()),
+  }),
+  MemberPage: page('Member'),
+  MemberSession: obj({
+    id: str(),
+    active: { type: 'boolean' },
+    createdAt: time,
+    lastSeenAt: time,
+    expiresAt: time,
+    endedAt: nullable(time),
+    endReason: nullable(str()),
+  }),
+  MemberSessionList: items('MemberSession'),
+  CreatedSession: obj({
+    id: str(),
+    token: str('the session token (rss_…), shown in this response only'),
+    expiresAt: time,
+  }),
+  Introspection: {
+    type: 'object',
+    description: 'RFC 7662 shape: `{"active":false}` alone for an unknown, expired, ended or foreign token',
+    required: ['active'],
+    properties: {
+      active: { type: 'boolean' },
+      sessionId: str(),
+      accountId: str(),
+      tenantId: str(),
+      exp: { type: 'integer', description: 'expiry, seconds since the epoch' },
+      permissions: { type: 'array', items: str() },
+      siteIds: { type: 'array', items: str() },
+    },
+  },
+  SyncCounts: obj({
+    provisioned: { type: 'integer' },
+    updated: { type: 'integer' },
+    deprovisioned: { type: 'integer' },
+    skipped: { type: 'integer' },
+    unchanged: { type: 'integer' },
+  }),
+  SyncRun: obj({
+    id: str(),
+    connectionId: str(),
+    tenantId: str(),
+    status: { type: 'string', enum: ['in_progress', 'completed', 'failed'] },
+    trigger: { type: 'string', enum: ['manual', 'scheduled'] },
+    mode: { type: 'string', enum: ['full', 'incremental', 'deprovision'] },
+    modeReason: nullable(str()),
+    startedAt: time,
+    finishedAt: nullable(time),
+    heartbeatAt: nullable(time),
+    counts: ref('SyncCounts'),
+    error: nullable(str()),
+  }),
+  SyncRunPage: page('SyncRun'),
+  SyncRunDetail: {
+    allOf: [
+      ref('SyncRun'),
+      obj({
+        steps: {
+          type: 'array',
+          items: obj({
+            name: str(),
+            status: str(),
+            startedAt: time,
+            finishedAt: nullable(time),
+            counts: { type: 'object', additionalProperties: { type: 'integer' } },
+            detail: { type: 'object' },
+          }),
+        },
+        skips: obj({
+          items: { type: 'array', items: { type: 'object', description: 'a staged user and its skip reason' } },
+          nextCursor: nullable(str()),
+        }),
+      }),
+    ],
+  },
+  SyncPreview: obj({
+    connectionId: str(),
+    mode: { type: 'string', enum: ['full', 'incremental'] },
+    generatedAt: time,
+    counts: obj({
+      provision: { type: 'integer' },
+      update: { type: 'integer' },
+      deprovision: { type: 'integer' },
+      skip: { type: 'integer' },
+      unchanged: { type: 'integer' },
+    }),
+    provision: { type: 'array', items: { type: 'object', description: 'a staged user a run would provision' } },
+    update: { type: 'array', items: { type: 'object' } },
+    deprovision: { type: 'array', items: { type: 'object' } },
+    skip: { type: 'array', items: { type: 'object', description: 'a staged user and its skip reason' } },
+    truncated: { type: 'boolean' },
+  }),
+  SyncSchedule: obj({
+    enabled: { type: 'boolean' },
+    cron: str(),
+    deprovisionCron: str(),
+    timeZone: { type: 'string', enum: ['UTC'] },
+    nextRunAt: nullable(time),
+    nextDeprovisionRunAt: nullable(time),
+  }),
+  StagedUser: obj({
+    id: str(),
+    userName: str(),
+    externalId: nullable(str()),
+    displayName: nullable(str()),
+    email: nullable(str()),
+    active: { type: 'boolean' },
+    deleted: { type: 'boolean' },
+    createdAt: time,
+    updatedAt: time,
+    syncedAt: nullable(time),
+    syncSkipReason: nullable(str()),
+  }),
+  StagedUserPage: page('StagedUser'),
+  StagedUserDetail: {
+    allOf: [
+      ref('StagedUser'),
+      obj({
+        resource: { type: 'object', description: 'the canonical SCIM resource' },
+        raw: nullable({ type: 'object', description: 'the last body the IdP sent (passwords removed)' }),
+      }),
+    ],
+  },
+  StagedGroup: obj({
+    id: str(),
+    displayName: str(),
+    externalId: nullable(str()),
+    memberCount: { type: 'integer' },
+    deleted: { type: 'boolean' },
+    createdAt: time,
+    updatedAt: time,
+  }),
+  StagedGroupPage: page('StagedGroup'),
+  StagedGroupMembers: obj({
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['value', 'type'],
+        properties: { value: str(), type: { type: 'string', enum: ['User', 'Group'] }, display: str() },
       },
     },
-    action: str('resource.verb'),
-    target: nullable(obj({ type: str(), id: str() })),
-    targetLabel: nullable(str()),
-    subject: nullable(
-      obj(
-        { userName: nullable(str()), email: nullable(str()), accountId: nullable(str()) },
-        'the person the entry is about (?subject= finds it by email or userName)',
-      ),
-    ),
-    summary: str(),
-    details: { type: 'object' },
-    correlationId: nullable(str('the x-request-id')),
-    sourceIp: nullable(str()),
-    eventId: nullable(str()),
-    prevHash: str('hex'),
-    hash: str('hex: HMAC-SHA256 under AUDIT_CHAIN_KEY (v3), SHA-256 for entries written before'),
+    total: { type: 'integer', description: 'members in all; the first 1,000 are listed' },
   }),
-  AuditEventPage: obj({
-    items: { type: 'array', items: ref('AuditEvent') },
-    nextCursor: nullable(str('cursor of the next page (same order)')),
+  ConsoleSession: obj({ principal: { type: 'object', description: 'the API key signed in with' }, expiresAt: time }),
+  CurrentPrincipal: obj({
+    principal: { type: 'object', description: 'the API key (or admin token) the request acts as' },
+    console: { type: 'boolean', description: 'whether it came from a console session cookie' },
   }),
-  AuditVerification: obj(
-    {
-      ok: { type: 'boolean' },
-      checked: { type: 'integer', description: 'entries found intact' },
+  AuditEntry: {
+    type: 'object',
+    required: ['id', 'sequence', 'occurredAt', 'actor', 'action', 'summary', 'hash'],
+    properties: {
+      id: str(),
+      sequence: { type: 'integer' },
+      occurredAt: time,
+      tenantId: nullable(str()),
+      actor: { type: 'object', description: '`{"type":"admin"|"scim"|"system", …}`' },
+      action: str('`resource.verb`'),
+      target: nullable({ type: 'object' }),
+      targetLabel: nullable(str()),
+      subject: nullable({
+        type: 'object',
+        description: '`{userName, email, accountId}` (null parts where unknown): the person the entry is about',
+      }),
+      summary: str(),
+      details: nullable({ type: 'object' }),
+      correlationId: nullable(str()),
+      sourceIp: nullable(str()),
+      eventId: nullable(str()),
+      prevHash: str(),
+      hash: str('hex: HMAC-SHA256 under AUDIT_CHAIN_KEY (v3); SHA-256 for entries written before'),
     },
-    'when ok is false, also firstBrokenId (null when the chain no longer reaches the expected head) and reason',
-  ),
+  },
+  AuditEntryPage: page('AuditEntry'),
+  AuditVerification: {
+    type: 'object',
+    required: ['ok', 'checked'],
+    properties: {
+      ok: { type: 'boolean' },
+      checked: { type: 'integer' },
+      firstBrokenId: nullable(
+        str(
+          'when not ok: the first entry that breaks the chain; null when the chain no longer reaches the expected head',
+        ),
+      ),
+      reason: str('when not ok'),
+    },
+  },
   AuditReceipt: obj(
     {
       sequence: { type: 'integer' },
       hash: str('hex'),
       at: time,
       algorithm: { type: 'string', enum: ['Ed25519'] },
-      signature: str('base64url Ed25519 signature of ["roster.audit.head.v1",sequence,hash,at] (JSON)'),
-      publicKey: str('base64url raw Ed25519 public key'),
+      signature: str('base64url Ed25519 signature of the JSON array ["roster.audit.head.v1",sequence,hash,at]'),
+      publicKey: str('base64url raw Ed25519 public key (one per deployment)'),
     },
     'a signed receipt of the chain head: keep it, check it later with verify?expectSequence=&expectHash=',
   ),
@@ -142,7 +351,37 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'POST /admin/v1/scim-connections/{connectionId}/tokens/{tokenId}/rotate': 'IssuedScimToken',
   'GET /admin/v1/outbox/dead-letters': 'DeadLetterPage',
   'POST /admin/v1/outbox/dead-letters/{eventId}/retry': 'DeadLetterRetry',
-  'GET /admin/v1/audit-events': 'AuditEventPage',
+  'GET /admin/v1/tenants': 'TenantPage',
+  'POST /admin/v1/api-keys': 'IssuedApiKey',
+  'GET /admin/v1/api-keys': 'ApiKeyPage',
+  'POST /admin/v1/tenants/{tenantId}/sites': 'Site',
+  'GET /admin/v1/tenants/{tenantId}/sites': 'SiteList',
+  'GET /admin/v1/tenants/{tenantId}/sites/{siteId}': 'Site',
+  'PATCH /admin/v1/tenants/{tenantId}/sites/{siteId}': 'Site',
+  'POST /admin/v1/tenants/{tenantId}/groups': 'InternalGroup',
+  'GET /admin/v1/tenants/{tenantId}/groups': 'InternalGroupList',
+  'GET /admin/v1/tenants/{tenantId}/groups/{groupId}': 'InternalGroup',
+  'PATCH /admin/v1/tenants/{tenantId}/groups/{groupId}': 'InternalGroup',
+  'GET /admin/v1/scim-connections/{connectionId}/group-mappings': 'GroupMappings',
+  'PUT /admin/v1/scim-connections/{connectionId}/group-mappings': 'GroupMappings',
+  'GET /admin/v1/tenants/{tenantId}/members': 'MemberPage',
+  'POST /admin/v1/tenants/{tenantId}/members': 'Member',
+  'GET /admin/v1/tenants/{tenantId}/members/{accountId}': 'Member',
+  'GET /admin/v1/tenants/{tenantId}/members/{accountId}/sessions': 'MemberSessionList',
+  'POST /v1/sessions': 'CreatedSession',
+  'POST /v1/sessions/introspect': 'Introspection',
+  'GET /admin/v1/sync-schedule': 'SyncSchedule',
+  'POST /admin/v1/scim-connections/{connectionId}/sync-runs': 'SyncRun',
+  'GET /admin/v1/scim-connections/{connectionId}/sync-runs': 'SyncRunPage',
+  'GET /admin/v1/scim-connections/{connectionId}/sync-preview': 'SyncPreview',
+  'GET /admin/v1/sync-runs/{runId}': 'SyncRunDetail',
+  'GET /admin/v1/scim-connections/{connectionId}/scim-users': 'StagedUserPage',
+  'GET /admin/v1/scim-connections/{connectionId}/scim-users/{userId}': 'StagedUserDetail',
+  'GET /admin/v1/scim-connections/{connectionId}/scim-groups': 'StagedGroupPage',
+  'GET /admin/v1/scim-connections/{connectionId}/scim-groups/{groupId}/members': 'StagedGroupMembers',
+  'POST /admin/v1/console-sessions': 'ConsoleSession',
+  'GET /admin/v1/console-sessions/current': 'CurrentPrincipal',
+  'GET /admin/v1/audit-events': 'AuditEntryPage',
   'GET /admin/v1/audit-events/verify': 'AuditVerification',
   'GET /admin/v1/audit-events/head': 'AuditReceipt',
   'GET /health/live': 'Liveness',
@@ -150,24 +389,12 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'GET /health': 'Readiness',
 };
 
-const receiptHeader = (what: string) => ({ schema: { type: 'string' as const }, description: what });
-
-/** Downloads: `METHOD /path` → the success response (not JSON). */
-export const ROUTE_DOWNLOADS: Record<string, ResponseObject> = {
+/** Success responses that are files rather than JSON: `METHOD /path` → content type → description. */
+export const ROUTE_FILE_RESPONSES: Record<string, Record<string, string>> = {
   'GET /admin/v1/audit-events/export': {
-    description:
-      'a streamed attachment: CSV (a header row) or NDJSON (one AuditEvent per line, then {"type":"head", …AuditReceipt}); the x-audit-head-* headers are the signed head it covers',
-    headers: {
-      'x-audit-head-sequence': receiptHeader('the receipt sequence: the export holds matching entries up to it'),
-      'x-audit-head-hash': receiptHeader('hex'),
-      'x-audit-head-at': receiptHeader('ISO-8601'),
-      'x-audit-head-algorithm': receiptHeader('Ed25519'),
-      'x-audit-head-signature': receiptHeader('base64url'),
-      'x-audit-head-public-key': receiptHeader('base64url raw Ed25519 public key'),
-    },
-    content: {
-      'text/csv': { schema: { type: 'string' } },
-      'application/x-ndjson': { schema: { type: 'string' } },
-    },
+    'text/csv':
+      'format=csv (the default): one row per entry, streamed; the x-audit-head-* headers (sequence, hash, at, algorithm, signature, public-key) are the signed head it covers',
+    'application/x-ndjson':
+      'format=ndjson: one JSON entry per line, streamed, then {"type":"head", …AuditReceipt}; the same receipt in the x-audit-head-* headers',
   },
 };

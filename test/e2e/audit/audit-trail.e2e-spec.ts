@@ -158,7 +158,16 @@ describe('Audit trail (admin API)', () => {
       expect(by('tenant.updated')[0]).toMatchObject({
         details: {
           changedAttributes: expect.arrayContaining(['name', 'ssoDomains']),
-          changes: { name: 'Audit Admin Co 2', ssoDomains: ['audit-admin2.example'] },
+          changes: [
+            { attribute: 'name', old: 'Audit Admin Co', new: 'Audit Admin Co 2' },
+            {
+              attribute: 'ssoDomains',
+              added: ['audit-admin2.example'],
+              removed: ['audit-admin.example'],
+              addedCount: 1,
+              removedCount: 1,
+            },
+          ],
         },
       });
       expect(by('scim_connection.created')[0]).toMatchObject({
@@ -561,8 +570,10 @@ describe('Audit trail (admin API)', () => {
       ];
       expect(sessions.map((r) => r.status)).toEqual([201, 201, 201]);
       let created: Entry[] = [];
+      let memberAdded: Entry | undefined;
       await expectEventually(async () => {
         const trail = await trailOf(f.tenantId, ['member.added', 'session.created']);
+        memberAdded = trail.find((e) => e.action === 'member.added');
         created = trail.filter((e) => e.action === 'session.created');
         expect(created).toHaveLength(3);
       }, 15000);
@@ -570,9 +581,12 @@ describe('Audit trail (admin API)', () => {
       expect(created.map((e) => e.subject)).toEqual(Array(3).fill({ userName: null, email, accountId }));
 
       // One call answers "what happened to this person", newest first, whatever the case typed.
+      // The member's addition names the person too (its email), before the sessions.
+      const about = [memberAdded!, ...created];
+      expect(memberAdded!.subject).toEqual({ userName: null, email, accountId });
       const found = await list(`subject=${encodeURIComponent(email.toUpperCase())}`);
-      expect(found.map((e) => e.id)).toEqual(created.map((e) => e.id).reverse());
-      expect(await list(`subject=${encodeURIComponent(email)}&order=asc`)).toEqual(created);
+      expect(found.map((e) => e.id)).toEqual(about.map((e) => e.id).reverse());
+      expect(await list(`subject=${encodeURIComponent(email)}&order=asc`)).toEqual(about);
       expect(await list(`subject=${encodeURIComponent(`x${email}`)}`)).toEqual([]);
 
       // Keyset pages, newest first.
@@ -612,15 +626,20 @@ describe('Audit trail (admin API)', () => {
       // The reviewer's grep: the CSV names the person in its own columns; NDJSON carries `subject`.
       const csv = csvObjects((await exportText(`tenantId=${f.tenantId}&format=csv`)).text);
       const rows = csv.filter((r) => r.subject_email === email);
-      expect(rows.map((r) => r.action)).toEqual(['session.created', 'session.created', 'session.created']);
+      expect(rows.map((r) => r.action)).toEqual([
+        'member.added',
+        'session.created',
+        'session.created',
+        'session.created',
+      ]);
       expect(rows.every((r) => r.subject_account_id === accountId && r.subject_user_name === '')).toBe(true);
       const bySubject = csvObjects((await exportText(`subject=${encodeURIComponent(email)}&format=csv`)).text);
-      expect(bySubject.map((r) => r.id)).toEqual(created.map((e) => e.id));
+      expect(bySubject.map((r) => r.id)).toEqual(about.map((e) => e.id));
       const ndjson = (await exportText(`subject=${encodeURIComponent(email)}&format=ndjson`)).text
         .split('\n')
         .filter((l) => l.startsWith('{"id"'))
         .map((l) => JSON.parse(l));
-      expect(ndjson).toEqual(created);
+      expect(ndjson).toEqual(about);
     });
 
     it.each([

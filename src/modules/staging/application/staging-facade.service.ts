@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { EventBus } from '../../../shared/events/event-bus';
+import { diffForAudit } from '../../audit/public';
 import { StagedGroupCreatedEvent } from '../public/events/staged-group-created.event';
 import { StagedGroupDeletedEvent } from '../public/events/staged-group-deleted.event';
 import { StagedGroupMembersLeftEvent } from '../public/events/staged-group-members-left.event';
@@ -29,6 +30,7 @@ import type {
   StagedUserAdminRecord,
   StagedUserAdminRow,
   StagedUserRecord,
+  StagedUserSubject,
   StageUserInput,
   StagingScope,
 } from '../public/staging.types';
@@ -97,7 +99,13 @@ export class StagingFacadeService extends StagingFacade {
   async createUser(scope: StagingScope, input: StageUserInput): Promise<StagedUserRecord> {
     const id = randomUUID();
     const created = new StagedUserCreatedEvent(
-      { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId, active: input.active },
+      {
+        connectionId: scope.connectionId,
+        stagedUserId: id,
+        externalId: input.externalId,
+        active: input.active,
+        subject: subjectOf(input),
+      },
       this.meta(scope),
     );
     const ignored = this.ignoredEvent(scope, 'User', id, 'manager', input.ignoredManagerIds ?? []);
@@ -145,9 +153,19 @@ export class StagingFacadeService extends StagingFacade {
           if (ignored) await this.events.publish(ignored);
           return (await this.users.find(scope, id))!;
         }
-        const payload = { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId };
+        const payload = {
+          connectionId: scope.connectionId,
+          stagedUserId: id,
+          externalId: input.externalId,
+          subject: subjectOf(input),
+        };
+        // Old and new values from the row locked in this transaction (the IdP's previous write).
+        const { changes, omitted } = diffForAudit(locked.resource, input.resource);
         const events: DomainEvent<object>[] = [
-          new StagedUserUpdatedEvent({ ...payload, changedAttributes }, this.meta(scope)),
+          new StagedUserUpdatedEvent(
+            { ...payload, changedAttributes, changes, ...(omitted > 0 ? { changesOmitted: omitted } : {}) },
+            this.meta(scope),
+          ),
         ];
         if (locked.active && !input.active) events.push(new StagedUserDeactivatedEvent(payload, this.meta(scope)));
         if (!locked.active && input.active) events.push(new StagedUserReactivatedEvent(payload, this.meta(scope)));
@@ -170,7 +188,12 @@ export class StagingFacadeService extends StagingFacade {
       await this.users.markDeleted(scope, id);
       await this.events.publish(
         new StagedUserDeletedEvent(
-          { connectionId: scope.connectionId, stagedUserId: id, externalId: locked.externalId },
+          {
+            connectionId: scope.connectionId,
+            stagedUserId: id,
+            externalId: locked.externalId,
+            subject: subjectOf(locked),
+          },
           this.meta(scope),
         ),
       );
@@ -244,9 +267,23 @@ export class StagingFacadeService extends StagingFacade {
         return locked;
       }
       if (attributesChanged) {
+        // Members are the membership event's; the rest as old and new values.
+        const { changes, omitted } = diffForAudit(
+          { displayName: locked.displayName, externalId: locked.externalId, ...locked.resource },
+          { displayName: input.displayName, externalId: input.externalId, ...input.resource },
+          ['members'],
+        );
         events.push(
           new StagedGroupUpdatedEvent(
-            { connectionId: scope.connectionId, stagedGroupId: id, externalId: input.externalId, changedAttributes },
+            {
+              connectionId: scope.connectionId,
+              stagedGroupId: id,
+              externalId: input.externalId,
+              displayName: input.displayName,
+              changedAttributes,
+              changes,
+              ...(omitted > 0 ? { changesOmitted: omitted } : {}),
+            },
             this.meta(scope),
           ),
         );
@@ -371,21 +408,21 @@ export class StagingFacadeService extends StagingFacade {
     members: readonly StagedMember[],
   ): Promise<{ added: string[]; ignored: string[] }> {
     if (members.length === 0) return { added: [], ignored: [] };
-    const unique = [...new Map(members.map((m) => [m.value.toLowerCase(), m])).values()];
-    if (unique.some((m) => m.value.toLowerCase() === groupId)) {
+    // One pass per step, each id lower-cased once: a PATCH may carry 40,000 members.
+    const unique = new Map<string, StagedMember>();
+    for (const m of members) unique.set(m.value.toLowerCase(), m);
+    if (unique.has(groupId)) {
       throw new StagingError(StagingErrorCode.UNKNOWN_MEMBER, 'a group cannot be a member of itself');
     }
-    const types = await this.groups.resolveMemberTypes(
-      scope,
-      unique.map((m) => m.value),
-    );
-    const known = unique.filter((m) => types.has(m.value.toLowerCase()));
-    const ignored = unique.filter((m) => !types.has(m.value.toLowerCase())).map((m) => m.value);
-    const added = await this.groups.addMembers(
-      scope,
-      groupId,
-      known.map((m) => ({ ...m, type: types.get(m.value.toLowerCase())! })),
-    );
+    const types = await this.groups.resolveMemberTypes(scope, [...unique.keys()]);
+    const known: Array<StagedMember & { type: 'User' | 'Group' }> = [];
+    const ignored: string[] = [];
+    for (const [id, m] of unique) {
+      const type = types.get(id);
+      if (type) known.push({ ...m, type });
+      else ignored.push(m.value);
+    }
+    const added = await this.groups.addMembers(scope, groupId, known);
     return { added, ignored };
   }
 
@@ -458,6 +495,10 @@ export class StagingFacadeService extends StagingFacade {
       this.meta(scope),
     );
   }
+}
+
+function subjectOf(user: { userName: string; primaryEmail: string | null }): StagedUserSubject {
+  return { userName: user.userName, email: user.primaryEmail };
 }
 
 function encodeCursor(row: { createdAt: string; id: string }): string {

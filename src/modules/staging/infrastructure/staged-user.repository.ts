@@ -18,12 +18,14 @@ import type {
 } from '../public/staging.types';
 import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
 import { matchesAtMostOne, userNameEquality } from './scim-filter-plan';
+import { jsonText } from '../../../shared/http/json-body';
 
 interface UserRow {
   id: string;
   user_name: string;
   external_id: string | null;
   active: boolean;
+  primary_email: string | null;
   resource: Record<string, unknown>;
   version: number;
   created_at: Date;
@@ -44,7 +46,7 @@ const GROUPS_SQL = `COALESCE((
     FROM staging.scim_group_member m JOIN staging.scim_group g ON g.id = m.group_id AND g.deleted_at IS NULL
    WHERE m.member_id = u.id), '[]'::json) AS groups`;
 
-const COLUMNS = `u.id, u.user_name, u.external_id, u.active, u.resource, u.version, u.created_at, u.updated_at`;
+const COLUMNS = `u.id, u.user_name, u.external_id, u.active, u.primary_email, u.resource, u.version, u.created_at, u.updated_at`;
 
 /** A user to create, with the outbox rows of its events. */
 export interface UserInsert {
@@ -102,6 +104,7 @@ const toRecord = (r: UserRow): StagedUserRecord => ({
   userName: r.user_name,
   externalId: r.external_id,
   active: r.active,
+  primaryEmail: r.primary_email,
   resource: r.resource,
   version: r.version,
   createdAt: r.created_at,
@@ -175,7 +178,7 @@ export class StagedUserRepository {
         input.primaryEmail,
       ].forEach((v, k) => users[k].push(v));
       resources.push(JSON.stringify(input.resource));
-      rawPayloads.push(JSON.stringify(input.rawPayload ?? null));
+      rawPayloads.push(jsonText(input.rawPayload ?? null));
       for (const row of outbox.rows()) [id, ...row].forEach((v, k) => events[k].push(v));
     }
     const rows = await sqlRows<{ id: string; version: number; created_at: Date; updated_at: Date }>(
@@ -194,6 +197,7 @@ export class StagedUserRepository {
         userName: input.userName,
         externalId: input.externalId,
         active: input.active,
+        primaryEmail: input.primaryEmail,
         resource: input.resource,
         version: r.version,
         createdAt: r.created_at,
@@ -257,7 +261,7 @@ export class StagedUserRepository {
       input.active,
       input.primaryEmail,
       JSON.stringify(input.resource),
-      JSON.stringify(input.rawPayload ?? null),
+      jsonText(input.rawPayload ?? null),
     ];
     const events = outbox.render(params.length + 1);
     const [row] = await sqlRows<UserRow>(

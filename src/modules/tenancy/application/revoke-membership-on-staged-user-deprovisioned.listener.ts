@@ -6,6 +6,13 @@ import { OnDomainEvent } from '../../../shared/events/on-domain-event.decorator'
 import { StagedUserDeactivatedEvent, StagedUserDeletedEvent } from '../../staging/public';
 import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
 
+interface HeldGroup {
+  id: string;
+  name: string;
+  permissions: string[];
+  sites: Array<{ id: string; name: string }>;
+}
+
 /**
  * `active=false` (any dialect) or DELETE in the IdP revokes the SCIM membership it provisioned at
  * once — not at the next sync. Sessions reacts to the MembershipRevokedEvent. Idempotent: a
@@ -33,21 +40,51 @@ export class RevokeMembershipOnStagedUserDeprovisionedListener {
     reason: 'scim_deactivated' | 'scim_deleted',
   ): Promise<void> {
     const { connectionId, stagedUserId } = event.payload;
-    const revoked = await sqlRows<{ id: string; account_id: string; tenant_id: string }>(
+    // The groups the member held are named in the event: the access the IdP took away with it.
+    const revoked = await sqlRows<{
+      id: string;
+      account_id: string;
+      tenant_id: string;
+      email: string;
+      groups: HeldGroup[];
+    }>(
       this.tx.manager,
       `WITH r AS (
          UPDATE tenancy.membership
             SET status = 'revoked', revoked_at = now(), revoked_reason = $3, updated_at = now()
           WHERE connection_id = $1 AND staged_user_id = $2 AND source = 'scim' AND status = 'active'
           RETURNING id, account_id, tenant_id)
-       SELECT * FROM r`,
+       SELECT r.*, a.email,
+              COALESCE((SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'permissions', g.permissions, 'sites',
+                         COALESCE((SELECT json_agg(json_build_object('id', s.id, 'name', s.name) ORDER BY lower(s.name), s.id)
+                                     FROM tenancy.internal_group_site gs JOIN tenancy.site s ON s.id = gs.site_id
+                                    WHERE gs.group_id = g.id), '[]'::json)) ORDER BY lower(g.name), g.id)
+                          FROM tenancy.membership_group mg JOIN tenancy.internal_group g ON g.id = mg.group_id
+                         WHERE mg.membership_id = r.id), '[]'::json) AS groups
+         FROM r JOIN tenancy.account a ON a.id = r.account_id`,
       [connectionId, stagedUserId, reason],
     );
     await this.events.publish(
       ...revoked.map(
         (m) =>
           new MembershipRevokedEvent(
-            { accountId: m.account_id, membershipId: m.id, connectionId, stagedUserId, reason, syncRunId: null },
+            {
+              accountId: m.account_id,
+              membershipId: m.id,
+              connectionId,
+              stagedUserId,
+              reason,
+              syncRunId: null,
+              email: m.email,
+              access: m.groups.map((g) => ({
+                change: 'taken' as const,
+                internalGroupId: g.id,
+                internalGroupName: g.name,
+                permissions: g.permissions,
+                sites: g.sites,
+                reason: 'idp_removal' as const,
+              })),
+            },
             {
               tenantId: m.tenant_id,
               correlationId: event.correlationId,

@@ -59,12 +59,12 @@ export class ScimBearerAuthenticator {
     const address = req.ip ?? '';
     let lookedUp: string | undefined;
     // Past the failure budget of this address or connection: 429 before the lookup (cached tokens never get here).
-    const principal = await this.verify.execute(token, connectionId, (hashHex) => {
-      this.limiter.admit(address, connectionId, hashHex);
+    const principal = await this.verify.execute(token, connectionId, async (hashHex) => {
+      await this.limiter.admit(address, connectionId, hashHex);
       lookedUp = hashHex;
     });
     if (!principal || principal.connectionId !== connectionId) {
-      if (lookedUp !== undefined) this.limiter.failed(address, connectionId);
+      if (lookedUp !== undefined) await this.limiter.failed(address, connectionId);
       return null;
     }
     if (lookedUp !== undefined) this.limiter.succeeded(connectionId, lookedUp);
