@@ -431,7 +431,20 @@ describe('Audit trail (admin API)', () => {
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l));
+      // The last line is the signed head the export covers, the same as the response headers.
+      const head = lines.pop();
       expect(lines).toEqual(await list(`tenantId=${f.tenantId}`));
+      expect(head).toEqual({
+        type: 'head',
+        sequence: Number(res.headers.get('x-audit-head-sequence')),
+        hash: res.headers.get('x-audit-head-hash'),
+        at: res.headers.get('x-audit-head-at'),
+        algorithm: 'Ed25519',
+        signature: res.headers.get('x-audit-head-signature'),
+        publicKey: res.headers.get('x-audit-head-public-key'),
+      });
+      expect(head.sequence).toBeGreaterThanOrEqual(lines[lines.length - 1].sequence);
+      expect(head.hash).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it('filters the export by time window', async () => {
@@ -442,7 +455,8 @@ describe('Audit trail (admin API)', () => {
       const lines = (await exportText(`tenantId=${f.tenantId}&format=ndjson&from=${from}`)).text
         .trimEnd()
         .split('\n')
-        .map((l) => JSON.parse(l));
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type !== 'head');
       expect(lines.map((l) => l.id).sort()).toEqual(
         sorted
           .filter((e) => e.occurredAt >= from)
@@ -450,7 +464,7 @@ describe('Audit trail (admin API)', () => {
           .sort(),
       );
       const none = await exportText(`tenantId=${f.tenantId}&format=ndjson&to=2000-01-01T00:00:00Z`);
-      expect(none.text).toBe('');
+      expect(none.text.split('\n')).toEqual([expect.stringMatching(/^\{"type":"head",/), '']);
       const emptyCsv = await exportText(`tenantId=${f.tenantId}&format=csv&to=2000-01-01`);
       expect(emptyCsv.text).toBe(`${CSV_HEADER.join(',')}\r\n`);
     });

@@ -5,12 +5,15 @@
 import 'reflect-metadata';
 import { createApp, createLogger } from '../../../src/app.factory';
 import { validateEnv } from '../../../src/config/env.schema';
+import { TEST_AUDIT_CHAIN_KEY } from '../../utils/create-test-app';
 import { RunSyncUseCase } from '../../../src/modules/sync/application/run-sync.use-case';
 
 async function main() {
   const env = validateEnv({
     DATABASE_URL: process.env.CHILD_DATABASE_URL,
     ADMIN_TOKEN: 'child-admin-token-0123456789abcdef0123456789',
+    // The suite's key: the child and the suite's apps append to the same chain (replicas share it).
+    AUDIT_CHAIN_KEY: TEST_AUDIT_CHAIN_KEY,
     OUTBOX_RELAY_ENABLED: 'false',
     CRON_ENABLED: 'false',
     // Children run beside the suite's other processes: a fixed metrics port would collide (EADDRINUSE).
