@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConsoleSessionResolver } from '../../shared/http/principal';
+import { ConsoleSessionResolver } from '../../shared/domain/principal';
 import { ResolveConsoleSessionUseCase } from './application/resolve-console-session.use-case';
 import { SignInConsoleUseCase } from './application/sign-in-console.use-case';
 import { SignOutConsoleUseCase } from './application/sign-out-console.use-case';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
-import { ApiKeyVerifier, ConsoleSessionResolver, type Principal } from '../../../shared/http/principal';
+import { ApiKeyVerifier, ConsoleSessionResolver, type Principal } from '../../../shared/domain/principal';
 import { hashConsoleSessionSecret } from '../domain/console-session-secret';
 import { ConsoleSessionRepository } from '../infrastructure/console-session.repository';
 

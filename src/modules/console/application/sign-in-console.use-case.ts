@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
-import { ApiKeyVerifier, type Principal } from '../../../shared/http/principal';
+import { ApiKeyVerifier, type Principal } from '../../../shared/domain/principal';
 import { hashConsoleSessionSecret, newConsoleSessionSecret } from '../domain/console-session-secret';
 import { ConsoleSessionRepository } from '../infrastructure/console-session.repository';
 import { ConsoleError, ConsoleErrorCode } from '../public/console.errors';

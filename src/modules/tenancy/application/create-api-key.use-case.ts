@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import type { Principal, PrincipalScope } from '../../../shared/http/principal';
+import type { Principal, PrincipalScope } from '../../../shared/domain/principal';
 import { generateApiKey } from '../domain/api-key';
 import { isUuid } from '../domain/scim-token';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';

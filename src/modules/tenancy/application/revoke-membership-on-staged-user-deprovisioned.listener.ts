@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../../shared/database/transaction-host';
-import { sqlRows } from '../../../shared/database/sql';
 import { EventBus } from '../../../shared/events/event-bus';
 import { OnDomainEvent } from '../../../shared/events/on-domain-event.decorator';
 import { StagedUserDeactivatedEvent, StagedUserDeletedEvent } from '../../staging/public';
+import { MemberRepository } from '../infrastructure/member.repository';
 import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
 
 /**
@@ -14,7 +13,7 @@ import { MembershipRevokedEvent } from '../public/events/membership-revoked.even
 @Injectable()
 export class RevokeMembershipOnStagedUserDeprovisionedListener {
   constructor(
-    private readonly tx: TransactionHost,
+    private readonly members: MemberRepository,
     private readonly events: EventBus,
   ) {}
 
@@ -33,16 +32,7 @@ export class RevokeMembershipOnStagedUserDeprovisionedListener {
     reason: 'scim_deactivated' | 'scim_deleted',
   ): Promise<void> {
     const { connectionId, stagedUserId } = event.payload;
-    const revoked = await sqlRows<{ id: string; account_id: string; tenant_id: string }>(
-      this.tx.manager,
-      `WITH r AS (
-         UPDATE tenancy.membership
-            SET status = 'revoked', revoked_at = now(), revoked_reason = $3, updated_at = now()
-          WHERE connection_id = $1 AND staged_user_id = $2 AND source = 'scim' AND status = 'active'
-          RETURNING id, account_id, tenant_id)
-       SELECT * FROM r`,
-      [connectionId, stagedUserId, reason],
-    );
+    const revoked = await this.members.revokeForStagedUser(connectionId, stagedUserId, reason);
     await this.events.publish(
       ...revoked.map(
         (m) =>

@@ -12,7 +12,7 @@ export class RevokeScimTokenUseCase extends TokenUseCaseBase {
       const token = await this.tokens.findActive(connection.tenantId, connection.id, tokenId);
       if (!token) throw tokenNotFound();
       await this.tokens.revoke(connection.tenantId, token.id);
-      await this.announceRevocation(connection.id);
+      await this.cache.announceRevocation(connection.id);
       await this.events.publish(
         new ScimTokenRevokedEvent({ connectionId, tokenId }, { tenantId: connection.tenantId }),
       );

@@ -5,7 +5,6 @@ import { generateScimToken, isConnectionId } from '../domain/scim-token';
 import type { ScimConnectionEntity } from '../infrastructure/scim-connection.entity';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenCache } from '../infrastructure/scim-token.cache';
-import { TOKEN_REVOKED_CHANNEL } from '../infrastructure/revocation-listener';
 import type { ScimTokenEntity } from '../infrastructure/scim-token.entity';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
@@ -49,12 +48,6 @@ export abstract class TokenUseCaseBase {
     protected readonly events: EventBus,
     protected readonly cache: ScimTokenCache,
   ) {}
-
-  /** Drops cached verifications of this connection's tokens here at commit, and in other replicas by NOTIFY. */
-  protected async announceRevocation(connectionId: string): Promise<void> {
-    await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [TOKEN_REVOKED_CHANNEL, connectionId]);
-    this.tx.afterCommit(() => this.cache.invalidateConnection(connectionId));
-  }
 
   /** Locks the connection row so concurrent issue/rotate/revoke on one connection serialise. */
   protected async lockConnection(connectionId: string): Promise<ScimConnectionEntity> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal, StoredApiKeys } from '../../../shared/http/principal';
+import type { Principal, StoredApiKeys } from '../../../shared/domain/principal';
 import { isUuid, sameHash } from '../domain/scim-token';
 import { hashApiKey, looksLikeApiKey } from '../domain/api-key';
 import { ApiKeyCache } from '../infrastructure/api-key.cache';

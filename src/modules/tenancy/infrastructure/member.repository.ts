@@ -128,4 +128,46 @@ export class MemberRepository {
     );
     return row ?? null;
   }
+
+  /** The active membership of this email in the tenant, or null. */
+  async findActiveByEmail(
+    tenantId: string,
+    email: string,
+  ): Promise<{ membership_id: string; account_id: string; email: string } | null> {
+    const [row] = await sqlRows<{ membership_id: string; account_id: string; email: string }>(
+      this.tx.manager,
+      `SELECT m.id AS membership_id, a.id AS account_id, a.email
+         FROM tenancy.account a JOIN tenancy.membership m ON m.account_id = a.id
+        WHERE a.email = lower($2) AND m.tenant_id = $1 AND m.status = 'active'`,
+      [tenantId, email],
+    );
+    return row ?? null;
+  }
+
+  async isActive(tenantId: string, accountId: string): Promise<boolean> {
+    const rows = await sqlRows(
+      this.tx.manager,
+      `SELECT 1 FROM tenancy.membership WHERE tenant_id = $1 AND account_id = $2 AND status = 'active'`,
+      [tenantId, accountId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Revokes the active SCIM memberships this staged user provisioned; the ones it revoked. */
+  async revokeForStagedUser(
+    connectionId: string,
+    stagedUserId: string,
+    reason: string,
+  ): Promise<Array<{ id: string; account_id: string; tenant_id: string }>> {
+    return sqlRows<{ id: string; account_id: string; tenant_id: string }>(
+      this.tx.manager,
+      `WITH r AS (
+         UPDATE tenancy.membership
+            SET status = 'revoked', revoked_at = now(), revoked_reason = $3, updated_at = now()
+          WHERE connection_id = $1 AND staged_user_id = $2 AND source = 'scim' AND status = 'active'
+          RETURNING id, account_id, tenant_id)
+       SELECT * FROM r`,
+      [connectionId, stagedUserId, reason],
+    );
+  }
 }
