@@ -2,7 +2,6 @@ import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppEnv } from './config/env.schema';
 import { AuditModule } from './modules/audit/audit.module';
@@ -37,18 +36,6 @@ export class AppModule {
         TypeOrmModule.forRoot(buildTypeOrmOptions(env)),
         EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
         ScheduleModule.forRoot(),
-        // Per-connection SCIM limits (ConnectionThrottlerGuard): SCIM_RATE_LIMIT_PER_SECOND on average
-        // over 10 s, with up to SCIM_RATE_LIMIT_BURST more inside any one second.
-        ThrottlerModule.forRoot({
-          throttlers: [
-            {
-              name: 'burst',
-              ttl: 1000,
-              limit: Math.max(1, env.SCIM_RATE_LIMIT_PER_SECOND + env.SCIM_RATE_LIMIT_BURST),
-            },
-            { name: 'sustained', ttl: 10_000, limit: Math.max(1, env.SCIM_RATE_LIMIT_PER_SECOND * 10) },
-          ],
-        }),
         MetricsModule,
         DatabaseModule,
         AccessModule,

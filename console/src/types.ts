@@ -84,6 +84,7 @@ export interface StagedGroup {
 }
 export interface SyncRun {
   id: string;
+  connectionId: string;
   status: string;
   trigger: string;
   mode: string;
@@ -99,6 +100,7 @@ export interface AuditEntry {
   occurredAt?: string;
   action: string;
   actor: Record<string, unknown>;
+  subject?: { userName?: string; email?: string; accountId?: string } | null;
   summary: string;
   tenantId: string | null;
   [k: string]: unknown;

@@ -19,6 +19,7 @@ function cpuMs(pid: number): number {
  * Issue #17: the worst body under SCIM_MAX_BODY_BYTES costs ≤ 100 ms of CPU. Each shape is sent
  * BENCH_BODY_REPEATS times, one at a time, to the Roster child; its process CPU time (user + system,
  * /proc/<pid>/stat) across those requests is divided by the count — the relay's idle polling is in it.
+ * BENCH_BODY_ONLY=<regexp> keeps the shapes whose name matches (to profile one with BENCH_CPU_PROF).
  */
 export async function bodySection(databaseUrl: string, out: string[]): Promise<void> {
   const repeats = Number(process.env.BENCH_BODY_REPEATS ?? 5);
@@ -43,7 +44,9 @@ export async function bodySection(databaseUrl: string, out: string[]): Promise<v
     const ids = { userId: JSON.parse(user.body).id as string, groupId: JSON.parse(group.body).id as string };
     let worst = 0;
     const count = adversarialShapes(maxBytes, maxValues).length;
+    const only = process.env.BENCH_BODY_ONLY ? new RegExp(process.env.BENCH_BODY_ONLY) : undefined;
     for (let s = 0; s < count; s++) {
+      if (only && !only.test(adversarialShapes(maxBytes, maxValues)[s].name)) continue;
       let cpu = 0;
       let wall = 0;
       let statuses = new Set<number>();

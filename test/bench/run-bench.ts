@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — prints Roster's figures beside a raw `pg` baseline measured in the same run,
  * same Node, same PostgreSQL. Targets come from the issues; they are printed, never asserted.
- * Sections: `npm run bench -- scim` (default: all sections that exist); `body` is issue #17's worst-body CPU.
+ * Sections: `npm run bench -- scim` (default: all sections that exist); `body` is issue #17's worst-body CPU,
+ * `ratelimit` the per-request cost of its replica-wide rate limit.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import { keysSection } from './keys-bench';
 import { bodySection } from './body-bench';
 import { revokeSection } from './revoke-bench';
 import { consoleSection } from './console-bench';
+import { rateLimitSection } from './ratelimit-bench';
 
 const CONCURRENCY = 20;
 /** Alternating rounds per comparison (BENCH_ROUNDS), calls per round (BENCH_PER_ROUND), warm-up calls per side. */
@@ -300,6 +302,7 @@ async function main(): Promise<void> {
     body: bodySection,
     revoke: revokeSection,
     console: consoleSection,
+    ratelimit: rateLimitSection,
   };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();

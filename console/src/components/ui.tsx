@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { ApiError } from '../api';
 
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  const [notFound, setNotFound] = useState(false);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
@@ -15,11 +17,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
         if (!live) return;
         setData(d);
         setError(null);
+        setNotFound(false);
         setLoading(false);
       },
       (e: unknown) => {
         if (!live) return;
         setError(errorText(e));
+        setNotFound(e instanceof ApiError && e.status === 404);
         setLoading(false);
       },
     );
@@ -27,7 +31,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
       live = false;
     };
   }, [...deps, tick]);
-  return { data, error, loading, reload, setData };
+  return { data, error, notFound, loading, reload, setData };
 }
 
 export function errorText(e: unknown): string {
@@ -41,6 +45,48 @@ export function ErrorNote({ error }: { error: string | null | undefined }) {
     <p role="alert" className="error">
       {error}
     </p>
+  );
+}
+
+/**
+ * What a page shows when the API answered 404: the same for a deleted id and for another tenant's
+ * (the API does not tell them apart, so a tenant key learns nothing about other tenants).
+ */
+export function NotFound({ what, level = 1 }: { what: string; level?: 1 | 2 }) {
+  const Heading = level === 1 ? 'h1' : 'h2';
+  return (
+    <>
+      <Heading>{what} not found</Heading>
+      <p>
+        It does not exist, it was deleted, or the key you signed in with cannot see it. Go back to the{' '}
+        <Link to="/">tenants list</Link>.
+      </p>
+    </>
+  );
+}
+
+/** A page whose record did not load: "… not found" for a 404, else the error in words; a way back either way. */
+export function NotLoaded({
+  what,
+  notFound,
+  error,
+  level = 1,
+}: {
+  what: string;
+  notFound: boolean;
+  error: string | null;
+  level?: 1 | 2;
+}) {
+  if (notFound) return <NotFound what={what} level={level} />;
+  const Heading = level === 1 ? 'h1' : 'h2';
+  return (
+    <>
+      <Heading>{what}</Heading>
+      <ErrorNote error={error} />
+      <p>
+        <Link to="/">Back to tenants</Link>
+      </p>
+    </>
   );
 }
 

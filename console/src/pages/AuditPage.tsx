@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, download, qs } from '../api';
+import { api, download, qs } from '../api';
 import { useAuth } from '../auth';
-import { Empty, ErrorNote, errorText, Field, Loading, useLoad, when } from '../components/ui';
+import { ListState, nothing, Table, usePages, type Column } from '../components/blocks';
+import { ErrorNote, errorText, Field, when } from '../components/ui';
 import type { AuditEntry, Page } from '../types';
 
 interface Filters {
@@ -23,13 +24,19 @@ const actorText = (a: Record<string, unknown>): string =>
       ? `admin${str(a.keyName) ? ` key “${str(a.keyName)}”` : ''}`
       : str(a.type) || '—';
 
+const AUDIT_COLUMNS: Array<Column<AuditEntry>> = [
+  { header: 'When', cell: (a) => when(a.occurredAt ?? a.at) },
+  { header: 'Action', cell: (a) => <code>{a.action}</code> },
+  { header: 'Person', cell: (a) => a.subject?.email ?? a.subject?.userName ?? a.subject?.accountId ?? '—' },
+  { header: 'Actor', cell: (a) => actorText(a.actor) },
+  { header: 'Summary', cell: (a) => a.summary },
+];
+
 /** The audit trail: filters, Verify (the hash chain), and the compliance exports. */
 export function AuditPage() {
   const { principal } = useAuth();
   const [draft, setDraft] = useState<Filters>({ from: '', to: '', subject: '', action: '' });
   const [filters, setFilters] = useState<Filters>(draft);
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const cursor = cursors[cursors.length - 1];
   const [verify, setVerify] = useState<VerifyResult | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -40,20 +47,13 @@ export function AuditPage() {
     subject: filters.subject.trim() || undefined,
     action: filters.action.trim() || undefined,
   };
-  const page = useLoad(async () => {
-    try {
-      return await api<Page<AuditEntry>>('GET', `/admin/v1/audit-events${qs({ ...params, cursor, limit: 50 })}`);
-    } catch (e) {
-      // A Roster without the person filter (audit subjects) refuses the parameter: say so in words.
-      if (e instanceof ApiError && e.status === 400 && params.subject && /subject/.test(e.message)) {
-        throw new ApiError(400, 'This Roster cannot filter the audit trail by person yet. Clear the Person field.');
-      }
-      throw e;
-    }
-  }, [filters, cursor]);
+  const pages = usePages(
+    (cursor) => api<Page<AuditEntry>>('GET', `/admin/v1/audit-events${qs({ ...params, cursor, limit: 50 })}`),
+    [filters],
+  );
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    setCursors([undefined]);
+    pages.first();
     setFilters(draft);
   };
   const doVerify = async () => {
@@ -74,8 +74,8 @@ export function AuditPage() {
     setError(null);
     setStatus(`Preparing the ${format.toUpperCase()} export…`);
     try {
-      const { subject: _s, action: _a, ...exportParams } = params;
-      const name = await download(`/admin/v1/audit-events/export${qs({ ...exportParams, format })}`, `audit.${format}`);
+      // The export takes the same filters as the list: what you see is what you download.
+      const name = await download(`/admin/v1/audit-events/export${qs({ ...params, format })}`, `audit.${format}`);
       setStatus(`Downloaded ${name}.`);
     } catch (e) {
       setStatus('');
@@ -139,48 +139,17 @@ export function AuditPage() {
             : `The audit chain is broken at entry ${verify.firstBrokenId} (${verify.reason}); ${verify.checked} entries checked.`}
         </p>
       )}
-      <ErrorNote error={error ?? page.error} />
-      {page.loading && !page.data ? (
-        <Loading what="audit entries" />
-      ) : page.data?.items.length === 0 ? (
-        <Empty title="No audit entry matches these filters." />
-      ) : (
-        <table>
-          <caption className="sr-only">Audit entries</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Action</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Summary</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.data?.items.map((a) => (
-              <tr key={a.id}>
-                <td>{when(a.occurredAt ?? a.at)}</td>
-                <td>
-                  <code>{a.action}</code>
-                </td>
-                <td>{actorText(a.actor)}</td>
-                <td>{a.summary}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <div className="actions">
-        {cursors.length > 1 && (
-          <button type="button" className="secondary" onClick={() => setCursors([undefined])}>
-            First page
-          </button>
-        )}
-        {page.data?.nextCursor && (
-          <button type="button" className="secondary" onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>
-            Next page
-          </button>
-        )}
-      </div>
+      <ErrorNote error={error} />
+      <ListState
+        what="audit entries"
+        error={pages.error}
+        loading={pages.loading}
+        items={pages.items}
+        empty={nothing('No audit entry matches these filters.')}
+      >
+        {(items) => <Table caption="Audit entries" columns={AUDIT_COLUMNS} rows={items} rowKey={(a) => a.id} />}
+      </ListState>
+      {pages.buttons}
     </>
   );
 }

@@ -1,6 +1,7 @@
-import { Link, NavLink, Route, Routes, useParams } from 'react-router';
+import { Link, Route, Routes, useParams } from 'react-router';
 import { api } from '../api';
-import { ErrorNote, Loading, useLoad } from '../components/ui';
+import { Tabs } from '../components/blocks';
+import { Loading, NotLoaded, useLoad } from '../components/ui';
 import type { Connection, Tenant } from '../types';
 import { ConnectionOverview } from './connection/ConnectionOverview';
 import { RunDetail } from './connection/RunDetail';
@@ -17,17 +18,7 @@ export function ConnectionPage() {
     return { c, t };
   }, [connectionId]);
   if (conn.loading && !conn.data) return <Loading what="the connection" />;
-  if (!conn.data) {
-    return (
-      <>
-        <h1>SCIM connection</h1>
-        <ErrorNote error={conn.error} />
-        <p>
-          <Link to="/">Back to tenants</Link>
-        </p>
-      </>
-    );
-  }
+  if (!conn.data) return <NotLoaded what="SCIM connection" notFound={conn.notFound} error={conn.error} />;
   const { c, t } = conn.data;
   const base = `/connections/${c.id}`;
   return (
@@ -36,27 +27,17 @@ export function ConnectionPage() {
         <Link to="/">Tenants</Link> / <Link to={`/tenants/${t.id}`}>{t.name}</Link> / {c.name || c.id}
       </p>
       <h1>{c.name || 'SCIM connection'}</h1>
-      <nav aria-label="Connection" className="tabs">
-        <ul>
-          <li>
-            <NavLink to={base} end>
-              Overview
-            </NavLink>
-          </li>
-          <li>
-            <NavLink to={`${base}/users`}>SCIM users</NavLink>
-          </li>
-          <li>
-            <NavLink to={`${base}/groups`}>SCIM groups</NavLink>
-          </li>
-          <li>
-            <NavLink to={`${base}/sync`}>Sync</NavLink>
-          </li>
-          <li>
-            <NavLink to={`${base}/members`}>Members</NavLink>
-          </li>
-        </ul>
-      </nav>
+      <Tabs
+        label="Connection"
+        base={base}
+        tabs={[
+          ['', 'Overview'],
+          ['users', 'SCIM users'],
+          ['groups', 'SCIM groups'],
+          ['sync', 'Sync'],
+          ['members', 'Members'],
+        ]}
+      />
       <Routes>
         <Route index element={<ConnectionOverview connection={c} tenant={t} onChanged={conn.reload} />} />
         <Route path="users" element={<StagedUsers connectionId={c.id} />} />

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api, ApiError, qs } from '../api';
-import { Empty, ErrorNote, errorText, Loading, useLoad, when } from '../components/ui';
+import { ListState, nothing, Section, Table, usePages } from '../components/blocks';
+import { ErrorNote, errorText, when } from '../components/ui';
+import type { Page } from '../types';
 
 interface DeadLetter {
   id: string;
@@ -15,26 +17,28 @@ interface DeadLetter {
 
 /** Events whose delivery gave up (GET /admin/v1/outbox/dead-letters), each with Retry. */
 export function OperationsPage() {
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const [available, setAvailable] = useState(true);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const list = useLoad(async () => {
+  const pages = usePages(async (cursor): Promise<Page<DeadLetter>> => {
     try {
-      return await api<{ items: DeadLetter[]; next: string | null }>(
+      const r = await api<{ items: DeadLetter[]; next: string | null }>(
         'GET',
         `/admin/v1/outbox/dead-letters${qs({ limit: 50, cursor })}`,
       );
+      return { items: r.items, nextCursor: r.next };
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return null;
-      throw e;
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+      setAvailable(false);
+      return { items: [], nextCursor: null };
     }
-  }, [cursor]);
+  }, []);
   const retry = async (d: DeadLetter) => {
     setError(null);
     try {
       await api('POST', `/admin/v1/outbox/dead-letters/${encodeURIComponent(d.id)}/retry`);
       setStatus(`${d.eventName} is queued for delivery again.`);
-      list.reload();
+      pages.reload();
     } catch (e) {
       setError(errorText(e));
     }
@@ -42,8 +46,7 @@ export function OperationsPage() {
   return (
     <>
       <h1>Operations</h1>
-      <section aria-labelledby="dl-h">
-        <h2 id="dl-h">Dead letters</h2>
+      <Section title="Dead letters">
         <p className="muted">
           Events Roster gave up delivering after its retries (for example a deprovisioning that could not end sessions).
           Fix the cause, then Retry: handlers are idempotent.
@@ -51,56 +54,44 @@ export function OperationsPage() {
         <p role="status" className="muted">
           {status}
         </p>
-        <ErrorNote error={error ?? list.error} />
-        {list.loading && list.data === undefined ? (
-          <Loading what="dead letters" />
-        ) : list.data === null ? (
+        <ErrorNote error={error} />
+        {!available ? (
           <p>Dead letters are not available on this Roster.</p>
-        ) : list.data && list.data.items.length === 0 ? (
-          <Empty title="No dead letters: every event was delivered." />
         ) : (
-          list.data && (
-            <table>
-              <caption className="sr-only">Dead letters</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col">Error</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Occurred</th>
-                  <th scope="col">Last attempt</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <code>{d.eventName}</code>
-                    </td>
-                    <td>{d.error ?? '—'}</td>
-                    <td>{d.attempts}</td>
-                    <td>{when(d.occurredAt)}</td>
-                    <td>{when(d.lastAttemptAt)}</td>
-                    <td>
+          <ListState
+            what="dead letters"
+            error={pages.error}
+            loading={pages.loading}
+            items={pages.items}
+            empty={nothing('No dead letters: every event was delivered.')}
+          >
+            {(items) => (
+              <Table
+                caption="Dead letters"
+                rows={items}
+                rowKey={(d) => d.id}
+                columns={[
+                  { header: 'Event', cell: (d) => <code>{d.eventName}</code> },
+                  { header: 'Error', cell: (d) => d.error ?? '—' },
+                  { header: 'Attempts', cell: (d) => d.attempts },
+                  { header: 'Occurred', cell: (d) => when(d.occurredAt) },
+                  { header: 'Last attempt', cell: (d) => when(d.lastAttemptAt) },
+                  {
+                    header: 'Actions',
+                    hiddenHeader: true,
+                    cell: (d) => (
                       <button type="button" className="secondary" onClick={() => void retry(d)}>
                         Retry
                       </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
+                    ),
+                  },
+                ]}
+              />
+            )}
+          </ListState>
         )}
-        {list.data?.next && (
-          <button type="button" className="secondary" onClick={() => setCursor(list.data!.next!)}>
-            Next page
-          </button>
-        )}
-      </section>
+        {pages.buttons}
+      </Section>
     </>
   );
 }

@@ -1,27 +1,17 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api';
-import { ErrorNote, errorText, Field } from '../components/ui';
+import { useSubmit } from '../components/blocks';
+import { ErrorNote, Field } from '../components/ui';
 import type { Principal } from '../types';
 
 /** The key goes to Roster once, in this request; the browser keeps only an HttpOnly session cookie. */
 export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn: (p: Principal) => void }) {
   const [key, setKey] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api<{ principal: Principal }>('POST', '/admin/v1/console-sessions', { apiKey: key.trim() });
-      setKey('');
-      onSignedIn(r.principal);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useSubmit(async () => {
+    const r = await api<{ principal: Principal }>('POST', '/admin/v1/console-sessions', { apiKey: key.trim() });
+    setKey('');
+    onSignedIn(r.principal);
+  });
   return (
     <main id="main" tabIndex={-1} className="signin">
       <h1>Sign in to Roster</h1>
@@ -30,7 +20,7 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
           {notice}
         </p>
       )}
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={(e) => void form.submit(e)}>
         <Field
           label="API key"
           hint="An admin key (the ADMIN_TOKEN of this Roster) or a tenant key. The key is sent once and not stored in the browser."
@@ -47,8 +37,8 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
             />
           )}
         </Field>
-        <ErrorNote error={error} />
-        <button type="submit" disabled={busy || key.trim() === ''}>
+        <ErrorNote error={form.error} />
+        <button type="submit" disabled={form.busy || key.trim() === ''}>
           Sign in
         </button>
       </form>

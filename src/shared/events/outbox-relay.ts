@@ -6,7 +6,7 @@ import { pgPool } from '../database/sql';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
 import { Metrics, type OutboxBacklog } from '../metrics/metrics';
 import type { Actor, DomainEvent } from '../domain/domain-event';
-import { RequestContext } from '../http/request-context';
+import { RequestContext } from '../context/request-context';
 import { EventRegistry } from './event-registry';
 import { OUTBOX_BATCH, type OutboxBatch } from './outbox-batch';
 

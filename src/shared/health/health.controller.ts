@@ -1,6 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Auth } from '../http/auth.decorator';
 import { ValidateRequests } from '../http/request-validation';
 import { ReadinessIndicators } from './readiness.indicators';
@@ -13,7 +12,6 @@ import { ReadinessIndicators } from './readiness.indicators';
 @Controller('health')
 @ValidateRequests()
 @Auth('public')
-@SkipThrottle()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

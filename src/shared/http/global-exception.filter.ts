@@ -9,7 +9,7 @@ import { DomainError, type DomainErrorKind } from '../domain/domain-error';
 import { ScimExceptionFilter } from '../scim/scim-exception.filter';
 import { isFastifyClientError } from './fastify-errors';
 import { RejectedInput } from './json-body';
-import { RequestContext } from './request-context';
+import { RequestContext } from '../context/request-context';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: 400,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { EventRegistry } from '../events/event-registry';
 
 /** Outbox figures read from PostgreSQL when Prometheus scrapes (see OutboxRelay.backlog). */
 export interface OutboxBacklog {
@@ -83,7 +84,10 @@ export class Metrics {
     collect: async () => {
       const b = await this.readOutbox();
       this.outboxDead.reset();
-      for (const d of b?.dead ?? []) this.outboxDead.set({ event: d.event }, d.count);
+      if (!b) return;
+      // A series at 0 for every event from boot on, so `> 0` alerts and dashboards have something to read.
+      for (const cls of EventRegistry.all()) this.outboxDead.set({ event: cls.eventName }, 0);
+      for (const d of b.dead) this.outboxDead.set({ event: d.event }, d.count);
     },
   });
 
@@ -125,6 +129,7 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    for (const cls of EventRegistry.all()) this.outboxDeadLettered.inc({ event: cls.eventName }, 0);
   }
 
   /** One database read per scrape, shared by the three outbox gauges; a failed read leaves them empty. */

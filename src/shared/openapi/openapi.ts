@@ -10,7 +10,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { RESPONSE_SCHEMAS, ROUTE_RESPONSES } from './responses';
+import { RESPONSE_SCHEMAS, ROUTE_FILE_RESPONSES, ROUTE_RESPONSES } from './responses';
 
 export interface RouteInfo {
   method: string;
@@ -168,12 +168,21 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         op.parameters = [...(op.parameters ?? []).filter((p) => !('in' in p) || p.in !== 'query'), ...query];
       }
     }
-    const response = ROUTE_RESPONSES[`${route.method.toUpperCase()} ${route.path}`];
+    const key = `${route.method.toUpperCase()} ${route.path}`;
+    const response = ROUTE_RESPONSES[key];
+    const files = ROUTE_FILE_RESPONSES[key];
     const success = Object.keys(op.responses ?? {}).find((code) => code.startsWith('2'));
     if (response && success) {
       op.responses[success] = {
         description: 'success',
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${response}` } } },
+      };
+    } else if (files && success) {
+      op.responses[success] = {
+        description: 'a file download',
+        content: Object.fromEntries(
+          Object.entries(files).map(([type, description]) => [type, { schema: { type: 'string', description } }]),
+        ),
       };
     }
     op.responses = open ? { ...op.responses, '503': { description: 'not ready' } } : { ...ERRORS, ...op.responses };

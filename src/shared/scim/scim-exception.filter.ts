@@ -8,7 +8,7 @@ import {
 import { DomainError } from '../domain/domain-error';
 import { isFastifyClientError } from '../http/fastify-errors';
 import { RejectedInput } from '../http/json-body';
-import { RequestContext } from '../http/request-context';
+import { RequestContext } from '../context/request-context';
 import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './scim.constants';
 import { ScimError, type ScimType } from './scim-error';
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { entraUser } from '../../factories/scim-user-payload.factory';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../utils/create-test-app';
+import { expectEventually } from '../../utils/expect-eventually';
 import { freePort } from '../../utils/free-port';
 import { HttpClient } from '../../utils/http-client';
 
@@ -71,6 +72,7 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
   const foreignRequests: string[] = [];
   const axeFindings: string[] = [];
   const jsBytes = new Map<string, number>();
+  const expected404: string[] = [];
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -98,9 +100,13 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
-      // Chromium logs every 4xx as an error; the signed-out probe and the wrong-key attempt are expected ones.
-      const expected = /status of 401/.test(m.text()) && /\/admin\/v1\/console-sessions/.test(m.location().url);
-      if (m.type() === 'error' && !expected) consoleErrors.push(`${m.text()} (${m.location().url})`);
+      // Chromium logs every 4xx as an error; the signed-out probe, the wrong-key attempt and the other
+      // tenant's ids (cross-tenant test) are expected ones.
+      const url = m.location().url;
+      const expected =
+        (/status of 401/.test(m.text()) && /\/admin\/v1\/console-sessions/.test(url)) ||
+        (/status of 404/.test(m.text()) && expected404.some((id) => url.includes(id)));
+      if (m.type() === 'error' && !expected) consoleErrors.push(`${m.text()} (${url})`);
     });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     context.on('request', (r) => {
@@ -264,6 +270,26 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
       .trim()
       .split('\n');
     expect(() => lines.map((l) => JSON.parse(l))).not.toThrow();
+
+    // Person: the host product signs Ada in (an entry about her); searching her email (any case) lists
+    // only entries about her, newest first, and the export takes the same filter.
+    const { tenantId } = (await t.admin.get(`/admin/v1/scim-connections/${connectionId}`)).body;
+    expect((await t.admin.post('/v1/sessions', { tenantId, email: ada.userName })).status).toBe(201);
+    await page.getByLabel('Person').fill(String(ada.userName).toUpperCase());
+    await button('Filter').click();
+    const people = page.getByRole('table', { name: 'Audit entries' }).locator('tbody tr td:nth-child(3)');
+    await expectEventually(async () => {
+      const cells = await people.allInnerTexts();
+      expect(cells.length).toBeGreaterThan(0);
+      expect(cells.filter((c) => c.toLowerCase() !== String(ada.userName).toLowerCase())).toEqual([]);
+    }, 10_000);
+    await page.getByRole('cell', { name: 'session.created', exact: true }).waitFor();
+    expect(await page.getByRole('table', { name: 'Audit entries' }).innerText()).not.toContain(String(eve.userName));
+    const [personCsv] = await Promise.all([page.waitForEvent('download'), button('Export CSV').click()]);
+    const personText = readFileSync(await personCsv.path(), 'utf8');
+    expect(personText).toContain('session.created');
+    expect(personText).not.toContain('token.issued');
+    expect(personText).not.toContain(String(eve.userName));
     await axe('audit');
 
     // Operations: the outbox's dead letters (admin keys only).
@@ -329,4 +355,117 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
     expect(decoded).toBeLessThanOrEqual(600 * 1024);
     expect(consoleErrors).toEqual([]);
   }, 120_000);
+  it('a tenant key cannot reach another tenant through the console: its pages say "not found", the API answered 404', async () => {
+    const tag = Date.now().toString(36);
+    const ok = async <T>(res: Promise<{ status: number; body: T; text: string }>, status = 201): Promise<T> => {
+      const r = await res;
+      if (r.status !== status) throw new Error(`${r.status} ${r.text}`);
+      return r.body;
+    };
+    type Id = { id: string };
+    // Tenant A (the key's) with a connection; tenant B with a connection, a staged user, a completed run, a member.
+    const a = await ok<Id>(
+      t.admin.post('/admin/v1/tenants', { name: `Alpha ${tag}`, ssoDomains: [`a-${tag}.example`] }),
+    );
+    const aConn = await ok<Id>(
+      t.admin.post(`/admin/v1/tenants/${a.id}/scim-connections`, { name: `Alpha IdP ${tag}` }),
+    );
+    const bDomain = `b-${tag}.example`;
+    const b = await ok<Id>(t.admin.post('/admin/v1/tenants', { name: `Bravo ${tag}`, ssoDomains: [bDomain] }));
+    const bConn = await ok<Id>(
+      t.admin.post(`/admin/v1/tenants/${b.id}/scim-connections`, { name: `Bravo IdP ${tag}` }),
+    );
+    const bToken = await ok<{ token: string }>(
+      t.admin.post(`/admin/v1/scim-connections/${bConn.id}/tokens`, { name: `Bravo token ${tag}` }),
+    );
+    const bob = entraUser({}, bDomain);
+    const bUser = await ok<Id>(new HttpClient(`${t.baseUrl}/scim/v2/${bConn.id}`, bToken.token).post('/Users', bob));
+    const bRun = await ok<Id>(t.admin.post(`/admin/v1/scim-connections/${bConn.id}/sync-runs`, {}), 202);
+    await expectEventually(async () => {
+      expect((await t.admin.get(`/admin/v1/sync-runs/${bRun.id}`)).body.status).toBe('completed');
+    }, 30_000);
+    const bMembers = await ok<{ items: Array<{ email: string }> }>(
+      t.admin.get(`/admin/v1/tenants/${b.id}/members`),
+      200,
+    );
+    expect(bMembers.items.map((m) => m.email)).toEqual([String(bob.userName)]);
+    const key = await ok<{ key: string }>(
+      t.admin.post('/admin/v1/api-keys', { name: `Alpha admins ${tag}`, scope: 'tenant', tenantId: a.id }),
+    );
+    await t.drainOutbox();
+    // What must never show up in a page the key can open.
+    const bravoData = [`Bravo ${tag}`, `Bravo IdP ${tag}`, `Bravo token ${tag}`, String(bob.userName), bDomain];
+    const bravoIds = [b.id, bConn.id, bUser.id, bRun.id];
+    expected404.push(...bravoIds);
+
+    const calls: Array<{ url: string; status: number }> = [];
+    const onResponse = (r: { url: () => string; status: () => number }) => {
+      if (r.url().includes('/admin/v1/')) calls.push({ url: r.url(), status: r.status() });
+    };
+    page.on('response', onResponse);
+    try {
+      await context.clearCookies();
+      await page.goto(`${t.baseUrl}/console`);
+      await page.getByLabel('API key').fill(key.key);
+      await button('Sign in').click();
+      // The tenants list shows only A.
+      await heading('Tenants').waitFor();
+      await page.getByRole('link', { name: `Alpha ${tag}`, exact: true }).waitFor();
+      await expectCount(page.getByRole('table').getByRole('row'), 2);
+      expect(await page.content()).not.toContain(`Bravo ${tag}`);
+      await axe('tenant-key');
+
+      const visits: Array<[string, string]> = [
+        [`/console/tenants/${b.id}`, 'Tenant not found'],
+        [`/console/tenants/${b.id}/members`, 'Tenant not found'],
+        [`/console/tenants/${b.id}/directory`, 'Tenant not found'],
+        [`/console/connections/${bConn.id}`, 'SCIM connection not found'],
+        [`/console/connections/${bConn.id}/users`, 'SCIM connection not found'],
+        [`/console/connections/${bConn.id}/users/${bUser.id}`, 'SCIM connection not found'],
+        [`/console/connections/${bConn.id}/sync/${bRun.id}`, 'SCIM connection not found'],
+        [`/console/connections/${bConn.id}/members`, 'SCIM connection not found'],
+        // B's records under A's own connection.
+        [`/console/connections/${aConn.id}/users/${bUser.id}`, 'SCIM user not found'],
+        [`/console/connections/${aConn.id}/sync/${bRun.id}`, 'Sync run not found'],
+      ];
+      for (const [path, expectedHeading] of visits) {
+        await page.goto(`${t.baseUrl}${path}`);
+        await heading(expectedHeading).waitFor();
+        const html = await page.content();
+        for (const d of bravoData)
+          expect({ path, leaked: html.includes(d) ? d : null }).toEqual({ path, leaked: null });
+      }
+      await axe('not-found');
+
+      // Audit: A's entries only.
+      await nav('Audit').click();
+      await page
+        .getByRole('cell', { name: `Tenant "Alpha ${tag}" created with SSO domains: a-${tag}.example` })
+        .waitFor();
+      const audit = await page.content();
+      for (const d of bravoData) expect(audit).not.toContain(d);
+
+      // Every API call the console made about B's ids was answered 404 (and it made them).
+      const aboutB = calls.filter((c) => bravoIds.some((id) => c.url.includes(id)));
+      expect(aboutB.length).toBeGreaterThanOrEqual(visits.length);
+      expect(aboutB.filter((c) => c.status !== 404)).toEqual([]);
+      // And the API with the console's cookie answers 404 for B's sections the pages would read next.
+      for (const path of [
+        `/admin/v1/tenants/${b.id}/members`,
+        `/admin/v1/tenants/${b.id}/scim-connections`,
+        `/admin/v1/scim-connections/${bConn.id}/scim-users`,
+        `/admin/v1/scim-connections/${bConn.id}/sync-runs`,
+        `/admin/v1/scim-connections/${aConn.id}/scim-users/${bUser.id}`,
+        `/admin/v1/audit-events?tenantId=${b.id}`,
+      ]) {
+        const res = await page.request.get(`${t.baseUrl}${path}`, { headers: { 'x-roster-console': '1' } });
+        expect({ path, status: res.status() }).toEqual({ path, status: 404 });
+      }
+    } finally {
+      page.off('response', onResponse);
+    }
+    expect(axeFindings).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+  }, 180_000);
 });

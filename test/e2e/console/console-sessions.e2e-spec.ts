@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../utils/create-test-app';
+import { expectEventually } from '../../utils/expect-eventually';
 
 /** The console's cookie session at the HTTP level: what a browser or a forger could send. */
 describe('console sessions (cookie sign-in, CSRF defence, sign-out)', () => {
@@ -157,5 +158,139 @@ describe('console sessions (cookie sign-in, CSRF defence, sign-out)', () => {
     const literal = await t.admin.get(`/admin/v1/tenants?q=${encodeURIComponent(`${tag}_%`)}`);
     expect(literal.body.items.map((x: any) => x.name)).toEqual([`${tag}_%x`]);
     expect((await t.admin.get('/admin/v1/tenants?cursor=nonsense')).status).toBe(400);
+  });
+  describe('audit: sign-in and sign-out are audit entries, never with the key or the cookie', () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const hash = (c: string) => createHash('sha256').update(c.split('=')[1]).digest();
+    const sessionIdOf = async (cookie: string): Promise<string> =>
+      (await t.dataSource.query(`SELECT id FROM console.console_session WHERE id_hash = $1`, [hash(cookie)]))[0].id;
+
+    /** The trail's entries of `action` about this console session, as the admin API lists them. */
+    async function entries(action: string, sessionId: string, n = 1): Promise<Array<Record<string, any>>> {
+      let found: Array<Record<string, any>> = [];
+      await expectEventually(async () => {
+        const res = await t.admin.get(`/admin/v1/audit-events?action=${action}&from=${since}&limit=1000`);
+        expect(res.status).toBe(200);
+        found = (res.body.items as Array<Record<string, any>>).filter((e) => e.details?.sessionId === sessionId);
+        expect(found).toHaveLength(n);
+      }, 10_000);
+      return found;
+    }
+
+    it('records console.signed_in and console.signed_out (Sign out) with the key as actor and the source IP', async () => {
+      const { cookie } = await signIn();
+      const sessionId = await sessionIdOf(cookie);
+      const [signedIn] = await entries('console.signed_in', sessionId);
+      expect(signedIn).toMatchObject({
+        actor: { type: 'admin', keyId: 'bootstrap', keyName: 'bootstrap', scope: 'admin' },
+        tenantId: null,
+        sourceIp: '127.0.0.1',
+        target: { type: 'api_key', id: 'bootstrap' },
+        details: { sessionId, keyId: 'bootstrap', scope: 'admin' },
+      });
+      expect((await t.http.delete('/admin/v1/console-sessions/current', { cookie, ...consoleHeaders() })).status).toBe(
+        204,
+      );
+      const [signedOut] = await entries('console.signed_out', sessionId);
+      expect(signedOut).toMatchObject({
+        actor: { type: 'admin', keyId: 'bootstrap' },
+        sourceIp: '127.0.0.1',
+        details: { sessionId, reason: 'sign_out' },
+      });
+      expect(signedOut.summary).toMatch(/signed out/);
+      const secret = cookie.split('=')[1];
+      for (const e of [signedIn, signedOut]) {
+        expect(JSON.stringify(e)).not.toContain(TEST_ADMIN_TOKEN);
+        expect(JSON.stringify(e)).not.toContain(secret);
+      }
+    });
+
+    it('puts a tenant key sign-in in its tenant’s trail', async () => {
+      const tenant = await t.admin.post('/admin/v1/tenants', { name: `Console audit ${Date.now()}` });
+      const key = await t.admin.post('/admin/v1/api-keys', {
+        name: 'console audit',
+        scope: 'tenant',
+        tenantId: tenant.body.id,
+      });
+      const { cookie } = await signIn(key.body.key);
+      const sessionId = await sessionIdOf(cookie);
+      const [e] = await entries('console.signed_in', sessionId);
+      expect(e).toMatchObject({ tenantId: tenant.body.id, actor: { keyId: key.body.id, scope: 'tenant' } });
+      expect(JSON.stringify(e)).not.toContain(key.body.key);
+      const own = await t.http.get(`/admin/v1/audit-events?action=console.signed_in&from=${since}`, {
+        authorization: `Bearer ${key.body.key}`,
+      });
+      expect(own.body.items.map((x: any) => x.details.sessionId)).toEqual([sessionId]);
+    });
+
+    it('ends an idle, an absolutely expired and a revoked-key session once when its cookie comes back, with the reason', async () => {
+      const idle = await signIn();
+      const absolute = await signIn();
+      await t.dataSource.query(
+        `UPDATE console.console_session SET idle_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
+        [hash(idle.cookie)],
+      );
+      await t.dataSource.query(
+        `UPDATE console.console_session SET absolute_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
+        [hash(absolute.cookie)],
+      );
+      const tenant = await t.admin.post('/admin/v1/tenants', { name: `Console revoke ${Date.now()}` });
+      const key = await t.admin.post('/admin/v1/api-keys', {
+        name: 'to revoke',
+        scope: 'tenant',
+        tenantId: tenant.body.id,
+      });
+      const revoked = await signIn(key.body.key);
+      expect((await t.admin.delete(`/admin/v1/api-keys/${key.body.id}`)).status).toBe(204);
+
+      // Each cookie comes back three times at once: one end, one entry.
+      for (const { cookie } of [idle, absolute, revoked]) {
+        const answers = await Promise.all(
+          [1, 2, 3].map(() => t.http.get('/admin/v1/console-sessions/current', { cookie, 'x-roster-console': '1' })),
+        );
+        expect(answers.map((a) => a.status)).toEqual([401, 401, 401]);
+      }
+      const reasons: Array<[string, string]> = [
+        [idle.cookie, 'idle_timeout'],
+        [absolute.cookie, 'absolute_timeout'],
+        [revoked.cookie, 'key_revoked'],
+      ];
+      for (const [cookie, reason] of reasons) {
+        const sessionId = await sessionIdOf(cookie);
+        // Written in the refusing request's transaction: exactly one, whatever the relay has delivered yet.
+        const [{ n }] = await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM test_outbox_log WHERE event_name = 'console.session.signed_out' AND payload->>'sessionId' = $1`,
+          [sessionId],
+        );
+        expect(n).toBe(1);
+        const [e] = await entries('console.signed_out', sessionId);
+        expect(e).toMatchObject({ actor: { type: 'system' }, details: { sessionId, reason } });
+        const [row] = await t.dataSource.query(`SELECT end_reason FROM console.console_session WHERE id = $1`, [
+          sessionId,
+        ]);
+        expect(row.end_reason).toBe(reason);
+      }
+    });
+
+    it('does not audit a sign-in with a wrong key (logged and counted instead): it writes no event', async () => {
+      const requestId = `wrong-key-${Date.now()}`;
+      const wrong = await t.http.post(
+        '/admin/v1/console-sessions',
+        { apiKey: 'rak_not-a-key' },
+        consoleHeaders({ 'x-request-id': requestId }),
+      );
+      expect(wrong.status).toBe(401);
+      const right = await t.http.post(
+        '/admin/v1/console-sessions',
+        { apiKey: TEST_ADMIN_TOKEN },
+        consoleHeaders({ 'x-request-id': `${requestId}-ok` }),
+      );
+      expect(right.status).toBe(201);
+      const written = await t.dataSource.query(
+        `SELECT correlation_id, event_name FROM test_outbox_log WHERE correlation_id LIKE $1 ORDER BY id`,
+        [`${requestId}%`],
+      );
+      expect(written).toEqual([{ correlation_id: `${requestId}-ok`, event_name: 'console.session.signed_in' }]);
+    });
   });
 });

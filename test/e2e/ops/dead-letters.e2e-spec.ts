@@ -50,6 +50,13 @@ describe('outbox dead letters', () => {
 
   const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 
+  it('shows both dead-letter series at 0 from boot on, before anything failed', async () => {
+    const metrics = await scrape();
+    expect(metrics).toContain('roster_outbox_dead_letters{event="staging.user.deactivated"} 0');
+    expect(metrics).toContain('roster_outbox_dead_lettered_total{event="staging.user.deactivated"} 0');
+    expect(metrics).toContain('roster_outbox_dead_letters{event="tenancy.membership.revoked"} 0');
+  });
+
   it('lists a dead deprovisioning event with its error and attempts, logs it at error, counts it, and retries it on request', async () => {
     const scim = new ScimClient(t.baseUrl, tenant);
     const user = await scim.post('/Users', entraUser({ userName: `gone@${tenant.domain}` }));
@@ -96,7 +103,7 @@ describe('outbox dead letters', () => {
     await t.drainOutbox();
     expect(FlakyDeprovisioner.delivered).toBe(1);
     expect((await t.admin.get('/admin/v1/outbox/dead-letters')).body.items).toEqual([]);
-    expect(await scrape()).not.toContain('roster_outbox_dead_letters{event="staging.user.deactivated"}');
+    expect(await scrape()).toContain('roster_outbox_dead_letters{event="staging.user.deactivated"} 0');
     // Retrying what is no longer dead: 404.
     expect((await t.admin.post(`/admin/v1/outbox/dead-letters/${dead.id}/retry`)).status).toBe(404);
   }, 60_000);

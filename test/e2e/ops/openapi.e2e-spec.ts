@@ -2,20 +2,26 @@ import { RequestMethod } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { entraUser } from '../../factories/scim-user-payload.factory';
+import { createTenantWithConnection } from '../../factories/tenant.factory';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { expectEventually } from '../../utils/expect-eventually';
+import { ScimClient } from '../../utils/scim-client';
 
 interface Operation {
   tags?: string[];
   security?: unknown[];
   parameters?: Array<{ name: string; in: string }>;
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string; type?: string } }> }>;
 }
 interface Document {
   openapi: string;
   info: { description: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, unknown>; required?: string[]; allOf?: unknown[] }>;
+  };
 }
 
 /**
@@ -146,6 +152,98 @@ describe('OpenAPI document', () => {
     expect(Object.keys(detail.body).sort()).toEqual(
       [...required('ScimConnection'), 'lastRequestAt', 'last24h', 'lastSyncRun'].sort(),
     );
+  });
+
+  it('gives every admin, sessions and health route that answers with a body a response schema', () => {
+    const problems: string[] = [];
+    for (const r of routes().filter((x) => !x.path.startsWith('/scim/'))) {
+      const responses = doc.paths[r.path][r.method].responses;
+      const success = Object.keys(responses).filter((code) => code.startsWith('2'));
+      if (success.length !== 1) {
+        problems.push(`${r.key}: ${success.length} success responses`);
+        continue;
+      }
+      const content = responses[success[0]].content;
+      if (success[0] === '204') {
+        if (content) problems.push(`${r.key}: 204 with content`);
+        continue;
+      }
+      const ref = content?.['application/json']?.schema.$ref;
+      const file = Object.values(content ?? {}).some((c) => c.schema.type === 'string');
+      if (ref) {
+        const schema = doc.components.schemas[ref.replace('#/components/schemas/', '')];
+        if (!schema?.properties && !schema?.allOf) problems.push(`${r.key}: ${ref} is not a schema with properties`);
+      } else if (!file) {
+        problems.push(`${r.key}: no response schema for ${success[0]}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('directory, members, sync, sessions, staged data and API keys: schemas name exactly the fields returned', async () => {
+    const required = (name: string) => [...(doc.components.schemas[name].required ?? [])].sort();
+    const keys = (body: unknown) => Object.keys(body as object).sort();
+    const f = await createTenantWithConnection(t.admin);
+    const scim = new ScimClient(t.baseUrl, f);
+    const user = await scim.post('/Users', entraUser({ userName: `ada@${f.domain}` }, f.domain));
+    const group = await scim.post('/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Finance',
+      members: [{ value: user.body.id }],
+    });
+    const base = `/admin/v1/tenants/${f.tenantId}`;
+    const conn = `/admin/v1/scim-connections/${f.connectionId}`;
+    const site = await t.admin.post(`${base}/sites`, { name: 'Oslo' });
+    expect(keys(site.body)).toEqual(required('Site'));
+    const internal = await t.admin.post(`${base}/groups`, {
+      name: 'Aud',
+      permissions: ['a.read'],
+      siteIds: [site.body.id],
+    });
+    expect(keys(internal.body)).toEqual(required('InternalGroup'));
+    const mappings = await t.admin.put(`${conn}/group-mappings`, {
+      mappings: [{ scimGroup: { displayName: 'Finance' }, internalGroupId: internal.body.id }],
+    });
+    expect(keys(mappings.body)).toEqual(required('GroupMappings'));
+    const mappingItem = doc.components.schemas.GroupMappings.properties!.mappings as { items: { required: string[] } };
+    expect(keys(mappings.body.mappings[0])).toEqual([...mappingItem.items.required].sort());
+    expect(keys((await t.admin.get('/admin/v1/sync-schedule')).body)).toEqual(required('SyncSchedule'));
+    expect(keys((await t.admin.get(`${conn}/sync-preview`)).body)).toEqual(required('SyncPreview'));
+    const run = await t.admin.post(`${conn}/sync-runs`, {});
+    expect(run.status).toBe(202);
+    expect(keys(run.body)).toEqual(required('SyncRun'));
+    expect(keys(run.body.counts)).toEqual(required('SyncCounts'));
+    await expectEventually(
+      async () => expect((await t.admin.get(`/admin/v1/sync-runs/${run.body.id}`)).body.status).toBe('completed'),
+      15_000,
+      100,
+    );
+    const detail = await t.admin.get(`/admin/v1/sync-runs/${run.body.id}`);
+    const detailExtra = doc.components.schemas.SyncRunDetail.allOf![1] as { required: string[] };
+    expect(keys(detail.body)).toEqual([...required('SyncRun'), ...detailExtra.required].sort());
+    expect(keys((await t.admin.get(`${conn}/sync-runs`)).body)).toEqual(required('SyncRunPage'));
+    const members = await t.admin.get(`${base}/members`);
+    expect(keys(members.body)).toEqual(required('MemberPage'));
+    expect(keys(members.body.items[0])).toEqual(required('Member'));
+    const manual = await t.admin.post(`${base}/members`, { email: `bob@${f.domain}` });
+    expect(keys(manual.body)).toEqual(required('Member'));
+    const session = await t.admin.post('/v1/sessions', { tenantId: f.tenantId, email: `bob@${f.domain}` });
+    expect(keys(session.body)).toEqual(required('CreatedSession'));
+    const introspection = await t.admin.post('/v1/sessions/introspect', { token: session.body.token });
+    expect(keys(introspection.body)).toEqual(Object.keys(doc.components.schemas.Introspection.properties!).sort());
+    const sessions = await t.admin.get(`${base}/members/${manual.body.accountId}/sessions`);
+    expect(keys(sessions.body.items[0])).toEqual(required('MemberSession'));
+    const staged = await t.admin.get(`${conn}/scim-users`);
+    expect(keys(staged.body)).toEqual(required('StagedUserPage'));
+    expect(keys(staged.body.items[0])).toEqual(required('StagedUser'));
+    const stagedGroups = await t.admin.get(`${conn}/scim-groups`);
+    expect(keys(stagedGroups.body.items[0])).toEqual(required('StagedGroup'));
+    const groupMembers = await t.admin.get(`${conn}/scim-groups/${group.body.id}/members`);
+    expect(keys(groupMembers.body)).toEqual(required('StagedGroupMembers'));
+    const key = await t.admin.post('/admin/v1/api-keys', { name: 'docs', scope: 'admin' });
+    expect(keys(key.body)).toEqual(required('IssuedApiKey'));
+    const list = await t.admin.get('/admin/v1/api-keys');
+    expect(keys(list.body.items[0])).toEqual(required('ApiKey'));
   });
 
   it('serves Swagger UI at /docs with its assets from Roster itself (no CDN), without a token', async () => {

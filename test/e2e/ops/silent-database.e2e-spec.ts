@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import { ScimClient } from '../../utils/scim-client';
 import { TcpProxy } from '../../utils/tcp-proxy';
+import { RevocationListener } from '../../../src/modules/tenancy/infrastructure/revocation-listener';
 
 /**
  * The database goes silent — a partition: the TCP connections stay open, nothing is forwarded,
@@ -81,5 +82,23 @@ describe('a silent database', () => {
     await expectEventually(async () => expect((await scim.get(`/Users/${userId}`)).status).toBe(200), 15_000, 100);
     expect((await t.http.get('/health/ready')).status).toBe(200);
     console.log(`silent database: 6 requests answered 503 in ${took} ms (bound ${BOUND_MS} ms)`);
+  }, 60_000);
+
+  it('notices a silent database on the idle LISTEN connection, turns the credential caches off and replaces the connection', async () => {
+    const listener = t.app.get(RevocationListener);
+    const current = () => (listener as unknown as { listener: unknown }).listener;
+    await expectEventually(() => expect(listener.listening).toBe(true), 15_000, 100);
+    const before = current();
+    await proxy.freeze();
+    const frozenAt = Date.now();
+    // Nothing fails on an idle connection by itself: only the periodic bounded check can notice.
+    await expectEventually(() => expect(listener.listening).toBe(false), 15_000, 50);
+    const noticedIn = Date.now() - frozenAt;
+    // Check interval (5 s) + its bound (here the statement bound, 1.5 s), plus slack for a loaded machine.
+    expect(noticedIn).toBeLessThan(10_000);
+    await proxy.restore();
+    await expectEventually(() => expect(listener.listening).toBe(true), 20_000, 100);
+    expect(current()).not.toBe(before);
+    console.log(`silent database: the LISTEN connection was given up after ${noticedIn} ms`);
   }, 60_000);
 });

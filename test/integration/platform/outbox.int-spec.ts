@@ -333,16 +333,27 @@ describe('Transactional outbox', () => {
   it('delivers urgent events ahead of a backlog of ordinary ones', async () => {
     const tx = t.app.get(TransactionHost);
     const bus = t.app.get(EventBus);
-    // A backlog of 600 ordinary events, each held up by its handler, then one urgent event.
+    // A backlog of 600 ordinary events whose handler is held (the ordinary lane keeps its claim and
+    // waits), then one urgent event: it must be delivered while not one backlog event is — by
+    // causality, not by racing the backlog's drain against the clock.
     ProbeListener.failures.backlog = 0;
-    await tx.run(() =>
-      bus.publish(...Array.from({ length: 600 }, () => new ProbePingedEvent({ label: 'backlog' }, { tenantId: null }))),
-    );
-    await tx.run(() => bus.publish(new UrgentProbeEvent({ label: 'urgent' }, { tenantId: null })));
-    await expectEventually(() => expect(UrgentProbeListener.deliveredAt).toBeDefined(), 5000, 5);
+    let release!: () => void;
+    ProbeListener.gates.backlog = new Promise<void>((resolve) => (release = resolve));
     const backlogDone = async () => (await deliveredOutboxRows(t.dataSource, `payload->>'label' = 'backlog'`)).length;
-    // The urgent event did not wait for the backlog to drain.
-    expect(await backlogDone()).toBeLessThan(600);
+    try {
+      await tx.run(() =>
+        bus.publish(
+          ...Array.from({ length: 600 }, () => new ProbePingedEvent({ label: 'backlog' }, { tenantId: null })),
+        ),
+      );
+      await expectEventually(() => expect(ProbeListener.calls.backlog ?? 0).toBeGreaterThan(0), 10_000, 5);
+      await tx.run(() => bus.publish(new UrgentProbeEvent({ label: 'urgent' }, { tenantId: null })));
+      await expectEventually(() => expect(UrgentProbeListener.deliveredAt).toBeDefined(), 10_000, 5);
+      expect(await backlogDone()).toBe(0);
+    } finally {
+      release();
+      delete ProbeListener.gates.backlog;
+    }
     await expectEventually(async () => expect(await backlogDone()).toBe(600), 30000, 50);
   }, 60000);
 

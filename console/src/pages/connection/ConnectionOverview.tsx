@@ -1,37 +1,24 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api';
-import {
-  Confirm,
-  CopyButton,
-  Dialog,
-  Empty,
-  ErrorNote,
-  errorText,
-  Field,
-  Loading,
-  useLoad,
-  when,
-} from '../../components/ui';
+import { FormDialog, ListState, nothing, Section, Table, useSubmit } from '../../components/blocks';
+import { Confirm, CopyButton, Dialog, Empty, ErrorNote, Field, Loading, useLoad, when } from '../../components/ui';
 import type { Connection, InternalGroup, IssuedToken, Tenant, Token } from '../../types';
 
-export function ConnectionOverview({
-  connection,
-  tenant,
-  onChanged,
-}: {
+interface OverviewProps {
   connection: Connection;
   tenant: Tenant;
   onChanged: () => void;
-}) {
+}
+
+export function ConnectionOverview({ connection, tenant, onChanged }: OverviewProps) {
   const tokens = useLoad(
     () => api<{ items: Token[] }>('GET', `/admin/v1/scim-connections/${connection.id}/tokens`),
     [connection.id],
   );
   return (
     <>
-      <section aria-labelledby="url-h">
-        <h2 id="url-h">Tenant URL</h2>
+      <Section title="Tenant URL">
         <div className="copy-row">
           <Field label="Tenant URL">
             {(p) => <input {...p} readOnly value={connection.tenantUrl} className="mono wide" />}
@@ -63,7 +50,7 @@ export function ConnectionOverview({
             </li>
           </ol>
         </details>
-      </section>
+      </Section>
       <Health connection={connection} tokens={tokens.data?.items} />
       <Tokens connectionId={connection.id} tokens={tokens} />
       <GroupMappings connectionId={connection.id} tenantId={tenant.id} />
@@ -84,8 +71,7 @@ function Health({ connection, tokens }: { connection: Connection; tokens?: Token
   const run = connection.lastSyncRun;
   const lastRequest = has('lastRequestAt') ? connection.lastRequestAt : lastTokenUse;
   return (
-    <section aria-labelledby="health-h">
-      <h2 id="health-h">Connection health</h2>
+    <Section title="Connection health">
       <dl className="facts">
         <dt>Last request</dt>
         <dd>{lastRequest ? when(lastRequest) : 'none yet'}</dd>
@@ -115,7 +101,7 @@ function Health({ connection, tokens }: { connection: Connection; tokens?: Token
           No request from the IdP yet. Once Entra's <strong>Test Connection</strong> succeeds, its calls show up here.
         </p>
       )}
-    </section>
+    </Section>
   );
 }
 
@@ -129,96 +115,76 @@ function Tokens({
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('Entra ID — Production');
   const [secret, setSecret] = useState<IssuedToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [rotating, setRotating] = useState<Token | null>(null);
   const [revoking, setRevoking] = useState<Token | null>(null);
-
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      const t = await api<IssuedToken>('POST', `/admin/v1/scim-connections/${connectionId}/tokens`, {
-        name: name.trim(),
-      });
-      setNaming(false);
-      setSecret(t);
-      tokens.reload();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const form = useSubmit(async () => {
+    const t = await api<IssuedToken>('POST', `/admin/v1/scim-connections/${connectionId}/tokens`, {
+      name: name.trim(),
+    });
+    setNaming(false);
+    setSecret(t);
+    tokens.reload();
+  });
   return (
-    <section aria-labelledby="tokens-h">
-      <div className="page-head">
-        <h2 id="tokens-h">Tokens</h2>
+    <Section
+      title="Tokens"
+      action={
         <button type="button" onClick={() => setNaming(true)}>
           New token
         </button>
-      </div>
+      }
+    >
       <p className="muted">
         At most two tokens are active at a time, so a rotation can roll out without downtime: create the second, update
         the IdP, then revoke the first.
       </p>
-      <ErrorNote error={tokens.error} />
-      {tokens.loading && !tokens.data ? (
-        <Loading what="tokens" />
-      ) : tokens.data?.items.length === 0 ? (
-        <Empty title="No active token.">
-          <p>
+      <ListState
+        what="tokens"
+        error={tokens.error}
+        loading={tokens.loading}
+        items={tokens.data?.items}
+        empty={nothing(
+          'No active token.',
+          <>
             The IdP needs a token to call Roster. Create one with <strong>New token</strong> and paste it into Entra's{' '}
             <strong>Secret Token</strong> field.
-          </p>
-        </Empty>
-      ) : (
-        <table>
-          <caption className="sr-only">Tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data?.items.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td>{when(t.createdAt)}</td>
-                <td>{t.lastUsedAt ? when(t.lastUsedAt) : 'never'}</td>
-                <td className="row-actions">
-                  <button type="button" className="secondary" onClick={() => setRotating(t)}>
-                    Rotate
-                  </button>
-                  <button type="button" className="danger" onClick={() => setRevoking(t)}>
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Dialog open={naming} title="New token" onClose={() => setNaming(false)}>
-        <form onSubmit={(e) => void create(e)}>
-          <Field label="Name" hint="Where the token will be used, e.g. “Entra ID — Production”.">
-            {(p) => <input {...p} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}
-          </Field>
-          <ErrorNote error={error} />
-          <div className="actions">
-            <button type="button" className="secondary" onClick={() => setNaming(false)}>
-              Cancel
-            </button>
-            <button type="submit">Create</button>
-          </div>
-        </form>
-      </Dialog>
+          </>,
+        )}
+      >
+        {(items) => (
+          <Table
+            caption="Tokens"
+            rows={items}
+            rowKey={(t) => t.id}
+            columns={[
+              { header: 'Name', cell: (t) => t.name },
+              { header: 'Prefix', cell: (t) => <code>{t.prefix}…</code> },
+              { header: 'Created', cell: (t) => when(t.createdAt) },
+              { header: 'Last used', cell: (t) => (t.lastUsedAt ? when(t.lastUsedAt) : 'never') },
+              {
+                header: 'Actions',
+                hiddenHeader: true,
+                className: 'row-actions',
+                cell: (t) => (
+                  <>
+                    <button type="button" className="secondary" onClick={() => setRotating(t)}>
+                      Rotate
+                    </button>
+                    <button type="button" className="danger" onClick={() => setRevoking(t)}>
+                      Revoke
+                    </button>
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
+      </ListState>
+      <FormDialog open={naming} title="New token" form={form} onClose={() => setNaming(false)}>
+        <Field label="Name" hint="Where the token will be used, e.g. “Entra ID — Production”.">
+          {(p) => <input {...p} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+      </FormDialog>
       <Dialog open={secret !== null} title="Copy the secret token now" onClose={() => setSecret(null)}>
         <p>
           This is the only time Roster shows <strong>{secret?.name}</strong>. Paste it into Entra's{' '}
@@ -268,7 +234,7 @@ function Tokens({
           tokens.reload();
         }}
       />
-    </section>
+    </Section>
   );
 }
 
@@ -290,7 +256,6 @@ function GroupMappings({ connectionId, tenantId }: { connectionId: string; tenan
     return { mappings: m.mappings, groups: g.items };
   }, [connectionId, tenantId]);
   const [rows, setRows] = useState<MappingRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const current: MappingRow[] =
     rows ??
@@ -303,28 +268,21 @@ function GroupMappings({ connectionId, tenantId }: { connectionId: string; tenan
     setSaved(false);
     setRows(current.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   };
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await api('PUT', `/admin/v1/scim-connections/${connectionId}/group-mappings`, {
-        mappings: current.map((r) => ({ scimGroup: { [r.key]: r.value.trim() }, internalGroupId: r.internalGroupId })),
-      });
-      setRows(null);
-      setSaved(true);
-      data.reload();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const save = useSubmit(async () => {
+    await api('PUT', `/admin/v1/scim-connections/${connectionId}/group-mappings`, {
+      mappings: current.map((r) => ({ scimGroup: { [r.key]: r.value.trim() }, internalGroupId: r.internalGroupId })),
+    });
+    setRows(null);
+    setSaved(true);
+    data.reload();
+  });
   const groups = data.data?.groups ?? [];
   return (
-    <section aria-labelledby="map-h">
-      <h2 id="map-h">Group mappings</h2>
+    <Section title="Group mappings">
       <p className="muted">
         Members of a SCIM group get the permissions and sites of the internal group it maps to when Sync runs.
       </p>
-      <ErrorNote error={data.error ?? error} />
+      <ErrorNote error={data.error ?? save.error} />
       {data.loading && !data.data ? (
         <Loading what="group mappings" />
       ) : groups.length === 0 ? (
@@ -332,7 +290,7 @@ function GroupMappings({ connectionId, tenantId }: { connectionId: string; tenan
           <p>Create internal groups on the tenant's “Groups and sites” page first.</p>
         </Empty>
       ) : (
-        <form onSubmit={(e) => void save(e)}>
+        <form onSubmit={(e) => void save.submit(e)}>
           {current.length === 0 && <p>No mappings: provisioned members get no group, permission or site.</p>}
           {current.map((r, i) => (
             <fieldset key={i} className="mapping">
@@ -392,31 +350,24 @@ function GroupMappings({ connectionId, tenantId }: { connectionId: string; tenan
             >
               Add mapping
             </button>
-            <button type="submit">Save mappings</button>
+            <button type="submit" disabled={save.busy}>
+              Save mappings
+            </button>
           </div>
           <p role="status" className="muted">
             {saved ? 'Mappings saved. They apply from the next sync run.' : ''}
           </p>
         </form>
       )}
-    </section>
+    </Section>
   );
 }
 
-function DangerZone({
-  connection,
-  tenant,
-  onChanged,
-}: {
-  connection: Connection;
-  tenant: Tenant;
-  onChanged: () => void;
-}) {
+function DangerZone({ connection, tenant, onChanged }: OverviewProps) {
   const [open, setOpen] = useState(false);
   const navigate = useNavigate();
   return (
-    <section aria-labelledby="danger-h" className="danger-zone">
-      <h2 id="danger-h">Danger zone</h2>
+    <Section title="Danger zone" className="danger-zone">
       <p>
         Deleting this connection stops its tokens at once: the IdP's calls are refused. Staged users and groups are kept
         for audit, and the members it provisioned keep their access until you revoke them.
@@ -441,6 +392,6 @@ function DangerZone({
           void navigate(`/tenants/${tenant.id}`);
         }}
       />
-    </section>
+    </Section>
   );
 }

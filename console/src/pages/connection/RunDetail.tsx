@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, qs } from '../../api';
-import { ErrorNote, errorText, Loading, useLoad, when, duration } from '../../components/ui';
+import { Table } from '../../components/blocks';
+import { ErrorNote, errorText, Loading, NotFound, NotLoaded, useLoad, when, duration } from '../../components/ui';
 import type { SyncRun } from '../../types';
 import { counts } from './SyncSection';
 
@@ -47,7 +48,9 @@ export function RunDetail({ connectionId }: { connectionId: string }) {
   }, [run.data]);
 
   if (run.loading && !run.data) return <Loading what="the sync run" />;
-  if (!run.data) return <ErrorNote error={run.error} />;
+  if (!run.data) return <NotLoaded what="Sync run" notFound={run.notFound} error={run.error} level={2} />;
+  // A run id of another connection (an edited URL) is not this connection's run.
+  if (run.data.connectionId !== connectionId) return <NotFound what="Sync run" level={2} />;
   const r = run.data;
   const skips = [...r.skips.items, ...more];
   return (
@@ -83,59 +86,37 @@ export function RunDetail({ connectionId }: { connectionId: string }) {
       {r.steps.length === 0 ? (
         <p className="muted">No step has started yet.</p>
       ) : (
-        <table>
-          <caption className="sr-only">Steps</caption>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col">Status</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Counts</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.steps.map((s, i) => (
-              <tr key={`${s.name}-${i}`}>
-                <td>{s.name}</td>
-                <td>{s.status}</td>
-                <td>{when(s.startedAt)}</td>
-                <td>{duration(s.startedAt, s.finishedAt)}</td>
-                <td>{counts(s.counts)}</td>
-                <td>{detailText(s.detail)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Steps"
+          rows={r.steps}
+          rowKey={(s, i) => `${s.name}-${i}`}
+          columns={[
+            { header: 'Step', cell: (s) => s.name },
+            { header: 'Status', cell: (s) => s.status },
+            { header: 'Started', cell: (s) => when(s.startedAt) },
+            { header: 'Duration', cell: (s) => duration(s.startedAt, s.finishedAt) },
+            { header: 'Counts', cell: (s) => counts(s.counts) },
+            { header: 'Detail', cell: (s) => detailText(s.detail) },
+          ]}
+        />
       )}
       <h3>Skipped users</h3>
       {skips.length === 0 ? (
         <p className="muted">Nobody was skipped.</p>
       ) : (
-        <table>
-          <caption className="sr-only">Skipped users</caption>
-          <thead>
-            <tr>
-              <th scope="col">userName</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {skips.map((s, i) => (
-              <tr key={`${s.stagedUserId}-${i}`}>
-                <td>
-                  <Link to={`/connections/${connectionId}/users/${s.stagedUserId}`}>{s.userName}</Link>
-                </td>
-                <td>
-                  <code>{s.reason}</code>
-                </td>
-                <td>{detailText(s.detail)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Skipped users"
+          rows={skips}
+          rowKey={(s, i) => `${s.stagedUserId}-${i}`}
+          columns={[
+            {
+              header: 'userName',
+              cell: (s) => <Link to={`/connections/${connectionId}/users/${s.stagedUserId}`}>{s.userName}</Link>,
+            },
+            { header: 'Reason', cell: (s) => <code>{s.reason}</code> },
+            { header: 'Detail', cell: (s) => detailText(s.detail) },
+          ]}
+        />
       )}
       <ErrorNote error={error} />
       {cursor && (

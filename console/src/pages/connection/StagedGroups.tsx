@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, qs } from '../../api';
-import { Empty, ErrorNote, Loading, useLoad, when } from '../../components/ui';
+import { ListState, nothing, Section, Table, usePages } from '../../components/blocks';
+import { ErrorNote, Loading, useLoad, when } from '../../components/ui';
 import type { Page, StagedGroup } from '../../types';
 
 interface GroupMembers {
@@ -8,47 +9,40 @@ interface GroupMembers {
 }
 
 export function StagedGroups({ connectionId }: { connectionId: string }) {
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const cursor = cursors[cursors.length - 1];
   const [open, setOpen] = useState<string | null>(null);
-  const page = useLoad(
-    () =>
+  const pages = usePages(
+    (cursor) =>
       api<Page<StagedGroup>>(
         'GET',
         `/admin/v1/scim-connections/${connectionId}/scim-groups${qs({ cursor, limit: 50 })}`,
       ),
-    [connectionId, cursor],
+    [connectionId],
   );
   return (
-    <section aria-labelledby="sg-h">
-      <h2 id="sg-h">SCIM groups</h2>
-      <ErrorNote error={page.error} />
-      {page.loading && !page.data ? (
-        <Loading what="SCIM groups" />
-      ) : page.data && page.data.items.length === 0 ? (
-        <Empty title="The IdP has not pushed any group yet.">
-          <p>
+    <Section title="SCIM groups">
+      <ListState
+        what="SCIM groups"
+        error={pages.error}
+        loading={pages.loading}
+        items={pages.items}
+        empty={nothing(
+          'The IdP has not pushed any group yet.',
+          <>
             Assign groups to the app in Entra (with “Sync only assigned users and groups”) and they appear here. Map
             them to internal groups on the connection's <strong>Overview</strong>.
-          </p>
-        </Empty>
-      ) : (
-        page.data && (
-          <table>
-            <caption className="sr-only">SCIM groups</caption>
-            <thead>
-              <tr>
-                <th scope="col">displayName</th>
-                <th scope="col">externalId</th>
-                <th scope="col">Members</th>
-                <th scope="col">Status</th>
-                <th scope="col">Staged</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.items.map((g) => (
-                <tr key={g.id}>
-                  <td>
+          </>,
+        )}
+      >
+        {(items) => (
+          <Table
+            caption="SCIM groups"
+            rows={items}
+            rowKey={(g) => g.id}
+            columns={[
+              {
+                header: 'displayName',
+                cell: (g) => (
+                  <>
                     <button
                       type="button"
                       className="link"
@@ -58,30 +52,19 @@ export function StagedGroups({ connectionId }: { connectionId: string }) {
                       {g.displayName}
                     </button>
                     {open === g.id && <Members connectionId={connectionId} groupId={g.id} />}
-                  </td>
-                  <td>{g.externalId ?? '—'}</td>
-                  <td>{g.memberCount ?? '—'}</td>
-                  <td>{g.deleted ? 'deleted' : 'live'}</td>
-                  <td>{when(g.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
-      )}
-      <div className="actions">
-        {cursors.length > 1 && (
-          <button type="button" className="secondary" onClick={() => setCursors([undefined])}>
-            First page
-          </button>
+                  </>
+                ),
+              },
+              { header: 'externalId', cell: (g) => g.externalId ?? '—' },
+              { header: 'Members', cell: (g) => g.memberCount ?? '—' },
+              { header: 'Status', cell: (g) => (g.deleted ? 'deleted' : 'live') },
+              { header: 'Staged', cell: (g) => when(g.createdAt) },
+            ]}
+          />
         )}
-        {page.data?.nextCursor && (
-          <button type="button" className="secondary" onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>
-            Next page
-          </button>
-        )}
-      </div>
-    </section>
+      </ListState>
+      {pages.buttons}
+    </Section>
   );
 }
 

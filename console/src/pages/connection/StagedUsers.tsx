@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, qs } from '../../api';
-import { Empty, ErrorNote, Field, Loading, useLoad, when } from '../../components/ui';
+import { ListState, nothing, Section, Table, usePages, type Column } from '../../components/blocks';
+import { Field, Loading, NotLoaded, useLoad, when } from '../../components/ui';
 import type { Page, StagedUser } from '../../types';
 
 const SKIP_REASONS = ['domain_not_allowed', 'no_email', 'already_member', 'inactive', 'deleted'];
@@ -16,10 +17,8 @@ interface Filters {
 export function StagedUsers({ connectionId }: { connectionId: string }) {
   const [draft, setDraft] = useState<Filters>({ q: '', status: '', skipReason: '' });
   const [filters, setFilters] = useState<Filters>(draft);
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const cursor = cursors[cursors.length - 1];
-  const page = useLoad(
-    () =>
+  const pages = usePages(
+    (cursor) =>
       api<Page<StagedUser>>(
         'GET',
         `/admin/v1/scim-connections/${connectionId}/scim-users${qs({
@@ -30,17 +29,16 @@ export function StagedUsers({ connectionId }: { connectionId: string }) {
           limit: 50,
         })}`,
       ),
-    [connectionId, filters, cursor],
+    [connectionId, filters],
   );
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    setCursors([undefined]);
+    pages.first();
     setFilters({ ...draft, q: draft.q.trim() });
   };
   const filtered = filters.q !== '' || filters.status !== '' || filters.skipReason !== '';
   return (
-    <section aria-labelledby="su-h">
-      <h2 id="su-h">SCIM users</h2>
+    <Section title="SCIM users">
       <form className="filters" onSubmit={apply} role="search" aria-label="Filter SCIM users">
         <Field label="User name or email">
           {(p) => (
@@ -79,76 +77,46 @@ export function StagedUsers({ connectionId }: { connectionId: string }) {
         </Field>
         <button type="submit">Filter</button>
       </form>
-      <ErrorNote error={page.error} />
-      {page.loading && !page.data ? (
-        <Loading what="SCIM users" />
-      ) : page.data && page.data.items.length === 0 ? (
-        filtered ? (
-          <Empty title="No SCIM user matches these filters." />
-        ) : (
-          <Empty title="The IdP has not pushed any user yet.">
-            <p>
-              Paste this connection's Tenant URL and a token into Entra (see <strong>Overview</strong>), assign users to
-              the app and turn provisioning on. Entra's users appear here after its next cycle.
-            </p>
-          </Empty>
-        )
-      ) : (
-        page.data && (
-          <table>
-            <caption className="sr-only">SCIM users</caption>
-            <thead>
-              <tr>
-                <th scope="col">userName</th>
-                <th scope="col">Display name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last synced</th>
-                <th scope="col">Sync skip reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.items.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    <Link to={u.id}>{u.userName}</Link>
-                  </td>
-                  <td>{u.displayName ?? '—'}</td>
-                  <td>{u.email ?? '—'}</td>
-                  <td>{u.deleted ? 'deleted' : u.active ? 'active' : 'inactive'}</td>
-                  <td>{when(u.syncedAt)}</td>
-                  <td>{u.syncSkipReason ? <code>{u.syncSkipReason}</code> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
-      )}
-      <div className="actions">
-        {cursors.length > 1 && (
-          <button type="button" className="secondary" onClick={() => setCursors([undefined])}>
-            First page
-          </button>
-        )}
-        {page.data?.nextCursor && (
-          <button type="button" className="secondary" onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>
-            Next page
-          </button>
-        )}
-      </div>
-    </section>
+      <ListState
+        what="SCIM users"
+        error={pages.error}
+        loading={pages.loading}
+        items={pages.items}
+        empty={
+          filtered
+            ? nothing('No SCIM user matches these filters.')
+            : nothing(
+                'The IdP has not pushed any user yet.',
+                <>
+                  Paste this connection's Tenant URL and a token into Entra (see <strong>Overview</strong>), assign
+                  users to the app and turn provisioning on. Entra's users appear here after its next cycle.
+                </>,
+              )
+        }
+      >
+        {(items) => <Table caption="SCIM users" columns={USER_COLUMNS} rows={items} rowKey={(u) => u.id} />}
+      </ListState>
+      {pages.buttons}
+    </Section>
   );
 }
 
-interface StagedUserRecordView {
-  id: string;
-  userName: string;
-  active: boolean;
-  deleted: boolean;
-  createdAt: string;
-  updatedAt: string;
-  syncedAt: string | null;
-  syncSkipReason: string | null;
+const statusOf = (u: { active: boolean; deleted: boolean }) =>
+  u.deleted ? 'deleted' : u.active ? 'active' : 'inactive';
+
+const USER_COLUMNS: Array<Column<StagedUser>> = [
+  { header: 'userName', cell: (u) => <Link to={u.id}>{u.userName}</Link> },
+  { header: 'Display name', cell: (u) => u.displayName ?? '—' },
+  { header: 'Email', cell: (u) => u.email ?? '—' },
+  { header: 'Status', cell: statusOf },
+  { header: 'Last synced', cell: (u) => when(u.syncedAt) },
+  { header: 'Sync skip reason', cell: (u) => (u.syncSkipReason ? <code>{u.syncSkipReason}</code> : '—') },
+];
+
+interface StagedUserRecordView extends Pick<
+  StagedUser,
+  'id' | 'userName' | 'active' | 'deleted' | 'createdAt' | 'updatedAt' | 'syncedAt' | 'syncSkipReason'
+> {
   resource: Record<string, unknown>;
   raw: unknown;
 }
@@ -166,7 +134,7 @@ export function StagedUserDetail({ connectionId }: { connectionId: string }) {
     [connectionId, userId],
   );
   if (rec.loading && !rec.data) return <Loading what="the SCIM user" />;
-  if (!rec.data) return <ErrorNote error={rec.error} />;
+  if (!rec.data) return <NotLoaded what="SCIM user" notFound={rec.notFound} error={rec.error} level={2} />;
   const r = rec.data;
   const attributes = Object.entries(r.resource).filter(
     ([k]) => !k.startsWith('urn:') && k !== 'schemas' && k !== 'meta',
@@ -180,7 +148,7 @@ export function StagedUserDetail({ connectionId }: { connectionId: string }) {
       <h2 id="sud-h">{r.userName}</h2>
       <dl className="facts">
         <dt>Status</dt>
-        <dd>{r.deleted ? 'deleted' : r.active ? 'active' : 'inactive'}</dd>
+        <dd>{statusOf(r)}</dd>
         <dt>Last sync outcome</dt>
         <dd>
           {r.syncSkipReason ? (

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError } from '../../api';
-import { Empty, ErrorNote, errorText, Loading, useLoad, when, duration } from '../../components/ui';
+import { ListState, nothing, Section, Table, type Column } from '../../components/blocks';
+import { ErrorNote, errorText, useLoad, when, duration } from '../../components/ui';
 import type { Page, SyncRun } from '../../types';
 
 interface Schedule {
@@ -78,8 +79,7 @@ export function SyncSection({ connectionId }: { connectionId: string }) {
     }
   };
   return (
-    <section aria-labelledby="sync-h">
-      <h2 id="sync-h">Sync</h2>
+    <Section title="Sync">
       <p>
         Sync turns the SCIM users the IdP pushed into members of this tenant: it provisions new users whose email is in
         the tenant's SSO domains, updates changed ones, revokes deactivated ones, and records why it skipped anyone.
@@ -130,49 +130,39 @@ export function SyncSection({ connectionId }: { connectionId: string }) {
         </section>
       )}
       <h3>History</h3>
-      <ErrorNote error={runs.error} />
-      {runs.loading && !runs.data ? (
-        <Loading what="sync runs" />
-      ) : runs.data?.items.length === 0 ? (
-        <Empty title="No sync run yet.">
-          <p>
+      <ListState
+        what="sync runs"
+        error={runs.error}
+        loading={runs.loading}
+        items={runs.data?.items}
+        empty={nothing(
+          'No sync run yet.',
+          <>
             Use <strong>Preview</strong> to see what a run would do, then <strong>Sync now</strong>.
-          </p>
-        </Empty>
-      ) : (
-        <table>
-          <caption className="sr-only">Sync runs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Counts</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.data?.items.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={r.id}>
-                    <span className={`badge ${r.status}`}>{r.status.replace('_', ' ')}</span>
-                  </Link>
-                </td>
-                <td>{r.trigger}</td>
-                <td>{r.mode}</td>
-                <td>{when(r.startedAt)}</td>
-                <td>{duration(r.startedAt, r.finishedAt)}</td>
-                <td>{counts(r.counts)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          </>,
+        )}
+      >
+        {(items) => <Table caption="Sync runs" columns={RUN_COLUMNS} rows={items} rowKey={(r) => r.id} />}
+      </ListState>
+    </Section>
   );
 }
+
+const RUN_COLUMNS: Array<Column<SyncRun>> = [
+  {
+    header: 'Status',
+    cell: (r) => (
+      <Link to={r.id}>
+        <span className={`badge ${r.status}`}>{r.status.replace('_', ' ')}</span>
+      </Link>
+    ),
+  },
+  { header: 'Trigger', cell: (r) => r.trigger },
+  { header: 'Mode', cell: (r) => r.mode },
+  { header: 'Started', cell: (r) => when(r.startedAt) },
+  { header: 'Duration', cell: (r) => duration(r.startedAt, r.finishedAt) },
+  { header: 'Counts', cell: (r) => counts(r.counts) },
+];
 
 function PreviewList({ title, rows }: { title: string; rows: string[] }) {
   return (

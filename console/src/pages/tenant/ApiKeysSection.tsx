@@ -1,7 +1,7 @@
-import { api } from '../../api';
+import { api, ApiError } from '../../api';
 import { useAuth } from '../../auth';
-import { Empty, ErrorNote, Loading, useLoad, when } from '../../components/ui';
-import { ApiError } from '../../api';
+import { ListState, nothing, Section, Table } from '../../components/blocks';
+import { useLoad, when } from '../../components/ui';
 
 interface ApiKey {
   id: string;
@@ -27,51 +27,41 @@ export function ApiKeysSection({ tenantId }: { tenantId: string }) {
     }
   }, [tenantId, principal.scope]);
   return (
-    <section aria-labelledby="keys-h">
-      <h2 id="keys-h">API keys</h2>
-      <ErrorNote error={keys.error} />
-      {keys.loading && !keys.data ? (
-        <Loading what="API keys" />
-      ) : keys.data?.kind === 'forbidden' ? (
+    <Section title="API keys">
+      {keys.data?.kind === 'forbidden' ? (
         <p>Only an admin key can see and create API keys.</p>
       ) : keys.data?.kind === 'unavailable' ? (
         <p>Named API keys are not available on this Roster yet: the admin API uses its bootstrap ADMIN_TOKEN.</p>
-      ) : keys.data?.kind === 'ok' && keys.data.items.length === 0 ? (
-        <Empty title="No API keys for this tenant.">
-          <p>
-            A tenant key lets the customer's own admins use this console and the admin API for this tenant only; a
-            sessions key is for your product's backend. Create them with <code>POST /admin/v1/api-keys</code>.
-          </p>
-        </Empty>
       ) : (
-        keys.data?.kind === 'ok' && (
-          <table>
-            <caption className="sr-only">API keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.items.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>{k.scope}</td>
-                  <td>
-                    <code>{k.prefix ?? '—'}</code>
-                  </td>
-                  <td>{when(k.createdAt)}</td>
-                  <td>{when(k.lastUsedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
+        <ListState
+          what="API keys"
+          error={keys.error}
+          loading={keys.loading}
+          items={keys.data?.items}
+          empty={nothing(
+            'No API keys for this tenant.',
+            <>
+              A tenant key lets the customer's own admins use this console and the admin API for this tenant only; a
+              sessions key is for your product's backend. Create them with <code>POST /admin/v1/api-keys</code>.
+            </>,
+          )}
+        >
+          {(items) => (
+            <Table
+              caption="API keys"
+              rows={items}
+              rowKey={(k) => k.id}
+              columns={[
+                { header: 'Name', cell: (k) => k.name },
+                { header: 'Scope', cell: (k) => k.scope },
+                { header: 'Prefix', cell: (k) => <code>{k.prefix ?? '—'}</code> },
+                { header: 'Created', cell: (k) => when(k.createdAt) },
+                { header: 'Last used', cell: (k) => when(k.lastUsedAt) },
+              ]}
+            />
+          )}
+        </ListState>
       )}
-    </section>
+    </Section>
   );
 }

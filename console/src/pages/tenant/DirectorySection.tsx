@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../../api';
-import { Empty, ErrorNote, errorText, Field, Loading, splitList, useLoad } from '../../components/ui';
+import { ListState, nothing, Section, Table, useSubmit } from '../../components/blocks';
+import { ErrorNote, errorText, Field, splitList, useLoad } from '../../components/ui';
 import type { InternalGroup, Site } from '../../types';
 
 /** Internal groups (permissions + site access) and sites: what SCIM groups map onto. */
@@ -16,34 +17,22 @@ export function DirectorySection({ tenantId }: { tenantId: string }) {
   const [siteName, setSiteName] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  const addGroup = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await api('POST', `/admin/v1/tenants/${tenantId}/groups`, {
-        name: groupName.trim(),
-        permissions: splitList(permissions),
-        siteIds,
-      });
-      setGroupName('');
-      setPermissions('');
-      setSiteIds([]);
-      groups.reload();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  const addSite = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await api('POST', `/admin/v1/tenants/${tenantId}/sites`, { name: siteName.trim() });
-      setSiteName('');
-      sites.reload();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const addGroup = useSubmit(async () => {
+    await api('POST', `/admin/v1/tenants/${tenantId}/groups`, {
+      name: groupName.trim(),
+      permissions: splitList(permissions),
+      siteIds,
+    });
+    setGroupName('');
+    setPermissions('');
+    setSiteIds([]);
+    groups.reload();
+  });
+  const addSite = useSubmit(async () => {
+    await api('POST', `/admin/v1/tenants/${tenantId}/sites`, { name: siteName.trim() });
+    setSiteName('');
+    sites.reload();
+  });
   const remove = async (kind: 'groups' | 'sites', id: string) => {
     setError(null);
     try {
@@ -54,52 +43,45 @@ export function DirectorySection({ tenantId }: { tenantId: string }) {
       setError(errorText(err));
     }
   };
+  const deleteButton = (kind: 'groups' | 'sites') => ({
+    header: 'Actions',
+    hiddenHeader: true,
+    cell: (x: { id: string; name: string }) => (
+      <button type="button" className="link" onClick={() => void remove(kind, x.id)}>
+        Delete {x.name}
+      </button>
+    ),
+  });
 
   return (
     <>
       <ErrorNote error={error} />
-      <section aria-labelledby="groups-h">
-        <h2 id="groups-h">Internal groups</h2>
-        <ErrorNote error={groups.error} />
-        {groups.loading && !groups.data ? (
-          <Loading what="internal groups" />
-        ) : groups.data?.items.length === 0 ? (
-          <Empty title="No internal groups yet.">
-            <p>
-              An internal group carries permissions and site access in your product. Create one below, then map the
-              customer's SCIM groups onto it on the connection page.
-            </p>
-          </Empty>
-        ) : (
-          <table>
-            <caption className="sr-only">Internal groups</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Permissions</th>
-                <th scope="col">Sites</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.data?.items.map((g) => (
-                <tr key={g.id}>
-                  <td>{g.name}</td>
-                  <td>{g.permissions.join(', ') || '—'}</td>
-                  <td>{g.sites?.map((s) => s.name).join(', ') || '—'}</td>
-                  <td>
-                    <button type="button" className="link" onClick={() => void remove('groups', g.id)}>
-                      Delete {g.name}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <form onSubmit={(e) => void addGroup(e)} className="inline-form" aria-label="New internal group">
+      <Section title="Internal groups">
+        <ListState
+          what="internal groups"
+          error={groups.error}
+          loading={groups.loading}
+          items={groups.data?.items}
+          empty={nothing(
+            'No internal groups yet.',
+            "An internal group carries permissions and site access in your product. Create one below, then map the customer's SCIM groups onto it on the connection page.",
+          )}
+        >
+          {(items) => (
+            <Table
+              caption="Internal groups"
+              rows={items}
+              rowKey={(g) => g.id}
+              columns={[
+                { header: 'Name', cell: (g) => g.name },
+                { header: 'Permissions', cell: (g) => g.permissions.join(', ') || '—' },
+                { header: 'Sites', cell: (g) => g.sites?.map((s) => s.name).join(', ') || '—' },
+                deleteButton('groups'),
+              ]}
+            />
+          )}
+        </ListState>
+        <form onSubmit={(e) => void addGroup.submit(e)} className="inline-form" aria-label="New internal group">
           <Field label="Group name">
             {(p) => <input {...p} required value={groupName} onChange={(e) => setGroupName(e.target.value)} />}
           </Field>
@@ -123,48 +105,42 @@ export function DirectorySection({ tenantId }: { tenantId: string }) {
               ))}
             </fieldset>
           )}
-          <button type="submit">Add group</button>
+          <button type="submit" disabled={addGroup.busy}>
+            Add group
+          </button>
         </form>
-      </section>
-      <section aria-labelledby="sites-h">
-        <h2 id="sites-h">Sites</h2>
-        <ErrorNote error={sites.error} />
-        {sites.data?.items.length === 0 ? (
-          <Empty title="No sites yet.">
-            <p>Sites are the locations or workspaces an internal group grants access to. Add one below.</p>
-          </Empty>
-        ) : (
-          <table>
-            <caption className="sr-only">Sites</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sites.data?.items.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.name}</td>
-                  <td>
-                    <button type="button" className="link" onClick={() => void remove('sites', s.id)}>
-                      Delete {s.name}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <form onSubmit={(e) => void addSite(e)} className="inline-form" aria-label="New site">
+        <ErrorNote error={addGroup.error} />
+      </Section>
+      <Section title="Sites">
+        <ListState
+          what="sites"
+          error={sites.error}
+          loading={sites.loading}
+          items={sites.data?.items}
+          empty={nothing(
+            'No sites yet.',
+            'Sites are the locations or workspaces an internal group grants access to. Add one below.',
+          )}
+        >
+          {(items) => (
+            <Table
+              caption="Sites"
+              rows={items}
+              rowKey={(s) => s.id}
+              columns={[{ header: 'Name', cell: (s) => s.name }, deleteButton('sites')]}
+            />
+          )}
+        </ListState>
+        <form onSubmit={(e) => void addSite.submit(e)} className="inline-form" aria-label="New site">
           <Field label="Site name">
             {(p) => <input {...p} required value={siteName} onChange={(e) => setSiteName(e.target.value)} />}
           </Field>
-          <button type="submit">Add site</button>
+          <button type="submit" disabled={addSite.busy}>
+            Add site
+          </button>
         </form>
-      </section>
+        <ErrorNote error={addSite.error} />
+      </Section>
     </>
   );
 }

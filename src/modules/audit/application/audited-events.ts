@@ -42,6 +42,7 @@ import {
   TenantCreatedEvent,
   TenantUpdatedEvent,
 } from '../../tenancy/public';
+import { ConsoleSignedInEvent, ConsoleSignedOutEvent, type ConsoleSessionEndReason } from '../../console/public';
 import type { AuditSubject, AuditTarget } from '../domain/audit-entry';
 import { AuditTrailPrunedEvent } from '../public/events/audit-trail-pruned.event';
 
@@ -112,6 +113,12 @@ const tally = (counts: object) =>
     .filter(([, n]) => typeof n === 'number' && n > 0)
     .map(([k, n]) => `${k.replace(/_/g, ' ')} ${n}`)
     .join(', ') || 'nothing';
+const CONSOLE_END_REASONS: Record<ConsoleSessionEndReason, string> = {
+  sign_out: 'signed out',
+  key_revoked: 'its API key was revoked',
+  idle_timeout: 'idle timeout',
+  absolute_timeout: 'absolute timeout',
+};
 const externalId = (x: string | null) => (x ? ` (externalId "${x}")` : '');
 
 /**
@@ -349,6 +356,19 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
         : `membership revoked${p.membershipRevokedReason ? `: ${p.membershipRevokedReason.replace(/_/g, ' ')}` : ''}`
     })`,
     // Session ids are capped at 1,000 by the event; the count is exact.
+    details: { ...p },
+  })),
+  // Console: sign-in and sign-out (actor the key; a timeout or revocation noticed later: system). Never the key or cookie.
+  audited(ConsoleSignedInEvent, 'console.signed_in', (p) => ({
+    target: { type: 'api_key', id: p.keyId },
+    targetLabel: p.keyName,
+    summary: `Console sign-in with API key "${p.keyName}" (scope ${p.scope}), session ${p.sessionId}`,
+    details: { ...p },
+  })),
+  audited(ConsoleSignedOutEvent, 'console.signed_out', (p) => ({
+    target: { type: 'api_key', id: p.keyId },
+    targetLabel: p.keyName,
+    summary: `Console session ${p.sessionId} of API key "${p.keyName}" ended: ${CONSOLE_END_REASONS[p.reason]}`,
     details: { ...p },
   })),
   // Audit itself: retention (actor system)

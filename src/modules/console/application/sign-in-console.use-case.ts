@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { EventBus } from '../../../shared/events/event-bus';
 import { ApiKeyVerifier, type Principal } from '../../../shared/domain/principal';
+import { RequestContext } from '../../../shared/context/request-context';
+import { consoleSignedIn } from '../domain/console-session-events';
 import { hashConsoleSessionSecret, newConsoleSessionSecret } from '../domain/console-session-secret';
 import { ConsoleSessionRepository } from '../infrastructure/console-session.repository';
 import { ConsoleError, ConsoleErrorCode } from '../public/console.errors';
@@ -9,15 +13,26 @@ import { ConsoleError, ConsoleErrorCode } from '../public/console.errors';
 /** Exchanges an API key for a console session; the session acts with exactly that key's principal. */
 @Injectable()
 export class SignInConsoleUseCase {
+  private readonly logger = new Logger(SignInConsoleUseCase.name);
+
   constructor(
     private readonly keys: ApiKeyVerifier,
     private readonly sessions: ConsoleSessionRepository,
+    private readonly tx: TransactionHost,
+    private readonly events: EventBus,
     @Inject(APP_ENV) private readonly env: AppEnv,
   ) {}
 
   async execute(apiKey: string): Promise<{ secret: string; principal: Principal; expiresAt: Date }> {
     const principal = await this.keys.verify(apiKey);
-    if (!principal) throw new ConsoleError(ConsoleErrorCode.INVALID_KEY, 'this API key is not valid');
+    if (!principal) {
+      // Logged and counted (roster_auth_failures_total{api="admin"}), not audited: anyone can send a
+      // wrong key, and the append-only trail must not grow at an anonymous caller's will (docs/console.md).
+      this.logger.warn(
+        `console sign-in refused: not a valid API key (from ${RequestContext.current()?.sourceIp ?? '?'})`,
+      );
+      throw new ConsoleError(ConsoleErrorCode.INVALID_KEY, 'this API key is not valid');
+    }
     if (principal.scope === 'sessions') {
       throw new ConsoleError(
         ConsoleErrorCode.KEY_NOT_ALLOWED,
@@ -25,12 +40,16 @@ export class SignInConsoleUseCase {
       );
     }
     const secret = newConsoleSessionSecret();
-    const row = await this.sessions.insert({
-      id: randomUUID(),
-      idHash: hashConsoleSessionSecret(secret),
-      principal,
-      idleSeconds: this.env.CONSOLE_SESSION_IDLE_TIMEOUT_SECONDS,
-      absoluteSeconds: this.env.CONSOLE_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    const row = await this.tx.run(async () => {
+      const inserted = await this.sessions.insert({
+        id: randomUUID(),
+        idHash: hashConsoleSessionSecret(secret),
+        principal,
+        idleSeconds: this.env.CONSOLE_SESSION_IDLE_TIMEOUT_SECONDS,
+        absoluteSeconds: this.env.CONSOLE_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      });
+      await this.events.publish(consoleSignedIn(inserted.id, principal));
+      return inserted;
     });
     return { secret, principal, expiresAt: row.absoluteExpiresAt };
   }

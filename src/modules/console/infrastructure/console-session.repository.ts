@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
 import type { Principal } from '../../../shared/domain/principal';
+import type { ConsoleSessionEndReason } from '../public/events/console-signed-out.event';
 
 export interface ConsoleSessionRow {
   id: string;
@@ -67,11 +68,28 @@ export class ConsoleSessionRepository {
     return r ? toRow(r) : null;
   }
 
-  async end(id: string, reason: string): Promise<void> {
-    await sqlRows(
+  /** Ends a live session; null when it had already ended (so only one caller reports the end). */
+  async end(id: string, reason: ConsoleSessionEndReason): Promise<ConsoleSessionRow | null> {
+    const [r] = await sqlRows<Row>(
       this.tx.manager,
-      `UPDATE console.console_session SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id`,
+      `UPDATE console.console_session SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL
+       RETURNING ${COLUMNS}`,
       [id, reason],
     );
+    return r ? toRow(r) : null;
+  }
+
+  /** Ends the session with this hash if it has expired and was not yet ended, with which expiry it hit. */
+  async endExpired(idHash: Buffer): Promise<{ row: ConsoleSessionRow; reason: ConsoleSessionEndReason } | null> {
+    const [r] = await sqlRows<Row & { end_reason: 'idle_timeout' | 'absolute_timeout' }>(
+      this.tx.manager,
+      `UPDATE console.console_session
+          SET ended_at = now(),
+              end_reason = CASE WHEN absolute_expires_at <= now() THEN 'absolute_timeout' ELSE 'idle_timeout' END
+        WHERE id_hash = $1 AND ended_at IS NULL AND (idle_expires_at <= now() OR absolute_expires_at <= now())
+        RETURNING ${COLUMNS}, end_reason`,
+      [idHash],
+    );
+    return r ? { row: toRow(r), reason: r.end_reason } : null;
   }
 }

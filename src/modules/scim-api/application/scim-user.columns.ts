@@ -20,13 +20,25 @@ export function withoutPasswords(raw: unknown): unknown {
 function mentionsPassword(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (Array.isArray(v)) return v.some(mentionsPassword);
-  for (const k of Object.keys(v)) {
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
     const x = (v as Record<string, unknown>)[k];
-    if (PASSWORD_NAME.test(k.trim())) return true;
-    if (typeof x === 'string' ? PASSWORD_NAME.test(x.trim()) && k.trim().toLowerCase() === 'path' : mentionsPassword(x))
-      return true;
+    if (isPasswordName(k)) return true;
+    if (typeof x === 'string' ? isPathKey(k) && isPasswordName(x) : mentionsPassword(x)) return true;
   }
   return false;
+}
+
+/** PASSWORD_NAME after trimming, refused cheaply first: nearly no key or value ends in "password". */
+function isPasswordName(s: string): boolean {
+  if (s.length < 8) return false;
+  const last = s.charAt(s.length - 1);
+  if (last !== 'd' && last !== 'D' && !/\s/.test(last)) return false;
+  return PASSWORD_NAME.test(s.trim());
+}
+
+function isPathKey(k: string): boolean {
+  return k.length >= 4 && k.trim().toLowerCase() === 'path';
 }
 
 function stripPasswords(raw: unknown): unknown {

@@ -371,21 +371,21 @@ export class StagingFacadeService extends StagingFacade {
     members: readonly StagedMember[],
   ): Promise<{ added: string[]; ignored: string[] }> {
     if (members.length === 0) return { added: [], ignored: [] };
-    const unique = [...new Map(members.map((m) => [m.value.toLowerCase(), m])).values()];
-    if (unique.some((m) => m.value.toLowerCase() === groupId)) {
+    // One pass per step, each id lower-cased once: a PATCH may carry 40,000 members.
+    const unique = new Map<string, StagedMember>();
+    for (const m of members) unique.set(m.value.toLowerCase(), m);
+    if (unique.has(groupId)) {
       throw new StagingError(StagingErrorCode.UNKNOWN_MEMBER, 'a group cannot be a member of itself');
     }
-    const types = await this.groups.resolveMemberTypes(
-      scope,
-      unique.map((m) => m.value),
-    );
-    const known = unique.filter((m) => types.has(m.value.toLowerCase()));
-    const ignored = unique.filter((m) => !types.has(m.value.toLowerCase())).map((m) => m.value);
-    const added = await this.groups.addMembers(
-      scope,
-      groupId,
-      known.map((m) => ({ ...m, type: types.get(m.value.toLowerCase())! })),
-    );
+    const types = await this.groups.resolveMemberTypes(scope, [...unique.keys()]);
+    const known: Array<StagedMember & { type: 'User' | 'Group' }> = [];
+    const ignored: string[] = [];
+    for (const [id, m] of unique) {
+      const type = types.get(id);
+      if (type) known.push({ ...m, type });
+      else ignored.push(m.value);
+    }
+    const added = await this.groups.addMembers(scope, groupId, known);
     return { added, ignored };
   }
 

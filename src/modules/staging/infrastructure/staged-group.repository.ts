@@ -25,6 +25,7 @@ import {
   type AdminCursorRow,
   type AdminPage,
 } from './staged-user.repository';
+import { jsonText } from '../../../shared/http/json-body';
 
 interface GroupRow {
   id: string;
@@ -85,7 +86,7 @@ export class StagedGroupRepository {
         input.displayName,
         input.externalId,
         JSON.stringify(input.resource),
-        JSON.stringify(input.rawPayload ?? null),
+        jsonText(input.rawPayload ?? null),
       ],
     );
     this.statistics.noteInserted(1);
@@ -118,7 +119,7 @@ export class StagedGroupRepository {
       input.displayName,
       input.externalId,
       JSON.stringify(input.resource),
-      JSON.stringify(input.rawPayload ?? null),
+      jsonText(input.rawPayload ?? null),
       bumpVersion,
     ];
     const events = outbox.render(params.length + 1);

@@ -18,6 +18,7 @@ import type {
 } from '../public/staging.types';
 import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
 import { matchesAtMostOne, userNameEquality } from './scim-filter-plan';
+import { jsonText } from '../../../shared/http/json-body';
 
 interface UserRow {
   id: string;
@@ -175,7 +176,7 @@ export class StagedUserRepository {
         input.primaryEmail,
       ].forEach((v, k) => users[k].push(v));
       resources.push(JSON.stringify(input.resource));
-      rawPayloads.push(JSON.stringify(input.rawPayload ?? null));
+      rawPayloads.push(jsonText(input.rawPayload ?? null));
       for (const row of outbox.rows()) [id, ...row].forEach((v, k) => events[k].push(v));
     }
     const rows = await sqlRows<{ id: string; version: number; created_at: Date; updated_at: Date }>(
@@ -257,7 +258,7 @@ export class StagedUserRepository {
       input.active,
       input.primaryEmail,
       JSON.stringify(input.resource),
-      JSON.stringify(input.rawPayload ?? null),
+      jsonText(input.rawPayload ?? null),
     ];
     const events = outbox.render(params.length + 1);
     const [row] = await sqlRows<UserRow>(

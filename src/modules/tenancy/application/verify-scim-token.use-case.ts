@@ -22,7 +22,7 @@ export class VerifyScimTokenUseCase {
   async execute(
     secret: string,
     connectionId: string | undefined,
-    beforeLookup: (tokenHashHex: string) => void = () => undefined,
+    beforeLookup: (tokenHashHex: string) => Promise<void> | void = () => undefined,
   ): Promise<ScimPrincipal | null> {
     if (secret.length < 16 || secret.length > 512) return null;
     const hash = hashScimToken(secret);
@@ -35,7 +35,7 @@ export class VerifyScimTokenUseCase {
       }
       return cached.principal;
     }
-    beforeLookup(key);
+    await beforeLookup(key);
     const found = await this.tokens.findByHash(hash);
     if (!found || !sameHash(found.tokenHash, hash)) return null;
     if (found.connectionDeleted && found.connectionId === connectionId) throw connectionNotFound();

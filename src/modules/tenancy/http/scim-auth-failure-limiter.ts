@@ -1,51 +1,56 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
+import { RateWindows, type RateWindowCount } from '../../../shared/database/rate-windows';
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
+const WINDOW_MS = 60_000;
 const MAX_KEYS = 50_000;
 const KNOWN_GOOD_PER_CONNECTION = 4;
 
 /**
  * Failed SCIM authentications per client address and per connection id in the path, counted before
- * the token lookup: past the budget (SCIM_AUTH_FAILURES_PER_MINUTE, a token bucket refilled over a
- * minute) a request is answered 429 + Retry-After without touching the database. A token this process
- * has verified for that connection is always looked up, so an attack on a connection's path does not
- * lock its IdP out. Counts are per process.
+ * the token lookup: past the budget (SCIM_AUTH_FAILURES_PER_MINUTE in the minute that starts with a
+ * failure) a request is answered 429 + Retry-After without looking the token up. Failures are
+ * counted in PostgreSQL (RateWindows), so the budget holds across replicas; only failures count, so
+ * an IdP's burst of concurrent first requests with a new, correct token is never refused. Once it
+ * has refused a key, this process refuses it until the window ends without asking the database. A
+ * token this process has verified for that connection is always looked up, so an attack on a
+ * connection's path does not lock its IdP out.
  */
 @Injectable()
 export class ScimAuthFailureLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  /** Key → epoch ms until which this process refuses it without asking the database. */
+  private readonly refusedUntil = new Map<string, number>();
   private readonly knownGood = new Map<string, Set<string>>();
 
-  constructor(@Inject(APP_ENV) private readonly env: AppEnv) {}
+  constructor(
+    @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly windows: RateWindows,
+  ) {}
 
   /** Throws 429 when the client address or the connection has no failures left, unless the token is known good. */
-  admit(address: string, connectionId: string, tokenHashHex: string): void {
+  async admit(address: string, connectionId: string, tokenHashHex: string): Promise<void> {
     const budget = this.env.SCIM_AUTH_FAILURES_PER_MINUTE;
     if (budget === 0 || this.knownGood.get(connectionId)?.has(tokenHashHex)) return;
+    const keys = keysOf(address, connectionId);
     const now = Date.now();
-    const wait = Math.max(
-      this.waitFor(`ip:${clientKey(address)}`, budget, now),
-      this.waitFor(`conn:${connectionId}`, budget, now),
-    );
-    if (wait > 0) {
+    let until = Math.max(...keys.map((k) => this.refusedUntil.get(k) ?? 0));
+    if (until <= now) until = this.refuseSpent(await this.windows.peek(keys), budget - 1, now);
+    if (until > now) {
       throw new HttpException(
-        { message: 'too many failed authentications; retry after the Retry-After delay', retryAfter: wait },
+        {
+          message: 'too many failed authentications; retry after the Retry-After delay',
+          retryAfter: Math.max(1, Math.ceil((until - now) / 1000)),
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
   }
 
-  failed(address: string, connectionId: string): void {
+  async failed(address: string, connectionId: string): Promise<void> {
     const budget = this.env.SCIM_AUTH_FAILURES_PER_MINUTE;
     if (budget === 0) return;
-    const now = Date.now();
-    this.spend(`ip:${clientKey(address)}`, budget, now);
-    this.spend(`conn:${connectionId}`, budget, now);
+    const keys = keysOf(address, connectionId);
+    this.refuseSpent(await this.windows.hit(keys.map((key) => ({ key, ttlMs: WINDOW_MS }))), budget - 1, Date.now());
   }
 
   succeeded(connectionId: string, tokenHashHex: string): void {
@@ -59,29 +64,31 @@ export class ScimAuthFailureLimiter {
     set.add(tokenHashHex);
   }
 
-  /** Seconds until `key` may fail again (0: now). */
-  private waitFor(key: string, budget: number, now: number): number {
-    const b = this.refill(key, budget, now);
-    if (!b || b.tokens >= 1) return 0;
-    return Math.max(1, Math.ceil(((1 - b.tokens) * 60) / budget));
+  /** Remembers the keys with more than `allowed` failures (the budget is spent) until their window ends; the latest such end (0: none). */
+  private refuseSpent(counts: Map<string, RateWindowCount> | undefined, allowed: number, now: number): number {
+    let until = 0;
+    for (const [key, c] of counts ?? []) {
+      if (c.hits > allowed) {
+        this.refuse(key, now + c.resetMs);
+        until = Math.max(until, now + c.resetMs);
+      }
+    }
+    return until;
   }
 
-  private spend(key: string, budget: number, now: number): void {
-    const b = this.refill(key, budget, now) ?? { tokens: budget, at: now };
-    b.tokens = Math.max(0, b.tokens - 1);
-    // Re-inserted so the map's order is least recently failed first (evicted first).
-    this.buckets.delete(key);
-    if (this.buckets.size >= MAX_KEYS) this.buckets.delete(this.buckets.keys().next().value as string);
-    this.buckets.set(key, b);
+  private refuse(key: string, until: number): void {
+    this.refusedUntil.delete(key);
+    if (this.refusedUntil.size >= MAX_KEYS) {
+      const now = Date.now();
+      for (const [k, t] of this.refusedUntil) if (t <= now) this.refusedUntil.delete(k);
+      if (this.refusedUntil.size >= MAX_KEYS) this.refusedUntil.delete(this.refusedUntil.keys().next().value as string);
+    }
+    this.refusedUntil.set(key, until);
   }
+}
 
-  private refill(key: string, budget: number, now: number): Bucket | undefined {
-    const b = this.buckets.get(key);
-    if (!b) return undefined;
-    b.tokens = Math.min(budget, b.tokens + ((now - b.at) / 60_000) * budget);
-    b.at = now;
-    return b;
-  }
+function keysOf(address: string, connectionId: string): string[] {
+  return [`authfail-ip:${clientKey(address)}`, `authfail-conn:${connectionId}`];
 }
 
 /** An IPv6 client is its /64 (one subscriber's prefix); IPv4-mapped addresses are IPv4. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Strategy, type VerifyFunctionWithRequest } from 'passport-http-bearer';
-import { RequestContext } from '../../../shared/http/request-context';
+import { RequestContext } from '../../../shared/context/request-context';
 import { VerifyScimTokenUseCase } from '../application/verify-scim-token.use-case';
 import { ScimRequestAuthenticator } from '../domain/scim-request-authenticator';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
@@ -61,12 +61,12 @@ export class ScimBearerAuthenticator extends ScimRequestAuthenticator {
     const address = req.ip ?? '';
     let lookedUp: string | undefined;
     // Past the failure budget of this address or connection: 429 before the lookup (cached tokens never get here).
-    const principal = await this.verify.execute(token, connectionId, (hashHex) => {
-      this.limiter.admit(address, connectionId, hashHex);
+    const principal = await this.verify.execute(token, connectionId, async (hashHex) => {
+      await this.limiter.admit(address, connectionId, hashHex);
       lookedUp = hashHex;
     });
     if (!principal || principal.connectionId !== connectionId) {
-      if (lookedUp !== undefined) this.limiter.failed(address, connectionId);
+      if (lookedUp !== undefined) await this.limiter.failed(address, connectionId);
       return null;
     }
     if (lookedUp !== undefined) this.limiter.succeeded(connectionId, lookedUp);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
+import type { Client } from 'pg';
+import { BoundedClient } from '../../../shared/database/bounded-client';
 import { sqlRows } from '../../../shared/database/sql';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 
@@ -14,6 +15,9 @@ export type RevocationChannel = (typeof CHANNELS)[number];
 const ACK_CHANNEL = 'roster_revocation_ack';
 const LISTENER_APPLICATION_NAME = 'roster-token-cache';
 const ACK_TIMEOUT_MS = 1000;
+/** How often the idle LISTEN connection proves the database still answers, and the most a proof may take. */
+const CHECK_EVERY_MS = 5000;
+const CHECK_BOUND_MS = 5000;
 
 interface Pending {
   acks: number;
@@ -32,6 +36,12 @@ interface Subscriber {
  * credential caches (SCIM tokens, API keys). While it is down `listening` is false and the caches
  * neither serve nor store entries; it reconnects every second. A listener acknowledges each
  * revocation it applied, so the replica that revoked can wait until every replica has.
+ *
+ * A LISTEN connection is idle: a database gone silent (a partition, nothing closed) would never
+ * fail it, and the caches would keep serving tokens another replica revoked meanwhile. So it has
+ * TCP keepalive, and every CHECK_EVERY_MS runs `SELECT 1` under a client-side bound (BoundedClient
+ * destroys the socket when it passes): silence is noticed within CHECK_EVERY_MS + the bound, the
+ * caches go off and the connection is replaced.
  */
 @Injectable()
 export class RevocationListener implements OnModuleInit, OnModuleDestroy {
@@ -41,6 +51,7 @@ export class RevocationListener implements OnModuleInit, OnModuleDestroy {
   private listener: Client | undefined;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
+  private check: NodeJS.Timeout | undefined;
   listening = false;
 
   constructor(
@@ -114,19 +125,26 @@ export class RevocationListener implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.check) clearInterval(this.check);
     await this.listener?.end().catch(() => undefined);
   }
 
   private async listen(): Promise<void> {
     if (this.closed || !this.env.DATABASE_URL) return;
-    const client = new Client({
+    // Typed as pg's Client: BoundedClient's query() override is declared `never` for its many overloads.
+    const client: Client = new BoundedClient({
       connectionString: this.env.DATABASE_URL,
       application_name: LISTENER_APPLICATION_NAME,
       connectionTimeoutMillis: this.env.DATABASE_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      roster_statement_bound_ms: Math.min(CHECK_BOUND_MS, this.env.DATABASE_STATEMENT_TIMEOUT_MS || CHECK_BOUND_MS),
     });
     const lost = (why: string) => {
       if (this.listener !== client) return;
       this.listening = false;
+      if (this.check) clearInterval(this.check);
+      this.check = undefined;
       for (const subs of this.subscribers.values()) for (const s of subs) s.onLost();
       this.listener = undefined;
       void client.end().catch(() => undefined);
@@ -152,6 +170,11 @@ export class RevocationListener implements OnModuleInit, OnModuleDestroy {
       await client.connect();
       for (const channel of [...CHANNELS, ACK_CHANNEL]) await client.query(`LISTEN ${channel}`);
       this.listening = true;
+      this.check = setInterval(
+        () => void client.query('SELECT 1').catch((err: Error) => lost(err.message)),
+        CHECK_EVERY_MS,
+      );
+      this.check.unref();
     } catch (err) {
       lost((err as Error).message);
     }

@@ -138,7 +138,7 @@ function planMembers(ops: readonly IndexedOp[]): GroupMemberPlan {
     if (replaceAll) {
       replaceAll.set(m.value, m);
     } else {
-      remove.delete(m.value);
+      if (remove.size > 0) remove.delete(m.value);
       add.set(m.value, m);
     }
   };
@@ -158,7 +158,10 @@ function planMembers(ops: readonly IndexedOp[]): GroupMemberPlan {
       if (op.value === undefined || op.value === null) {
         throw ScimError.invalidValue(`${where}: "${op.op}" on 'members' requires a value.`);
       }
-      const list = normalizeMemberList(op.value, `${where}.value`);
+      // Canonical already (normalizePatchRequest): not normalised again, 40,000 members cost twice.
+      const list = isMemberList(op.value) ? op.value : normalizeMemberList(op.value, `${where}.value`);
+      if (ops.length === 1)
+        return op.op === 'add' ? { add: list, remove: [] } : { add: [], remove: [], replaceAll: list };
       if (op.op === 'replace') {
         replaceAll = new Map();
         add.clear();
@@ -190,6 +193,11 @@ function planMembers(ops: readonly IndexedOp[]): GroupMemberPlan {
     remove: [...remove],
     ...(replaceAll ? { replaceAll: [...replaceAll.values()] } : {}),
   };
+}
+
+/** A normalizeMemberList result: distinct members, each an object with a string `value`. */
+function isMemberList(v: unknown): v is ScimGroupMember[] {
+  return Array.isArray(v) && v.every((m) => isPlainObject(m) && typeof m.value === 'string');
 }
 
 /** `value eq "id"`, or several of them joined by `or`; anything else cannot be planned without data. */

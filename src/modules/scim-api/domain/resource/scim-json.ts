@@ -21,28 +21,62 @@ export function getCaseInsensitive(obj: Record<string, unknown>, name: string): 
 }
 
 /**
+ * getCaseInsensitive of each of `names` (lower-case) in one pass over the object's keys, lower-casing
+ * only keys that are not already one of them: for the many small objects of one body (members).
+ */
+export function getCaseInsensitiveFields(obj: Record<string, unknown>, names: readonly string[]): unknown[] {
+  const out: unknown[] = new Array<unknown>(names.length);
+  // 1: an exact key (always wins, as in existingKey); 2: the first key equal ignoring case.
+  const found: number[] = new Array<number>(names.length).fill(0);
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    let n = names.indexOf(k);
+    if (n >= 0) {
+      out[n] = obj[k];
+      found[n] = 1;
+      continue;
+    }
+    n = names.indexOf(k.toLowerCase());
+    if (n >= 0 && found[n] === 0) {
+      out[n] = obj[k];
+      found[n] = 2;
+    }
+  }
+  return out;
+}
+
+/**
  * Deep copy without nulls (idp-dialects #11); null at the top → undefined. Used for open-extension
  * values, which are stored as sent; a `__proto__` key (an own key after JSON.parse) is invalidValue.
  * With `maxValues`, an array longer than SCIM_MAX_MULTI_VALUED is invalidValue at `where`.
  */
 export function stripNulls(v: unknown, maxValues = Infinity, where = ''): unknown {
+  return strip(v, maxValues, where === '' ? [] : [where]);
+}
+
+/** `path` is the key path so far, joined only for an error message (no string per key of a 2 MiB body). */
+function strip(v: unknown, maxValues: number, path: string[]): unknown {
   if (v === null || v === undefined) return undefined;
   if (Array.isArray(v)) {
-    assertMaxValues(v.length, maxValues, where);
+    if (v.length > maxValues) assertMaxValues(v.length, maxValues, path.join('.'));
     const out: unknown[] = [];
     for (const x of v) {
-      const s = stripNulls(x, maxValues, where);
+      const s = strip(x, maxValues, path);
       if (s !== undefined) out.push(s);
     }
     return out;
   }
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const at = where === '' ? k : `${where}.${k}`;
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
       // Assigning it would replace the object's prototype; refused rather than dropped.
-      if (k === '__proto__') throw ScimError.invalidValue(`'${clip(at)}': "__proto__" cannot be an attribute name.`);
-      const s = stripNulls(x, maxValues, at);
+      if (k === '__proto__') {
+        throw ScimError.invalidValue(`'${clip([...path, k].join('.'))}': "__proto__" cannot be an attribute name.`);
+      }
+      path.push(k);
+      const s = strip(v[k], maxValues, path);
+      path.pop();
       if (s !== undefined) out[k] = s;
     }
     return out;

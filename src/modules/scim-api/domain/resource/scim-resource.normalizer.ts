@@ -11,6 +11,7 @@ import {
   clip,
   existingKey,
   getCaseInsensitive,
+  getCaseInsensitiveFields,
   isPlainObject,
   stripNulls,
   valueKey,
@@ -683,37 +684,40 @@ export function normalizeMemberList(raw: unknown, where: string): ScimGroupMembe
   const items = Array.isArray(raw) ? raw : [raw];
   const out: ScimGroupMember[] = [];
   const seen = new Set<string>();
-  items.forEach((item, i) => {
-    if (item === null || item === undefined) return;
-    const member = normalizeMember(item, `${where}[${i}]`);
-    if (seen.has(member.value)) return;
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    if (item === null || item === undefined) continue;
+    const member = normalizeMember(item, where, i);
+    if (seen.has(member.value)) continue;
     seen.add(member.value);
     out.push(member);
-  });
+  }
   return out;
 }
 
-function normalizeMember(item: unknown, where: string): ScimGroupMember {
+const MEMBER_FIELDS = ['value', 'type', 'display'] as const;
+
+/** `where[i]` is built only for an error message: a group PATCH may carry 40,000 members. */
+function normalizeMember(item: unknown, where: string, i: number): ScimGroupMember {
+  const at = () => clip(`${where}[${i}]`);
   const obj = typeof item === 'string' || typeof item === 'number' ? { value: item } : item;
   if (!isPlainObject(obj))
-    throw ScimError.invalidValue(`Member '${clip(where)}' must be an object with a 'value' (the member id).`);
-  const rawValue = getCaseInsensitive(obj, 'value');
+    throw ScimError.invalidValue(`Member '${at()}' must be an object with a 'value' (the member id).`);
+  const [rawValue, rawType, rawDisplay] = getCaseInsensitiveFields(obj, MEMBER_FIELDS);
   const value = typeof rawValue === 'number' && Number.isFinite(rawValue) ? String(rawValue) : rawValue;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw ScimError.invalidValue(`Member '${clip(where)}' must carry a non-empty string 'value' (the member id).`);
+    throw ScimError.invalidValue(`Member '${at()}' must carry a non-empty string 'value' (the member id).`);
   }
-  const rawType = getCaseInsensitive(obj, 'type');
   let type: 'User' | 'Group' | undefined;
   if (rawType !== undefined && rawType !== null) {
     const t = typeof rawType === 'string' ? rawType.trim().toLowerCase() : '';
     if (t === 'user') type = 'User';
     else if (t === 'group') type = 'Group';
-    else
-      throw ScimError.invalidValue(`Member '${clip(where)}.type' must be "User" or "Group", got ${describe(rawType)}.`);
+    else throw ScimError.invalidValue(`Member '${at()}.type' must be "User" or "Group", got ${describe(rawType)}.`);
   }
-  const rawDisplay = getCaseInsensitive(obj, 'display');
   const display = typeof rawDisplay === 'string' ? rawDisplay : undefined;
-  return { value, ...(type ? { type } : {}), ...(display !== undefined ? { display } : {}) };
+  if (display === undefined) return type ? { value, type } : { value };
+  return type ? { value, type, display } : { value, display };
 }
 
 function describe(v: unknown): string {
