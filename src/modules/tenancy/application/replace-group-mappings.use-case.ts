@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { isUuid } from '../domain/scim-token';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { GroupMappingsReplacedEvent } from '../public/events/group-mappings-replaced.event';
@@ -13,6 +12,7 @@ import {
   type GroupMappingInput,
   type GroupMappingView,
 } from './directory-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 /**
  * Replaces the connection's mapping rules. Each rule names its SCIM group by exactly one of

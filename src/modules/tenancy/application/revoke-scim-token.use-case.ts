@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../domain/scim-token';
 import { ScimTokenRevokedEvent } from '../public/events/scim-token-revoked.event';
 import { tokenNotFound, TokenUseCaseBase } from './scim-token-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class RevokeScimTokenUseCase extends TokenUseCaseBase {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../domain/scim-token';
 import { ScimTokenRotatedEvent } from '../public/events/scim-token-rotated.event';
 import { IssuedTokenView, tokenNotFound, TokenUseCaseBase } from './scim-token-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class RotateScimTokenUseCase extends TokenUseCaseBase {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ScimRequestAuthenticator } from '../domain/scim-request-authenticator';
-import { isConnectionId, isUuid } from '../domain/scim-token';
+import { isConnectionId } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { MemberRepository } from '../infrastructure/member.repository';
@@ -21,6 +21,7 @@ import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.const
 import { ApplyScimMembersUseCase } from './apply-scim-members.use-case';
 import { FindScimMembersInGroupsQuery } from './find-scim-members-in-groups.query';
 import { PlanScimMembersUseCase } from './plan-scim-members.use-case';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class TenancyFacadeService extends TenancyFacade {

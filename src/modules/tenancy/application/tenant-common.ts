@@ -1,7 +1,7 @@
-import { isUuid } from '../domain/scim-token';
 import { normaliseSsoDomains } from '../domain/sso-domain';
 import type { TenantRecord, TenantRepository } from '../infrastructure/tenant.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
+import { isUuid } from '../../../shared/domain/uuid';
 
 export interface TenantView {
   id: string;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { isUuid } from '../domain/scim-token';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { InternalGroupUpdatedEvent } from '../public/events/internal-group-updated.event';
@@ -15,6 +14,7 @@ import {
   type InternalGroupView,
 } from './directory-common';
 import { assertTenantExists } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class UpdateInternalGroupUseCase {
