@@ -12,12 +12,15 @@ export interface Runtime {
   adminToken: string;
   /** Where the generated admin token is, when it was generated (embedded database without ADMIN_TOKEN). */
   adminTokenFile?: string;
+  /** Where the generated audit chain key is (embedded database without AUDIT_CHAIN_KEY); env.AUDIT_CHAIN_KEY holds it. */
+  auditChainKeyFile?: string;
   embedded?: EmbeddedPostgresHandle;
 }
 
 /**
- * Resolves what the app needs before Nest starts: the database (embedded when DATABASE_URL is unset)
- * and the admin token (generated into DATA_DIR/admin-token, mode 0600, on first start when unset).
+ * Resolves what the app needs before Nest starts: the database (embedded when DATABASE_URL is unset),
+ * the admin token and the audit chain key (generated into DATA_DIR/admin-token and
+ * DATA_DIR/audit-chain-key, mode 0600, on first start when unset; required with DATABASE_URL).
  */
 export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promise<Runtime> {
   let embedded: EmbeddedPostgresHandle | undefined;
@@ -47,19 +50,47 @@ export async function prepareRuntime(env: AppEnv, logger: LoggerService): Promis
       adminTokenFile = resolve(env.DATA_DIR, 'admin-token');
       adminToken = readOrCreateAdminToken(env.DATA_DIR, logger);
     }
-    return { env: resolved, adminToken, adminTokenFile, embedded };
+    let auditChainKeyFile: string | undefined;
+    if (!env.AUDIT_CHAIN_KEY) {
+      if (env.DATABASE_URL) {
+        throw new Error(
+          'AUDIT_CHAIN_KEY is required when DATABASE_URL is set (generate one with: openssl rand -base64 32, and keep a copy outside the database)',
+        );
+      }
+      auditChainKeyFile = resolve(env.DATA_DIR, AUDIT_CHAIN_KEY_FILE.file);
+      resolved = Object.freeze({ ...resolved, AUDIT_CHAIN_KEY: readOrCreateAuditChainKey(env.DATA_DIR, logger) });
+    }
+    return { env: resolved, adminToken, adminTokenFile, auditChainKeyFile, embedded };
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
 }
 
+/** A secret generated into DATA_DIR on the embedded default: its file name, and what logs call it. */
+interface GeneratedSecret {
+  readonly file: string;
+  readonly label: string;
+}
+const ADMIN_TOKEN_FILE: GeneratedSecret = { file: 'admin-token', label: 'admin token' };
+const AUDIT_CHAIN_KEY_FILE: GeneratedSecret = { file: 'audit-chain-key', label: 'audit chain key' };
+
 /** Reads DATA_DIR/admin-token, or generates it (mode 0600) on first start. */
 export function readOrCreateAdminToken(dataDir: string, logger: LoggerService): string {
-  const file = resolve(dataDir, 'admin-token');
+  return readOrCreateSecret(dataDir, ADMIN_TOKEN_FILE, logger);
+}
+
+/** Reads DATA_DIR/audit-chain-key, or generates it (mode 0600) on first start. */
+export function readOrCreateAuditChainKey(dataDir: string, logger: LoggerService): string {
+  return readOrCreateSecret(dataDir, AUDIT_CHAIN_KEY_FILE, logger);
+}
+
+/** Reads DATA_DIR/<file>, or generates 256 random bits into it (mode 0600). Never logs the value. */
+function readOrCreateSecret(dataDir: string, secret: GeneratedSecret, logger: LoggerService): string {
+  const file = resolve(dataDir, secret.file);
   if (existsSync(file)) {
-    logger.log(`admin token: read from ${file}`, 'Bootstrap');
-    const warning = secretFileModeWarning(file);
+    logger.log(`${secret.label}: read from ${file}`, 'Bootstrap');
+    const warning = secretFileModeWarning(file, secret.label);
     if (warning) logger.warn(warning, 'Bootstrap');
     return readFileSync(file, 'utf8').trim();
   }
@@ -67,7 +98,7 @@ export function readOrCreateAdminToken(dataDir: string, logger: LoggerService): 
   const token = randomBytes(32).toString('base64url');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  logger.log(`admin token: generated into ${file} (mode 0600) — read it from there`, 'Bootstrap');
+  logger.log(`${secret.label}: generated into ${file} (mode 0600) — read it from there`, 'Bootstrap');
   return token;
 }
 
@@ -76,14 +107,16 @@ export function readOrCreateAdminToken(dataDir: string, logger: LoggerService): 
  * is: a copied, restored or hand-made token file often comes out 0644. Warned rather than refused —
  * refusing would not unsee the token; replacing it does. (POSIX modes only.)
  */
-export function secretFileModeWarning(file: string): string | undefined {
+export function secretFileModeWarning(file: string, label = 'admin token'): string | undefined {
   if (process.platform === 'win32') return undefined;
   const mode = statSync(file).mode & 0o777;
   if ((mode & 0o077) === 0) return undefined;
   return (
-    `${file} has mode 0${mode.toString(8)}: other users of this machine can read the admin token. ` +
+    `${file} has mode 0${mode.toString(8)}: other users of this machine can read the ${label}. ` +
     `Fix: chmod 600 ${file} — and if anyone else could have read it, replace it ` +
-    `(delete the file and restart: a new token is generated).`
+    (label === ADMIN_TOKEN_FILE.label
+      ? `(delete the file and restart: a new token is generated).`
+      : `(docs/operations.md, "Audit chain key": receipts kept so far still hold).`)
   );
 }
 

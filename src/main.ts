@@ -87,6 +87,7 @@ async function main(): Promise<void> {
         listen: `${started.env.HOST}:${started.env.PORT}`,
         tenantUrl: `${base}/scim/v2/<connectionId>`,
         adminToken: started.env.ADMIN_TOKEN ? 'ADMIN_TOKEN environment variable' : started.adminTokenFile,
+        auditChainKey: started.auditChainKeyFile ?? 'AUDIT_CHAIN_KEY environment variable',
         console: `${base}/console`,
         apiDocs: `${base}/docs`,
         metrics: metricsPort === undefined ? 'off' : `http://${started.env.HOST}:${metricsPort}/metrics`,

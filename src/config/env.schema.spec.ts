@@ -27,6 +27,14 @@ describe('validateEnv: secrets from files (X_FILE, as Docker secrets mount them)
     expect(validateEnv({ ADMIN_TOKEN_FILE: file('admin-token', `${token}\n`) }).ADMIN_TOKEN).toBe(token);
   });
 
+  it('reads AUDIT_CHAIN_KEY from AUDIT_CHAIN_KEY_FILE, and refuses a short key without echoing it', () => {
+    const key = 'k'.repeat(44);
+    expect(validateEnv({ AUDIT_CHAIN_KEY_FILE: file('audit-chain-key', `${key}\n`) }).AUDIT_CHAIN_KEY).toBe(key);
+    expect(problems({ AUDIT_CHAIN_KEY: 'short-secret' })).toEqual([
+      'AUDIT_CHAIN_KEY: AUDIT_CHAIN_KEY must be at least 32 characters (got a value)',
+    ]);
+  });
+
   it('reads DATABASE_URL from DATABASE_URL_FILE', () => {
     const url = 'postgres://roster:s3cret@db:5432/roster';
     expect(validateEnv({ DATABASE_URL_FILE: file('database-url', `${url}\r\n`) }).DATABASE_URL).toBe(url);

@@ -177,6 +177,17 @@ export class EnvironmentVariables {
   ADMIN_TOKEN?: string;
 
   /**
+   * The audit chain's secret: entries are HMAC-chained with a key derived from it, and export
+   * receipts signed with an Ed25519 key derived from it. Unset with the embedded database:
+   * generated into DATA_DIR/audit-chain-key. Required with DATABASE_URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUDIT_CHAIN_KEY must be at least 32 characters' })
+  AUDIT_CHAIN_KEY?: string;
+
+  /**
    * Which proxies to believe for the caller's address (X-Forwarded-For), as Fastify's `trustProxy`
    * takes it: a hop count, or a comma-separated list of addresses / CIDRs (also `loopback`,
    * `linklocal`, `uniquelocal`). Unset: no proxy is believed — the source IP is the TCP peer.
@@ -347,7 +358,7 @@ export class InvalidEnvironmentError extends Error {
 }
 
 /** Secrets that may also come from a file: `X_FILE=/run/secrets/x` reads X from it (Docker secrets). */
-export const SECRET_VARIABLES = ['ADMIN_TOKEN', 'DATABASE_URL', 'DATABASE_PASSWORD'] as const;
+export const SECRET_VARIABLES = ['ADMIN_TOKEN', 'AUDIT_CHAIN_KEY', 'DATABASE_URL', 'DATABASE_PASSWORD'] as const;
 
 /** `raw` with every secret's `X_FILE` read into X (one trailing newline dropped), and what went wrong. */
 function readSecretFiles(raw: Record<string, string | undefined>): {

@@ -1,24 +1,34 @@
 /**
- * Issue #6 (audit): export throughput and memory at 1,000,000 entries. Seeds a valid hash chain
- * (computed in Node with the module's own chainHash, inserted in batches through unnest), starts
- * Roster from dist/ as a child process, downloads GET /admin/v1/audit-events/export as CSV and as
- * NDJSON over HTTP, and samples the child's VmRSS every 50 ms (plus VmHWM) from /proc.
+ * Issues #6 and #18 (audit): export throughput and memory at 1,000,000 entries, and the first page
+ * of `?subject=`. Seeds a valid keyed chain (v3: computed in Node with the module's own
+ * keyedChainHash under the bench's AUDIT_CHAIN_KEY, inserted in batches through unnest), starts
+ * Roster from dist/ as a child process, times GET /admin/v1/audit-events?subject= (an ordinary
+ * person, by email and by userName, and one with thousands of entries), downloads GET
+ * /admin/v1/audit-events/export as CSV and as NDJSON over HTTP, and samples the child's VmRSS every
+ * 50 ms (plus VmHWM) from /proc.
  * Run alone: `npm run build && node -r ts-node/register/transpile-only test/bench/audit-bench.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Pool } from 'pg';
-import { chainHash, GENESIS_HASH } from '../../src/modules/audit/domain/audit-chain';
+import { GENESIS_HASH, keyedChainHash } from '../../src/modules/audit/domain/audit-chain';
+import { AuditChainKeys } from '../../src/modules/audit/domain/audit-chain-keys';
 import type { AuditRecord } from '../../src/modules/audit/domain/audit-entry';
-import { fmt, line, verdict } from './bench-utils';
-import { ADMIN_TOKEN, startRoster } from './roster-process';
+import { fmt, line, request, verdict } from './bench-utils';
+import { ADMIN_TOKEN, AUDIT_CHAIN_KEY, startRoster } from './roster-process';
 
 const ROWS = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
 const SEED_BATCH = 20_000;
 const SEED_CONNECTIONS = 3;
 const TARGET_ROWS_PER_SECOND = 100_000;
 const TARGET_PEAK_RSS_MB = 200;
+const TARGET_SUBJECT_FIRST_PAGE_MS = 50;
+/** Seeded SCIM user entries name one of this many people; about one in 200 entries names BUSY_PERSON. */
+const PEOPLE = 40_000;
+const BUSY_PERSON = 'busy';
+const email = (person: string | number) => `person${person}@bench.example`;
+const userName = (person: string | number) => `p${person}.user`;
 
 const ACTIONS = [
   ['scim_user.created', 'scim_user'],
@@ -35,6 +45,7 @@ function seedRecord(seq: number, tenants: string[], startMs: number): AuditRecor
   const tenantId = tenants[seq % tenants.length];
   const targetId = randomUUID();
   const scim = action.startsWith('scim_');
+  const person = seq % 97 === 0 ? BUSY_PERSON : seq % PEOPLE;
   return {
     seq,
     id: randomUUID(),
@@ -50,7 +61,7 @@ function seedRecord(seq: number, tenants: string[], startMs: number): AuditRecor
     action,
     target: { type: targetType, id: targetId },
     targetLabel: scim ? `ext-${seq}` : `Bench tenant ${seq % 100}`,
-    subject: null,
+    subject: targetType === 'scim_user' ? { userName: userName(person), email: email(person) } : null,
     summary: `${targetType.replace('_', ' ')} ${targetId} ${action.split('.')[1]}: displayName, emails, "work" address`,
     details: scim
       ? { connectionId: 'scim_conn_bench', externalId: `ext-${seq}`, changedAttributes: ['displayName', 'emails'] }
@@ -75,14 +86,15 @@ export async function seedAuditEntries(pool: Pool, rows: number): Promise<number
   );
   const firstSeq = Number(head.seq) + 1;
   let prev: Buffer = head.hash ?? GENESIS_HASH;
+  const { hmacKey } = AuditChainKeys.fromSecret(AUDIT_CHAIN_KEY);
   // The chain is computed in order here; the batches' INSERTs then run on several connections at once.
   const inFlight = new Set<Promise<unknown>>();
   const end = firstSeq + rows;
   for (let from = firstSeq; from < end; from += SEED_BATCH) {
-    const cols: unknown[][] = Array.from({ length: 18 }, () => []);
+    const cols: unknown[][] = Array.from({ length: 21 }, () => []);
     for (let seq = from; seq < Math.min(from + SEED_BATCH, end); seq++) {
       const r = seedRecord(seq, tenants, startMs);
-      const hash = chainHash(prev, r);
+      const hash = keyedChainHash(hmacKey, prev, r);
       const values = [
         r.seq,
         r.id,
@@ -102,15 +114,20 @@ export async function seedAuditEntries(pool: Pool, rows: number): Promise<number
         r.eventId,
         `\\x${prev.toString('hex')}`,
         `\\x${hash.toString('hex')}`,
+        r.subject?.userName ?? null,
+        r.subject?.email ?? null,
+        r.subject?.accountId ?? null,
       ];
       values.forEach((v, k) => cols[k].push(v));
       prev = hash;
     }
     const insert = pool.query(
       `INSERT INTO audit.audit_entry (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action,
-         target_type, target_id, target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[], $17::bytea[], $18::bytea[])`,
+         target_type, target_id, target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash,
+         subject_user_name, subject_email, subject_account_id, hash_version)
+       SELECT u.*, 3 FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[], $17::bytea[], $18::bytea[],
+         $19::text[], $20::text[], $21::text[]) u`,
       cols,
     );
     inFlight.add(insert);
@@ -181,11 +198,49 @@ function download(
   });
 }
 
+/**
+ * `?subject=` first pages over HTTP (default limit 100, newest first): the median and the slowest of
+ * 30 calls after 5 warm-up calls, for a person with a dozen entries (by email; by userName in upper
+ * case) and for one with thousands ("busy").
+ */
+async function subjectSearch(base: URL, total: number, out: string[]): Promise<void> {
+  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const cases: Array<[string, string]> = [
+    ['email', email(1234)],
+    ['USERNAME', userName(1234).toUpperCase()],
+    ['busy email', email(BUSY_PERSON)],
+  ];
+  for (const [what, subject] of cases) {
+    const path = `/admin/v1/audit-events?subject=${encodeURIComponent(subject)}`;
+    const times: number[] = [];
+    let items = 0;
+    for (let i = 0; i < 35; i++) {
+      const started = process.hrtime.bigint();
+      const res = await request(base, 'GET', path, auth);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (res.status !== 200) throw new Error(`?subject= ${what}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+      items = (JSON.parse(res.body) as { items: unknown[] }).items.length;
+      if (i >= 5) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    const slowest = times[times.length - 1];
+    out.push(
+      line(
+        `GET …/audit-events?subject= (${what}, of ${total})`,
+        `${items} items: median ${fmt(median)}, max ${fmt(slowest, 0)} ms`,
+        `≤${TARGET_SUBJECT_FIRST_PAGE_MS} ms`,
+        verdict(items > 0 && median <= TARGET_SUBJECT_FIRST_PAGE_MS),
+      ),
+    );
+  }
+}
+
 export async function auditSection(databaseUrl: string, out: string[]): Promise<void> {
   const pool = new Pool({ connectionString: databaseUrl, max: SEED_CONNECTIONS });
   try {
     const seedSeconds = await seedAuditEntries(pool, ROWS);
-    out.push(line('audit entries seeded (valid chain, Node sha256 + unnest)', `${ROWS} in ${fmt(seedSeconds)} s`));
+    out.push(line('audit entries seeded (keyed v3 chain, Node HMAC + unnest)', `${ROWS} in ${fmt(seedSeconds)} s`));
   } finally {
     await pool.end();
   }
@@ -200,6 +255,7 @@ export async function auditSection(databaseUrl: string, out: string[]): Promise<
   // Started after seeding, so its VmHWM reflects the exports only.
   const roster = await startRoster(databaseUrl);
   try {
+    await subjectSearch(roster.base, await count(), out);
     const baseKb = procStatusKb(roster.pid, 'VmRSS');
     out.push(line('  Roster RSS before the exports', `${fmt(baseKb / 1024)} MB`));
     for (const format of ['csv', 'ndjson'] as const) {

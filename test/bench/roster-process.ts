@@ -5,6 +5,7 @@ import { request } from './bench-utils';
 
 /** Starts the built Roster (`dist/`) as a child process, the way an operator runs it. */
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
+export const AUDIT_CHAIN_KEY = 'bench-audit-chain-key-0123456789abcdef0123456789';
 
 export async function startRoster(
   databaseUrl: string,
@@ -18,6 +19,7 @@ export async function startRoster(
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       ADMIN_TOKEN,
+      AUDIT_CHAIN_KEY,
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',

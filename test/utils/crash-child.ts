@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createApp, createLogger } from '../../src/app.factory';
 import { validateEnv, type AppEnv } from '../../src/config/env.schema';
+import { TEST_AUDIT_CHAIN_KEY } from './create-test-app';
 
 /**
  * Crash tests: a child process runs Roster against the test's database, does one thing that
@@ -13,6 +14,8 @@ export async function createCrashChildApp(overrides: Record<string, string | und
   const env: AppEnv = validateEnv({
     DATABASE_URL: process.env.CHILD_DATABASE_URL,
     ADMIN_TOKEN: 'child-admin-token-0123456789abcdef0123456789',
+    // The suite's key: the child and the suite's apps append to the same chain (replicas share it).
+    AUDIT_CHAIN_KEY: TEST_AUDIT_CHAIN_KEY,
     OUTBOX_RELAY_ENABLED: 'false',
     CRON_ENABLED: 'false',
     // Children run beside the suite's other processes: a fixed metrics port would collide (EADDRINUSE).

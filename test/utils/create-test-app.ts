@@ -10,6 +10,7 @@ import { HttpClient } from './http-client';
 import { createIsolatedDatabase } from './isolated-database';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+export const TEST_AUDIT_CHAIN_KEY = 'test-audit-chain-key-0123456789abcdef0123456789';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -36,6 +37,7 @@ export async function createTestApp(
     DATABASE_URL: url,
     DATABASE_POOL_SIZE: '10',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    AUDIT_CHAIN_KEY: TEST_AUDIT_CHAIN_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     CRON_ENABLED: 'false',
     OUTBOX_POLL_INTERVAL_MS: '200',

@@ -6,7 +6,8 @@ import { PruneExpiredAuditEntriesUseCase } from './application/prune-expired-aud
 import { RecordAuditEntryListener } from './application/record-audit-entry.listener';
 import { RecordAuditEntryUseCase } from './application/record-audit-entry.use-case';
 import { VerifyAuditChainUseCase } from './application/verify-audit-chain.use-case';
-import { auditConfigProvider } from './audit.config';
+import { auditChainKeysProvider, auditConfigProvider } from './audit.config';
+import { AuditHeadQuery } from './application/audit-head.query';
 import { AuditEventsController } from './http/audit-events.controller';
 import { AuditEntryRepository } from './infrastructure/audit-entry.repository';
 import { PruneExpiredAuditEntriesJob } from './jobs/prune-expired-audit-entries.job';
@@ -19,6 +20,8 @@ EventRegistry.register(AuditTrailPrunedEvent);
   controllers: [AuditEventsController],
   providers: [
     auditConfigProvider,
+    auditChainKeysProvider,
+    AuditHeadQuery,
     AuditEntryRepository,
     RecordAuditEntryUseCase,
     RecordAuditEntryListener,

@@ -290,14 +290,17 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
       action: str('`resource.verb`'),
       target: nullable({ type: 'object' }),
       targetLabel: nullable(str()),
-      subject: nullable({ type: 'object' }),
+      subject: nullable({
+        type: 'object',
+        description: '`{userName, email, accountId}` (null parts where unknown): the person the entry is about',
+      }),
       summary: str(),
       details: nullable({ type: 'object' }),
       correlationId: nullable(str()),
       sourceIp: nullable(str()),
       eventId: nullable(str()),
       prevHash: str(),
-      hash: str(),
+      hash: str('hex: HMAC-SHA256 under AUDIT_CHAIN_KEY (v3); SHA-256 for entries written before'),
     },
   },
   AuditEntryPage: page('AuditEntry'),
@@ -307,10 +310,25 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     properties: {
       ok: { type: 'boolean' },
       checked: { type: 'integer' },
-      firstBrokenId: str('when not ok: the first entry whose hash does not match'),
+      firstBrokenId: nullable(
+        str(
+          'when not ok: the first entry that breaks the chain; null when the chain no longer reaches the expected head',
+        ),
+      ),
       reason: str('when not ok'),
     },
   },
+  AuditReceipt: obj(
+    {
+      sequence: { type: 'integer' },
+      hash: str('hex'),
+      at: time,
+      algorithm: { type: 'string', enum: ['Ed25519'] },
+      signature: str('base64url Ed25519 signature of the JSON array ["roster.audit.head.v1",sequence,hash,at]'),
+      publicKey: str('base64url raw Ed25519 public key (one per deployment)'),
+    },
+    'a signed receipt of the chain head: keep it, check it later with verify?expectSequence=&expectHash=',
+  ),
   Liveness: obj({ status: { type: 'string', enum: ['ok'] } }),
   Readiness: obj({
     status: { type: 'string', enum: ['ok', 'error'] },
@@ -365,6 +383,7 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'GET /admin/v1/console-sessions/current': 'CurrentPrincipal',
   'GET /admin/v1/audit-events': 'AuditEntryPage',
   'GET /admin/v1/audit-events/verify': 'AuditVerification',
+  'GET /admin/v1/audit-events/head': 'AuditReceipt',
   'GET /health/live': 'Liveness',
   'GET /health/ready': 'Readiness',
   'GET /health': 'Readiness',
@@ -373,7 +392,9 @@ export const ROUTE_RESPONSES: Record<string, string> = {
 /** Success responses that are files rather than JSON: `METHOD /path` → content type → description. */
 export const ROUTE_FILE_RESPONSES: Record<string, Record<string, string>> = {
   'GET /admin/v1/audit-events/export': {
-    'text/csv': 'format=csv (the default): one row per entry, streamed',
-    'application/x-ndjson': 'format=ndjson: one JSON entry per line, streamed',
+    'text/csv':
+      'format=csv (the default): one row per entry, streamed; the x-audit-head-* headers (sequence, hash, at, algorithm, signature, public-key) are the signed head it covers',
+    'application/x-ndjson':
+      'format=ndjson: one JSON entry per line, streamed, then {"type":"head", …AuditReceipt}; the same receipt in the x-audit-head-* headers',
   },
 };

@@ -40,6 +40,9 @@ const OTHER_TENANT_BY: Record<string, 'query' | 'body' | { global: string }> = {
   'GET /admin/v1/audit-events/verify': {
     global: 'the chain is one for all tenants; the answer names no entry content',
   },
+  'GET /admin/v1/audit-events/head': {
+    global: "the chain's signed head: a sequence and a hash, no entry content (a tenant's exports carry it too)",
+  },
   'POST /v1/sessions/introspect': { global: "another tenant's token is inactive to a sessions key (tested below)" },
   'GET /admin/v1/outbox/dead-letters': { global: 'admin only: the outbox is the deployment’s' },
   'GET /admin/v1/console-sessions/current': { global: 'the caller’s own console session' },

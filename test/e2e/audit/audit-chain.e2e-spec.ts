@@ -1,11 +1,12 @@
-import { chainHash } from '../../../src/modules/audit/domain/audit-chain';
+import { keyedChainHash } from '../../../src/modules/audit/domain/audit-chain';
+import { AuditChainKeys } from '../../../src/modules/audit/domain/audit-chain-keys';
 import { TransactionHost } from '../../../src/shared/database/transaction-host';
 import { EventBus } from '../../../src/shared/events/event-bus';
 import { PruneExpiredAuditEntriesUseCase } from '../../../src/modules/audit/application/prune-expired-audit-entries.use-case';
 import { PruneExpiredAuditEntriesJob } from '../../../src/modules/audit/jobs/prune-expired-audit-entries.job';
 import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
 import { createTenantWithConnection } from '../../factories/tenant.factory';
-import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { createTestApp, TEST_AUDIT_CHAIN_KEY, type TestApp } from '../../utils/create-test-app';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
 
 /**
@@ -113,11 +114,12 @@ describe('Audit chain: verification, append-only table, retention', () => {
 
   it('finds a tampered entry whose hash was recomputed at the next link', async () => {
     const [, second, third] = await rows();
-    // A correctly recomputed hash for the altered entry (the forger knows the format): the entry
-    // itself checks out, and the chain breaks where the next entry points back to it.
+    // A correctly recomputed hash for the altered entry (the forger even holds the chain key): the
+    // entry itself checks out, and the chain breaks where the next entry points back to it.
+    const { hmacKey } = AuditChainKeys.fromSecret(TEST_AUDIT_CHAIN_KEY);
     const item = (await t.admin.get('/admin/v1/audit-events?limit=2')).body.items[1];
     expect(item.id).toBe(second.id);
-    const forged = chainHash(Buffer.from(item.prevHash, 'hex'), {
+    const forged = keyedChainHash(hmacKey, Buffer.from(item.prevHash, 'hex'), {
       seq: item.sequence,
       id: item.id,
       occurredAt: item.occurredAt,
@@ -133,9 +135,9 @@ describe('Audit chain: verification, append-only table, retention', () => {
       sourceIp: item.sourceIp,
       eventId: item.eventId,
     });
-    expect(chainHash(Buffer.from(item.prevHash, 'hex'), { ...item, seq: item.sequence }).toString('hex')).toBe(
-      item.hash,
-    );
+    expect(
+      keyedChainHash(hmacKey, Buffer.from(item.prevHash, 'hex'), { ...item, seq: item.sequence }).toString('hex'),
+    ).toBe(item.hash);
     await tamper(`UPDATE audit.audit_entry SET summary = 'forged', hash = $2 WHERE seq = $1`, [second.seq, forged]);
     expect(await verify()).toEqual({
       ok: false,

@@ -158,7 +158,16 @@ describe('Audit trail (admin API)', () => {
       expect(by('tenant.updated')[0]).toMatchObject({
         details: {
           changedAttributes: expect.arrayContaining(['name', 'ssoDomains']),
-          changes: { name: 'Audit Admin Co 2', ssoDomains: ['audit-admin2.example'] },
+          changes: [
+            { attribute: 'name', old: 'Audit Admin Co', new: 'Audit Admin Co 2' },
+            {
+              attribute: 'ssoDomains',
+              added: ['audit-admin2.example'],
+              removed: ['audit-admin.example'],
+              addedCount: 1,
+              removedCount: 1,
+            },
+          ],
         },
       });
       expect(by('scim_connection.created')[0]).toMatchObject({
@@ -422,7 +431,20 @@ describe('Audit trail (admin API)', () => {
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l));
+      // The last line is the signed head the export covers, the same as the response headers.
+      const head = lines.pop();
       expect(lines).toEqual(await list(`tenantId=${f.tenantId}`));
+      expect(head).toEqual({
+        type: 'head',
+        sequence: Number(res.headers.get('x-audit-head-sequence')),
+        hash: res.headers.get('x-audit-head-hash'),
+        at: res.headers.get('x-audit-head-at'),
+        algorithm: 'Ed25519',
+        signature: res.headers.get('x-audit-head-signature'),
+        publicKey: res.headers.get('x-audit-head-public-key'),
+      });
+      expect(head.sequence).toBeGreaterThanOrEqual(lines[lines.length - 1].sequence);
+      expect(head.hash).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it('filters the export by time window', async () => {
@@ -433,7 +455,8 @@ describe('Audit trail (admin API)', () => {
       const lines = (await exportText(`tenantId=${f.tenantId}&format=ndjson&from=${from}`)).text
         .trimEnd()
         .split('\n')
-        .map((l) => JSON.parse(l));
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type !== 'head');
       expect(lines.map((l) => l.id).sort()).toEqual(
         sorted
           .filter((e) => e.occurredAt >= from)
@@ -441,7 +464,7 @@ describe('Audit trail (admin API)', () => {
           .sort(),
       );
       const none = await exportText(`tenantId=${f.tenantId}&format=ndjson&to=2000-01-01T00:00:00Z`);
-      expect(none.text).toBe('');
+      expect(none.text.split('\n')).toEqual([expect.stringMatching(/^\{"type":"head",/), '']);
       const emptyCsv = await exportText(`tenantId=${f.tenantId}&format=csv&to=2000-01-01`);
       expect(emptyCsv.text).toBe(`${CSV_HEADER.join(',')}\r\n`);
     });
@@ -547,8 +570,10 @@ describe('Audit trail (admin API)', () => {
       ];
       expect(sessions.map((r) => r.status)).toEqual([201, 201, 201]);
       let created: Entry[] = [];
+      let memberAdded: Entry | undefined;
       await expectEventually(async () => {
         const trail = await trailOf(f.tenantId, ['member.added', 'session.created']);
+        memberAdded = trail.find((e) => e.action === 'member.added');
         created = trail.filter((e) => e.action === 'session.created');
         expect(created).toHaveLength(3);
       }, 15000);
@@ -556,9 +581,12 @@ describe('Audit trail (admin API)', () => {
       expect(created.map((e) => e.subject)).toEqual(Array(3).fill({ userName: null, email, accountId }));
 
       // One call answers "what happened to this person", newest first, whatever the case typed.
+      // The member's addition names the person too (its email), before the sessions.
+      const about = [memberAdded!, ...created];
+      expect(memberAdded!.subject).toEqual({ userName: null, email, accountId });
       const found = await list(`subject=${encodeURIComponent(email.toUpperCase())}`);
-      expect(found.map((e) => e.id)).toEqual(created.map((e) => e.id).reverse());
-      expect(await list(`subject=${encodeURIComponent(email)}&order=asc`)).toEqual(created);
+      expect(found.map((e) => e.id)).toEqual(about.map((e) => e.id).reverse());
+      expect(await list(`subject=${encodeURIComponent(email)}&order=asc`)).toEqual(about);
       expect(await list(`subject=${encodeURIComponent(`x${email}`)}`)).toEqual([]);
 
       // Keyset pages, newest first.
@@ -598,15 +626,20 @@ describe('Audit trail (admin API)', () => {
       // The reviewer's grep: the CSV names the person in its own columns; NDJSON carries `subject`.
       const csv = csvObjects((await exportText(`tenantId=${f.tenantId}&format=csv`)).text);
       const rows = csv.filter((r) => r.subject_email === email);
-      expect(rows.map((r) => r.action)).toEqual(['session.created', 'session.created', 'session.created']);
+      expect(rows.map((r) => r.action)).toEqual([
+        'member.added',
+        'session.created',
+        'session.created',
+        'session.created',
+      ]);
       expect(rows.every((r) => r.subject_account_id === accountId && r.subject_user_name === '')).toBe(true);
       const bySubject = csvObjects((await exportText(`subject=${encodeURIComponent(email)}&format=csv`)).text);
-      expect(bySubject.map((r) => r.id)).toEqual(created.map((e) => e.id));
+      expect(bySubject.map((r) => r.id)).toEqual(about.map((e) => e.id));
       const ndjson = (await exportText(`subject=${encodeURIComponent(email)}&format=ndjson`)).text
         .split('\n')
         .filter((l) => l.startsWith('{"id"'))
         .map((l) => JSON.parse(l));
-      expect(ndjson).toEqual(created);
+      expect(ndjson).toEqual(about);
     });
 
     it.each([

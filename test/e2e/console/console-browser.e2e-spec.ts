@@ -415,6 +415,10 @@ describeBrowser('admin console in Chromium (playwright-core) against a real Rost
       expect(await page.content()).not.toContain(`Bravo ${tag}`);
       await axe('tenant-key');
 
+      // Its own tenant's API keys (a tenant key may list them; only an admin key mints them).
+      await page.goto(`${t.baseUrl}/console/tenants/${a.id}/api-keys`);
+      await page.getByRole('cell', { name: `Alpha admins ${tag}`, exact: true }).waitFor();
+
       const visits: Array<[string, string]> = [
         [`/console/tenants/${b.id}`, 'Tenant not found'],
         [`/console/tenants/${b.id}/members`, 'Tenant not found'],

@@ -4,10 +4,13 @@ import { createTenantWithConnection, type TenantFixture } from '../../factories/
 import { entraUser } from '../../factories/scim-user-payload.factory';
 import { expectEventually } from '../../utils/expect-eventually';
 import { freePort } from '../../utils/free-port';
+import { TEST_AUDIT_CHAIN_KEY } from '../../utils/create-test-app';
 import { HttpClient } from '../../utils/http-client';
 import { patchOp, ScimClient } from '../../utils/scim-client';
 
 const ADMIN_TOKEN = 'ops-admin-token-0123456789abcdef0123456789';
+// The suite's key: this process appends to the chain the run's other apps verify.
+const AUDIT_CHAIN_KEY = TEST_AUDIT_CHAIN_KEY;
 const MAIN = join(__dirname, '../../../src/main.ts');
 
 interface Roster {
@@ -24,6 +27,7 @@ function startRoster(env: Record<string, string>): Roster {
       NODE_ENV: 'production',
       LOG_FORMAT: 'json',
       ADMIN_TOKEN,
+      AUDIT_CHAIN_KEY,
       HOST: '127.0.0.1',
       CRON_ENABLED: 'false',
       DATABASE_MIGRATE_ON_BOOT: 'false',
@@ -89,6 +93,7 @@ describe('an operable process: JSON logs, metrics, liveness/readiness, draining 
       url: `http://127.0.0.1:${port}`,
       tenantUrl: `http://127.0.0.1:${port}/scim/v2/<connectionId>`,
       adminToken: 'ADMIN_TOKEN environment variable',
+      auditChainKey: 'AUDIT_CHAIN_KEY environment variable',
       console: `http://127.0.0.1:${port}/console`,
       metrics: `http://127.0.0.1:${metricsPort}/metrics`,
     });
@@ -144,6 +149,7 @@ describe('an operable process: JSON logs, metrics, liveness/readiness, draining 
       tenant.token,
       wrongToken,
       ADMIN_TOKEN,
+      AUDIT_CHAIN_KEY,
       'not-the-admin-token',
       userName,
       'secret.person',
@@ -217,6 +223,22 @@ describe('start-up failures are JSON lines too', () => {
       level: 'fatal',
       context: 'Bootstrap',
       problems: [expect.stringContaining('PORT')],
+    });
+  }, 60_000);
+
+  it('DATABASE_URL without AUDIT_CHAIN_KEY: one fatal JSON line naming it, exit 1', async () => {
+    const r = startRoster({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/roster',
+      AUDIT_CHAIN_KEY: '',
+      METRICS_PORT: '0',
+      PORT: String(await freePort()),
+    });
+    expect(await r.exited).toBe(1);
+    const lines = parsed(r.lines);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'fatal',
+      msg: expect.stringContaining('AUDIT_CHAIN_KEY is required when DATABASE_URL is set'),
     });
   }, 60_000);
 

@@ -756,8 +756,15 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
   });
 
   describe('staging events and raw payload', () => {
-    it('writes created, updated + deactivated and deleted events to the outbox with ids only', async () => {
-      const body = entraUser({ externalId: randomUUID() }, f.domain);
+    it('writes created, updated + deactivated and deleted events to the outbox: ids, the subject and what changed', async () => {
+      const body = entraUser(
+        {
+          externalId: randomUUID(),
+          displayName: 'Grace Hopper',
+          name: { formatted: 'Grace Hopper', givenName: 'Grace', familyName: 'Hopper' },
+        },
+        f.domain,
+      );
       const res = await scim.post('/Users', body);
       expectStatus(res, 201);
       const id = res.body.id as string;
@@ -772,18 +779,22 @@ describe('SCIM Users (RFC 7644 §3.3–§3.6, §3.14)', () => {
         'staging.user.deleted',
       ]);
       for (const row of rows) {
-        expect(row.payload).toMatchObject({ connectionId: f.connectionId, stagedUserId: id });
+        // The person is named (the audit trail's subject, issue #18); nothing else personal rides along.
+        expect(row.payload).toMatchObject({
+          connectionId: f.connectionId,
+          stagedUserId: id,
+          subject: {
+            userName: body.userName,
+            email: String((body.emails as Array<{ value: string }>)[0].value).toLowerCase(),
+          },
+        });
         const text = JSON.stringify(row.payload).toLowerCase();
-        for (const personal of [
-          body.userName,
-          (body.emails as Array<{ value: string }>)[0].value,
-          body.displayName,
-          (body.name as { familyName: string }).familyName,
-        ]) {
+        for (const personal of [body.displayName, (body.name as { familyName: string }).familyName]) {
           expect(text).not.toContain(String(personal).toLowerCase());
         }
       }
       expect(rows[1].payload.changedAttributes).toEqual(['active']);
+      expect(rows[1].payload.changes).toEqual([{ attribute: 'active', old: true, new: false }]);
     });
 
     it('keeps the raw request body in staging.scim_user.raw_payload', async () => {

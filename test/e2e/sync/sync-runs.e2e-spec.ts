@@ -102,7 +102,7 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       expect(row(u.deleted.id)).toMatchObject({ syncSkipReason: 'deleted' });
     });
 
-    it('publishes run started/completed, member provisioned and batched skip events', async () => {
+    it('publishes run started/completed, member provisioned and one skip event per skipped user', async () => {
       expect(await outbox('sync.run.started', 'syncRunId', run.id)).toHaveLength(1);
       const [completed] = await outbox('sync.run.completed', 'syncRunId', run.id);
       expect(completed.payload).toMatchObject({
@@ -113,15 +113,24 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       });
       expect(await outbox('tenancy.member.provisioned', 'syncRunId', run.id)).toHaveLength(2);
       const skipped = await outbox('sync.users.skipped', 'syncRunId', run.id);
-      expect(skipped).toHaveLength(1);
-      expect(skipped[0].payload.countsByReason).toEqual({
-        domain_not_allowed: 1,
-        no_email: 1,
-        inactive: 1,
-        deleted: 1,
-        already_member: 1,
+      expect(skipped).toHaveLength(5);
+      const byReason = Object.fromEntries(skipped.map((e) => [e.payload.skips[0].reason, e.payload]));
+      expect(Object.keys(byReason).sort()).toEqual([
+        'already_member',
+        'deleted',
+        'domain_not_allowed',
+        'inactive',
+        'no_email',
+      ]);
+      for (const p of skipped.map((e) => e.payload)) {
+        expect(p.skips).toHaveLength(1);
+        expect(p.countsByReason).toEqual({ [p.skips[0].reason]: 1 });
+      }
+      // The person is named, so the audit trail finds the entry by userName or email.
+      expect(byReason.domain_not_allowed).toMatchObject({
+        skips: [{ stagedUserId: u.otherDomain.id }],
+        subject: { userName: expect.any(String), email: expect.stringContaining('@') },
       });
-      expect(skipped[0].payload.skips).toHaveLength(5);
     });
 
     it('changes nothing when run again (idempotent)', async () => {

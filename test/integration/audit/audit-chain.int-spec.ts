@@ -13,6 +13,7 @@ import { AuditCreateAuditTrail1763900000500 } from '../../../src/database/migrat
 import { AuditDropCsvCell1763900000700 } from '../../../src/database/migrations/1763900000700-audit-drop-csv-cell';
 import { AuditAddActorKey1764000400100 } from '../../../src/database/migrations/1764000400100-audit-add-actor-key';
 import { AuditAddSubject1764000900100 } from '../../../src/database/migrations/1764000900100-audit-add-subject';
+import { AuditKeyedChain1764000900200 } from '../../../src/database/migrations/1764000900200-audit-keyed-chain';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
@@ -132,6 +133,7 @@ describe('Audit chain (integration)', () => {
       new AuditDropCsvCell1763900000700(),
       new AuditAddActorKey1764000400100(),
       new AuditAddSubject1764000900100(),
+      new AuditKeyedChain1764000900200(),
     ];
     const runner = t.dataSource.createQueryRunner();
     const csvCell = async () =>
@@ -145,6 +147,7 @@ describe('Audit chain (integration)', () => {
       expect(await csvCell()).toBe(0);
       await migrations[2].up(runner);
       await migrations[3].up(runner);
+      await migrations[4].up(runner);
       const triggers = await runner.query(
         `SELECT tgname FROM pg_trigger WHERE tgrelid IN ('audit.audit_entry'::regclass, 'audit.chain_anchor'::regclass) AND NOT tgisinternal ORDER BY tgname`,
       );

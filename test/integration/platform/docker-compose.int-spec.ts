@@ -17,7 +17,11 @@ function composeClient(): string[] | undefined {
 }
 
 const client = composeClient();
-const secrets = { ROSTER_ADMIN_TOKEN: 'a'.repeat(44), ROSTER_DB_PASSWORD: 'b'.repeat(32) };
+const secrets = {
+  ROSTER_ADMIN_TOKEN: 'a'.repeat(44),
+  ROSTER_DB_PASSWORD: 'b'.repeat(32),
+  ROSTER_AUDIT_CHAIN_KEY: 'c'.repeat(44),
+};
 
 function config(env: Record<string, string>): { status: number | null; out: string } {
   const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
@@ -42,7 +46,7 @@ function config(env: Record<string, string>): { status: number | null; out: stri
       expect(r.out).toContain(`set ${missing}`);
     });
 
-    it('renders with both secrets: no default password, read-only app, build beside image', () => {
+    it('renders with every secret: no default password, read-only app, build beside image', () => {
       const r = config(secrets);
       expect(r.status).toBe(0);
       expect(r.out).toContain(secrets.ROSTER_DB_PASSWORD);

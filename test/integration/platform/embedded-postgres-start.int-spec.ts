@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -203,6 +203,11 @@ describe('embedded PostgreSQL: npm start with DATABASE_URL unset (integration)',
         first = start({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(pgPort) });
         await ready(first);
       }
+      // The embedded default generates its audit chain key beside the admin token, owner-only.
+      const chainKey = join(project, '.data', 'audit-chain-key');
+      expect(statSync(chainKey).mode & 0o777).toBe(0o600);
+      expect(readFileSync(chainKey, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(first.output()).not.toContain(readFileSync(chainKey, 'utf8').trim());
       const second = start({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()) });
       const code = await within(second.exited, START_MS);
       if (code === 'timeout') second.child.kill('SIGKILL');

@@ -42,6 +42,9 @@ import {
   TenantCreatedEvent,
   TenantUpdatedEvent,
 } from '../../tenancy/public';
+import type { Actor } from '../../../shared/domain/domain-event';
+import type { AccessChange, AccessChangeReason } from '../../tenancy/public';
+import type { AuditChange } from '../domain/audit-changes';
 import { ConsoleSignedInEvent, ConsoleSignedOutEvent, type ConsoleSessionEndReason } from '../../console/public';
 import type { AuditSubject, AuditTarget } from '../domain/audit-entry';
 import { AuditTrailPrunedEvent } from '../public/events/audit-trail-pruned.event';
@@ -120,6 +123,79 @@ const CONSOLE_END_REASONS: Record<ConsoleSessionEndReason, string> = {
   absolute_timeout: 'absolute timeout',
 };
 const externalId = (x: string | null) => (x ? ` (externalId "${x}")` : '');
+const quoted = (v: unknown) => {
+  const text = typeof v === 'string' ? `"${v}"` : JSON.stringify(v ?? null);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+};
+/** `title "Engineer" → "Auditor"; emails +1 −0` — the first few changes; all of them are in `details.changes`. */
+function changesText(changes: readonly AuditChange[] | undefined, omitted = 0): string | null {
+  if (!changes || changes.length === 0) return null;
+  const shown = changes
+    .slice(0, 5)
+    .map((c) =>
+      'added' in c
+        ? `${c.attribute} +${c.addedCount} −${c.removedCount}`
+        : `${c.attribute} ${quoted(c.old)} → ${quoted(c.new)}`,
+    );
+  const more = changes.length - shown.length + omitted;
+  return `${shown.join('; ')}${more > 0 ? `; and ${plural(more, 'more attribute')}` : ''}`;
+}
+/** Who an actor is, in words: `API key "ops" (id k1)`, `ADMIN_TOKEN`, `SCIM token t1`, `Roster`. */
+function actorText(actor: Actor | null | undefined): string {
+  if (!actor) return 'an admin (before Roster recorded who)';
+  if (actor.type === 'admin')
+    return actor.keyId === 'bootstrap' || !actor.keyId
+      ? 'the bootstrap admin token'
+      : `API key "${actor.keyName ?? '?'}" (id ${actor.keyId})`;
+  if (actor.type === 'scim') return `SCIM token ${actor.tokenId} of connection ${actor.connectionId}`;
+  return 'Roster';
+}
+const REASON: Record<AccessChangeReason, string> = {
+  sync_decision: 'sync decision',
+  mapping_change: 'mapping change',
+  idp_removal: 'IdP removal',
+  admin: 'admin',
+};
+/** `given internal group "Auditors" (permissions: audit.read; sites: Berlin) — sync decision, via …`. */
+function accessText(access: readonly AccessChange[] | undefined): string | null {
+  if (!access || access.length === 0) return null;
+  return access
+    .map((a) => {
+      const rules = (a.rules ?? []).map(
+        (r) =>
+          `mapping rule SCIM group ${r.scimGroupDisplayName !== null ? `"${r.scimGroupDisplayName}"` : `externalId "${r.scimGroupExternalId}"`} added by ${actorText(r.createdBy)} at ${r.createdAt}`,
+      );
+      return `${a.change === 'given' ? 'given' : 'lost'} internal group "${a.internalGroupName}" (permissions: ${list(a.permissions)}; sites: ${list(
+        a.sites.map((x) => x.name),
+      )}) — ${REASON[a.reason]}${rules.length > 0 ? `, via ${rules.join(' and ')}` : ''}`;
+    })
+    .join('; ');
+}
+/** A SCIM user an entry is about (events written before the subject was added name none). */
+const scimPerson = (x: { userName: string; email: string | null } | undefined): AuditSubject | null =>
+  x ? { userName: x.userName, ...(x.email ? { email: x.email } : {}) } : null;
+/** The member an entry is about: its email when the event names it (events written before that: the account only). */
+const member = (p: { accountId: string; email?: string }): AuditSubject =>
+  p.email ? { email: p.email, accountId: p.accountId } : { accountId: p.accountId };
+const joined = (...parts: Array<string | null>) => parts.filter((x): x is string => !!x).join('; ');
+
+/** `, added "Auditors" → Audit readers; removed …` from a mapping replacement's changes. */
+function mappingsText(changes: readonly AuditChange[] | undefined): string | null {
+  const c = changes?.find((x) => x.attribute === 'mappings');
+  if (!c || !('added' in c)) return null;
+  const rule = (r: unknown) => {
+    if (typeof r !== 'object' || r === null) return String(r);
+    const x = r as Record<string, string | null>;
+    return `${x.scimGroupDisplayName !== null ? `"${x.scimGroupDisplayName}"` : `externalId "${x.scimGroupExternalId}"`} → ${x.internalGroupName}`;
+  };
+  return `${c.addedCount ? `; added ${c.added.map(rule).join(', ')}${c.addedCount > c.added.length ? ' …' : ''}` : ''}${
+    c.removedCount ? `; removed ${c.removed.map(rule).join(', ')}${c.removedCount > c.removed.length ? ' …' : ''}` : ''
+  }`;
+}
+
+/** A mapping rule removed by an admin is a mapping change; the rest is the IdP taking the group away. */
+const accessRevokedReason = (cause: string): AccessChangeReason =>
+  cause === 'group_mapping_removed' ? 'mapping_change' : 'idp_removal';
 
 /**
  * Every event the trail records — an explicit, reviewable list (house style §4.5), not a wildcard.
@@ -141,7 +217,11 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
       ...(p.changes.name !== undefined ? [`name set to "${p.changes.name}"`] : []),
       ...(p.changes.ssoDomains !== undefined ? [`SSO domains set to ${list(p.changes.ssoDomains)}`] : []),
     ].join('; ')}`,
-    details: { changedAttributes: Object.keys(p.changes), changes: p.changes },
+    // Events from before old values were recorded list the new values only.
+    details: {
+      changedAttributes: Object.keys(p.changes),
+      changes: p.values ?? Object.entries(p.changes).map(([attribute, v]) => ({ attribute, new: v })),
+    },
   })),
   // Tenancy: API keys of the admin and sessions APIs (never the secret: the events do not carry it)
   audited(ApiKeyCreatedEvent, 'api_key.created', (p) => ({
@@ -195,30 +275,41 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(StagedUserCreatedEvent, 'scim_user.created', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} created, ${p.active ? 'active' : 'inactive'}`,
     details: { connectionId: p.connectionId, externalId: p.externalId, active: p.active },
   })),
   audited(StagedUserUpdatedEvent, 'scim_user.updated', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
-    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} updated: ${list(p.changedAttributes)}`,
-    details: { connectionId: p.connectionId, externalId: p.externalId, changedAttributes: p.changedAttributes },
+    subject: scimPerson(p.subject),
+    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} updated: ${changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes)}`,
+    details: {
+      connectionId: p.connectionId,
+      externalId: p.externalId,
+      changedAttributes: p.changedAttributes,
+      ...(p.changes ? { changes: p.changes } : {}),
+      ...(p.changesOmitted ? { changesOmitted: p.changesOmitted } : {}),
+    },
   })),
   audited(StagedUserDeactivatedEvent, 'scim_user.deactivated', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} deactivated (active=false)`,
     details: { connectionId: p.connectionId, externalId: p.externalId, active: false },
   })),
   audited(StagedUserReactivatedEvent, 'scim_user.reactivated', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} reactivated (active=true)`,
     details: { connectionId: p.connectionId, externalId: p.externalId, active: true },
   })),
   audited(StagedUserDeletedEvent, 'scim_user.deleted', (p) => ({
     target: scimUser(p.stagedUserId),
     targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
     summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} deleted`,
     details: { connectionId: p.connectionId, externalId: p.externalId },
   })),
@@ -231,8 +322,14 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   audited(StagedGroupUpdatedEvent, 'scim_group.updated', (p) => ({
     target: scimGroup(p.stagedGroupId),
     targetLabel: p.externalId,
-    summary: `SCIM group ${p.stagedGroupId}${externalId(p.externalId)} updated: ${list(p.changedAttributes)}`,
-    details: { connectionId: p.connectionId, externalId: p.externalId, changedAttributes: p.changedAttributes },
+    summary: `SCIM group ${p.stagedGroupId}${p.displayName ? ` ("${p.displayName}")` : externalId(p.externalId)} updated: ${changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes)}`,
+    details: {
+      connectionId: p.connectionId,
+      externalId: p.externalId,
+      changedAttributes: p.changedAttributes,
+      ...(p.changes ? { changes: p.changes } : {}),
+      ...(p.changesOmitted ? { changesOmitted: p.changesOmitted } : {}),
+    },
   })),
   audited(StagedGroupDeletedEvent, 'scim_group.deleted', (p) => ({
     target: scimGroup(p.stagedGroupId),
@@ -266,41 +363,57 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   })),
   // Tenancy: admin changes to the tenant's internal groups, sites and SCIM group mappings
   audited(InternalGroupCreatedEvent, 'internal_group.created', fromPayload('internal_group', 'groupId', 'name')),
-  audited(InternalGroupUpdatedEvent, 'internal_group.updated', fromPayload('internal_group', 'groupId')),
+  audited(InternalGroupUpdatedEvent, 'internal_group.updated', (p) => ({
+    target: { type: 'internal_group', id: p.groupId },
+    targetLabel: p.name ?? null,
+    summary: `Internal group ${p.groupId}${p.name ? ` ("${p.name}")` : ''} updated: ${changesText(p.changes) ?? list(p.changedAttributes)}; its members' access follows`,
+    details: { ...p },
+  })),
   audited(InternalGroupDeletedEvent, 'internal_group.deleted', fromPayload('internal_group', 'groupId', 'name')),
   audited(SiteCreatedEvent, 'site.created', fromPayload('site', 'siteId', 'name')),
-  audited(SiteUpdatedEvent, 'site.updated', fromPayload('site', 'siteId', 'name')),
+  audited(SiteUpdatedEvent, 'site.updated', (p) => ({
+    target: { type: 'site', id: p.siteId },
+    targetLabel: p.name,
+    summary: `Site ${p.siteId} ("${p.name}") updated${p.changes?.length ? `: ${changesText(p.changes)}` : ''}`,
+    details: { ...p },
+  })),
   audited(SiteDeletedEvent, 'site.deleted', fromPayload('site', 'siteId', 'name')),
   audited(GroupMappingsReplacedEvent, 'group_mappings.replaced', (p) => ({
     target: connection(p.connectionId),
-    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}${
-      p.removed?.length ? `, ${plural(p.removed.length, 'rule')} removed` : ''
-    }`,
+    summary: `Group mappings of SCIM connection ${p.connectionId} replaced: ${plural(p.count, 'rule')}${mappingsText(p.changes) ?? (p.removed?.length ? `, ${plural(p.removed.length, 'rule')} removed` : '')}`,
     details: { ...p },
   })),
   // Tenancy: what Sync (actor system) and admins did to tenant memberships
   audited(MemberAddedEvent, 'member.added', (p) => ({
     target: membership(p.membershipId),
-    subject: { accountId: p.accountId },
-    summary: `Account ${p.accountId} added as a manual member${p.restored ? ' (revoked membership restored)' : ''}`,
+    subject: member(p),
+    summary: `${p.email ? `${p.email} (account ${p.accountId})` : `Account ${p.accountId}`} added as a manual member${p.restored ? ' (revoked membership restored)' : ''}`,
     details: { ...p },
   })),
   audited(MemberProvisionedEvent, 'member.provisioned', (p) => ({
     target: membership(p.membershipId),
-    subject: { accountId: p.accountId },
-    summary: `Account ${p.accountId} ${p.reactivated ? 're-provisioned (membership reactivated)' : 'provisioned as a member'} from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}`,
+    subject: member(p),
+    summary: joined(
+      `${p.email ? `${p.email} (account ${p.accountId})` : `Account ${p.accountId}`} ${p.reactivated ? 're-provisioned (membership reactivated)' : 'provisioned as a member'} from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}`,
+      accessText(p.access),
+    ),
     details: { ...p },
   })),
   audited(MemberUpdatedEvent, 'member.updated', (p) => ({
     target: membership(p.membershipId),
-    subject: { accountId: p.accountId },
-    summary: `Member ${p.accountId} updated from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}: ${list(p.changedAttributes)}`,
+    subject: member(p),
+    summary: `Member ${p.email ? `${p.email} (account ${p.accountId})` : p.accountId} updated from SCIM user ${p.stagedUserId}${bySync(p.syncRunId)}: ${
+      joined(changesText(p.changes), accessText(p.access)) || list(p.changedAttributes)
+    }`,
     details: { ...p },
   })),
   audited(MembershipRevokedEvent, 'membership.revoked', (p) => ({
     target: membership(p.membershipId),
-    subject: { accountId: p.accountId },
-    summary: `Membership of account ${p.accountId} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
+    subject: member(p),
+    summary: joined(
+      `Membership of ${p.email ? `${p.email} (account ${p.accountId})` : `account ${p.accountId}`} revoked (${p.reason.replace(/_/g, ' ')})${bySync(p.syncRunId)}`,
+      accessText(p.access),
+    ),
     details: { ...p },
   })),
   audited(MemberAccessRevokedEvent, 'member.access_revoked', (p) => ({
@@ -309,12 +422,24 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     subject: { email: p.email, accountId: p.accountId },
     summary: `${p.email} lost internal group "${p.internalGroupName}" (permissions: ${list(p.permissions)}; sites: ${list(
       p.sites.map((s) => s.name),
-    )}): ${
+    )}) — ${REASON[accessRevokedReason(p.cause)]}: ${
       p.cause === 'group_mapping_removed'
-        ? 'its mapping rule was removed'
-        : `SCIM group ${p.stagedGroupId} ${p.cause === 'scim_group_members_removed' ? 'no longer lists the member' : p.cause === 'scim_group_deleted' ? 'was deleted' : 'was renamed'}`
+        ? `its mapping rule${p.rule ? ` (SCIM group ${p.rule.scimGroupDisplayName !== null ? `"${p.rule.scimGroupDisplayName}"` : `externalId "${p.rule.scimGroupExternalId}"`})` : ''} was removed`
+        : `SCIM group ${p.stagedGroupId}${p.scimGroup ? ` ("${p.scimGroup.displayName}")` : ''} ${p.cause === 'scim_group_members_removed' ? 'no longer lists the member' : p.cause === 'scim_group_deleted' ? 'was deleted' : 'was renamed'}`
     }`,
-    details: { ...p },
+    details: {
+      ...p,
+      access: [
+        {
+          change: 'taken',
+          internalGroupId: p.internalGroupId,
+          internalGroupName: p.internalGroupName,
+          permissions: p.permissions,
+          sites: p.sites,
+          reason: accessRevokedReason(p.cause),
+        },
+      ],
+    },
   })),
   // Sync runs (actor system for scheduled runs, admin for manual ones)
   audited(SyncRunStartedEvent, 'sync_run.started', (p) => ({
@@ -332,10 +457,13 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     summary: `Sync run ${p.syncRunId} of connection ${p.connectionId} failed after ${tally(p.counts)}: ${p.error.slice(0, 300)}`,
     details: { ...p },
   })),
-  // One entry per batch of skip decisions: each skipped staged user and its reason code in `details`.
+  // One entry per skipped user (per batch in events written before the subject was added).
   audited(SyncUsersSkippedEvent, 'member.skipped', (p) => ({
     target: syncRun(p.syncRunId),
-    summary: `Sync run ${p.syncRunId} skipped ${plural(p.skips.length, 'SCIM user')}: ${tally(p.countsByReason)}`,
+    subject: scimPerson(p.subject),
+    summary: p.subject
+      ? `Sync run ${p.syncRunId} skipped SCIM user ${p.skips[0]?.stagedUserId} ("${p.subject.userName}"${p.subject.email ? `, ${p.subject.email}` : ''}): ${tally(p.countsByReason)}`
+      : `Sync run ${p.syncRunId} skipped ${plural(p.skips.length, 'SCIM user')}: ${tally(p.countsByReason)}`,
     details: { ...p },
   })),
   // Sessions: creation by the host product's key (the actor), for a member (the subject)
@@ -349,7 +477,7 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
   // Sessions: terminations (logout, or because the membership was revoked)
   audited(SessionsTerminatedEvent, 'session.terminated', (p) => ({
     target: { type: 'account', id: p.accountId },
-    subject: { accountId: p.accountId },
+    subject: member(p),
     summary: `${plural(p.count, 'session')} of account ${p.accountId} terminated (${
       p.reason === 'logout'
         ? 'logout'

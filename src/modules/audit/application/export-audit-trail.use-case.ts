@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
+import type { AuditReceipt } from '../domain/audit-chain-keys';
 import { csvRecord } from '../domain/csv';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
 import { CSV_COLUMNS } from '../infrastructure/audit-export.encoders';
+import { AuditHeadQuery } from './audit-head.query';
 import { toAuditFilter, type AuditQueryInput } from './audit-query';
 
 export type AuditExportFormat = 'csv' | 'ndjson';
@@ -11,6 +13,8 @@ export interface AuditExport {
   readonly stream: Readable;
   readonly contentType: string;
   readonly filename: string;
+  /** The signed chain head the export covers: it holds the matching entries up to `receipt.sequence`. */
+  readonly receipt: AuditReceipt;
 }
 
 const CONTENT_TYPE: Record<AuditExportFormat, string> = {
@@ -20,7 +24,8 @@ const CONTENT_TYPE: Record<AuditExportFormat, string> = {
 
 /**
  * Streams the trail as CSV (RFC 4180, formula cells neutralised — see domain/csv.ts) or NDJSON
- * (one API entry per line), in chain order. Memory stays flat however large the trail: the bytes
+ * (one API entry per line, then a `{"type":"head", …}` receipt line), in chain order, up to the
+ * chain head read when it starts — the head whose signed receipt the export carries. Memory stays flat however large the trail: the bytes
  * come from PostgreSQL as a COPY stream with backpressure (a slow client slows PostgreSQL down,
  * it does not fill the heap) — see AuditEntryRepository.exportStream.
  */
@@ -28,12 +33,21 @@ const CONTENT_TYPE: Record<AuditExportFormat, string> = {
 export class ExportAuditTrailUseCase {
   private readonly logger = new Logger(ExportAuditTrailUseCase.name);
 
-  constructor(private readonly entries: AuditEntryRepository) {}
+  constructor(
+    private readonly entries: AuditEntryRepository,
+    private readonly head: AuditHeadQuery,
+  ) {}
 
   async execute(input: AuditQueryInput & { format: AuditExportFormat }, now = new Date()): Promise<AuditExport> {
     const filter = toAuditFilter(input);
-    const header = input.format === 'csv' ? Buffer.from(csvRecord(CSV_COLUMNS), 'utf8') : undefined;
-    const stream = await this.entries.exportStream(input.format, filter, header);
+    // Appends commit in sequence order under the chain lock, so every entry up to this head is
+    // already visible to the COPY's later snapshot.
+    const receipt = await this.head.execute(now);
+    const framing =
+      input.format === 'csv'
+        ? { prefix: Buffer.from(csvRecord(CSV_COLUMNS), 'utf8') }
+        : { suffix: Buffer.from(`${JSON.stringify({ type: 'head', ...receipt })}\n`, 'utf8') };
+    const stream = await this.entries.exportStream(input.format, filter, receipt.sequence, framing);
     stream.once('error', (err) => this.logger.error(`audit export failed: ${err.message}`));
     const stamp = now
       .toISOString()
@@ -43,6 +57,7 @@ export class ExportAuditTrailUseCase {
       stream,
       contentType: CONTENT_TYPE[input.format],
       filename: `audit-events-${input.tenantId ?? 'all'}-${stamp}.${input.format}`,
+      receipt,
     };
   }
 }

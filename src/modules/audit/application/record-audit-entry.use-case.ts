@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { Actor, DomainEvent } from '../../../shared/domain/domain-event';
-import { chainHash } from '../domain/audit-chain';
+import { keyedChainHash } from '../domain/audit-chain';
+import { AuditChainKeys } from '../domain/audit-chain-keys';
 import { storable, storableJson, type AuditActor, type AuditRecord, type AuditSubject } from '../domain/audit-entry';
 import { redactSecrets, redactText } from '../domain/redact-secrets';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
@@ -53,6 +54,7 @@ export class RecordAuditEntryUseCase {
     private readonly tx: TransactionHost,
     private readonly entries: AuditEntryRepository,
     private readonly metrics: Metrics,
+    private readonly keys: AuditChainKeys,
   ) {}
 
   async execute(event: DomainEvent<object>, spec: AuditedEvent): Promise<void> {
@@ -62,7 +64,9 @@ export class RecordAuditEntryUseCase {
       const head = await this.entries.head(event.eventId);
       if (head.recorded) return 0;
       const record = draft(head.seq + 1);
-      await this.entries.insertMany([{ record, prevHash: head.hash, hash: chainHash(head.hash, record) }]);
+      await this.entries.insertMany([
+        { record, prevHash: head.hash, hash: keyedChainHash(this.keys.hmacKey, head.hash, record) },
+      ]);
       return 1;
     });
     this.metrics.auditEntries.inc(written);
@@ -99,7 +103,7 @@ export class RecordAuditEntryUseCase {
       for (const event of batch) {
         if (recorded.has(event.eventId.toLowerCase())) continue;
         const record = drafts.get(event)!(++seq);
-        const hash = chainHash(prevHash, record);
+        const hash = keyedChainHash(this.keys.hmacKey, prevHash, record);
         rows.push({ record, prevHash, hash });
         prevHash = hash;
       }

@@ -1,5 +1,16 @@
 import * as fc from 'fast-check';
-import { canonicalEntry, canonicalJson, chainBreak, chainHash, GENESIS_HASH } from './audit-chain';
+import { createPublicKey, verify } from 'node:crypto';
+import { inspect } from 'node:util';
+import {
+  canonicalEntry,
+  canonicalEntryV3,
+  canonicalJson,
+  chainBreak,
+  chainHash,
+  GENESIS_HASH,
+  keyedChainHash,
+} from './audit-chain';
+import { AuditChainKeys, ED25519_SPKI_PREFIX, receiptMessage } from './audit-chain-keys';
 import type { AuditRecord } from './audit-entry';
 import { storable, storableJson } from './audit-entry';
 
@@ -126,38 +137,112 @@ describe('chainHash', () => {
   });
 });
 
+describe('v3: HMAC over every field', () => {
+  const key = Buffer.alloc(32, 7);
+
+  it('serialises every field in a fixed, tagged order, the API key and the subject included', () => {
+    expect(
+      canonicalEntryV3(
+        record({
+          actor: { type: 'admin', keyId: 'k-1', keyName: 'Ops', scope: 'tenant' },
+          subject: { email: 'ada@acme.example', accountId: 'a-1' },
+          details: {},
+        }),
+      ),
+    ).toBe(
+      '["roster.audit.v3",1,"6f1c1f7e-5d8e-4c52-9d0f-1b2f3a4b5c6d","2025-01-31T12:00:00.123Z","0b7e2c1a-1111-4222-8333-944455556666",' +
+        '"admin",null,null,"scim_user.updated","scim_user","u-1","ext-1","SCIM user u-1 updated: displayName",{},"req-1","10.0.0.1",' +
+        '"7a0a8b8c-2222-4333-8444-955566667777","k-1","Ops","tenant",null,"ada@acme.example","a-1"]',
+    );
+  });
+
+  it('changes with the key, the previous hash and every field — the subject too', () => {
+    const base = keyedChainHash(key, GENESIS_HASH, record());
+    expect(keyedChainHash(Buffer.alloc(32, 8), GENESIS_HASH, record())).not.toEqual(base);
+    expect(keyedChainHash(key, Buffer.alloc(32, 1), record())).not.toEqual(base);
+    for (const subject of [{ userName: 'ada' }, { email: 'ada@x' }, { accountId: 'a' }]) {
+      expect(keyedChainHash(key, GENESIS_HASH, record({ subject }))).not.toEqual(base);
+    }
+    // Not the unkeyed rule, not a plain SHA-256 of the v3 serialisation.
+    expect(base).not.toEqual(chainHash(GENESIS_HASH, record()));
+  });
+});
+
 describe('chainBreak', () => {
+  const key = Buffer.alloc(32, 7);
+  const start = { seq: 1, prevHash: GENESIS_HASH, keyed: false };
   const first = record();
   const firstHash = chainHash(GENESIS_HASH, first);
   const second = record({ seq: 2, id: 'second' });
-  const secondHash = chainHash(firstHash, second);
+  const secondHash = keyedChainHash(key, firstHash, second);
+  const legacy1 = { record: first, prevHash: GENESIS_HASH, hash: firstHash, rule: 'legacy' as const };
+  const keyed2 = { record: second, prevHash: firstHash, hash: secondHash, rule: 'hmac' as const };
 
-  it('accepts an intact link', () => {
-    expect(
-      chainBreak({ seq: 1, prevHash: GENESIS_HASH }, { record: first, prevHash: GENESIS_HASH, hash: firstHash }),
-    ).toBeNull();
-    expect(
-      chainBreak({ seq: 2, prevHash: firstHash }, { record: second, prevHash: firstHash, hash: secondHash }),
-    ).toBeNull();
+  it('accepts intact links: a legacy (v1/v2) entry, then a keyed (v3) one', () => {
+    expect(chainBreak(start, legacy1, key)).toBeNull();
+    expect(chainBreak({ seq: 2, prevHash: firstHash, keyed: false }, keyed2, key)).toBeNull();
   });
 
   it('reports a sequence gap (an entry deleted before this one)', () => {
-    expect(
-      chainBreak({ seq: 1, prevHash: GENESIS_HASH }, { record: second, prevHash: firstHash, hash: secondHash }),
-    ).toMatch(/entries 1\.\.1 are missing/);
+    expect(chainBreak(start, keyed2, key)).toMatch(/entries 1\.\.1 are missing/);
   });
 
-  it('reports altered content', () => {
-    const altered = { ...second, summary: 'nothing happened' };
+  it('reports altered content, and a keyed entry re-hashed without the key', () => {
+    const at2 = { seq: 2, prevHash: firstHash, keyed: true };
+    expect(chainBreak(at2, { ...keyed2, record: { ...second, summary: 'nothing happened' } }, key)).toMatch(/altered/);
+    const forged = { ...second, summary: 'forged' };
     expect(
-      chainBreak({ seq: 2, prevHash: firstHash }, { record: altered, prevHash: firstHash, hash: secondHash }),
-    ).toMatch(/altered/);
+      chainBreak(at2, { ...keyed2, record: forged, hash: keyedChainHash(Buffer.alloc(32), firstHash, forged) }, key),
+    ).toMatch(/without the key/);
+    expect(chainBreak(start, { ...legacy1, record: { ...first, summary: 'nothing happened' } }, key)).toMatch(
+      /altered/,
+    );
+  });
+
+  it('refuses an unkeyed entry after a keyed one, even with a correct SHA-256 (a downgrade)', () => {
+    const third = record({ seq: 3, id: 'third', summary: 'forged' });
+    const downgraded = {
+      record: third,
+      prevHash: secondHash,
+      hash: chainHash(secondHash, third),
+      rule: 'legacy' as const,
+    };
+    expect(chainBreak({ seq: 3, prevHash: secondHash, keyed: false }, downgraded, key)).toBeNull();
+    expect(chainBreak({ seq: 3, prevHash: secondHash, keyed: true }, downgraded, key)).toMatch(/unkeyed/);
   });
 
   it('reports a broken link when the predecessor was replaced', () => {
-    expect(
-      chainBreak({ seq: 2, prevHash: Buffer.alloc(32, 9) }, { record: second, prevHash: firstHash, hash: secondHash }),
-    ).toMatch(/prev_hash/);
+    expect(chainBreak({ seq: 2, prevHash: Buffer.alloc(32, 9), keyed: false }, keyed2, key)).toMatch(/prev_hash/);
+  });
+});
+
+describe('AuditChainKeys', () => {
+  it('derives the same keys from the same secret, other keys from another, and signs receipts checkable with the public key alone', () => {
+    const a = AuditChainKeys.fromSecret('a'.repeat(43));
+    expect(AuditChainKeys.fromSecret('a'.repeat(43)).publicKey).toBe(a.publicKey);
+    expect(AuditChainKeys.fromSecret('a'.repeat(43)).hmacKey).toEqual(a.hmacKey);
+    const b = AuditChainKeys.fromSecret('b'.repeat(43));
+    expect(b.publicKey).not.toBe(a.publicKey);
+    expect(b.hmacKey).not.toEqual(a.hmacKey);
+    // Neither derived key is the secret.
+    expect(a.hmacKey.toString('utf8')).not.toContain('a'.repeat(32));
+
+    const head = { sequence: 42, hash: 'ab'.repeat(32), at: '2026-12-03T04:00:00.000Z' };
+    const receipt = a.receipt(head);
+    expect(receipt).toEqual({ ...head, algorithm: 'Ed25519', signature: expect.any(String), publicKey: a.publicKey });
+    // Offline: only the raw public key, wrapped as SPKI.
+    const publicKey = createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(a.publicKey, 'base64url')]),
+      format: 'der',
+      type: 'spki',
+    });
+    const message = Buffer.from(JSON.stringify(['roster.audit.head.v1', 42, head.hash, head.at]));
+    expect(receiptMessage(head)).toEqual(message);
+    expect(verify(null, message, publicKey, Buffer.from(receipt.signature, 'base64url'))).toBe(true);
+    expect(a.verifyReceipt({ ...head, sequence: 43 }, receipt.signature)).toBe(false);
+    expect(b.verifyReceipt(head, receipt.signature)).toBe(false);
+    expect(JSON.stringify({ a })).toBe('{"a":"[AuditChainKeys]"}');
+    expect(inspect(a)).toBe('[AuditChainKeys]');
   });
 });
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { AuditHeadQuery } from '../application/audit-head.query';
 import { ExportAuditTrailUseCase } from '../application/export-audit-trail.use-case';
 import { ListAuditEntriesUseCase } from '../application/list-audit-entries.use-case';
 import { VerifyAuditChainUseCase } from '../application/verify-audit-chain.use-case';
@@ -36,6 +37,7 @@ export class AuditEventsController {
     private readonly list: ListAuditEntriesUseCase,
     private readonly exportTrail: ExportAuditTrailUseCase,
     private readonly verifyChain: VerifyAuditChainUseCase,
+    private readonly headQuery: AuditHeadQuery,
   ) {}
 
   /** `{items, nextCursor}` in chain order (oldest first), or newest first (`order=desc`, the default with `subject`). */
@@ -44,12 +46,23 @@ export class AuditEventsController {
     return this.list.execute({ ...filterOf(q), order: q.order, cursor: q.cursor, limit: q.limit ?? DEFAULT_PAGE_SIZE });
   }
 
-  /** A streamed download; the reply is written here (not by Nest) so the body can be a Readable with backpressure. */
+  /**
+   * A streamed download; the reply is written here (not by Nest) so the body can be a Readable with
+   * backpressure. The `x-audit-head-*` headers are the signed head the export covers (NDJSON repeats
+   * it as its last line).
+   */
   @Get('export')
   async export(@Query() q: ExportAuditEventsQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const file = await this.exportTrail.execute({ ...filterOf(q), format: q.format ?? 'csv' });
+    const { receipt } = file;
     void reply
       .status(200)
+      .header('x-audit-head-sequence', String(receipt.sequence))
+      .header('x-audit-head-hash', receipt.hash)
+      .header('x-audit-head-at', receipt.at)
+      .header('x-audit-head-algorithm', receipt.algorithm)
+      .header('x-audit-head-signature', receipt.signature)
+      .header('x-audit-head-public-key', receipt.publicKey)
       .header('content-type', file.contentType)
       .header('content-disposition', `attachment; filename="${file.filename}"`)
       .header('cache-control', 'no-store')
@@ -57,10 +70,25 @@ export class AuditEventsController {
       .send(file.stream);
   }
 
-  /** `{ok: true, checked}` or `{ok: false, checked, firstBrokenId, reason}`. The chain is one for all tenants. */
+  /**
+   * `{ok: true, checked}` or `{ok: false, checked, firstBrokenId, reason}`; with `expectSequence` and
+   * `expectHash` (a kept receipt) the chain must also still reach that head. The chain is one for all tenants.
+   */
   @Get('verify')
   @TenantFrom({ from: 'principal' })
   verify(@Query() q: VerifyAuditChainQueryDto) {
-    return this.verifyChain.execute({ from: q.from, to: q.to });
+    return this.verifyChain.execute({
+      from: q.from,
+      to: q.to,
+      expectSequence: q.expectSequence,
+      expectHash: q.expectHash,
+    });
+  }
+
+  /** `{sequence, hash, at, algorithm, signature, publicKey}`: a signed receipt of the chain's head now. */
+  @Get('head')
+  @TenantFrom({ from: 'principal' })
+  head() {
+    return this.headQuery.execute();
   }
 }

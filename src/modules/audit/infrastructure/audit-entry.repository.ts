@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TransactionHost } from '../../../shared/database/transaction-host';
+import type { ChainRule } from '../domain/audit-chain';
 import type { AuditActor, AuditRecord, AuditSubject } from '../domain/audit-entry';
 import { EXPORT_COLUMNS, EXPORT_SELECT, encodeCsvRecord, encodeNdjsonLine } from './audit-export.encoders';
 import { PgCopyOutStream } from './pg-copy-out.stream';
@@ -25,11 +26,12 @@ export interface AuditFilter {
 /** Oldest first (chain order) or newest first. */
 export type AuditOrder = 'asc' | 'desc';
 
-/** An entry as stored, with its chain links. */
+/** An entry as stored, with its chain links and the rule its hash was made with. */
 export interface StoredAuditEntry {
   readonly record: AuditRecord;
   readonly prevHash: Buffer;
   readonly hash: Buffer;
+  readonly rule: ChainRule;
 }
 
 /** Advisory-lock key serialising appends (and prunes: audit.prune_entries takes it too). */
@@ -90,6 +92,7 @@ interface StoredRow {
   event_id: string | null;
   prev_hash: Buffer;
   hash: Buffer;
+  hash_version: number | null;
 }
 
 function toActor(row: StoredRow): AuditActor {
@@ -133,6 +136,7 @@ function toStored(row: StoredRow): StoredAuditEntry {
     },
     prevHash: row.prev_hash,
     hash: row.hash,
+    rule: row.hash_version === null ? 'legacy' : 'hmac',
   };
 }
 
@@ -226,7 +230,7 @@ export class AuditEntryRepository {
     return new Set(rows.map((r) => r.event_id.toLowerCase()));
   }
 
-  /** Appends consecutive entries (one, or a relay batch) in one statement — call after lockChain(), in chain order. */
+  /** Appends consecutive v3 (HMAC) entries (one, or a relay batch) in one statement — call after lockChain(), in chain order. */
   async insertMany(rows: ReadonlyArray<{ record: AuditRecord; prevHash: Buffer; hash: Buffer }>): Promise<void> {
     if (rows.length === 0) return;
     const column = <T>(f: (r: { record: AuditRecord; prevHash: Buffer; hash: Buffer }) => T) => rows.map(f);
@@ -234,10 +238,10 @@ export class AuditEntryRepository {
       `INSERT INTO audit.audit_entry
          (seq, id, occurred_at, tenant_id, actor_type, actor_connection_id, actor_token_id, action, target_type, target_id,
           target_label, summary, details, correlation_id, source_ip, event_id, prev_hash, hash,
-          actor_key_id, actor_key_name, actor_scope, subject_user_name, subject_email, subject_account_id)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
+          actor_key_id, actor_key_name, actor_scope, subject_user_name, subject_email, subject_account_id, hash_version)
+       SELECT u.*, 3 FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::uuid[],
-                            $17::bytea[], $18::bytea[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])`,
+                            $17::bytea[], $18::bytea[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[]) u`,
       [
         column((r) => r.record.seq),
         column((r) => r.record.id),
@@ -328,21 +332,30 @@ export class AuditEntryRepository {
    * The connection goes back to the pool when the COPY completes, and is closed if the stream
    * stops early (client gone), which ends the COPY on the server.
    */
-  async exportStream(format: 'csv' | 'ndjson', filter: AuditFilter, prefix?: Buffer): Promise<Readable> {
+  async exportStream(
+    format: 'csv' | 'ndjson',
+    filter: AuditFilter,
+    upToSeq: number,
+    framing: { prefix?: Buffer; suffix?: Buffer } = {},
+  ): Promise<Readable> {
     const [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [
       PoolClient,
       (err?: Error) => void,
     ];
     // COPY takes no bind parameters: the (already validated) filter values go in as quoted literals.
-    const where = wholeConditions(filter, (v) => client.escapeLiteral(String(v)));
+    const where = [
+      ...wholeConditions(filter, (v) => client.escapeLiteral(String(v))),
+      `e.seq <= ${Math.trunc(upToSeq)}`,
+    ];
     const copy = new PgCopyOutStream(
       `COPY (SELECT ${EXPORT_SELECT}
                FROM audit.audit_entry e
-              ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+              WHERE ${where.join(' AND ')}
               ORDER BY e.seq) TO STDOUT (FORMAT binary)`,
       EXPORT_COLUMNS.length,
       format === 'csv' ? encodeCsvRecord : encodeNdjsonLine,
-      prefix,
+      framing.prefix,
+      framing.suffix,
     );
     copy.once('close', () => release(copy.completed ? undefined : new Error('audit export stopped before its end')));
     client.query(copy);
@@ -365,13 +378,25 @@ export class AuditEntryRepository {
     return { seq: Number(row.seq), hash: row.hash };
   }
 
-  /** The entry right before sequence `seq` in the chain, if any is stored. */
-  async entryBefore(seq: number): Promise<{ seq: number; hash: Buffer } | null> {
-    const [row] = await this.query<{ seq: string; hash: Buffer }>(
-      `SELECT seq, hash FROM audit.audit_entry WHERE seq < $1 ORDER BY seq DESC LIMIT 1`,
+  /** The entry right before sequence `seq` in the chain, if any is stored, and whether it is keyed (v3). */
+  async entryBefore(seq: number): Promise<{ seq: number; hash: Buffer; keyed: boolean } | null> {
+    const [row] = await this.query<{ seq: string; hash: Buffer; keyed: boolean }>(
+      `SELECT seq, hash, hash_version IS NOT NULL AS keyed FROM audit.audit_entry WHERE seq < $1 ORDER BY seq DESC LIMIT 1`,
       [seq],
     );
-    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+    return row ? { seq: Number(row.seq), hash: row.hash, keyed: row.keyed } : null;
+  }
+
+  /** The stored hash of entry `seq`, if it is stored. */
+  async hashAt(seq: number): Promise<Buffer | null> {
+    const [row] = await this.query<{ hash: Buffer }>(`SELECT hash FROM audit.audit_entry WHERE seq = $1`, [seq]);
+    return row ? row.hash : null;
+  }
+
+  /** The chain's head as committed now (the last entry, or the anchor when none is kept); no lock. */
+  async currentHead(): Promise<{ seq: number; hash: Buffer }> {
+    const { seq, hash } = await this.head(null);
+    return { seq, hash };
   }
 
   /** Every stored entry with afterSeq < seq <= upToSeq (no filter: the chain has no holes to skip), up to `limit`. */
@@ -380,7 +405,7 @@ export class AuditEntryRepository {
       `SELECT e.seq, e.id, ${ISO('e.occurred_at')} AS occurred_at, e.tenant_id, e.actor_type, e.actor_connection_id, e.actor_token_id,
               e.actor_key_id, e.actor_key_name, e.actor_scope, e.action, e.target_type, e.target_id, e.target_label,
               e.subject_user_name, e.subject_email, e.subject_account_id, e.summary, e.details, e.correlation_id, e.source_ip, e.event_id,
-              e.prev_hash, e.hash
+              e.prev_hash, e.hash, e.hash_version
          FROM audit.audit_entry e
         WHERE e.seq > $1 AND e.seq <= $2
         ORDER BY e.seq

@@ -225,26 +225,6 @@ function csvRowBound(row: CopyRow): number {
   for (const col of CSV_TEXT_COLUMNS) n += 2 * Math.max(row.length[col], 0) + 3;
   return n;
 }
-const CSV_TEXT_COLUMNS = [
-  C.actor_type,
-  C.actor_connection_id,
-  C.actor_token_id,
-  C.action,
-  C.target_type,
-  C.target_id,
-  C.target_label,
-  C.summary,
-  C.details,
-  C.correlation_id,
-  C.source_ip,
-  C.actor_key_id,
-  C.actor_key_name,
-  C.actor_scope,
-  C.subject_email,
-  C.subject_user_name,
-  C.subject_account_id,
-];
-
 const CSV_MIDDLE_COLUMNS = [
   C.actor_type,
   C.actor_connection_id,
@@ -265,6 +245,10 @@ const CSV_KEY_COLUMNS = [
   C.subject_user_name,
   C.subject_account_id,
 ];
+
+/** Every text column (details, jsonb, aside): what can make a record long. */
+const TEXT_COLUMNS = [...CSV_MIDDLE_COLUMNS, C.correlation_id, C.source_ip, ...CSV_KEY_COLUMNS];
+const CSV_TEXT_COLUMNS = [...TEXT_COLUMNS, C.details];
 
 /** A record in CSV_COLUMNS order (the repository's header), CRLF-terminated. */
 export const encodeCsvRecord: CopyRowEncoder = (row, out) => {
@@ -343,24 +327,6 @@ function jsonUuid(out: ByteWriter, row: CopyRow, col: number): void {
   out.byte(QUOTE);
 }
 
-const JSON_TEXT_COLUMNS = [
-  C.actor_type,
-  C.actor_connection_id,
-  C.actor_token_id,
-  C.action,
-  C.target_type,
-  C.target_id,
-  C.target_label,
-  C.summary,
-  C.correlation_id,
-  C.source_ip,
-  C.actor_key_id,
-  C.actor_key_name,
-  C.actor_scope,
-  C.subject_email,
-  C.subject_user_name,
-  C.subject_account_id,
-];
 const K = {
   id: ascii('{"id":"'),
   sequence: ascii('","sequence":'),
@@ -394,10 +360,46 @@ const K = {
 };
 const SCIM = ascii('scim');
 
+/** A member, `"key":` in `K`, and the text column that is its value. */
+type Member = readonly [key: Buffer, column: number];
+
+/** Writes each member's key and its column as a JSON string (or null). */
+function jsonMembers(out: ByteWriter, row: CopyRow, members: readonly Member[]): void {
+  for (const [key, col] of members) {
+    out.bytes(key);
+    jsonText(out, row, col);
+  }
+}
+
+const SCIM_ACTOR: readonly Member[] = [
+  [K.actorScim, C.actor_connection_id],
+  [K.tokenId, C.actor_token_id],
+];
+const ACTOR_KEY: readonly Member[] = [
+  [K.keyId, C.actor_key_id],
+  [K.keyName, C.actor_key_name],
+  [K.scope, C.actor_scope],
+];
+const TARGET: readonly Member[] = [
+  [K.targetType, C.target_type],
+  [K.targetId, C.target_id],
+];
+const SUBJECT: readonly Member[] = [
+  [K.subjectUserName, C.subject_user_name],
+  [K.subjectEmail, C.subject_email],
+  [K.subjectAccountId, C.subject_account_id],
+];
+const LABEL: readonly Member[] = [[K.targetLabel, C.target_label]];
+const SUMMARY: readonly Member[] = [[K.summary, C.summary]];
+const REQUEST: readonly Member[] = [
+  [K.correlationId, C.correlation_id],
+  [K.sourceIp, C.source_ip],
+];
+
 /** One entry as the list API shows it (ENTRY_JSON), newline-terminated. */
 export const encodeNdjsonLine: CopyRowEncoder = (row, out) => {
   let bound = 768 + Math.max(row.length[C.details], 0); // keys, fixed-width values; details verbatim
-  for (const col of JSON_TEXT_COLUMNS) bound += 6 * Math.max(row.length[col], 0) + 4;
+  for (const col of TEXT_COLUMNS) bound += 6 * Math.max(row.length[col], 0) + 4;
   out.reserve(bound);
   const { data, start, length } = row;
   out.bytes(K.id);
@@ -410,55 +412,31 @@ export const encodeNdjsonLine: CopyRowEncoder = (row, out) => {
   jsonUuid(out, row, C.tenant_id);
   const isScim =
     length[C.actor_type] === 4 && data.compare(SCIM, 0, 4, start[C.actor_type], start[C.actor_type] + 4) === 0;
-  if (isScim) {
-    out.bytes(K.actorScim);
-    jsonText(out, row, C.actor_connection_id);
-    out.bytes(K.tokenId);
-    jsonText(out, row, C.actor_token_id);
-  } else {
+  if (isScim) jsonMembers(out, row, SCIM_ACTOR);
+  else {
     out.bytes(K.actorType);
     jsonText(out, row, C.actor_type);
-    if (length[C.actor_key_id] >= 0) {
-      out.bytes(K.keyId);
-      jsonText(out, row, C.actor_key_id);
-      out.bytes(K.keyName);
-      jsonText(out, row, C.actor_key_name);
-      out.bytes(K.scope);
-      jsonText(out, row, C.actor_scope);
-    }
+    if (length[C.actor_key_id] >= 0) jsonMembers(out, row, ACTOR_KEY);
   }
   out.bytes(K.action);
   jsonText(out, row, C.action);
   if (length[C.target_type] < 0) out.bytes(K.targetNull);
   else {
-    out.bytes(K.targetType);
-    jsonText(out, row, C.target_type);
-    out.bytes(K.targetId);
-    jsonText(out, row, C.target_id);
+    jsonMembers(out, row, TARGET);
     out.bytes(K.targetEnd);
   }
-  out.bytes(K.targetLabel);
-  jsonText(out, row, C.target_label);
+  jsonMembers(out, row, LABEL);
   if (length[C.subject_user_name] < 0 && length[C.subject_email] < 0 && length[C.subject_account_id] < 0) {
     out.bytes(K.subjectNull);
   } else {
-    out.bytes(K.subjectUserName);
-    jsonText(out, row, C.subject_user_name);
-    out.bytes(K.subjectEmail);
-    jsonText(out, row, C.subject_email);
-    out.bytes(K.subjectAccountId);
-    jsonText(out, row, C.subject_account_id);
+    jsonMembers(out, row, SUBJECT);
     out.bytes(K.subjectEnd);
   }
-  out.bytes(K.summary);
-  jsonText(out, row, C.summary);
+  jsonMembers(out, row, SUMMARY);
   out.bytes(K.details);
   // jsonb's text form is JSON already.
   out.copy(data, jsonbTextStart(data, start[C.details]), start[C.details] + length[C.details]);
-  out.bytes(K.correlationId);
-  jsonText(out, row, C.correlation_id);
-  out.bytes(K.sourceIp);
-  jsonText(out, row, C.source_ip);
+  jsonMembers(out, row, REQUEST);
   out.bytes(K.eventId);
   jsonUuid(out, row, C.event_id);
   out.bytes(K.prevHash);

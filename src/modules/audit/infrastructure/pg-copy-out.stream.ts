@@ -52,12 +52,16 @@ export class PgCopyOutStream extends Readable {
   /** Settles when PostgreSQL has accepted the COPY (or refused it): errors before any byte can still become a 500. */
   readonly started: Promise<void>;
 
-  /** `fields`: the number of columns the query selects. `prefix`: bytes sent before the first record (a CSV header). */
+  /**
+   * `fields`: the number of columns the query selects. `prefix`: bytes sent before the first record
+   * (a CSV header); `suffix`: after the last one, only when the COPY completed (an NDJSON receipt line).
+   */
   constructor(
     private readonly text: string,
     private readonly fields: number,
     private readonly encode: CopyRowEncoder,
     prefix?: Buffer,
+    private readonly suffix?: Buffer,
   ) {
     super({ highWaterMark: 4 * CHUNK_BYTES });
     this.row = { data: SIGNATURE, start: new Int32Array(fields), length: new Int32Array(fields) };
@@ -118,6 +122,10 @@ export class PgCopyOutStream extends Readable {
 
   handleCommandComplete(): void {
     this.settleStart();
+    if (this.suffix && !this.destroyed) {
+      this.out.reserve(this.suffix.length);
+      this.out.bytes(this.suffix);
+    }
     this.out.flush();
   }
 

@@ -6,11 +6,14 @@ export enum AuditErrorCode {
   INVALID_CURSOR = 'AUDIT.INVALID_CURSOR',
   /** `from` is not before `to`. */
   INVALID_RANGE = 'AUDIT.INVALID_RANGE',
+  /** Query parameters that only go together (or never together) were given otherwise. */
+  INVALID_COMBINATION = 'AUDIT.INVALID_COMBINATION',
 }
 
 const KIND: Record<AuditErrorCode, DomainErrorKind> = {
   [AuditErrorCode.INVALID_CURSOR]: 'invalid',
   [AuditErrorCode.INVALID_RANGE]: 'invalid',
+  [AuditErrorCode.INVALID_COMBINATION]: 'invalid',
 };
 
 /** An error of the audit API; `details` name the offending query parameter. */

@@ -36,6 +36,7 @@ export class EndSessionsOnMembershipRevokedListener {
           count: ended.length,
           reason: 'membership_revoked',
           membershipRevokedReason: event.payload.reason,
+          ...(event.payload.email ? { email: event.payload.email } : {}),
         },
         {
           tenantId: event.tenantId,

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { EventBus } from '../../../shared/events/event-bus';
+import { diffForAudit } from '../../audit/public';
 import { StagedGroupCreatedEvent } from '../public/events/staged-group-created.event';
 import { StagedGroupDeletedEvent } from '../public/events/staged-group-deleted.event';
 import { StagedGroupMembersLeftEvent } from '../public/events/staged-group-members-left.event';
@@ -29,6 +30,7 @@ import type {
   StagedUserAdminRecord,
   StagedUserAdminRow,
   StagedUserRecord,
+  StagedUserSubject,
   StageUserInput,
   StagingScope,
 } from '../public/staging.types';
@@ -98,7 +100,13 @@ export class StagingFacadeService extends StagingFacade {
   async createUser(scope: StagingScope, input: StageUserInput): Promise<StagedUserRecord> {
     const id = randomUUID();
     const created = new StagedUserCreatedEvent(
-      { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId, active: input.active },
+      {
+        connectionId: scope.connectionId,
+        stagedUserId: id,
+        externalId: input.externalId,
+        active: input.active,
+        subject: subjectOf(input),
+      },
       this.meta(scope),
     );
     const ignored = this.ignoredEvent(scope, 'User', id, 'manager', input.ignoredManagerIds ?? []);
@@ -146,9 +154,19 @@ export class StagingFacadeService extends StagingFacade {
           if (ignored) await this.events.publish(ignored);
           return (await this.users.find(scope, id))!;
         }
-        const payload = { connectionId: scope.connectionId, stagedUserId: id, externalId: input.externalId };
+        const payload = {
+          connectionId: scope.connectionId,
+          stagedUserId: id,
+          externalId: input.externalId,
+          subject: subjectOf(input),
+        };
+        // Old and new values from the row locked in this transaction (the IdP's previous write).
+        const { changes, omitted } = diffForAudit(locked.resource, input.resource);
         const events: DomainEvent<object>[] = [
-          new StagedUserUpdatedEvent({ ...payload, changedAttributes }, this.meta(scope)),
+          new StagedUserUpdatedEvent(
+            { ...payload, changedAttributes, changes, ...(omitted > 0 ? { changesOmitted: omitted } : {}) },
+            this.meta(scope),
+          ),
         ];
         if (locked.active && !input.active) events.push(new StagedUserDeactivatedEvent(payload, this.meta(scope)));
         if (!locked.active && input.active) events.push(new StagedUserReactivatedEvent(payload, this.meta(scope)));
@@ -171,7 +189,12 @@ export class StagingFacadeService extends StagingFacade {
       await this.users.markDeleted(scope, id);
       await this.events.publish(
         new StagedUserDeletedEvent(
-          { connectionId: scope.connectionId, stagedUserId: id, externalId: locked.externalId },
+          {
+            connectionId: scope.connectionId,
+            stagedUserId: id,
+            externalId: locked.externalId,
+            subject: subjectOf(locked),
+          },
           this.meta(scope),
         ),
       );
@@ -245,9 +268,23 @@ export class StagingFacadeService extends StagingFacade {
         return locked;
       }
       if (attributesChanged) {
+        // Members are the membership event's; the rest as old and new values.
+        const { changes, omitted } = diffForAudit(
+          { displayName: locked.displayName, externalId: locked.externalId, ...locked.resource },
+          { displayName: input.displayName, externalId: input.externalId, ...input.resource },
+          ['members'],
+        );
         events.push(
           new StagedGroupUpdatedEvent(
-            { connectionId: scope.connectionId, stagedGroupId: id, externalId: input.externalId, changedAttributes },
+            {
+              connectionId: scope.connectionId,
+              stagedGroupId: id,
+              externalId: input.externalId,
+              displayName: input.displayName,
+              changedAttributes,
+              changes,
+              ...(omitted > 0 ? { changesOmitted: omitted } : {}),
+            },
             this.meta(scope),
           ),
         );
@@ -459,6 +496,10 @@ export class StagingFacadeService extends StagingFacade {
       this.meta(scope),
     );
   }
+}
+
+function subjectOf(user: { userName: string; primaryEmail: string | null }): StagedUserSubject {
+  return { userName: user.userName, email: user.primaryEmail };
 }
 
 function encodeCursor(row: { createdAt: string; id: string }): string {

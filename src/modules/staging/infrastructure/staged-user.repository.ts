@@ -26,6 +26,7 @@ interface UserRow {
   user_name: string;
   external_id: string | null;
   active: boolean;
+  primary_email: string | null;
   resource: Record<string, unknown>;
   version: number;
   created_at: Date;
@@ -46,7 +47,7 @@ const GROUPS_SQL = `COALESCE((
     FROM staging.scim_group_member m JOIN staging.scim_group g ON g.id = m.group_id AND g.deleted_at IS NULL
    WHERE m.member_id = u.id), '[]'::json) AS groups`;
 
-const COLUMNS = `u.id, u.user_name, u.external_id, u.active, u.resource, u.version, u.created_at, u.updated_at`;
+const COLUMNS = `u.id, u.user_name, u.external_id, u.active, u.primary_email, u.resource, u.version, u.created_at, u.updated_at`;
 
 /** A user to create, with the outbox rows of its events. */
 export interface UserInsert {
@@ -102,6 +103,7 @@ const toRecord = (r: UserRow): StagedUserRecord => ({
   userName: r.user_name,
   externalId: r.external_id,
   active: r.active,
+  primaryEmail: r.primary_email,
   resource: r.resource,
   version: r.version,
   createdAt: r.created_at,
@@ -194,6 +196,7 @@ export class StagedUserRepository {
         userName: input.userName,
         externalId: input.externalId,
         active: input.active,
+        primaryEmail: input.primaryEmail,
         resource: input.resource,
         version: r.version,
         createdAt: r.created_at,

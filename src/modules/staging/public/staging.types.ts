@@ -8,12 +8,20 @@ export interface StagingScope {
 
 export type ScimJson = Record<string, unknown>;
 
+/** Who a staged user is, for the audit trail: its userName and the email Sync would use. */
+export interface StagedUserSubject {
+  readonly userName: string;
+  readonly email: string | null;
+}
+
 /** A staged user as the SCIM layer needs it. `resource` has canonical names, no id/meta. */
 export interface StagedUserRecord {
   readonly id: string;
   readonly userName: string;
   readonly externalId: string | null;
   readonly active: boolean;
+  /** The email Sync would use (lower-cased), as in StageUserInput. */
+  readonly primaryEmail: string | null;
   readonly resource: ScimJson;
   readonly version: number;
   readonly createdAt: Date;

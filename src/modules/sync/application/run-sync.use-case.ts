@@ -333,6 +333,7 @@ export class RunSyncUseCase implements OnModuleDestroy {
       .map((o) => ({
         stagedUserId: o.user.id,
         userName: o.user.userName,
+        email: o.user.email,
         reason: o.reason as SyncSkipReason,
         detail: o.error ?? null,
       }));
@@ -340,21 +341,22 @@ export class RunSyncUseCase implements OnModuleDestroy {
       await this.runs.insertSkips(run.id, skips);
       await this.runs.addCounts(run.id, counts);
       await this.runs.updateStep(run.id, seq, { counts: { ...stepCounts }, detail: { batches } });
-      if (skips.length > 0) {
-        const countsByReason: Partial<Record<SyncSkipReason, number>> = {};
-        for (const s of skips) countsByReason[s.reason] = (countsByReason[s.reason] ?? 0) + 1;
-        await this.events.publish(
-          new SyncUsersSkippedEvent(
-            {
-              syncRunId: run.id,
-              connectionId: run.connectionId,
-              skips: skips.map((s) => ({ stagedUserId: s.stagedUserId, reason: s.reason })),
-              countsByReason,
-            },
-            { tenantId: run.tenantId },
-          ),
-        );
-      }
+      // One event per skipped user: its audit entry names the person (the trail's subject).
+      await this.events.publish(
+        ...skips.map(
+          (s) =>
+            new SyncUsersSkippedEvent(
+              {
+                syncRunId: run.id,
+                connectionId: run.connectionId,
+                skips: [{ stagedUserId: s.stagedUserId, reason: s.reason }],
+                countsByReason: { [s.reason]: 1 },
+                subject: { userName: s.userName, email: s.email },
+              },
+              { tenantId: run.tenantId },
+            ),
+        ),
+      );
     });
   }
 

@@ -44,7 +44,7 @@ export class AddManualMemberUseCase {
       }
       await this.events.publish(
         new MemberAddedEvent(
-          { accountId, membershipId, source: 'manual', restored: membership !== null },
+          { accountId, membershipId, source: 'manual', restored: membership !== null, email },
           { tenantId },
         ),
       );

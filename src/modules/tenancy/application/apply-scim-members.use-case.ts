@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { EventBus } from '../../../shared/events/event-bus';
+import { auditChanges, type AuditChange } from '../../audit/public';
 import { outcomeOf, type PlanItem } from '../domain/scim-member-plan';
 import {
   ConcurrentMembershipChangeError,
@@ -14,9 +15,22 @@ import {
 import { MemberProvisionedEvent } from '../public/events/member-provisioned.event';
 import { MemberUpdatedEvent } from '../public/events/member-updated.event';
 import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
+import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
+import { ScimGroupAccessRepository } from '../infrastructure/scim-group-access.repository';
+import type { AccessChange } from '../public/member-access.types';
 import type { ScimMemberDesiredState, ScimMemberOutcome, ScimMemberScope } from '../public/scim-members.types';
 
 type Modify = Extract<PlanItem, { kind: 'modify' }>;
+
+/** What the trail says about one staged user's outcome: the member's email, old/new values, groups given and taken. */
+interface AuditFacts {
+  readonly email: string;
+  readonly changes?: AuditChange[];
+  readonly access?: AccessChange[];
+}
+
+/** Mapping rules named per granted group, at most this many (a group is rarely mapped from more). */
+const RULES_PER_GRANT = 5;
 
 /** Conflicts a fresh read resolves: optimistic-version misses, deadlocks, serialization failures. */
 function isTransient(err: unknown): boolean {
@@ -41,6 +55,8 @@ export class ApplyScimMembersUseCase {
     private readonly repo: ScimMemberRepository,
     private readonly planner: PlanScimMembersUseCase,
     private readonly events: EventBus,
+    private readonly groups: ScimGroupAccessRepository,
+    private readonly mappings: InternalGroupRepository,
   ) {}
 
   async execute(
@@ -158,13 +174,86 @@ export class ApplyScimMembersUseCase {
       }
       return outcomeOf(item);
     });
-    await this.events.publish(...this.eventsFor(scope, outcomes));
+    const facts = await this.auditFacts(scope, creates, modifies, revokes);
+    await this.events.publish(...this.eventsFor(scope, outcomes, facts));
     return outcomes;
+  }
+
+  /**
+   * The named groups given and taken and the old/new attribute values, for the trail. Costs two
+   * reads only when the batch changes someone's groups.
+   */
+  private async auditFacts(
+    scope: ScimMemberScope,
+    creates: ReadonlyArray<Extract<PlanItem, { kind: 'create' }>>,
+    modifies: readonly Modify[],
+    revokes: ReadonlyArray<Extract<PlanItem, { kind: 'revoke' }>>,
+  ): Promise<Map<string, AuditFacts>> {
+    const given = new Map<string, readonly string[]>([
+      ...creates.map((c) => [c.desired.stagedUserId, c.desired.internalGroupIds] as const),
+      ...modifies.map((m) => [m.desired.stagedUserId, m.addGroupIds] as const),
+    ]);
+    // A revoked membership takes every group it held with it.
+    const taken = new Map<string, readonly string[]>([
+      ...modifies.map((m) => [m.desired.stagedUserId, m.removeGroupIds] as const),
+      ...revokes.map((r) => [r.stagedUserId, [...r.current.scimGroupIds, ...r.current.otherGroupIds]] as const),
+    ]);
+    const groupIds = [...new Set([...given.values(), ...taken.values()].flat())];
+    const described = await this.groups.describeGroups(scope.tenantId, groupIds);
+    const rulesByGroup = new Map<string, AccessChange['rules'] & object>();
+    if ([...given.values()].some((ids) => ids.length > 0)) {
+      for (const r of await this.mappings.listMappings(scope.tenantId, scope.connectionId)) {
+        const rules = rulesByGroup.get(r.internal_group_id) ?? [];
+        if (rules.length < RULES_PER_GRANT)
+          rules.push({
+            scimGroupDisplayName: r.scim_group_display_name,
+            scimGroupExternalId: r.scim_group_external_id,
+            createdAt: new Date(r.created_at).toISOString(),
+            createdBy: r.created_by,
+          });
+        rulesByGroup.set(r.internal_group_id, rules);
+      }
+    }
+    const named = (groupId: string, change: AccessChange['change']): AccessChange => {
+      const g = described.get(groupId) ?? { name: '', permissions: [], sites: [] };
+      return {
+        change,
+        internalGroupId: groupId,
+        internalGroupName: g.name,
+        permissions: g.permissions,
+        sites: g.sites,
+        reason: 'sync_decision',
+        ...(change === 'given' ? { rules: rulesByGroup.get(groupId) ?? [] } : {}),
+      };
+    };
+    const accessOf = (stagedUserId: string) => [
+      ...(given.get(stagedUserId) ?? []).map((g) => named(g, 'given')),
+      ...(taken.get(stagedUserId) ?? []).map((g) => named(g, 'taken')),
+    ];
+    const facts = new Map<string, AuditFacts>();
+    for (const c of creates)
+      facts.set(c.desired.stagedUserId, { email: c.desired.email, access: accessOf(c.desired.stagedUserId) });
+    for (const m of modifies) {
+      const { current: was, desired: now } = m;
+      facts.set(now.stagedUserId, {
+        email: now.email,
+        changes: auditChanges([
+          ['email', was.email, now.email],
+          ['displayName', was.displayName, now.displayName],
+          ['givenName', was.givenName, now.givenName],
+          ['familyName', was.familyName, now.familyName],
+        ]),
+        access: accessOf(now.stagedUserId),
+      });
+    }
+    for (const r of revokes) facts.set(r.stagedUserId, { email: r.current.email, access: accessOf(r.stagedUserId) });
+    return facts;
   }
 
   private eventsFor(
     scope: ScimMemberScope & { runId: string | null },
     outcomes: readonly ScimMemberOutcome[],
+    facts: ReadonlyMap<string, AuditFacts>,
   ): DomainEvent<object>[] {
     const meta = { tenantId: scope.tenantId };
     const events: DomainEvent<object>[] = [];
@@ -176,12 +265,26 @@ export class ApplyScimMembersUseCase {
         stagedUserId: o.stagedUserId,
         syncRunId: scope.runId,
       };
+      const f = facts.get(o.stagedUserId);
+      const email = f ? { email: f.email } : {};
       if (o.result === 'provisioned')
-        events.push(new MemberProvisionedEvent({ ...ids, reactivated: o.reactivated === true }, meta));
+        events.push(
+          new MemberProvisionedEvent(
+            { ...ids, reactivated: o.reactivated === true, ...email, access: f?.access },
+            meta,
+          ),
+        );
       else if (o.result === 'updated')
-        events.push(new MemberUpdatedEvent({ ...ids, changedAttributes: [...(o.changes ?? [])] }, meta));
+        events.push(
+          new MemberUpdatedEvent(
+            { ...ids, changedAttributes: [...(o.changes ?? [])], ...email, changes: f?.changes, access: f?.access },
+            meta,
+          ),
+        );
       else if (o.result === 'deprovisioned')
-        events.push(new MembershipRevokedEvent({ ...ids, reason: 'sync_deprovisioned' }, meta));
+        events.push(
+          new MembershipRevokedEvent({ ...ids, reason: 'sync_deprovisioned', ...email, access: f?.access }, meta),
+        );
     }
     return events;
   }

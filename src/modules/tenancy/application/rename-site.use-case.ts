@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
+import { auditChanges } from '../../audit/public';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { SiteUpdatedEvent } from '../public/events/site-updated.event';
@@ -25,9 +26,11 @@ export class RenameSiteUseCase {
     if (name === undefined) return this.getSite.execute(tenantId, siteId);
     try {
       return await this.tx.run(async () => {
+        const before = await this.repo.findSite(tenantId, siteId);
         const site = await this.repo.renameSite(tenantId, siteId, name.trim());
         if (!site) throw siteNotFound();
-        await this.events.publish(new SiteUpdatedEvent({ siteId, name: site.name }, { tenantId }));
+        const changes = auditChanges([['name', before?.name ?? null, site.name]]);
+        await this.events.publish(new SiteUpdatedEvent({ siteId, name: site.name, changes }, { tenantId }));
         return toSiteView(site);
       });
     } catch (err) {

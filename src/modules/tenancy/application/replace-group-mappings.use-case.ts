@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
+import { RequestContext } from '../../../shared/context/request-context';
+import { auditChanges } from '../../audit/public';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { GroupMappingsReplacedEvent } from '../public/events/group-mappings-replaced.event';
@@ -57,18 +59,32 @@ export class ReplaceGroupMappingsUseCase {
         throw new TenancyError(TenancyErrorCode.INVALID_MAPPING, 'mappings are invalid', problems);
       // Serialise concurrent replacements of one connection's rules.
       await this.connections.findLiveForUpdate(c.id);
-      const removed = (await this.repo.listMappings(c.tenantId, c.id))
+      const before = await this.repo.listMappings(c.tenantId, c.id);
+      const removed = before
         .filter((m) => !rules.has(ruleKey(m.scim_group_display_name, m.scim_group_external_id, m.internal_group_id)))
         .map((m) => ({
           scimGroupDisplayName: m.scim_group_display_name,
           scimGroupExternalId: m.scim_group_external_id,
           internalGroupId: m.internal_group_id,
         }));
-      await this.repo.replaceMappings(c.tenantId, c.id, [...rules.values()]);
+      // The caller is recorded on each rule it adds: the grants the rule leads to name it.
+      await this.repo.replaceMappings(c.tenantId, c.id, [...rules.values()], RequestContext.current()?.actor ?? null);
+      const after = await this.repo.listMappings(c.tenantId, c.id);
+      const named = (rows: typeof after) =>
+        rows.map((m) => ({
+          scimGroupDisplayName: m.scim_group_display_name,
+          scimGroupExternalId: m.scim_group_external_id,
+          internalGroupId: m.internal_group_id,
+          internalGroupName: m.internal_group_name,
+        }));
+      const changes = auditChanges([['mappings', named(before), named(after)]]);
       await this.events.publish(
-        new GroupMappingsReplacedEvent({ connectionId: c.id, count: rules.size, removed }, { tenantId: c.tenantId }),
+        new GroupMappingsReplacedEvent(
+          { connectionId: c.id, count: rules.size, removed, changes },
+          { tenantId: c.tenantId },
+        ),
       );
-      return (await this.repo.listMappings(c.tenantId, c.id)).map(toMappingView);
+      return after.map(toMappingView);
     });
   }
 }

@@ -32,12 +32,29 @@ export class RevokeMembershipOnStagedUserDeprovisionedListener {
     reason: 'scim_deactivated' | 'scim_deleted',
   ): Promise<void> {
     const { connectionId, stagedUserId } = event.payload;
+    // The groups the member held are named in the event: the access the IdP took away with it.
     const revoked = await this.members.revokeForStagedUser(connectionId, stagedUserId, reason);
     await this.events.publish(
       ...revoked.map(
         (m) =>
           new MembershipRevokedEvent(
-            { accountId: m.account_id, membershipId: m.id, connectionId, stagedUserId, reason, syncRunId: null },
+            {
+              accountId: m.account_id,
+              membershipId: m.id,
+              connectionId,
+              stagedUserId,
+              reason,
+              syncRunId: null,
+              email: m.email,
+              access: m.groups.map((g) => ({
+                change: 'taken' as const,
+                internalGroupId: g.id,
+                internalGroupName: g.name,
+                permissions: g.permissions,
+                sites: g.sites,
+                reason: 'idp_removal' as const,
+              })),
+            },
             {
               tenantId: m.tenant_id,
               correlationId: event.correlationId,

@@ -107,6 +107,9 @@ export class RevokeScimGroupAccessUseCase {
               sites: g.sites,
               cause: lost.kind === 'scim_group' ? CAUSE[lost.cause] : 'group_mapping_removed',
               stagedGroupId: lost.kind === 'scim_group' ? lost.stagedGroupId : null,
+              ...(lost.kind === 'scim_group'
+                ? { scimGroup: { displayName: lost.name.displayName, externalId: lost.name.externalId ?? null } }
+                : { rule: removedRule(lost.rules, r.groupId) }),
             },
             // Roster acted, on the IdP's (or admin's) request: actor system, correlated to that request.
             {
@@ -121,4 +124,13 @@ export class RevokeScimGroupAccessUseCase {
       return removed.length;
     });
   }
+}
+
+/** The removed rule that gave `groupId` (the first, when several did). */
+function removedRule(rules: readonly GroupMappingRule[], groupId: string) {
+  const rule = rules.find((x) => x.internalGroupId.toLowerCase() === groupId) ?? rules[0];
+  return {
+    scimGroupDisplayName: rule?.scimGroupDisplayName ?? null,
+    scimGroupExternalId: rule?.scimGroupExternalId ?? null,
+  };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
+import { auditChanges } from '../../audit/public';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { InternalGroupUpdatedEvent } from '../public/events/internal-group-updated.event';
@@ -51,11 +52,21 @@ export class UpdateInternalGroupUseCase {
         }
         if (changed.includes('name') || changed.includes('permissions'))
           await this.repo.updateGroup(tenantId, groupId, { name, permissions });
-        if (changed.length > 0)
+        const after = (await this.repo.findGroup(tenantId, groupId))!;
+        if (changed.length > 0) {
+          const changes = auditChanges([
+            ['name', before.name, after.name],
+            ['permissions', before.permissions, after.permissions],
+            ['sites', before.sites.map((s) => s.name), after.sites.map((s) => s.name)],
+          ]);
           await this.events.publish(
-            new InternalGroupUpdatedEvent({ groupId, changedAttributes: changed }, { tenantId }),
+            new InternalGroupUpdatedEvent(
+              { groupId, changedAttributes: changed, name: after.name, changes },
+              { tenantId },
+            ),
           );
-        return toGroupView((await this.repo.findGroup(tenantId, groupId))!);
+        }
+        return toGroupView(after);
       });
     } catch (err) {
       if (isUniqueViolation(err, 'internal_group__tenant_id_name__uq')) throw groupNameTaken();

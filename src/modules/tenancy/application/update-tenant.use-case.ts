@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
+import { auditChanges } from '../../audit/public';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { TenantUpdatedEvent } from '../public/events/tenant-updated.event';
 import { domainsOrThrow, tenantNotFound, TenantView, toTenantView } from './tenant-common';
@@ -24,7 +25,11 @@ export class UpdateTenantUseCase {
       if (!tenant) throw tenantNotFound();
       if (Object.keys(changes).length > 0) {
         await this.tenants.update(tenantId, changes);
-        await this.events.publish(new TenantUpdatedEvent({ tenantId, changes }, { tenantId }));
+        const values = auditChanges([
+          ...(changes.name !== undefined ? [['name', tenant.name, changes.name] as const] : []),
+          ...(changes.ssoDomains !== undefined ? [['ssoDomains', tenant.ssoDomains, changes.ssoDomains] as const] : []),
+        ]);
+        await this.events.publish(new TenantUpdatedEvent({ tenantId, changes, values }, { tenantId }));
       }
       return toTenantView((await this.tenants.findById(tenantId))!);
     });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
+import type { Actor } from '../../../shared/domain/domain-event';
 
 export interface SiteRow {
   id: string;
@@ -23,6 +24,9 @@ export interface GroupMappingRow {
   scim_group_external_id: string | null;
   internal_group_id: string;
   internal_group_name: string;
+  created_at: Date;
+  /** Who added the rule (null for rules older than the column). */
+  created_by: Actor | null;
 }
 
 const GROUP_COLUMNS = `g.id, g.name, g.permissions, g.created_at, g.updated_at,
@@ -175,7 +179,8 @@ export class InternalGroupRepository {
   listMappings(tenantId: string, connectionId: string): Promise<GroupMappingRow[]> {
     return sqlRows<GroupMappingRow>(
       this.tx.manager,
-      `SELECT gm.id, gm.scim_group_display_name, gm.scim_group_external_id, gm.internal_group_id, g.name AS internal_group_name
+      `SELECT gm.id, gm.scim_group_display_name, gm.scim_group_external_id, gm.internal_group_id, g.name AS internal_group_name,
+              gm.created_at, gm.created_by
          FROM tenancy.group_mapping gm JOIN tenancy.internal_group g ON g.id = gm.internal_group_id
         WHERE gm.tenant_id = $1 AND gm.connection_id = $2
         ORDER BY lower(gm.scim_group_display_name) NULLS LAST, gm.scim_group_external_id, lower(g.name), gm.id`,
@@ -183,26 +188,37 @@ export class InternalGroupRepository {
     );
   }
 
+  /**
+   * Makes `rules` the connection's rules. A rule that stays keeps its row (its `created_at` and
+   * `created_by`: who gave the access it leads to); new rules are recorded as added by `createdBy`.
+   */
   async replaceMappings(
     tenantId: string,
     connectionId: string,
     rules: ReadonlyArray<{ displayName: string | null; externalId: string | null; internalGroupId: string }>,
+    createdBy: Actor | null,
   ): Promise<void> {
-    await this.tx.manager.query(`DELETE FROM tenancy.group_mapping WHERE tenant_id = $1 AND connection_id = $2`, [
+    const params = [
       tenantId,
       connectionId,
-    ]);
+      rules.map((r) => r.displayName),
+      rules.map((r) => r.externalId),
+      rules.map((r) => r.internalGroupId),
+    ];
+    const same = `gm.internal_group_id = r.group_id AND gm.scim_group_display_name IS NOT DISTINCT FROM r.display_name
+                  AND gm.scim_group_external_id IS NOT DISTINCT FROM r.external_id`;
+    const wanted = `unnest($3::text[], $4::text[], $5::uuid[]) AS r(display_name, external_id, group_id)`;
+    await this.tx.manager.query(
+      `DELETE FROM tenancy.group_mapping gm WHERE gm.tenant_id = $1 AND gm.connection_id = $2
+          AND NOT EXISTS (SELECT 1 FROM ${wanted} WHERE ${same})`,
+      params,
+    );
     if (rules.length === 0) return;
     await this.tx.manager.query(
-      `INSERT INTO tenancy.group_mapping (tenant_id, connection_id, scim_group_display_name, scim_group_external_id, internal_group_id)
-       SELECT $1, $2, r.display_name, r.external_id, r.group_id FROM unnest($3::text[], $4::text[], $5::uuid[]) AS r(display_name, external_id, group_id)`,
-      [
-        tenantId,
-        connectionId,
-        rules.map((r) => r.displayName),
-        rules.map((r) => r.externalId),
-        rules.map((r) => r.internalGroupId),
-      ],
+      `INSERT INTO tenancy.group_mapping (tenant_id, connection_id, scim_group_display_name, scim_group_external_id, internal_group_id, created_by)
+       SELECT $1, $2, r.display_name, r.external_id, r.group_id, $6::jsonb FROM ${wanted}
+        WHERE NOT EXISTS (SELECT 1 FROM tenancy.group_mapping gm WHERE gm.tenant_id = $1 AND gm.connection_id = $2 AND ${same})`,
+      [...params, createdBy ? JSON.stringify(createdBy) : null],
     );
   }
 }

@@ -13,6 +13,7 @@ export * from './events/member-provisioned.event';
 export * from './events/member-updated.event';
 export * from './events/membership-revoked.event';
 export * from './scim-members.types';
+export * from './member-access.types';
 export * from './events/member-added.event';
 export * from './events/internal-group-created.event';
 export * from './events/internal-group-updated.event';

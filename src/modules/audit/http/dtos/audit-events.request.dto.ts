@@ -99,4 +99,17 @@ export class ExportAuditEventsQueryDto extends AuditEventsFilterQueryDto {
   format?: 'csv' | 'ndjson';
 }
 
-export class VerifyAuditChainQueryDto extends AuditTimeRangeQueryDto {}
+export class VerifyAuditChainQueryDto extends AuditTimeRangeQueryDto {
+  /** A kept receipt's `sequence` (with `expectHash`): the chain must still reach that head. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'expectSequence must be an integer ≥ 0' })
+  @Min(0, { message: 'expectSequence must be an integer ≥ 0' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'expectSequence must be an integer ≥ 0' })
+  expectSequence?: number;
+
+  /** A kept receipt's `hash`: 64 hex digits. */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'expectHash must be 64 hex digits (a receipt hash)' })
+  expectHash?: string;
+}

@@ -10,6 +10,8 @@ export class SessionsTerminatedEvent extends DomainEvent<{
   count: number;
   reason: 'logout' | 'membership_revoked';
   membershipRevokedReason: string | null;
+  /** The member's email when the revocation named it: the trail's subject (absent otherwise). */
+  email?: string;
 }> {
   static override readonly eventName = 'sessions.session.terminated';
   static override readonly version = 1;

@@ -1,4 +1,5 @@
 import { DomainEvent } from '../../../../shared/domain/domain-event';
+import type { AuditChange } from '../../../audit/public';
 import type { GroupMappingRule } from '../scim-members.types';
 
 /**
@@ -10,6 +11,8 @@ export class GroupMappingsReplacedEvent extends DomainEvent<{
   count: number;
   /** Rules that existed before and not after (absent in events written before it was added). */
   removed?: GroupMappingRule[];
+  /** Rules added and removed, named (audit-changes.ts, capped); absent in older events. */
+  changes?: AuditChange[];
 }> {
   static override readonly eventName = 'tenancy.group_mappings.replaced';
   static override readonly version = 1;

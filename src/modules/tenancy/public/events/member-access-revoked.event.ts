@@ -18,6 +18,10 @@ export class MemberAccessRevokedEvent extends DomainEvent<{
   cause: 'scim_group_members_removed' | 'scim_group_deleted' | 'scim_group_renamed' | 'group_mapping_removed';
   /** The SCIM group whose change caused it; null for a mapping rule change. */
   stagedGroupId: string | null;
+  /** How that SCIM group was named (absent for a mapping rule change, and in older events). */
+  scimGroup?: { displayName: string; externalId: string | null };
+  /** The removed mapping rule (cause group_mapping_removed; absent in older events). */
+  rule?: { scimGroupDisplayName: string | null; scimGroupExternalId: string | null };
 }> {
   static override readonly eventName = 'tenancy.member.access_revoked';
   static override readonly version = 1;

@@ -6,6 +6,8 @@ export class MemberAddedEvent extends DomainEvent<{
   membershipId: string;
   source: 'manual';
   restored: boolean;
+  /** The member's email then: the trail's subject (absent in events written before it was added). */
+  email?: string;
 }> {
   static override readonly eventName = 'tenancy.member.added';
   static override readonly version = 1;
