@@ -1,4 +1,5 @@
 import {
+  jsonText,
   assertIdentityEncoding,
   assertStorableParameters,
   MAX_BODY_DEPTH,
@@ -108,5 +109,24 @@ describe('assertStorableParameters', () => {
   });
   it('ordinary parameters pass', () => {
     expect(() => assertStorableParameters({ id: 'x' }, { limit: '5', q: ['a', 'b'] })).not.toThrow();
+  });
+});
+
+describe('jsonText', () => {
+  const parse = (text: string) =>
+    parseJsonBody(Buffer.from(text), (t) => JSON.parse(t.replace(/^\ufeff/, '')) as unknown);
+
+  it('is the request text of an accepted body, as sent', () => {
+    const text = '{ "a": 1.50, "b": [1, 2] }';
+    expect(jsonText(parse(text))).toBe(text);
+  });
+
+  it('serialises what jsonb would not take as sent: a byte-order mark, huge numbers, values that are no body', () => {
+    expect(jsonText(parse('\ufeff{"a":1}'))).toBe('{"a":1}');
+    expect(jsonText(parse(`{"a":${'9'.repeat(1000)}}`))).toBe('{"a":null}');
+    expect(jsonText(parse('{"a":1e-5000}'))).toBe('{"a":0}');
+    expect(jsonText(parse('{"a":"x","b":2e1234}'))).toBe('{"a":"x","b":null}');
+    expect(jsonText({ a: 1 })).toBe('{"a":1}');
+    expect(jsonText(null)).toBe('null');
   });
 });

@@ -31,6 +31,33 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 /** Only these escapes can put such a code unit into a string of valid UTF-8 JSON text. */
 const UNSTORABLE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
 
+/**
+ * Whether PostgreSQL's jsonb takes `text` as JSON.parse did: not with a byte-order mark, nor with a
+ * number past numeric's range (JSON.parse makes it Infinity or 0); a long run of digits or a
+ * four-digit exponent anywhere — in a string too — falls back to JSON.stringify, to be safe.
+ */
+function storableAsSent(text: string): boolean {
+  if (text.charCodeAt(0) === 0xfeff) return false;
+  // One linear scan (a regular expression for "1,000 digits" backtracks on every shorter run).
+  let run = 0;
+  let exponent = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++run >= 1000 || (exponent >= 0 && ++exponent >= 4)) return false;
+    } else if ((c === 0x65 || c === 0x45) && run > 0) {
+      run = 0;
+      exponent = 0;
+    } else if ((c === 0x2b || c === 0x2d) && exponent === 0 && run === 0) {
+      continue;
+    } else {
+      run = 0;
+      exponent = -1;
+    }
+  }
+  return true;
+}
+
 /** The text each accepted body was parsed from (see `jsonText`). */
 const sourceTexts = new WeakMap<object, string>();
 
@@ -41,7 +68,7 @@ const sourceTexts = new WeakMap<object, string>();
  */
 export function jsonText(value: unknown): string {
   const source = typeof value === 'object' && value !== null ? sourceTexts.get(value) : undefined;
-  return source ?? JSON.stringify(value);
+  return source !== undefined && storableAsSent(source) ? source : JSON.stringify(value);
 }
 
 /**

@@ -365,9 +365,11 @@ type Member = readonly [key: Buffer, column: number];
 
 /** Writes each member's key and its column as a JSON string (or null). */
 function jsonMembers(out: ByteWriter, row: CopyRow, members: readonly Member[]): void {
-  for (const [key, col] of members) {
-    out.bytes(key);
-    jsonText(out, row, col);
+  // An index loop: for…of with destructuring costs an iterator and a tuple read per member, per row.
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i];
+    out.bytes(member[0]);
+    jsonText(out, row, member[1]);
   }
 }
 

@@ -195,7 +195,8 @@ export class StagedGroupRepository {
    * the member is unknown. Without the lock both could commit and leave a deleted user in a group.
    */
   async resolveMemberTypes(scope: StagingScope, ids: readonly string[]): Promise<Map<string, 'User' | 'Group'>> {
-    const candidates = ids.filter((id) => isUuid(id)).map((id) => id.toLowerCase());
+    const candidates: string[] = [];
+    for (const id of ids) if (isUuid(id)) candidates.push(id.toLowerCase());
     if (candidates.length === 0) return new Map();
     const rows = await sqlRows<{ id: string; type: 'User' | 'Group' }>(
       this.tx.manager,
@@ -204,7 +205,9 @@ export class StagedGroupRepository {
             g AS (SELECT id FROM staging.scim_group WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND connection_id = $2 AND deleted_at IS NULL
                    FOR SHARE)
        SELECT id, 'User' AS type FROM u UNION ALL SELECT id, 'Group' AS type FROM g`,
-      [scope.tenantId, scope.connectionId, candidates],
+      // The array's text form built here: the ids are checked UUIDs (nothing to quote), and node-pg's
+      // per-element escaping was a fifth of the CPU of a PATCH carrying 40,000 member ids.
+      [scope.tenantId, scope.connectionId, `{${candidates.join(',')}}`],
     );
     return new Map(rows.map((r) => [r.id, r.type]));
   }

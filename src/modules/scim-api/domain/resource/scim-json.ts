@@ -21,37 +21,33 @@ export function getCaseInsensitive(obj: Record<string, unknown>, name: string): 
 }
 
 /**
- * getCaseInsensitive of each of `names` (lower-case) in one pass over the object's keys, lower-casing
- * only keys that are not already one of them: for the many small objects of one body (members).
- */
-export function getCaseInsensitiveFields(obj: Record<string, unknown>, names: readonly string[]): unknown[] {
-  const out: unknown[] = new Array<unknown>(names.length);
-  // 1: an exact key (always wins, as in existingKey); 2: the first key equal ignoring case.
-  const found: number[] = new Array<number>(names.length).fill(0);
-  for (const k in obj) {
-    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
-    let n = names.indexOf(k);
-    if (n >= 0) {
-      out[n] = obj[k];
-      found[n] = 1;
-      continue;
-    }
-    n = names.indexOf(k.toLowerCase());
-    if (n >= 0 && found[n] === 0) {
-      out[n] = obj[k];
-      found[n] = 2;
-    }
-  }
-  return out;
-}
-
-/**
  * Deep copy without nulls (idp-dialects #11); null at the top → undefined. Used for open-extension
  * values, which are stored as sent; a `__proto__` key (an own key after JSON.parse) is invalidValue.
  * With `maxValues`, an array longer than SCIM_MAX_MULTI_VALUED is invalidValue at `where`.
  */
-export function stripNulls(v: unknown, maxValues = Infinity, where = ''): unknown {
+export function stripNulls(v: unknown, maxValues = Infinity, where = '', share = false): unknown {
+  // `share`: a value with nothing to strip or refuse is returned as it is, not copied — for a caller
+  // that never mutates it (a 2 MiB open extension is then walked once, not rebuilt).
+  if (share && v !== null && v !== undefined && isClean(v, maxValues)) return v;
   return strip(v, maxValues, where === '' ? [] : [where]);
+}
+
+/** No null, no `__proto__` key and no array longer than `maxValues` anywhere in `v`. */
+function isClean(v: unknown, maxValues: number): boolean {
+  if (Array.isArray(v)) {
+    if (v.length > maxValues) return false;
+    for (const x of v) if (x === null || (typeof x === 'object' && !isClean(x, maxValues))) return false;
+    return true;
+  }
+  if (isPlainObject(v)) {
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      if (k === '__proto__') return false;
+      const x = v[k];
+      if (x === null || (typeof x === 'object' && !isClean(x, maxValues))) return false;
+    }
+  }
+  return true;
 }
 
 /** `path` is the key path so far, joined only for an error message (no string per key of a 2 MiB body). */

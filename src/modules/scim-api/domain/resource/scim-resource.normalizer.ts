@@ -11,7 +11,6 @@ import {
   clip,
   existingKey,
   getCaseInsensitive,
-  getCaseInsensitiveFields,
   isPlainObject,
   stripNulls,
   valueKey,
@@ -314,10 +313,12 @@ function assignAttribute(
   const container = resolved.extension ? keys.container(resource, resolved.schemaId) : resource;
   const key = keys.find(container, resolved.def.name) ?? resolved.def.name;
   if (open) {
-    const value = stripNulls(raw, registry.maxMultiValued, where);
+    // Shared with the request body when there is nothing to strip: never mutated below (the parent of
+    // a sub-attribute is copied before it is written to).
+    const value = stripNulls(raw, registry.maxMultiValued, where, true);
     if (value === undefined) return;
     if (resolved.sub) {
-      const parent = isPlainObject(container[key]) ? (container[key] as ScimResourceJson) : {};
+      const parent = isPlainObject(container[key]) ? { ...(container[key] as ScimResourceJson) } : {};
       keys.set(parent, keys.find(parent, resolved.sub.name) ?? resolved.sub.name, value);
       keys.set(container, key, parent);
     } else {
@@ -695,7 +696,39 @@ export function normalizeMemberList(raw: unknown, where: string): ScimGroupMembe
   return out;
 }
 
-const MEMBER_FIELDS = ['value', 'type', 'display'] as const;
+/**
+ * `value`, `type` and `display` of a member object, each as getCaseInsensitive reads it (an exact key
+ * wins, else the first key equal ignoring case), in one pass over its keys without allocating.
+ */
+function memberFields(obj: Record<string, unknown>): { value: unknown; type: unknown; display: unknown } {
+  let value: unknown, type: unknown, display: unknown;
+  // Per field: seen at all, seen under its exact name (which wins over a key equal ignoring case).
+  let vSeen = false;
+  let tSeen = false;
+  let dSeen = false;
+  let vExact = false;
+  let tExact = false;
+  let dExact = false;
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    const exact = k === 'value' || k === 'type' || k === 'display';
+    const name = exact ? k : k.toLowerCase();
+    if (name === 'value' ? (exact ? !vExact : !vSeen) : false) {
+      value = obj[k];
+      vSeen = true;
+      vExact ||= exact;
+    } else if (name === 'type' ? (exact ? !tExact : !tSeen) : false) {
+      type = obj[k];
+      tSeen = true;
+      tExact ||= exact;
+    } else if (name === 'display' ? (exact ? !dExact : !dSeen) : false) {
+      display = obj[k];
+      dSeen = true;
+      dExact ||= exact;
+    }
+  }
+  return { value, type, display };
+}
 
 /** `where[i]` is built only for an error message: a group PATCH may carry 40,000 members. */
 function normalizeMember(item: unknown, where: string, i: number): ScimGroupMember {
@@ -703,7 +736,7 @@ function normalizeMember(item: unknown, where: string, i: number): ScimGroupMemb
   const obj = typeof item === 'string' || typeof item === 'number' ? { value: item } : item;
   if (!isPlainObject(obj))
     throw ScimError.invalidValue(`Member '${at()}' must be an object with a 'value' (the member id).`);
-  const [rawValue, rawType, rawDisplay] = getCaseInsensitiveFields(obj, MEMBER_FIELDS);
+  const { value: rawValue, type: rawType, display: rawDisplay } = memberFields(obj);
   const value = typeof rawValue === 'number' && Number.isFinite(rawValue) ? String(rawValue) : rawValue;
   if (typeof value !== 'string' || value.trim() === '') {
     throw ScimError.invalidValue(`Member '${at()}' must carry a non-empty string 'value' (the member id).`);
