@@ -22,14 +22,19 @@ module.exports = {
       transformIgnorePatterns,
     },
     {
+      // Reads the source tree only: no database, so no globalSetup.
+      displayName: 'architecture',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/architecture/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
+    },
+    {
       displayName: 'e2e',
       testEnvironment: 'node',
       rootDir: '.',
-      testMatch: [
-        '<rootDir>/test/**/*.e2e-spec.ts',
-        '<rootDir>/test/**/*.int-spec.ts',
-        '<rootDir>/test/architecture/*.spec.ts',
-      ],
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
       transform: { '^.+\\.ts$': tsJest, ...esmTransform },
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import { registerConsole } from './modules/console/http/console-static';
 import type { AppEnv } from './config/env.schema';
 import { assertIdentityEncoding, assertStorableParameters, parseJsonBody } from './shared/http/json-body';
-import { RequestContext, type RequestContextData } from './shared/http/request-context';
+import { RequestContext, type RequestContextData } from './shared/context/request-context';
 import { requestObserver } from './shared/http/request-observer';
 import { AppLogger, createAppLogger } from './shared/logging/app-logger';
 import { Metrics } from './shared/metrics/metrics';

@@ -6,9 +6,13 @@ import { installOutboxHistory } from './outbox-history';
 
 /**
  * A migrated database of its own, on the run's server, for tests whose relays must not share the
- * outbox with other suites running in parallel (test-only listeners exist in one process only).
+ * outbox with other suites running in parallel (test-only listeners exist in one process only), or
+ * that must see the migrations' schema alone (`outboxHistory: false`: no test-only trigger).
  */
-export async function createIsolatedDatabase(): Promise<{ url: string; dispose(): Promise<void> }> {
+export async function createIsolatedDatabase({ outboxHistory = true } = {}): Promise<{
+  url: string;
+  dispose(): Promise<void>;
+}> {
   const base = process.env.ROSTER_TEST_DATABASE_URL;
   if (!base) throw new Error('ROSTER_TEST_DATABASE_URL is unset: run through jest (global-setup)');
   const name = `roster_iso_${Date.now()}_${randomBytes(3).toString('hex')}`;
@@ -21,7 +25,7 @@ export async function createIsolatedDatabase(): Promise<{ url: string; dispose()
   const url = new URL(base);
   url.pathname = `/${name}`;
   await runMigrations(validateEnv({ DATABASE_URL: url.toString() }));
-  await installOutboxHistory(url.toString());
+  if (outboxHistory) await installOutboxHistory(url.toString());
   return {
     url: url.toString(),
     dispose: async () => {

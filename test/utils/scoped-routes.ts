@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AUTH_SCHEME } from '../../src/shared/http/auth.decorator';
-import type { PrincipalScope } from '../../src/shared/http/principal';
+import type { PrincipalScope } from '../../src/shared/domain/principal';
 import { ROUTE_SCOPES, ROUTE_TENANT, type TenantSource } from '../../src/shared/http/route-access';
 
 export interface AppRoute {

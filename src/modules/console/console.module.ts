@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventRegistry } from '../../shared/events/event-registry';
-import { ConsoleSessionResolver } from '../../shared/http/principal';
+import { ConsoleSessionResolver } from '../../shared/domain/principal';
 import { ResolveConsoleSessionUseCase } from './application/resolve-console-session.use-case';
 import { SignInConsoleUseCase } from './application/sign-in-console.use-case';
 import { SignOutConsoleUseCase } from './application/sign-out-console.use-case';

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { STORED_API_KEYS } from '../../shared/http/principal';
+import { STORED_API_KEYS } from '../../shared/domain/principal';
 import { CreateApiKeyUseCase } from './application/create-api-key.use-case';
 import { ListApiKeysUseCase } from './application/list-api-keys.use-case';
 import { RevokeApiKeyUseCase } from './application/revoke-api-key.use-case';
@@ -31,6 +31,7 @@ import { CreateTenantUseCase } from './application/create-tenant.use-case';
 import { UpdateTenantUseCase } from './application/update-tenant.use-case';
 import { ScimAuthFailureLimiter } from './http/scim-auth-failure-limiter';
 import { ScimBearerAuthenticator } from './http/scim-bearer.authenticator';
+import { ScimRequestAuthenticator } from './domain/scim-request-authenticator';
 import { ScimConnectionsController } from './http/scim-connections.controller';
 import { TenantsController } from './http/tenants.controller';
 import { ScimConnectionRepository } from './infrastructure/scim-connection.repository';
@@ -148,6 +149,7 @@ EventRegistry.register(
     RevokeScimTokenUseCase,
     VerifyScimTokenUseCase,
     ScimBearerAuthenticator,
+    { provide: ScimRequestAuthenticator, useExisting: ScimBearerAuthenticator },
     ScimAuthFailureLimiter,
     { provide: TenancyFacade, useClass: TenancyFacadeService },
     RevokeMembershipOnStagedUserDeprovisionedListener,

@@ -8,12 +8,9 @@ export function pgPool(dataSource: DataSource): Pool {
 }
 
 /**
- * Server-side prepared statements for the statements this process runs often. Planning is most of
- * PostgreSQL's work for Roster's short queries (a SCIM list with its groups subquery: 0.43 ms per
- * call unprepared, 0.14 ms prepared — pgbench, one client), so a statement seen a few times gets a
- * name and node-pg prepares it once per connection. Bounded: SQL built from filters can take many
- * shapes, and every name costs memory in every backend, so only the first MAX_NAMED frequent texts
- * are named; the rest run unnamed as before.
+ * The prepared-statement name of a frequent SQL text, else undefined: planning is most of
+ * PostgreSQL's work for Roster's short queries (docs/performance.md). Bounded, because filter SQL
+ * takes many shapes and every name costs memory in every backend: only MAX_NAMED texts get one.
  */
 const MAX_NAMED = 128;
 const NAME_AFTER_USES = 3;
@@ -37,15 +34,10 @@ export function preparedStatementName(sql: string): string | undefined {
 }
 
 /**
- * Runs SQL and returns its rows whatever the command. (TypeORM's `query` answers UPDATE/DELETE …
- * RETURNING with `[rows, count]` but INSERT/SELECT with `rows`; this hides the difference.)
- *
- * Inside a transaction the statement runs on the transaction's connection; outside one it goes
- * straight to the pool — either way as a prepared statement when it is a frequent one: the hot
- * SCIM paths (create, get, filter) are single statements outside transactions, where TypeORM's
- * per-query QueryRunner (create, connect, broadcast, release) cost more than the query's own round
- * trip, and the writes (PUT, PATCH, DELETE) a few statements in one transaction. Errors are the
- * driver's (`code`, `constraint`), as TypeORM's QueryFailedError carries them in `driverError`.
+ * Runs SQL and returns its rows whatever the command (TypeORM's `query` answers UPDATE … RETURNING
+ * with `[rows, count]`). On the transaction's connection inside one, else straight on the pool — a
+ * QueryRunner per statement costs more than the round trip (docs/performance.md) — and prepared
+ * when frequent. Errors are the driver's (`code`, `constraint`), as in QueryFailedError.driverError.
  */
 export async function sqlRows<T = Record<string, unknown>>(
   manager: EntityManager,
@@ -53,8 +45,7 @@ export async function sqlRows<T = Record<string, unknown>>(
   params: unknown[] = [],
 ): Promise<T[]> {
   const runner: (QueryRunner & { databaseConnection?: PoolClient }) | undefined = manager.queryRunner;
-  // Inside a transaction: on the transaction's own connection, prepared there too (a SCIM PATCH is
-  // six statements in one transaction; TypeORM's runner.query would parse and plan each every time).
+  // Inside a transaction: its own connection, where runner.query would plan every statement again.
   const client: Pool | PoolClient | undefined =
     runner && !runner.isReleased ? runner.databaseConnection : pgPool(manager.connection);
   if (!client) return (await runner!.query(sql, params, true)).records as T[];

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppEnv } from '../../config/env.schema';
 import { BoundedClient } from './bounded-client';
-import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /**
  * The single source of TypeORM options, used by AppModule and by ormconfig.ts (the CLI's DataSource).
@@ -26,16 +25,13 @@ export function buildTypeOrmOptions(
   return {
     type: 'postgres',
     url: env.DATABASE_URL,
-    entities: [
-      join(root, 'modules', '*', 'infrastructure', '*.entity.{ts,js}'),
-      join(root, 'shared', '**', '*.entity.{ts,js}'),
-    ],
+    // No entities: repositories speak SQL (docs/architecture.md); TypeORM is the DataSource and migration runner.
+    entities: [],
     migrations: [join(root, 'database', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    namingStrategy: new SnakeNamingStrategy(),
     // pg-pool's connectionTimeoutMillis bounds both a new connection and the wait for a free one.
     // Every statement is bounded on the client (BoundedClient: a silent network answers nothing, and
     // the connection is discarded) and on the server (statement_timeout, the long bound: a backstop

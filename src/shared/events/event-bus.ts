@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DomainEvent } from '../domain/domain-event';
 import { sqlRows } from '../database/sql';
 import { TransactionHost } from '../database/transaction-host';
-import { RequestContext } from '../http/request-context';
+import { RequestContext } from '../context/request-context';
 import { OutboxRelay } from './outbox-relay';
 
 /** An outbox INSERT to embed in a caller's single SQL statement (a data-modifying CTE). */

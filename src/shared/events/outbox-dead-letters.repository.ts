@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { isUuid } from '../domain/uuid';
 
 export interface DeadLetterView {
   id: string;
@@ -24,7 +25,6 @@ interface Row {
 }
 
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The outbox's dead letters: events whose delivery gave up after OUTBOX_MAX_ATTEMPTS. */
 @Injectable()
@@ -59,7 +59,7 @@ export class OutboxDeadLettersRepository {
 
   /** Makes a dead letter due again with a fresh attempt budget; false when `eventId` names no dead letter. */
   async retry(eventId: string): Promise<{ priority: number } | undefined> {
-    if (!UUID.test(eventId)) return undefined;
+    if (!isUuid(eventId)) return undefined;
     const [rows]: [Array<{ priority: number }>, number] = await this.dataSource.query(
       `UPDATE platform.outbox_message SET status = 'pending', attempts = 0, available_at = now()
         WHERE event_id = $1 AND status = 'dead' RETURNING priority`,

@@ -6,7 +6,7 @@ import { pgPool } from '../database/sql';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
 import { Metrics, type OutboxBacklog } from '../metrics/metrics';
 import type { Actor, DomainEvent } from '../domain/domain-event';
-import { RequestContext } from '../http/request-context';
+import { RequestContext } from '../context/request-context';
 import { EventRegistry } from './event-registry';
 import { OUTBOX_BATCH, type OutboxBatch } from './outbox-batch';
 
@@ -169,11 +169,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * One batch: claims up to BATCH_SIZE due rows by locking them (`FOR UPDATE SKIP LOCKED`) in a
    * transaction held while they are delivered, then deletes the delivered rows and reschedules the
-   * failed ones before COMMIT. A claim writes nothing to the rows (no status update, no new tuple
-   * versions or index entries — the two per-event updates the lease design cost were as much
-   * PostgreSQL work as the SCIM write itself); a relay that dies mid-batch aborts its transaction,
-   * so its rows are due again at once instead of after a lease. Handlers commit on their own
-   * connections and are idempotent, so a batch that cannot commit is delivered again harmlessly.
+   * failed ones before COMMIT. The lock is the claim, so claiming writes nothing (docs/performance.md,
+   * "Outbox relay"), and a relay that dies mid-batch leaves its rows due at once. Handlers are
+   * idempotent, so a batch that cannot commit is delivered again harmlessly.
    */
   private async deliverBatch(lane: Lane): Promise<number> {
     const client = await pgPool(this.dataSource).connect();

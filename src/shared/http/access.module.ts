@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { BootstrapKeyVerifier } from './bootstrap-key.verifier';
-import { ApiKeyVerifier } from './principal';
+import { ApiKeyVerifier } from '../domain/principal';
 import { TenantOwnership } from './tenant-ownership';
 
 /**

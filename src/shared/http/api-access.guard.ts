@@ -8,9 +8,10 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_SCHEME, type AuthScheme } from './auth.decorator';
-import { PRINCIPAL_KEY, type AuthenticatedRequest, type Principal, type PrincipalScope } from './principal';
+import { type Principal, type PrincipalScope } from '../domain/principal';
+import { PRINCIPAL_KEY, type AuthenticatedRequest } from './principal';
 import { PrincipalResolver } from './principal-resolver';
-import { RequestContext } from './request-context';
+import { RequestContext } from '../context/request-context';
 import { ROUTE_SCOPES, ROUTE_TENANT, type TenantSource } from './route-access';
 import { TenantOwnership } from './tenant-ownership';
 

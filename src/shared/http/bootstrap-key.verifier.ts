@@ -1,7 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { hash, timingSafeEqual } from 'node:crypto';
 import { ADMIN_TOKEN } from './admin-token.constants';
-import { ApiKeyVerifier, BOOTSTRAP_PRINCIPAL, STORED_API_KEYS, type Principal, type StoredApiKeys } from './principal';
+import {
+  ApiKeyVerifier,
+  BOOTSTRAP_PRINCIPAL,
+  STORED_API_KEYS,
+  type Principal,
+  type StoredApiKeys,
+} from '../domain/principal';
 
 export { BOOTSTRAP_PRINCIPAL };
 

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { principalOf, type Principal } from './principal';
+import { type Principal } from '../domain/principal';
+import { principalOf } from './principal';
 
 /** The caller's Principal in a handler (set by ApiAccessGuard; admin-authenticated routes only). */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

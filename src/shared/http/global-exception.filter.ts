@@ -5,20 +5,12 @@ import {
   isDatabaseUnavailable,
   noteDatabaseUnavailable,
 } from '../database/database-unavailable';
-import { DomainError, type DomainErrorKind } from '../domain/domain-error';
+import { DomainError } from '../domain/domain-error';
 import { ScimExceptionFilter } from '../scim/scim-exception.filter';
 import { isFastifyClientError } from './fastify-errors';
+import { DOMAIN_ERROR_STATUS } from './http-errors';
 import { RejectedInput } from './json-body';
-import { RequestContext } from './request-context';
-
-const STATUS: Record<DomainErrorKind, number> = {
-  invalid: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  precondition_failed: 412,
-};
+import { RequestContext } from '../context/request-context';
 
 const ERROR_NAME: Record<number, string> = {
   400: 'invalid_request',
@@ -52,7 +44,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     let status: number;
     let body: Record<string, unknown>;
     if (exception instanceof DomainError) {
-      status = STATUS[exception.kind];
+      status = DOMAIN_ERROR_STATUS[exception.kind];
       body = { error: ERROR_NAME[status] ?? 'error', message: exception.message };
       if (exception.details.length > 0) body.details = exception.details;
     } else if (exception instanceof HttpException) {

@@ -1,5 +1,16 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import type { DomainErrorKind } from '../domain/domain-error';
+
+/** The HTTP status of each kind of domain error, on the admin/session routes and the SCIM routes alike. */
+export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorKind, number>> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+};
 
 export interface FieldProblem {
   field: string;

@@ -1,7 +1,8 @@
 import { ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../config/env.schema';
 import { consoleCookieName, consoleRequestIsSameOrigin, readCookie } from './console-csrf';
-import { ApiKeyVerifier, ConsoleSessionResolver, type AuthenticatedRequest, type Principal } from './principal';
+import { ApiKeyVerifier, ConsoleSessionResolver, type Principal } from '../domain/principal';
+import { type AuthenticatedRequest } from './principal';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics';
 import type { ScimTraffic } from '../metrics/scim-traffic';
-import type { RequestContextData } from './request-context';
+import type { RequestContextData } from '../context/request-context';
 
 const SCIM_RESOURCE: Record<string, [singular: string, plural: string]> = {
   Users: ['user', 'users'],

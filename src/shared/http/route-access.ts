@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { PrincipalScope } from './principal';
+import type { PrincipalScope } from '../domain/principal';
 
 export const ROUTE_SCOPES = 'roster:route-scopes';
 export const ROUTE_TENANT = 'roster:route-tenant';

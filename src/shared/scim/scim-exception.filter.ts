@@ -7,8 +7,9 @@ import {
 } from '../database/database-unavailable';
 import { DomainError } from '../domain/domain-error';
 import { isFastifyClientError } from '../http/fastify-errors';
+import { DOMAIN_ERROR_STATUS } from '../http/http-errors';
 import { RejectedInput } from '../http/json-body';
-import { RequestContext } from '../http/request-context';
+import { RequestContext } from '../context/request-context';
 import { SCIM_CONTENT_TYPE, SCIM_MESSAGE } from './scim.constants';
 import { ScimError, type ScimType } from './scim-error';
 
@@ -35,14 +36,7 @@ export class ScimExceptionFilter implements ExceptionFilter {
     if (exception instanceof ScimError)
       return sendScimError(reply, exception.status, exception.message, exception.scimType);
     if (exception instanceof DomainError) {
-      const status = {
-        invalid: 400,
-        unauthorized: 401,
-        forbidden: 403,
-        not_found: 404,
-        conflict: 409,
-        precondition_failed: 412,
-      }[exception.kind];
+      const status = DOMAIN_ERROR_STATUS[exception.kind];
       // RFC 7644 §3.12: a 400 names its scimType; a domain "invalid" (e.g. a member id that is no user
       // or group of this connection) is a value incompatible with the operation → invalidValue.
       const scimType =

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { PrincipalScope } from '../../../src/shared/http/principal';
+import type { PrincipalScope } from '../../../src/shared/domain/principal';
 import { appRoutes, type AppRoute } from '../../utils/scoped-routes';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
 import { expectEventually } from '../../utils/expect-eventually';

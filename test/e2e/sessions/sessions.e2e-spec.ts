@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { TransactionHost } from '../../../src/shared/database/transaction-host';
 import { EventBus } from '../../../src/shared/events/event-bus';
@@ -6,6 +5,7 @@ import { MembershipRevokedEvent } from '../../../src/modules/tenancy/public';
 import { linkScimMembership } from '../../factories/membership.factory';
 import { entraUser } from '../../factories/scim-user-payload.factory';
 import { createTenantWithConnection, type TenantFixture } from '../../factories/tenant.factory';
+import { spawnCrashChild } from '../../utils/crash-child';
 import { createIsolatedTestApp, type TestApp } from '../../utils/create-test-app';
 import { deliveredOutboxRows, redeliverOutboxRows } from '../../utils/outbox-history';
 import { expectEventually } from '../../utils/expect-eventually';
@@ -319,34 +319,15 @@ describe('Sessions', () => {
     it('still ends the sessions after a crash between the SCIM commit and the handlers', async () => {
       const m = await member();
       const s = await createSession(m.f.tenantId, m.email);
-      const child = spawn(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', join(__dirname, 'deactivate-then-crash.child.ts')],
-        {
-          env: {
-            ...process.env,
-            CHILD_DATABASE_URL: t.env.DATABASE_URL,
-            CHILD_PATH: `/scim/v2/${m.f.connectionId}/Users/${m.userId}`,
-            CHILD_TOKEN: m.f.token,
-            CHILD_BODY: JSON.stringify(patchOp({ op: 'Replace', path: 'active', value: 'False' })),
-            TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
-          },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      const status = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const match = /DONE (\d+)/.exec(out);
-          if (match) resolve(match[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+      const child = spawnCrashChild(join(__dirname, 'deactivate-then-crash.child.ts'), {
+        CHILD_DATABASE_URL: t.env.DATABASE_URL!,
+        CHILD_PATH: `/scim/v2/${m.f.connectionId}/Users/${m.userId}`,
+        CHILD_TOKEN: m.f.token,
+        CHILD_BODY: JSON.stringify(patchOp({ op: 'Replace', path: 'active', value: 'False' })),
       });
+      const [, status] = await child.waitFor(/DONE (\d+)/);
       expect(status).toBe('204');
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+      await child.kill();
       // The child committed the deactivation and its event, never relayed; this process delivers it.
       await expectEventually(async () => expect(await introspect(s.body.token)).toEqual({ active: false }), 5000, 20);
       await expectEventually(

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Injectable, Module } from '@nestjs/common';
 import { DomainEvent } from '../../../src/shared/domain/domain-event';
@@ -10,6 +9,7 @@ import { IdempotentHandlers } from '../../../src/shared/events/idempotent-handle
 import { OnOutboxBatch, type OutboxBatch } from '../../../src/shared/events/outbox-batch';
 import { TenantCreatedEvent } from '../../../src/modules/tenancy/public';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { spawnCrashChild } from '../../utils/crash-child';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
 import { deliveredOutboxRows, redeliverOutboxRows } from '../../utils/outbox-history';
@@ -358,26 +358,9 @@ describe('Transactional outbox', () => {
   }, 60000);
 
   it('delivers an event exactly once per handler after the process is killed between commit and relay', async () => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'outbox-crash-child.ts')],
-      {
-        env: { ...process.env, CHILD_DATABASE_URL: db.url, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json') },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const tenantId = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /TENANT ([0-9a-f-]{36})/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    const child = spawnCrashChild(join(__dirname, 'outbox-crash-child.ts'), { CHILD_DATABASE_URL: db.url });
+    const [, tenantId] = await child.waitFor(/TENANT ([0-9a-f-]{36})/);
+    await child.kill();
 
     // The child committed the tenant and its event but never relayed it; our relay picks it up.
     await expectEventually(() => expect(TenantCreatedCounter.seen[tenantId]).toBe(1), 5000);

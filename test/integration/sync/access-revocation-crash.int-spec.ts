@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { spawnCrashChild } from '../../utils/crash-child';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
 import {
@@ -54,34 +54,15 @@ describe('access removal survives a crash before its handler ran', () => {
     }
 
     // A Roster without a relay answers the DELETE, then dies before anything delivers its events.
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, '../../e2e/sessions/deactivate-then-crash.child.ts')],
-      {
-        env: {
-          ...process.env,
-          CHILD_DATABASE_URL: db.url,
-          CHILD_METHOD: 'DELETE',
-          CHILD_PATH: `/scim/v2/${f.connectionId}/Groups/${group.id}`,
-          CHILD_TOKEN: f.token,
-          TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const status = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        const match = /DONE (\d+)/.exec(out);
-        if (match) resolve(match[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+    const child = spawnCrashChild(join(__dirname, '../../e2e/sessions/deactivate-then-crash.child.ts'), {
+      CHILD_DATABASE_URL: db.url,
+      CHILD_METHOD: 'DELETE',
+      CHILD_PATH: `/scim/v2/${f.connectionId}/Groups/${group.id}`,
+      CHILD_TOKEN: f.token,
     });
+    const [, status] = await child.waitFor(/DONE (\d+)/);
     expect(status).toBe('204');
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    await child.kill();
 
     const { Client } = await import('pg');
     const pg = new Client({ connectionString: db.url });

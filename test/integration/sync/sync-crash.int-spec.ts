@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createTenantWithConnection, type TenantFixture } from '../../factories/tenant.factory';
 import { createTestApp, type TestApp } from '../../utils/create-test-app';
+import { spawnCrashChild, type CrashChild } from '../../utils/crash-child';
 import { expectEventually } from '../../utils/expect-eventually';
 import { createIsolatedDatabase } from '../../utils/isolated-database';
 
@@ -18,7 +18,7 @@ describe('sync run interrupted by a crash', () => {
   let db: { url: string; dispose(): Promise<void> };
   let t: TestApp | undefined;
   let f: TenantFixture;
-  let child: ChildProcess | undefined;
+  let child: CrashChild | undefined;
 
   beforeAll(async () => {
     db = await createIsolatedDatabase();
@@ -69,7 +69,7 @@ describe('sync run interrupted by a crash', () => {
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await child?.kill();
     await t?.close();
     await db?.dispose();
   });
@@ -99,25 +99,11 @@ describe('sync run interrupted by a crash', () => {
   };
 
   it('leaves no half-provisioned user, is marked failed on restart, and the next run completes the work', async () => {
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'sync-crash-child.ts')], {
-      env: {
-        ...process.env,
-        CHILD_DATABASE_URL: db.url,
-        CONNECTION_ID: f.connectionId,
-        TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    child = spawnCrashChild(join(__dirname, 'sync-crash-child.ts'), {
+      CHILD_DATABASE_URL: db.url,
+      CONNECTION_ID: f.connectionId,
     });
-    const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
-    const runId = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child!.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString('utf8');
-        const m = /RUN ([0-9a-f-]{36})/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child!.once('exit', (code) => reject(new Error(`child exited early (${code}): ${out}`)));
-    });
+    const [, runId] = await child.waitFor(/RUN ([0-9a-f-]{36})/);
 
     // Kill it once some batches committed — well before the 30,000 users are done.
     const { Client } = await import('pg');
@@ -133,8 +119,7 @@ describe('sync run interrupted by a crash', () => {
         120_000,
         20,
       );
-      child.kill('SIGKILL');
-      await exited;
+      await child.kill();
       const { rows } = await pg.query(`SELECT status, provisioned FROM sync.sync_run WHERE id = $1`, [runId]);
       expect(rows[0].status).toBe('in_progress'); // nobody was left to say otherwise
       expect(rows[0].provisioned).toBeLessThan(USERS);

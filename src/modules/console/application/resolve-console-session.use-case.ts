@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { ApiKeyVerifier, ConsoleSessionResolver, type Principal } from '../../../shared/http/principal';
+import { ApiKeyVerifier, ConsoleSessionResolver, type Principal } from '../../../shared/domain/principal';
 import { consoleSignedOut } from '../domain/console-session-events';
 import { hashConsoleSessionSecret } from '../domain/console-session-secret';
 import { ConsoleSessionRepository } from '../infrastructure/console-session.repository';

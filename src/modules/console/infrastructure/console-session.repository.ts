@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
-import type { Principal } from '../../../shared/http/principal';
+import type { Principal } from '../../../shared/domain/principal';
 import type { ConsoleSessionEndReason } from '../public/events/console-signed-out.event';
 
 export interface ConsoleSessionRow {

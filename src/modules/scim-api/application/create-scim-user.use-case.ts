@@ -1,21 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StagingScope } from '../../staging/public';
+import { Injectable } from '@nestjs/common';
+import type { StagingScope } from '../../staging/public';
 import { normalizeUserInput } from '../domain/resource/scim-resource.normalizer';
-import type { Projection, ScimResult } from './scim-common';
+import { type Projection, type ScimResult, ScimResourceUseCase } from './scim-common';
 import { presentUser } from './scim-presenter';
-import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 import { userColumns } from './scim-user.columns';
 import { projectUser, scopeManager } from './scim-user-common';
 
 /** POST /Users (RFC 7644 §3.3). */
 @Injectable()
-export class CreateScimUserUseCase {
-  constructor(
-    private readonly staging: StagingFacade,
-    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
-  ) {}
-
+export class CreateScimUserUseCase extends ScimResourceUseCase {
   async execute(scope: StagingScope, body: unknown, baseUrl: string, p: Projection): Promise<ScimResult> {
     const input = normalizeUserInput(body, this.registry);
     const scoped = await scopeManager(this.staging, this.registry, scope, input.resource);

@@ -1,20 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ScimError } from '../../../shared/scim/scim-error';
-import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StagingScope } from '../../staging/public';
-import type { Projection, ScimResult } from './scim-common';
+import type { StagingScope } from '../../staging/public';
+import { type Projection, type ScimResult, ScimResourceUseCase } from './scim-common';
 import { membersUnlessExcluded, projectGroup } from './scim-group-common';
 import { presentGroup } from './scim-presenter';
-import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 
 /** GET /Groups/{id} (RFC 7644 §3.4.1). */
 @Injectable()
-export class GetScimGroupQuery {
-  constructor(
-    private readonly staging: StagingFacade,
-    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
-  ) {}
-
+export class GetScimGroupQuery extends ScimResourceUseCase {
   async execute(scope: StagingScope, id: string, baseUrl: string, p: Projection): Promise<ScimResult> {
     const rec = await this.staging.getGroup(scope, id);
     if (!rec) throw ScimError.notFound(`Group ${id.slice(0, 64)} not found`);

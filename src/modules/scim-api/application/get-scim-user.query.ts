@@ -1,20 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ScimError } from '../../../shared/scim/scim-error';
-import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StagingScope } from '../../staging/public';
-import type { Projection, ScimResult } from './scim-common';
+import type { StagingScope } from '../../staging/public';
+import { type Projection, type ScimResult, ScimResourceUseCase } from './scim-common';
 import { presentUser } from './scim-presenter';
-import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 import { projectUser } from './scim-user-common';
 
 /** GET /Users/{id} (RFC 7644 §3.4.1). */
 @Injectable()
-export class GetScimUserQuery {
-  constructor(
-    private readonly staging: StagingFacade,
-    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
-  ) {}
-
+export class GetScimUserQuery extends ScimResourceUseCase {
   async execute(scope: StagingScope, id: string, baseUrl: string, p: Projection): Promise<ScimResult> {
     const rec = await this.staging.getUser(scope, id);
     if (!rec) throw ScimError.notFound(`User ${id.slice(0, 64)} not found`);

@@ -1,19 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StagedMember, type StagingScope } from '../../staging/public';
+import { Injectable } from '@nestjs/common';
+import { ScimResourceUseCase } from './scim-common';
+import { type StagedMember, type StagingScope } from '../../staging/public';
 import { projectGroup } from './scim-group-common';
 import { membersExcluded, type ScimListQuery } from './scim-list-query';
 import { listResponse, presentGroup } from './scim-presenter';
-import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 
 /** GET /Groups and POST /Groups/.search (RFC 7644 §3.4.2–§3.4.3); members read for the whole page at once. */
 @Injectable()
-export class ListScimGroupsQuery {
-  constructor(
-    private readonly staging: StagingFacade,
-    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
-  ) {}
-
+export class ListScimGroupsQuery extends ScimResourceUseCase {
   async execute(scope: StagingScope, q: ScimListQuery, baseUrl: string) {
     const page = await this.staging.listGroups(scope, q);
     const members = membersExcluded(q)

@@ -1,19 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StagingScope } from '../../staging/public';
+import { Injectable } from '@nestjs/common';
+import { ScimResourceUseCase } from './scim-common';
+import type { StagingScope } from '../../staging/public';
 import type { ScimListQuery } from './scim-list-query';
 import { listResponse, presentUser } from './scim-presenter';
-import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 import { projectUser } from './scim-user-common';
 
 /** GET /Users and POST /Users/.search (RFC 7644 §3.4.2–§3.4.3). */
 @Injectable()
-export class ListScimUsersQuery {
-  constructor(
-    private readonly staging: StagingFacade,
-    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
-  ) {}
-
+export class ListScimUsersQuery extends ScimResourceUseCase {
   async execute(scope: StagingScope, q: ScimListQuery, baseUrl: string) {
     const page = await this.staging.listUsers(scope, q);
     const resources = page.items.map((rec) => projectUser(presentUser(rec, baseUrl), q, this.registry));

@@ -1,28 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StagingScope } from '../../staging/public';
+import { Injectable } from '@nestjs/common';
 import { normalizeGroupInput } from '../domain/resource/scim-resource.normalizer';
-import { changedKeys, expectedVersion, type Projection, type ScimResult } from './scim-common';
+import { changedKeys, expectedVersion, type ScimResult, ScimResourceUseCase, type ScimWriteArgs } from './scim-common';
 import { groupInput, membersUnlessExcluded, projectGroup } from './scim-group-common';
 import { presentGroup } from './scim-presenter';
-import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 
 /** PUT /Groups/{id} (RFC 7644 §3.5.1). Member changes are applied in SQL, O(changed members). */
 @Injectable()
-export class ReplaceScimGroupUseCase {
-  constructor(
-    private readonly staging: StagingFacade,
-    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
-  ) {}
-
-  async execute(
-    scope: StagingScope,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    baseUrl: string,
-    p: Projection,
-  ): Promise<ScimResult> {
+export class ReplaceScimGroupUseCase extends ScimResourceUseCase {
+  async execute(...[scope, id, body, ifMatch, baseUrl, p]: ScimWriteArgs): Promise<ScimResult> {
     const input = normalizeGroupInput(body, this.registry);
     const rec = await this.staging.modifyGroup(
       scope,

@@ -1,29 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
-import { StagingFacade, type StagingScope } from '../../staging/public';
+import { Injectable } from '@nestjs/common';
 import { normalizeUserInput } from '../domain/resource/scim-resource.normalizer';
-import { changedKeys, expectedVersion, hasTopLevelKey, type Projection, type ScimResult } from './scim-common';
+import {
+  changedKeys,
+  expectedVersion,
+  hasTopLevelKey,
+  type ScimResult,
+  ScimResourceUseCase,
+  type ScimWriteArgs,
+} from './scim-common';
 import { presentUser } from './scim-presenter';
-import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 import { userColumns } from './scim-user.columns';
 import { projectUser, scopeManager } from './scim-user-common';
 
 /** PUT /Users/{id} (RFC 7644 §3.5.1). `active` left out keeps its value: Okta's AIW apps PUT profiles. */
 @Injectable()
-export class ReplaceScimUserUseCase {
-  constructor(
-    private readonly staging: StagingFacade,
-    @Inject(SCIM_SCHEMA_REGISTRY) private readonly registry: ScimSchemaRegistry,
-  ) {}
-
-  async execute(
-    scope: StagingScope,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    baseUrl: string,
-    p: Projection,
-  ): Promise<ScimResult> {
+export class ReplaceScimUserUseCase extends ScimResourceUseCase {
+  async execute(...[scope, id, body, ifMatch, baseUrl, p]: ScimWriteArgs): Promise<ScimResult> {
     const input = normalizeUserInput(body, this.registry);
     const rec = await this.staging.modifyUser(
       scope,

@@ -1,6 +1,10 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { PatchPath } from '../../../shared/scim/scim-filter.ast';
+import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
+import { StagingFacade, type StagingScope } from '../../staging/public';
 import { ScimError } from '../../../shared/scim/scim-error';
 import { parseEtagList } from './scim-presenter';
+import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 
 export interface Projection {
   attributes: PatchPath[];
@@ -54,4 +58,23 @@ export interface ScimResult {
 export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+}
+
+/** What a PUT or PATCH hands its use case: the resource, the body, `If-Match`, and how to present the result. */
+export type ScimWriteArgs = [
+  scope: StagingScope,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+  baseUrl: string,
+  p: Projection,
+];
+
+/** The SCIM use cases work over Staging's facade with the schema registry. */
+@Injectable()
+export abstract class ScimResourceUseCase {
+  constructor(
+    protected readonly staging: StagingFacade,
+    @Inject(SCIM_SCHEMA_REGISTRY) protected readonly registry: ScimSchemaRegistry,
+  ) {}
 }

@@ -5,7 +5,7 @@ import type { ScimPrincipal } from '../../tenancy/public';
 import { parseListQuery, parseProjection } from '../application/scim-list-query';
 import { etagOf, parseEtagList } from '../application/scim-presenter';
 import type { ScimListQuery } from '../application/scim-list-query';
-import type { Projection, ScimResult } from '../application/scim-common';
+import type { Projection, ScimResult, ScimWriteArgs } from '../application/scim-common';
 import type { StagingScope } from '../../staging/public';
 import { ScimConnection } from './scim-principal.decorator';
 
@@ -20,15 +20,6 @@ export interface ScimResourceUseCases {
   delete: { execute(scope: StagingScope, id: string, ifMatch: string | undefined): Promise<void> };
   list: { execute(scope: StagingScope, q: ScimListQuery, baseUrl: string): Promise<unknown> };
 }
-
-type ScimWriteArgs = [
-  scope: StagingScope,
-  id: string,
-  body: unknown,
-  ifMatch: string | undefined,
-  baseUrl: string,
-  p: Projection,
-];
 
 /**
  * RFC 7644 §3 endpoints of one resource type, shared by `/Users` and `/Groups`. Thin: parse,

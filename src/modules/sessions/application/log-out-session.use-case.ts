@@ -4,7 +4,7 @@ import { EventBus } from '../../../shared/events/event-bus';
 import { SessionsTerminatedEvent } from '../public/events/sessions-terminated.event';
 import { SessionsError, SessionsErrorCode } from '../public/sessions.errors';
 import { SessionRepository } from '../infrastructure/session.repository';
-import { UUID } from './session-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 /** Logout. Ending an already ended session is a no-op; an unknown id is 404. */
 @Injectable()
@@ -16,7 +16,7 @@ export class LogOutSessionUseCase {
   ) {}
 
   async execute(sessionId: string): Promise<void> {
-    if (!UUID.test(sessionId)) throw new SessionsError(SessionsErrorCode.NOT_FOUND, 'session not found');
+    if (!isUuid(sessionId)) throw new SessionsError(SessionsErrorCode.NOT_FOUND, 'session not found');
     await this.tx.run(async () => {
       const s = await this.sessions.findById(sessionId);
       if (!s) throw new SessionsError(SessionsErrorCode.NOT_FOUND, 'session not found');

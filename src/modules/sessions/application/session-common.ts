@@ -1,8 +1,6 @@
 import { expiryOf } from '../domain/session-token';
 import type { SessionRow } from '../infrastructure/session.repository';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface SessionView {
   id: string;
   active: boolean;

@@ -5,7 +5,7 @@ import { IntrospectSessionUseCase } from '../application/introspect-session.use-
 import { ListMemberSessionsQuery } from '../application/list-member-sessions.query';
 import { LogOutSessionUseCase } from '../application/log-out-session.use-case';
 import { CurrentPrincipal } from '../../../shared/http/current-principal.decorator';
-import type { Principal } from '../../../shared/http/principal';
+import type { Principal } from '../../../shared/domain/principal';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 

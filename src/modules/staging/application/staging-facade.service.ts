@@ -44,6 +44,7 @@ import type {
   SyncUserPage,
   SyncUserSelection,
 } from '../public/staging-sync.types';
+import { isUuid } from '../../../shared/domain/uuid';
 
 const USER_NAME_UNIQUE = 'scim_user__connection_id_user_name__uq';
 /** Member id lists in events are capped; counts stay exact. */
@@ -368,7 +369,7 @@ export class StagingFacadeService extends StagingFacade {
   }
 
   async adminGetUser(connectionId: string, id: string): Promise<StagedUserAdminRecord | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.users.adminGet(connectionId, id.toLowerCase());
   }
 

@@ -5,6 +5,7 @@ import { TenancyError, TenancyErrorCode, TenancyFacade } from '../../tenancy/pub
 import { StagingFacade } from '../public/staging.facade';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
+import { isUuid } from '../../../shared/domain/uuid';
 
 export class StagedListQueryRequestDto {
   @IsOptional()
@@ -77,7 +78,7 @@ export class StagedResourcesController {
   @Get('scim-groups/:groupId/members')
   async groupMembers(@Param('connectionId') connectionId: string, @Param('groupId') groupId: string) {
     const c = await this.connection(connectionId);
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(groupId)) {
+    if (!isUuid(groupId)) {
       throw new NotFoundException('staged group not found');
     }
     const scope = { tenantId: c.tenantId, connectionId: c.id };

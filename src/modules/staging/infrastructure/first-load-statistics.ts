@@ -3,16 +3,10 @@ import type { DataSource } from 'typeorm';
 import { sqlRows } from '../../../shared/database/sql';
 
 /**
- * Analyses a staging table once, as soon as its first bulk has landed, when PostgreSQL's statistics
- * still describe it as (nearly) empty — as they do after the migrations on a fresh install.
- *
- * Why: with empty statistics the planner cannot tell a primary-key lookup from a walk of the
- * connection's rows (both "1 row"), so `GET /Users/{id}` took the partial userName index with the
- * id as a filter, and a prepared lookup planned while the table was empty kept that plan as it
- * grew — measured at 8,000 users: 6–9 ms of PostgreSQL per lookup instead of ~0.1. Autovacuum's
- * first analyse fixes it, but only at its next round (autovacuum_naptime, a minute by default),
- * which is exactly the first minute of an initial Entra cycle. ANALYZE also invalidates the
- * cached plans. Once the statistics describe a loaded table this never runs again (per process).
+ * Analyses a staging table once, when its first bulk has landed and its statistics still say
+ * "empty" (as after a fresh install): until then the planner takes a `GET /Users/{id}` for a walk
+ * of the connection's rows, and autovacuum would only fix that a minute into the first IdP cycle
+ * (docs/performance.md, "First load"). Never again once the statistics describe a loaded table.
  */
 export class FirstLoadStatistics {
   private readonly logger = new Logger(FirstLoadStatistics.name);

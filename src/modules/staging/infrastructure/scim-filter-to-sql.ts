@@ -11,6 +11,7 @@ import { ScimError } from '../../../shared/scim/scim-error';
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../../../shared/scim/scim-filter.ast';
 import type { ResolvedAttr, ScimAttributeDef } from '../../../shared/scim/scim-schema.types';
 import { SCIM_SCHEMA } from '../../../shared/scim/scim.constants';
+import { isUuid } from '../../../shared/domain/uuid';
 
 export type { ResolvedAttr } from '../../../shared/scim/scim-schema.types';
 
@@ -56,7 +57,6 @@ const GROUP_TABLE = 'staging.scim_group';
 /** Key characters that can never terminate or escape a single-quoted SQL literal. */
 const SAFE_KEY = /^[A-Za-z0-9$_.:-]+$/;
 const SAFE_ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
  * Most `members` / `groups` references one filter may make. Each compiles to an EXISTS over
@@ -513,7 +513,7 @@ class Compiler {
         const operand = coerceFilterOperand('string', value, scalar.label) as string;
         if (op === 'eq') {
           // `id = $n::uuid` uses the primary key; a non-UUID can never match (and must not raise a cast error).
-          return UUID.test(operand) ? `${scalar.sql} = ${this.param(operand)}::uuid` : 'FALSE';
+          return isUuid(operand) ? `${scalar.sql} = ${this.param(operand)}::uuid` : 'FALSE';
         }
         // PostgreSQL renders uuids in lower case; hex digits are case-insensitive.
         return this.compareText(`${scalar.sql}::text`, false, 'string', op, operand, scalar.label);

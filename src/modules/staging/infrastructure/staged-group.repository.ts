@@ -15,17 +15,16 @@ import type {
   StageGroupInput,
   StagingScope,
 } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
-import { matchesAtMostOne } from './scim-filter-plan';
+import type { SqlFilterTarget } from './scim-filter-to-sql';
 import {
   ADMIN_CURSOR_AT,
   adminPage,
-  pageQuery,
-  UUID_RE,
+  scimListPage,
   type AdminCursorRow,
   type AdminPage,
 } from './staged-user.repository';
 import { jsonText } from '../../../shared/http/json-body';
+import { isUuid } from '../../../shared/domain/uuid';
 
 interface GroupRow {
   id: string;
@@ -94,7 +93,7 @@ export class StagedGroupRepository {
   }
 
   async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedGroupRecord | null> {
-    if (!UUID_RE.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await sqlRows<GroupRow>(
       this.tx.manager,
       `SELECT ${COLUMNS} FROM staging.scim_group g
@@ -177,24 +176,11 @@ export class StagedGroupRepository {
   }
 
   async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>> {
-    const params: unknown[] = [scope.tenantId, scope.connectionId];
-    let where = `g.tenant_id = $1 AND g.connection_id = $2 AND g.deleted_at IS NULL`;
-    if (query.filter) where += ` AND (${compileScimFilter(query.filter, GROUP_TARGET, params)})`;
-    const dir = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
-    const order = query.sortBy
-      ? `${compileSortExpression(query.sortBy, GROUP_TARGET)} ${dir} NULLS LAST, g.created_at ${dir}, g.id ${dir}`
-      : `g.created_at, g.id`;
-    return pageQuery<GroupRow, StagedGroupRecord>(this.tx, {
+    return scimListPage<GroupRow, StagedGroupRecord>(this.tx, scope, query, {
       table: 'staging.scim_group',
       alias: 'g',
-      filtered: query.filter !== undefined,
-      atMostOne: query.filter !== undefined && matchesAtMostOne(query.filter, GROUP_TARGET),
-      where,
-      params,
-      order,
+      target: GROUP_TARGET,
       select: COLUMNS,
-      startIndex: query.startIndex,
-      count: query.count,
       map: toRecord,
     });
   }
@@ -210,7 +196,7 @@ export class StagedGroupRepository {
    */
   async resolveMemberTypes(scope: StagingScope, ids: readonly string[]): Promise<Map<string, 'User' | 'Group'>> {
     const candidates: string[] = [];
-    for (const id of ids) if (UUID_RE.test(id)) candidates.push(id.toLowerCase());
+    for (const id of ids) if (isUuid(id)) candidates.push(id.toLowerCase());
     if (candidates.length === 0) return new Map();
     const rows = await sqlRows<{ id: string; type: 'User' | 'Group' }>(
       this.tx.manager,
@@ -255,7 +241,7 @@ export class StagedGroupRepository {
 
   /** Removes the given members; absent ones are ignored (RFC 7644 §3.5.2.2, idempotent). */
   async removeMembers(groupId: string, memberIds: readonly string[]): Promise<RemovedMember[]> {
-    const ids = memberIds.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    const ids = memberIds.filter((id) => isUuid(id)).map((id) => id.toLowerCase());
     if (ids.length === 0) return [];
     const rows = await sqlRows<RemovedMember>(
       this.tx.manager,
@@ -275,7 +261,7 @@ export class StagedGroupRepository {
       this.tx.manager,
       `DELETE FROM staging.scim_group_member WHERE group_id = $1 AND NOT (member_id = ANY($2::uuid[]))
        RETURNING member_id AS id, member_type AS type`,
-      [groupId, keep.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase())],
+      [groupId, keep.filter((id) => isUuid(id)).map((id) => id.toLowerCase())],
     );
   }
 
@@ -283,7 +269,7 @@ export class StagedGroupRepository {
     scope: StagingScope,
     stagedUserIds: readonly string[],
   ): Promise<Map<string, StagedGroupName[]>> {
-    const ids = stagedUserIds.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    const ids = stagedUserIds.filter((id) => isUuid(id)).map((id) => id.toLowerCase());
     const result = new Map<string, StagedGroupName[]>();
     if (ids.length === 0) return result;
     const rows = await sqlRows<{ member_id: string; display_name: string; external_id: string | null }>(

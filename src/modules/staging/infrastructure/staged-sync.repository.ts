@@ -10,7 +10,7 @@ import type {
   SyncUserSelection,
 } from '../public/staging-sync.types';
 import type { StagingScope } from '../public/staging.types';
-import { UUID_RE } from './staged-user.repository';
+import { isUuid } from '../../../shared/domain/uuid';
 
 interface SyncUserRow {
   id: string;
@@ -63,12 +63,7 @@ function encodeCursor(r: SyncUserRow): string {
 function decodeCursor(cursor: string | null | undefined): [string, string] | null {
   if (!cursor) return null;
   const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-  if (
-    !Array.isArray(parsed) ||
-    typeof parsed[0] !== 'string' ||
-    typeof parsed[1] !== 'string' ||
-    !UUID_RE.test(parsed[1])
-  ) {
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !isUuid(parsed[1])) {
     throw new Error('invalid sync cursor');
   }
   return [parsed[0], parsed[1]];
@@ -80,7 +75,7 @@ export class StagedSyncRepository {
 
   async listUsers(scope: StagingScope, selection: SyncUserSelection): Promise<SyncUserPage> {
     if (selection.kind === 'ids') {
-      const ids = selection.ids.filter((id) => UUID_RE.test(id));
+      const ids = selection.ids.filter((id) => isUuid(id));
       if (ids.length === 0) return { items: [], nextCursor: null };
       const rows = await sqlRows<SyncUserRow>(
         this.tx.manager,
@@ -156,7 +151,7 @@ export class StagedSyncRepository {
         scope.tenantId,
         scope.connectionId,
         q.since.toISOString(),
-        q.groupIds.filter((id) => UUID_RE.test(id)),
+        q.groupIds.filter((id) => isUuid(id)),
         q.retrySkipReasons,
       ],
     );

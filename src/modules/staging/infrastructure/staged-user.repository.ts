@@ -19,6 +19,7 @@ import type {
 import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
 import { matchesAtMostOne, userNameEquality } from './scim-filter-plan';
 import { jsonText } from '../../../shared/http/json-body';
+import { isUuid } from '../../../shared/domain/uuid';
 
 interface UserRow {
   id: string;
@@ -96,8 +97,6 @@ interface UserNameLookup {
   scope: StagingScope;
   userName: string;
 }
-
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toRecord = (r: UserRow): StagedUserRecord => ({
   id: r.id,
@@ -220,7 +219,7 @@ export class StagedUserRepository {
 
   /** Which of `ids` are live users of this connection (lower-cased); non-UUIDs are unknown. */
   async findLiveIds(scope: StagingScope, ids: readonly string[]): Promise<Set<string>> {
-    const candidates = ids.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase());
+    const candidates = ids.filter((id) => isUuid(id)).map((id) => id.toLowerCase());
     if (candidates.length === 0) return new Set();
     const rows = await sqlRows<{ id: string }>(
       this.tx.manager,
@@ -232,7 +231,7 @@ export class StagedUserRepository {
   }
 
   async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedUserRecord | null> {
-    if (!UUID_RE.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await sqlRows<UserRow>(
       this.tx.manager,
       `SELECT ${COLUMNS}, ${opts.forUpdate ? `'[]'::json AS groups` : GROUPS_SQL}
@@ -305,24 +304,11 @@ export class StagedUserRepository {
       const rec = await this.lookups.submit({ scope, userName });
       return { totalResults: rec ? 1 : 0, items: rec ? [rec] : [] };
     }
-    const params: unknown[] = [scope.tenantId, scope.connectionId];
-    let where = `u.tenant_id = $1 AND u.connection_id = $2 AND u.deleted_at IS NULL`;
-    if (query.filter) where += ` AND (${compileScimFilter(query.filter, USER_TARGET, params)})`;
-    const dir = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
-    const order = query.sortBy
-      ? `${compileSortExpression(query.sortBy, USER_TARGET)} ${dir} NULLS LAST, u.created_at ${dir}, u.id ${dir}`
-      : `u.created_at, u.id`;
-    return pageQuery<UserRow, StagedUserRecord>(this.tx, {
+    return scimListPage<UserRow, StagedUserRecord>(this.tx, scope, query, {
       table: 'staging.scim_user',
       alias: 'u',
-      filtered: query.filter !== undefined,
-      atMostOne: query.filter !== undefined && matchesAtMostOne(query.filter, USER_TARGET),
-      where,
-      params,
-      order,
+      target: USER_TARGET,
       select: `${COLUMNS}, ${GROUPS_SQL}`,
-      startIndex: query.startIndex,
-      count: query.count,
       map: toRecord,
     });
   }
@@ -411,6 +397,39 @@ const toAdminRow = (r: AdminUserRow): StagedUserAdminRow => ({
   syncedAt: r.synced_at ? r.synced_at.toISOString() : null,
   syncSkipReason: r.sync_skip_reason,
 });
+
+/**
+ * A SCIM list page (RFC 7644 §3.4.2) of one connection's live users or groups: the filter compiled
+ * to SQL, `sortBy` with creation order as the tie-break (stable pages), else creation order.
+ */
+export function scimListPage<R extends { total?: string }, T>(
+  tx: TransactionHost,
+  scope: StagingScope,
+  query: StagedListQuery,
+  resource: { table: string; alias: string; target: SqlFilterTarget; select: string; map: (r: R) => T },
+): Promise<StagedPage<T>> {
+  const { alias: a, target } = resource;
+  const params: unknown[] = [scope.tenantId, scope.connectionId];
+  let where = `${a}.tenant_id = $1 AND ${a}.connection_id = $2 AND ${a}.deleted_at IS NULL`;
+  if (query.filter) where += ` AND (${compileScimFilter(query.filter, target, params)})`;
+  const dir = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
+  const order = query.sortBy
+    ? `${compileSortExpression(query.sortBy, target)} ${dir} NULLS LAST, ${a}.created_at ${dir}, ${a}.id ${dir}`
+    : `${a}.created_at, ${a}.id`;
+  return pageQuery<R, T>(tx, {
+    table: resource.table,
+    alias: a,
+    filtered: query.filter !== undefined,
+    atMostOne: query.filter !== undefined && matchesAtMostOne(query.filter, target),
+    where,
+    params,
+    order,
+    select: resource.select,
+    startIndex: query.startIndex,
+    count: query.count,
+    map: resource.map,
+  });
+}
 
 /**
  * One round trip for a page and its total (`count(*) OVER ()`); a second, count-only query only

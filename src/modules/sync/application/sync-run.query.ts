@@ -3,6 +3,7 @@ import { TenancyFacade } from '../../tenancy/public';
 import { SyncError, SyncErrorCode } from '../public/sync.errors';
 import type { SyncCounts, SyncMode, SyncRunStatus, SyncSkipReason, SyncTrigger } from '../public/sync.types';
 import { SyncRunRepository, type SyncRunRecord } from '../infrastructure/sync-run.repository';
+import { isUuid } from '../../../shared/domain/uuid';
 
 export interface SyncRunView {
   id: string;
@@ -33,8 +34,6 @@ export interface SyncRunDetailView extends SyncRunView {
     nextCursor: string | null;
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const toRunView = (r: SyncRunRecord): SyncRunView => ({
   id: r.id,
@@ -82,7 +81,7 @@ export class SyncRunQuery {
       ? decode(
           cursor,
           (v): v is [string, string] =>
-            Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && UUID.test(v[1]),
+            Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && isUuid(v[1]),
         )
       : undefined;
     const rows = await this.runs.list(c.id, limit, before);
@@ -95,11 +94,11 @@ export class SyncRunQuery {
 
   /** The tenant of a run (null when there is none), for scoping a key to its tenant. */
   async tenantOf(runId: string): Promise<string | null> {
-    return UUID.test(runId) ? ((await this.runs.find(runId.toLowerCase()))?.tenantId ?? null) : null;
+    return isUuid(runId) ? ((await this.runs.find(runId.toLowerCase()))?.tenantId ?? null) : null;
   }
 
   async get(runId: string, skipsCursor: string | undefined, skipsLimit: number): Promise<SyncRunDetailView> {
-    const run = UUID.test(runId) ? await this.runs.find(runId.toLowerCase()) : null;
+    const run = isUuid(runId) ? await this.runs.find(runId.toLowerCase()) : null;
     if (!run) throw new SyncError(SyncErrorCode.RUN_NOT_FOUND, 'sync run not found');
     const after = skipsCursor
       ? decode(skipsCursor, (v): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v))

@@ -1,4 +1,4 @@
-import type { PrincipalScope } from '../../../shared/http/principal';
+import type { PrincipalScope } from '../../../shared/domain/principal';
 import type { ApiKeyRow } from '../infrastructure/api-key.repository';
 
 /** An API key as lists show it: never the secret or its hash. */

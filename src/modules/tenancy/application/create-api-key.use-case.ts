@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import type { Principal, PrincipalScope } from '../../../shared/http/principal';
+import type { Principal, PrincipalScope } from '../../../shared/domain/principal';
 import { generateApiKey } from '../domain/api-key';
-import { isUuid } from '../domain/scim-token';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { ApiKeyCreatedEvent } from '../public/events/api-key-created.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import type { CreatedApiKeyView } from './api-key.views';
 import { tenantNotFound } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class CreateApiKeyUseCase {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { isUuid, newConnectionId } from '../domain/scim-token';
+import { newConnectionId } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { ScimConnectionCreatedEvent } from '../public/events/scim-connection-created.event';
 import { ScimConnectionView, ScimConnectionViews } from './scim-connection-common';
 import { tenantNotFound } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class CreateScimConnectionUseCase {

@@ -4,7 +4,6 @@ import { EventBus } from '../../../shared/events/event-bus';
 import { isConnectionId } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenCache } from '../infrastructure/scim-token.cache';
-import { TOKEN_REVOKED_CHANNEL } from '../infrastructure/revocation-listener';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { ScimConnectionDeletedEvent } from '../public/events/scim-connection-deleted.event';
 import { connectionNotFound } from './scim-connection-common';
@@ -30,8 +29,7 @@ export class DeleteScimConnectionUseCase {
       if (!connection) throw connectionNotFound();
       const revokedTokenIds = await this.tokens.revokeAllForConnection(connection.tenantId, connectionId);
       await this.connections.markDeleted(connection.tenantId, connectionId);
-      await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [TOKEN_REVOKED_CHANNEL, connectionId]);
-      this.tx.afterCommit(() => this.cache.invalidateConnection(connectionId));
+      await this.cache.announceRevocation(connectionId);
       await this.events.publish(
         new ScimConnectionDeletedEvent({ connectionId, revokedTokenIds }, { tenantId: connection.tenantId }),
       );

@@ -1,4 +1,4 @@
-import { isConnectionId, isUuid } from '../domain/scim-token';
+import { isConnectionId } from '../domain/scim-token';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import type {
   GroupMappingRow,
@@ -8,6 +8,7 @@ import type {
 } from '../infrastructure/internal-group.repository';
 import type { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { connectionNotFound } from './scim-connection-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 export interface SiteView {
   id: string;

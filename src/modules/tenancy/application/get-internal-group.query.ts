@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../domain/scim-token';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { groupNotFound, toGroupView, type InternalGroupView } from './directory-common';
 import { assertTenantExists } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class GetInternalGroupQuery {

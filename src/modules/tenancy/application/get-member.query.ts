@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../domain/scim-token';
 import { MemberRepository } from '../infrastructure/member.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { memberNotFound, toMemberView, type MemberView } from './member-common';
 import { assertTenantExists } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class GetMemberQuery {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../domain/scim-token';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import { toApiKeyView, type ApiKeyView } from './api-key.views';
+import { isUuid } from '../../../shared/domain/uuid';
 
 function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
   if (!cursor) return null;

@@ -1,6 +1,6 @@
-import { isUuid } from '../domain/scim-token';
 import type { MemberRow } from '../infrastructure/member.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
+import { isUuid } from '../../../shared/domain/uuid';
 
 /**
  * A member as the admin API shows it. `groups` and `sites` are `{id, name}` objects (ids are stable,

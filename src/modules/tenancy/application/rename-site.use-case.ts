@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
 import { auditChanges } from '../../audit/public';
-import { isUuid } from '../domain/scim-token';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { SiteUpdatedEvent } from '../public/events/site-updated.event';
 import { isUniqueViolation, siteNameTaken, siteNotFound, toSiteView, type SiteView } from './directory-common';
 import { GetSiteQuery } from './get-site.query';
 import { assertTenantExists } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class RenameSiteUseCase {

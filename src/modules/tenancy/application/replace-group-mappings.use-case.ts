@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { RequestContext } from '../../../shared/http/request-context';
+import { RequestContext } from '../../../shared/context/request-context';
 import { auditChanges } from '../../audit/public';
-import { isUuid } from '../domain/scim-token';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { GroupMappingsReplacedEvent } from '../public/events/group-mappings-replaced.event';
@@ -15,6 +14,7 @@ import {
   type GroupMappingInput,
   type GroupMappingView,
 } from './directory-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 /**
  * Replaces the connection's mapping rules. Each rule names its SCIM group by exactly one of

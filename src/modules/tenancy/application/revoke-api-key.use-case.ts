@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { isUuid } from '../domain/scim-token';
 import { ApiKeyCache } from '../infrastructure/api-key.cache';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { API_KEY_REVOKED_CHANNEL, RevocationListener } from '../infrastructure/revocation-listener';
 import { ApiKeyRevokedEvent } from '../public/events/api-key-revoked.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class RevokeApiKeyUseCase {

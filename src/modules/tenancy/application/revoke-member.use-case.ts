@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { isUuid } from '../domain/scim-token';
 import { cappedAccess } from '../domain/named-access';
 import { MemberRepository } from '../infrastructure/member.repository';
 import { ScimGroupAccessRepository } from '../infrastructure/scim-group-access.repository';
@@ -9,6 +8,7 @@ import { TenantRepository } from '../infrastructure/tenant.repository';
 import { MembershipRevokedEvent } from '../public/events/membership-revoked.event';
 import { memberNotFound } from './member-common';
 import { assertTenantExists } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 /** Revokes the account's membership (reason `admin`); idempotent. Sync will not restore it. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../domain/scim-token';
 import { ScimTokenRevokedEvent } from '../public/events/scim-token-revoked.event';
 import { tokenNotFound, TokenUseCaseBase } from './scim-token-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class RevokeScimTokenUseCase extends TokenUseCaseBase {
@@ -12,7 +12,7 @@ export class RevokeScimTokenUseCase extends TokenUseCaseBase {
       const token = await this.tokens.findActive(connection.tenantId, connection.id, tokenId);
       if (!token) throw tokenNotFound();
       await this.tokens.revoke(connection.tenantId, token.id);
-      await this.announceRevocation(connection.id);
+      await this.cache.announceRevocation(connection.id);
       await this.events.publish(
         new ScimTokenRevokedEvent({ connectionId, tokenId }, { tenantId: connection.tenantId }),
       );

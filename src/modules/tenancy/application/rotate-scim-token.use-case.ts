@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../domain/scim-token';
 import { ScimTokenRotatedEvent } from '../public/events/scim-token-rotated.event';
 import { IssuedTokenView, tokenNotFound, TokenUseCaseBase } from './scim-token-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class RotateScimTokenUseCase extends TokenUseCaseBase {
@@ -14,7 +14,7 @@ export class RotateScimTokenUseCase extends TokenUseCaseBase {
       if (!old) throw tokenNotFound();
       const { row, secret } = await this.insertToken(connection, old.name);
       await this.tokens.revoke(connection.tenantId, old.id, row.id);
-      await this.announceRevocation(connection.id);
+      await this.cache.announceRevocation(connection.id);
       await this.events.publish(
         new ScimTokenRotatedEvent(
           { connectionId, oldTokenId: old.id, newTokenId: row.id, name: row.name, prefix: row.prefix },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
-import type { ScimConnectionEntity } from '../infrastructure/scim-connection.entity';
+import type { ScimConnectionRecord } from '../infrastructure/scim-connection.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 
 export interface ScimConnectionView {
@@ -20,7 +20,7 @@ export function connectionNotFound(): TenancyError {
 export class ScimConnectionViews {
   constructor(@Inject(APP_ENV) private readonly env: AppEnv) {}
 
-  toView(c: ScimConnectionEntity): ScimConnectionView {
+  toView(c: ScimConnectionRecord): ScimConnectionView {
     return {
       id: c.id,
       tenantId: c.tenantId,

@@ -2,12 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
 import { generateScimToken, isConnectionId } from '../domain/scim-token';
-import type { ScimConnectionEntity } from '../infrastructure/scim-connection.entity';
-import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
+import { ScimConnectionRepository, type ScimConnectionRecord } from '../infrastructure/scim-connection.repository';
 import { ScimTokenCache } from '../infrastructure/scim-token.cache';
-import { TOKEN_REVOKED_CHANNEL } from '../infrastructure/revocation-listener';
-import type { ScimTokenEntity } from '../infrastructure/scim-token.entity';
-import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
+import { ScimTokenRepository, type ScimTokenRecord } from '../infrastructure/scim-token.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import { connectionNotFound } from './scim-connection-common';
 
@@ -27,7 +24,7 @@ export interface TokenView {
   prefix: string;
 }
 
-export const toTokenView = (t: ScimTokenEntity): TokenView => ({
+export const toTokenView = (t: ScimTokenRecord): TokenView => ({
   id: t.id,
   name: t.name,
   createdAt: t.createdAt.toISOString(),
@@ -50,14 +47,8 @@ export abstract class TokenUseCaseBase {
     protected readonly cache: ScimTokenCache,
   ) {}
 
-  /** Drops cached verifications of this connection's tokens here at commit, and in other replicas by NOTIFY. */
-  protected async announceRevocation(connectionId: string): Promise<void> {
-    await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [TOKEN_REVOKED_CHANNEL, connectionId]);
-    this.tx.afterCommit(() => this.cache.invalidateConnection(connectionId));
-  }
-
   /** Locks the connection row so concurrent issue/rotate/revoke on one connection serialise. */
-  protected async lockConnection(connectionId: string): Promise<ScimConnectionEntity> {
+  protected async lockConnection(connectionId: string): Promise<ScimConnectionRecord> {
     if (!isConnectionId(connectionId)) throw connectionNotFound();
     const connection = await this.connections.findLiveForUpdate(connectionId);
     if (!connection) throw connectionNotFound();
@@ -65,9 +56,9 @@ export abstract class TokenUseCaseBase {
   }
 
   protected async insertToken(
-    connection: ScimConnectionEntity,
+    connection: ScimConnectionRecord,
     name: string,
-  ): Promise<{ row: ScimTokenEntity; secret: string }> {
+  ): Promise<{ row: ScimTokenRecord; secret: string }> {
     const generated = generateScimToken();
     const row = await this.tokens.insert({
       tenantId: connection.tenantId,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../../shared/database/transaction-host';
-import { sqlRows } from '../../../shared/database/sql';
-import { isConnectionId, isUuid } from '../domain/scim-token';
+import { ScimRequestAuthenticator } from '../domain/scim-request-authenticator';
+import { isConnectionId } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { MemberRepository } from '../infrastructure/member.repository';
@@ -18,11 +17,11 @@ import {
   type ConnectionRef,
   type MemberAccess,
 } from '../public/tenancy.facade';
-import { ScimBearerAuthenticator } from '../http/scim-bearer.authenticator';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
 import { ApplyScimMembersUseCase } from './apply-scim-members.use-case';
 import { FindScimMembersInGroupsQuery } from './find-scim-members-in-groups.query';
 import { PlanScimMembersUseCase } from './plan-scim-members.use-case';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class TenancyFacadeService extends TenancyFacade {
@@ -34,8 +33,7 @@ export class TenancyFacadeService extends TenancyFacade {
     private readonly planner: PlanScimMembersUseCase,
     private readonly applier: ApplyScimMembersUseCase,
     private readonly holders: FindScimMembersInGroupsQuery,
-    private readonly tx: TransactionHost,
-    private readonly scimBearer: ScimBearerAuthenticator,
+    private readonly scimBearer: ScimRequestAuthenticator,
   ) {
     super();
   }
@@ -58,24 +56,13 @@ export class TenancyFacadeService extends TenancyFacade {
 
   async findActiveMembership(tenantId: string, email: string): Promise<ActiveMembershipRef | null> {
     if (!isUuid(tenantId)) return null;
-    const [row] = await sqlRows<{ membership_id: string; account_id: string; email: string }>(
-      this.tx.manager,
-      `SELECT m.id AS membership_id, a.id AS account_id, a.email
-         FROM tenancy.account a JOIN tenancy.membership m ON m.account_id = a.id
-        WHERE a.email = lower($2) AND m.tenant_id = $1 AND m.status = 'active'`,
-      [tenantId, email.trim()],
-    );
+    const row = await this.members.findActiveByEmail(tenantId, email.trim());
     return row ? { membershipId: row.membership_id, accountId: row.account_id, tenantId, email: row.email } : null;
   }
 
   async isMembershipActive(tenantId: string, accountId: string): Promise<boolean> {
     if (!isUuid(tenantId) || !isUuid(accountId)) return false;
-    const rows = await sqlRows(
-      this.tx.manager,
-      `SELECT 1 FROM tenancy.membership WHERE tenant_id = $1 AND account_id = $2 AND status = 'active'`,
-      [tenantId, accountId],
-    );
-    return rows.length > 0;
+    return this.members.isActive(tenantId, accountId);
   }
 
   async getMemberAccess(tenantId: string, accountId: string): Promise<MemberAccess | null> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isConnectionId, isUuid } from '../domain/scim-token';
+import { isConnectionId } from '../domain/scim-token';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
@@ -9,6 +9,7 @@ import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import { connectionNotFound, ScimConnectionViews, type ScimConnectionView } from './scim-connection-common';
 import { toTokenView, type TokenView } from './scim-token-common';
 import { tenantNotFound, toTenantView, type TenantView } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 /** A connection as an admin checks it when the IdP reports a problem. */
 export interface ScimConnectionDetailView extends ScimConnectionView {

@@ -1,8 +1,7 @@
-import { isUuid } from '../domain/scim-token';
 import { normaliseSsoDomains } from '../domain/sso-domain';
-import type { TenantEntity } from '../infrastructure/tenant.entity';
-import type { TenantRepository } from '../infrastructure/tenant.repository';
+import type { TenantRecord, TenantRepository } from '../infrastructure/tenant.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
+import { isUuid } from '../../../shared/domain/uuid';
 
 export interface TenantView {
   id: string;
@@ -12,7 +11,7 @@ export interface TenantView {
   updatedAt: string;
 }
 
-export const toTenantView = (t: TenantEntity): TenantView => ({
+export const toTenantView = (t: TenantRecord): TenantView => ({
   id: t.id,
   name: t.name,
   ssoDomains: t.ssoDomains,

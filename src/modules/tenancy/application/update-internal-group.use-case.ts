@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
 import { auditChanges } from '../../audit/public';
-import { isUuid } from '../domain/scim-token';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { InternalGroupUpdatedEvent } from '../public/events/internal-group-updated.event';
@@ -16,6 +15,7 @@ import {
   type InternalGroupView,
 } from './directory-common';
 import { assertTenantExists } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class UpdateInternalGroupUseCase {

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
 import { auditChanges } from '../../audit/public';
-import { isUuid } from '../domain/scim-token';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { TenantUpdatedEvent } from '../public/events/tenant-updated.event';
 import { domainsOrThrow, tenantNotFound, TenantView, toTenantView } from './tenant-common';
+import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
 export class UpdateTenantUseCase {

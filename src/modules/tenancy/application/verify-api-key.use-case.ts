@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal, StoredApiKeys } from '../../../shared/http/principal';
-import { isUuid, sameHash } from '../domain/scim-token';
+import type { Principal, StoredApiKeys } from '../../../shared/domain/principal';
+import { sameHash } from '../domain/scim-token';
 import { hashApiKey, looksLikeApiKey } from '../domain/api-key';
 import { ApiKeyCache } from '../infrastructure/api-key.cache';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';
+import { isUuid } from '../../../shared/domain/uuid';
 
 /** lastUsedAt is recorded at most this often per key, so authentication stays a read. */
 const TOUCH_INTERVAL_MS = 60_000;

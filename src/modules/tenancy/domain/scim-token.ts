@@ -44,8 +44,3 @@ export function newConnectionId(): string {
 export function isConnectionId(value: string): boolean {
   return CONNECTION_ID.test(value);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}

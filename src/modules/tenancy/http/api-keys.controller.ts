@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../../../shared/http/current-principal.decorator';
-import type { Principal } from '../../../shared/http/principal';
+import type { Principal } from '../../../shared/domain/principal';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 import { CreateApiKeyUseCase } from '../application/create-api-key.use-case';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Strategy, type VerifyFunctionWithRequest } from 'passport-http-bearer';
-import { RequestContext } from '../../../shared/http/request-context';
+import { RequestContext } from '../../../shared/context/request-context';
 import { VerifyScimTokenUseCase } from '../application/verify-scim-token.use-case';
+import { ScimRequestAuthenticator } from '../domain/scim-request-authenticator';
 import type { ScimPrincipal, ScimRequestLike } from '../public/scim-bearer.constants';
 import { ScimAuthFailureLimiter } from './scim-auth-failure-limiter';
 
@@ -22,13 +23,14 @@ type Attempt = BearerStrategy & {
  * request, and whose strategy registry is global to the process.
  */
 @Injectable()
-export class ScimBearerAuthenticator {
+export class ScimBearerAuthenticator extends ScimRequestAuthenticator {
   private readonly strategy: BearerStrategy;
 
   constructor(
     private readonly verify: VerifyScimTokenUseCase,
     private readonly limiter: ScimAuthFailureLimiter,
   ) {
+    super();
     const verifyRequest: VerifyFunctionWithRequest = (req, token, done) => {
       this.validate(req as unknown as ScimRequestLike, token).then((principal) => done(null, principal ?? false), done);
     };

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../../../shared/http/current-principal.decorator';
-import type { Principal } from '../../../shared/http/principal';
+import type { Principal } from '../../../shared/domain/principal';
 import { CreateScimConnectionUseCase } from '../application/create-scim-connection.use-case';
 import { TenancyQuery } from '../application/tenancy.query';
 import { CreateTenantUseCase } from '../application/create-tenant.use-case';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../shared/http/principal';
+import type { Principal } from '../../../shared/domain/principal';
 import { API_KEY_REVOKED_CHANNEL, RevocationListener } from './revocation-listener';
 
 /** Upper bound on how long a cached verification lives, even if a notification were lost. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sqlRows } from '../../../shared/database/sql';
 import { TransactionHost } from '../../../shared/database/transaction-host';
-import type { PrincipalScope } from '../../../shared/http/principal';
+import type { PrincipalScope } from '../../../shared/domain/principal';
 
 export interface ApiKeyRow {
   readonly id: string;

@@ -2,6 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
 
+/** An internal group a member held, as revocation events name it. */
+export interface HeldGroup {
+  id: string;
+  name: string;
+  permissions: string[];
+  sites: Array<{ id: string; name: string }>;
+}
+
 export interface MemberRow {
   membership_id: string;
   account_id: string;
@@ -127,5 +135,54 @@ export class MemberRepository {
       [tenantId, accountId, reason],
     );
     return row ?? null;
+  }
+
+  /** The active membership of this email in the tenant, or null. */
+  async findActiveByEmail(
+    tenantId: string,
+    email: string,
+  ): Promise<{ membership_id: string; account_id: string; email: string } | null> {
+    const [row] = await sqlRows<{ membership_id: string; account_id: string; email: string }>(
+      this.tx.manager,
+      `SELECT m.id AS membership_id, a.id AS account_id, a.email
+         FROM tenancy.account a JOIN tenancy.membership m ON m.account_id = a.id
+        WHERE a.email = lower($2) AND m.tenant_id = $1 AND m.status = 'active'`,
+      [tenantId, email],
+    );
+    return row ?? null;
+  }
+
+  async isActive(tenantId: string, accountId: string): Promise<boolean> {
+    const rows = await sqlRows(
+      this.tx.manager,
+      `SELECT 1 FROM tenancy.membership WHERE tenant_id = $1 AND account_id = $2 AND status = 'active'`,
+      [tenantId, accountId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Revokes the active SCIM memberships this staged user provisioned: the ones it revoked, with the groups they held. */
+  async revokeForStagedUser(
+    connectionId: string,
+    stagedUserId: string,
+    reason: string,
+  ): Promise<Array<{ id: string; account_id: string; tenant_id: string; email: string; groups: HeldGroup[] }>> {
+    return sqlRows<{ id: string; account_id: string; tenant_id: string; email: string; groups: HeldGroup[] }>(
+      this.tx.manager,
+      `WITH r AS (
+         UPDATE tenancy.membership
+            SET status = 'revoked', revoked_at = now(), revoked_reason = $3, updated_at = now()
+          WHERE connection_id = $1 AND staged_user_id = $2 AND source = 'scim' AND status = 'active'
+          RETURNING id, account_id, tenant_id)
+       SELECT r.*, a.email,
+              COALESCE((SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'permissions', g.permissions, 'sites',
+                         COALESCE((SELECT json_agg(json_build_object('id', s.id, 'name', s.name) ORDER BY lower(s.name), s.id)
+                                     FROM tenancy.internal_group_site gs JOIN tenancy.site s ON s.id = gs.site_id
+                                    WHERE gs.group_id = g.id), '[]'::json)) ORDER BY lower(g.name), g.id)
+                          FROM tenancy.membership_group mg JOIN tenancy.internal_group g ON g.id = mg.group_id
+                         WHERE mg.membership_id = r.id), '[]'::json) AS groups
+         FROM r JOIN tenancy.account a ON a.id = r.account_id`,
+      [connectionId, stagedUserId, reason],
+    );
   }
 }

@@ -63,6 +63,11 @@ export class RevocationListener implements OnModuleInit, OnModuleDestroy {
     this.subscribers.set(channel, [...(this.subscribers.get(channel) ?? []), subscriber]);
   }
 
+  /** NOTIFY every listening replica (this one included) when the current transaction commits. */
+  async notify(channel: RevocationChannel, payload: string): Promise<void> {
+    await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [channel, payload]);
+  }
+
   /**
    * Announces a revocation to every replica, this one included, when the current transaction
    * commits. Await `everywhere()` of the answer after the commit: it resolves once every replica
@@ -84,7 +89,7 @@ export class RevocationListener implements OnModuleInit, OnModuleDestroy {
     const expiry = setTimeout(finish, 10 * ACK_TIMEOUT_MS);
     expiry.unref();
     try {
-      await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [channel, payload]);
+      await this.notify(channel, payload);
     } catch (err) {
       finish();
       throw err;

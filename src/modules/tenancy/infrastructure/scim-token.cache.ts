@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
 import type { ScimPrincipal } from '../public/scim-bearer.constants';
 import { RevocationListener, TOKEN_REVOKED_CHANNEL } from './revocation-listener';
 
@@ -24,7 +25,10 @@ interface Entry {
 export class ScimTokenCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly listener: RevocationListener) {
+  constructor(
+    private readonly listener: RevocationListener,
+    private readonly tx: TransactionHost,
+  ) {
     listener.subscribe(TOKEN_REVOKED_CHANNEL, {
       onRevoked: (connectionId) => this.invalidateConnection(connectionId),
       onLost: () => this.entries.clear(),
@@ -46,6 +50,12 @@ export class ScimTokenCache {
     if (!this.listener.listening) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(hashHex, { principal, hash, expiresAt: Date.now() + TTL_MS, lastTouchedAt: lastUsedAt });
+  }
+
+  /** Drops cached verifications of this connection's tokens here at commit, and in other replicas by NOTIFY. */
+  async announceRevocation(connectionId: string): Promise<void> {
+    await this.listener.notify(TOKEN_REVOKED_CHANNEL, connectionId);
+    this.tx.afterCommit(() => this.invalidateConnection(connectionId));
   }
 
   invalidateConnection(connectionId: string): void {

@@ -1,31 +1,71 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
-import { TenantEntity } from './tenant.entity';
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  ssoDomains: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface TenantSqlRow {
+  id: string;
+  name: string;
+  sso_domains: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, name, sso_domains, created_at, updated_at';
+
+const toRecord = (r: TenantSqlRow): TenantRecord => ({
+  id: r.id,
+  name: r.name,
+  ssoDomains: r.sso_domains,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 @Injectable()
 export class TenantRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  private get repo() {
-    return this.tx.manager.getRepository(TenantEntity);
+  async insert(name: string, ssoDomains: string[]): Promise<TenantRecord> {
+    const [row] = await sqlRows<TenantSqlRow>(
+      this.tx.manager,
+      `INSERT INTO tenancy.tenant (name, sso_domains) VALUES ($1, $2) RETURNING ${COLUMNS}`,
+      [name, ssoDomains],
+    );
+    return toRecord(row);
   }
 
-  insert(name: string, ssoDomains: string[]): Promise<TenantEntity> {
-    return this.repo.save(this.repo.create({ name, ssoDomains }));
-  }
-
-  findById(tenantId: string): Promise<TenantEntity | null> {
-    return this.repo.findOneBy({ id: tenantId });
+  async findById(tenantId: string): Promise<TenantRecord | null> {
+    const [row] = await sqlRows<TenantSqlRow>(this.tx.manager, `SELECT ${COLUMNS} FROM tenancy.tenant WHERE id = $1`, [
+      tenantId,
+    ]);
+    return row ? toRecord(row) : null;
   }
 
   /** Row-locks the tenant for the rest of the transaction. */
-  findByIdForUpdate(tenantId: string): Promise<TenantEntity | null> {
-    return this.repo.findOne({ where: { id: tenantId }, lock: { mode: 'pessimistic_write' } });
+  async findByIdForUpdate(tenantId: string): Promise<TenantRecord | null> {
+    const [row] = await sqlRows<TenantSqlRow>(
+      this.tx.manager,
+      `SELECT ${COLUMNS} FROM tenancy.tenant WHERE id = $1 FOR UPDATE`,
+      [tenantId],
+    );
+    return row ? toRecord(row) : null;
   }
 
-  async update(tenantId: string, changes: Partial<Pick<TenantEntity, 'name' | 'ssoDomains'>>): Promise<void> {
-    await this.repo.update({ id: tenantId }, { ...changes, updatedAt: () => 'now()' });
+  async update(tenantId: string, changes: Partial<Pick<TenantRecord, 'name' | 'ssoDomains'>>): Promise<void> {
+    await sqlRows(
+      this.tx.manager,
+      `UPDATE tenancy.tenant
+          SET name = COALESCE($2, name), sso_domains = COALESCE($3, sso_domains), updated_at = now()
+        WHERE id = $1`,
+      [tenantId, changes.name ?? null, changes.ssoDomains ?? null],
+    );
   }
 
   /** Tenants by name (case-insensitive substring), keyset-paged on (lower(name), id). */
@@ -34,7 +74,7 @@ export class TenantRepository {
     after: { name: string; id: string } | undefined,
     limit: number,
     onlyTenantId: string | null = null,
-  ): Promise<TenantEntity[]> {
+  ): Promise<TenantRecord[]> {
     const params: unknown[] = [limit];
     const where: string[] = [];
     if (onlyTenantId) {
@@ -49,26 +89,12 @@ export class TenantRepository {
       params.push(after.name, after.id);
       where.push(`(lower(name), id) > ($${params.length - 1}, $${params.length}::uuid)`);
     }
-    const rows = await sqlRows<{
-      id: string;
-      name: string;
-      sso_domains: string[];
-      created_at: Date;
-      updated_at: Date;
-    }>(
+    const rows = await sqlRows<TenantSqlRow>(
       this.tx.manager,
-      `SELECT id, name, sso_domains, created_at, updated_at FROM tenancy.tenant
+      `SELECT ${COLUMNS} FROM tenancy.tenant
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(name), id LIMIT $1`,
       params,
     );
-    return rows.map((r) =>
-      Object.assign(new TenantEntity(), {
-        id: r.id,
-        name: r.name,
-        ssoDomains: r.sso_domains,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      }),
-    );
+    return rows.map(toRecord);
   }
 }

@@ -12,7 +12,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/http/principal';
+import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/domain/principal';
 import { IsNotBlank, IsOptionalNotNull } from '../../../../shared/http/request-validation';
 
 export class ListTenantsQueryDto {
