@@ -3,7 +3,7 @@ import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/domain
 import { IsOptionalNotNull, IsPageLimit, Stacked } from '../../../../shared/http/request-validation';
 import { IsName, IsPageCursor } from './request-fields';
 
-/** A tenant's SSO domains: optional, but a list of host names when given. */
+/** A tenant's SSO domains: optional, but up to 100 strings of at most 253 characters when given. */
 const IsSsoDomains = () =>
   Stacked(IsOptionalNotNull(), IsArray(), ArrayMaxSize(100), IsString({ each: true }), MaxLength(253, { each: true }));
 
