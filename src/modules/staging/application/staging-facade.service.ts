@@ -18,9 +18,10 @@ import { StagedUserUpdatedEvent } from '../public/events/staged-user-updated.eve
 import { StagingError, StagingErrorCode } from '../public/staging.errors';
 import { StagingFacade } from '../public/staging.facade';
 import type {
-  MemberChanges,
   StageGroupInput,
+  StagedAdminPage,
   StagedGroupAdminRow,
+  StagedGroupChange,
   StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
@@ -29,6 +30,7 @@ import type {
   StagedUserAdminFilter,
   StagedUserAdminRecord,
   StagedUserAdminRow,
+  StagedUserChange,
   StagedUserRecord,
   StagedUserSubject,
   StageUserInput,
@@ -131,11 +133,7 @@ export class StagingFacadeService extends StagingFacade {
   async modifyUser(
     scope: StagingScope,
     id: string,
-    mutate: (
-      current: StagedUserRecord,
-    ) =>
-      | { input: StageUserInput; changedAttributes: string[] }
-      | Promise<{ input: StageUserInput; changedAttributes: string[] }>,
+    mutate: (current: StagedUserRecord) => StagedUserChange | Promise<StagedUserChange>,
     expectedVersion?: number,
   ): Promise<StagedUserRecord> {
     try {
@@ -234,11 +232,7 @@ export class StagingFacadeService extends StagingFacade {
   modifyGroup(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedGroupRecord) => {
-      input: StageGroupInput;
-      changedAttributes: string[];
-      members: MemberChanges;
-    },
+    mutate: (current: StagedGroupRecord) => StagedGroupChange,
     expectedVersion?: number,
   ): Promise<StagedGroupRecord> {
     return this.tx.run(async () => {
@@ -357,7 +351,7 @@ export class StagingFacadeService extends StagingFacade {
     cursor: string | undefined,
     limit: number,
     filter: StagedUserAdminFilter = {},
-  ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }> {
+  ): Promise<StagedAdminPage<StagedUserAdminRow>> {
     const rows = await this.users.adminList(connectionId, decodeCursor(cursor), limit, filter);
     const last = rows.at(-1);
     // The cursor carries created_at at full (microsecond) precision: a millisecond ISO string would
@@ -377,7 +371,7 @@ export class StagingFacadeService extends StagingFacade {
     connectionId: string,
     cursor: string | undefined,
     limit: number,
-  ): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
+  ): Promise<StagedAdminPage<StagedGroupAdminRow>> {
     const page = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
     return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
   }
