@@ -39,6 +39,7 @@ import type {
 import { StagedGroupRepository, type RemovedMember } from '../infrastructure/staged-group.repository';
 import { StagedUserRepository } from '../infrastructure/staged-user.repository';
 import { StagedSyncRepository } from '../infrastructure/staged-sync.repository';
+import { StagedAdminRepository, type AdminKeyset, type AdminPage } from '../infrastructure/staged-admin.repository';
 import type {
   SyncChangeQuery,
   SyncOutcomeRecord,
@@ -84,6 +85,7 @@ export class StagingFacadeService extends StagingFacade {
     private readonly groups: StagedGroupRepository,
     private readonly events: EventBus,
     private readonly syncReads: StagedSyncRepository,
+    private readonly admin: StagedAdminRepository,
   ) {
     super();
   }
@@ -352,19 +354,12 @@ export class StagingFacadeService extends StagingFacade {
     limit: number,
     filter: StagedUserAdminFilter = {},
   ): Promise<StagedAdminPage<StagedUserAdminRow>> {
-    const rows = await this.users.adminList(connectionId, decodeCursor(cursor), limit, filter);
-    const last = rows.at(-1);
-    // The cursor carries created_at at full (microsecond) precision: a millisecond ISO string would
-    // skip or repeat rows created within the same millisecond.
-    return {
-      items: rows.map(({ cursorAt: _c, ...item }) => item),
-      nextCursor: rows.length === limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
-    };
+    return withNextCursor(await this.admin.listUsers(connectionId, decodeCursor(cursor), limit, filter), limit);
   }
 
   async adminGetUser(connectionId: string, id: string): Promise<StagedUserAdminRecord | null> {
     if (!isUuid(id)) return null;
-    return this.users.adminGet(connectionId, id.toLowerCase());
+    return this.admin.getUser(connectionId, id.toLowerCase());
   }
 
   async adminListGroups(
@@ -372,8 +367,7 @@ export class StagingFacadeService extends StagingFacade {
     cursor: string | undefined,
     limit: number,
   ): Promise<StagedAdminPage<StagedGroupAdminRow>> {
-    const page = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
-    return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
+    return withNextCursor(await this.admin.listGroups(connectionId, decodeCursor(cursor), limit), limit);
   }
 
   listUsersForSync(scope: StagingScope, selection: SyncUserSelection): Promise<SyncUserPage> {
@@ -496,11 +490,16 @@ function subjectOf(user: { userName: string; primaryEmail: string | null }): Sta
   return { userName: user.userName, email: user.primaryEmail };
 }
 
-function encodeCursor(row: { createdAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString('base64url');
+/** A full page may have a successor: its cursor is the last row's exact keyset position. */
+function withNextCursor<T>(page: AdminPage<T>, limit: number): StagedAdminPage<T> {
+  return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
 }
 
-function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+function encodeCursor(keyset: AdminKeyset): string {
+  return Buffer.from(JSON.stringify([keyset.createdAt, keyset.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): AdminKeyset | undefined {
   if (!cursor) return undefined;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];

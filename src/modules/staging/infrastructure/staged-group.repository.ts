@@ -6,7 +6,6 @@ import { sqlRows } from '../../../shared/database/sql';
 import type { OutboxStatement } from '../../../shared/events/event-bus';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
 import type {
-  StagedGroupAdminRow,
   StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
@@ -16,13 +15,7 @@ import type {
   StagingScope,
 } from '../public/staging.types';
 import type { SqlFilterTarget } from './scim-filter-to-sql';
-import {
-  ADMIN_CURSOR_AT,
-  adminPage,
-  scimListPage,
-  type AdminCursorRow,
-  type AdminPage,
-} from './staged-user.repository';
+import { scimListPage } from './staged-user.repository';
 import { jsonText } from '../../../shared/http/json-body';
 import { isUuid } from '../../../shared/domain/uuid';
 
@@ -316,45 +309,5 @@ export class StagedGroupRepository {
       result.get(r.group_id)?.push(member);
     }
     return result;
-  }
-
-  async adminList(
-    connectionId: string,
-    cursor: { createdAt: string; id: string } | undefined,
-    limit: number,
-  ): Promise<AdminPage<StagedGroupAdminRow>> {
-    const params: unknown[] = [connectionId, limit];
-    let keyset = '';
-    if (cursor) {
-      params.push(cursor.createdAt, cursor.id);
-      keyset = `AND (g.created_at, g.id) > ($3::timestamptz, $4::uuid)`;
-    }
-    const rows = await sqlRows<
-      AdminCursorRow & {
-        display_name: string;
-        external_id: string | null;
-        deleted_at: Date | null;
-        created_at: Date;
-        updated_at: Date;
-        member_count: number;
-      }
-    >(
-      this.tx.manager,
-      `SELECT g.id, g.display_name, g.external_id, g.deleted_at, g.created_at, g.updated_at,
-              (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count,
-              ${ADMIN_CURSOR_AT('g')}
-         FROM staging.scim_group g WHERE g.connection_id = $1 ${keyset}
-        ORDER BY g.created_at, g.id LIMIT $2`,
-      params,
-    );
-    return adminPage(rows, (r) => ({
-      id: r.id,
-      displayName: r.display_name,
-      externalId: r.external_id,
-      memberCount: r.member_count,
-      deleted: r.deleted_at !== null,
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
-    }));
   }
 }

@@ -9,9 +9,6 @@ import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-
 import type {
   StagedListQuery,
   StagedPage,
-  StagedUserAdminFilter,
-  StagedUserAdminRecord,
-  StagedUserAdminRow,
   StagedUserRecord,
   StageUserInput,
   StagingScope,
@@ -312,91 +309,7 @@ export class StagedUserRepository {
       map: toRecord,
     });
   }
-
-  /**
-   * The console's table: keyset-paged on (created_at, id) — no count — with optional filters that
-   * each have an index (userName/email equality; the partial indexes of inactive/deleted and skipped
-   * users), so a page answers in bounded time however many users the connection has.
-   */
-  async adminList(
-    connectionId: string,
-    cursor: { createdAt: string; id: string } | undefined,
-    limit: number,
-    filter: StagedUserAdminFilter = {},
-  ): Promise<Array<StagedUserAdminRow & { cursorAt: string }>> {
-    const params: unknown[] = [connectionId, limit];
-    const where: string[] = [];
-    if (cursor) {
-      params.push(cursor.createdAt, cursor.id);
-      where.push(`(u.created_at, u.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    if (filter.q) {
-      params.push(filter.q);
-      const q = `lower($${params.length})`;
-      // One arm per index (the live userName index is partial on deleted_at IS NULL): a BitmapOr.
-      where.push(
-        `((lower(u.user_name) = ${q} AND u.deleted_at IS NULL) OR (lower(u.user_name) = ${q} AND u.deleted_at IS NOT NULL) OR lower(u.primary_email) = ${q})`,
-      );
-    }
-    if (filter.status === 'active') where.push(`u.deleted_at IS NULL AND u.active`);
-    if (filter.status === 'inactive') where.push(`u.deleted_at IS NULL AND NOT u.active`);
-    if (filter.status === 'deleted') where.push(`u.deleted_at IS NOT NULL`);
-    if (filter.skipReason) {
-      params.push(filter.skipReason);
-      where.push(`u.sync_skip_reason = $${params.length}`);
-    }
-    const rows = await sqlRows<AdminUserRow & { cursor_at: string }>(
-      this.tx.manager,
-      `SELECT u.id, u.user_name, u.external_id, u.display_name, u.primary_email, u.active, u.deleted_at, u.created_at, u.updated_at,
-              u.synced_at, u.sync_skip_reason,
-              to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-         FROM staging.scim_user u WHERE u.connection_id = $1 ${where.map((w) => `AND ${w}`).join(' ')}
-        ORDER BY u.created_at, u.id LIMIT $2`,
-      params,
-    );
-    return rows.map((r) => ({ ...toAdminRow(r), cursorAt: r.cursor_at }));
-  }
-
-  /** One staged user as the console shows it: the stored resource and the last raw body the IdP sent. */
-  async adminGet(connectionId: string, id: string): Promise<StagedUserAdminRecord | null> {
-    const [r] = await sqlRows<AdminUserRow & { resource: Record<string, unknown>; raw_payload: unknown }>(
-      this.tx.manager,
-      `SELECT u.id, u.user_name, u.external_id, u.display_name, u.primary_email, u.active, u.deleted_at, u.created_at, u.updated_at,
-              u.synced_at, u.sync_skip_reason, u.resource, u.raw_payload
-         FROM staging.scim_user u WHERE u.connection_id = $1 AND u.id = $2`,
-      [connectionId, id],
-    );
-    return r ? { ...toAdminRow(r), resource: r.resource, raw: r.raw_payload ?? null } : null;
-  }
 }
-
-interface AdminUserRow {
-  id: string;
-  user_name: string;
-  external_id: string | null;
-  display_name: string | null;
-  primary_email: string | null;
-  active: boolean;
-  deleted_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  synced_at: Date | null;
-  sync_skip_reason: string | null;
-}
-
-const toAdminRow = (r: AdminUserRow): StagedUserAdminRow => ({
-  id: r.id,
-  userName: r.user_name,
-  externalId: r.external_id,
-  displayName: r.display_name,
-  email: r.primary_email,
-  active: r.active,
-  deleted: r.deleted_at !== null,
-  createdAt: r.created_at.toISOString(),
-  updatedAt: r.updated_at.toISOString(),
-  syncedAt: r.synced_at ? r.synced_at.toISOString() : null,
-  syncSkipReason: r.sync_skip_reason,
-});
 
 /**
  * A SCIM list page (RFC 7644 §3.4.2) of one connection's live users or groups: the filter compiled
@@ -487,27 +400,4 @@ export async function pageQuery<R extends { total?: string }, T>(
     q.params,
   );
   return { totalResults: Number(total), items: [] };
-}
-
-/** An admin listing page and where the next one starts (the last row's exact keyset position). */
-export interface AdminPage<T> {
-  items: T[];
-  last: { createdAt: string; id: string } | null;
-}
-
-/**
- * The row's created_at in UTC with all six fractional digits, for the keyset cursor: a JS Date (ms)
- * would round 12:00:00.000400 and .000900 to the same instant and page the second row twice.
- */
-export const ADMIN_CURSOR_AT = (alias: string) =>
-  `to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
-
-export interface AdminCursorRow {
-  id: string;
-  cursor_at: string;
-}
-
-export function adminPage<R extends AdminCursorRow, T>(rows: R[], map: (r: R) => T): AdminPage<T> {
-  const last = rows[rows.length - 1];
-  return { items: rows.map(map), last: last ? { createdAt: last.cursor_at, id: last.id } : null };
 }
