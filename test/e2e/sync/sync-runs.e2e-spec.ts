@@ -574,6 +574,24 @@ describe('Sync runs: staged users become tenant members (issue #5)', () => {
       await waitForRun(t, runId, 60_000);
     });
 
+    it('starts a run when the lock is held only for a moment, with no run in progress (a start right after "completed")', async () => {
+      const f = await syncFixture(t);
+      // What a finished run (or a replica's reclaimer check) looks like while it releases the lock.
+      const holder = t.dataSource.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.query('SELECT pg_advisory_lock(hashtext($1))', [`sync.connection:${f.connectionId}`]);
+        const start = t.admin.post(`/admin/v1/scim-connections/${f.connectionId}/sync-runs`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [`sync.connection:${f.connectionId}`]);
+        const answer = await start;
+        expect(answer.status).toBe(202);
+        await waitForRun(t, answer.body.id);
+      } finally {
+        await holder.release();
+      }
+    });
+
     it('answers 409 with the running run id while a run is in progress, and lists runs newest first', async () => {
       const f = await syncFixture(t);
       // Enough staged users (seeded by SQL) for the run to take a moment.

@@ -60,9 +60,9 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-/** How long a refused start looks for the running run's committed row: 100 × 20 ms. */
-const RUNNING_RUN_LOOKUPS = 100;
-const RUNNING_RUN_LOOKUP_INTERVAL_MS = 20;
+/** How long a start waits on a lock held with no in_progress row (see `whenLockFree`): 100 × 20 ms. */
+const LOCK_ATTEMPTS = 100;
+const LOCK_RETRY_INTERVAL_MS = 20;
 
 /**
  * Starts and executes sync runs. A run of a connection holds `pg_try_advisory_lock(sync.connection:<id>)`
@@ -112,24 +112,23 @@ export class RunSyncUseCase implements OnModuleDestroy {
     const live = await this.tenancy.findLiveConnection(input.connectionId);
     if (!live) throw new SyncError(SyncErrorCode.CONNECTION_NOT_FOUND, 'SCIM connection not found');
     const started = deferred<SyncRunRecord>();
-    const work = this.locks
-      .tryWithLock(syncLockName(live.id), async () => {
-        let prepared: { run: SyncRunRecord; ctx: SyncContext; decision: ModeDecision };
-        try {
-          prepared = await this.open(input);
-        } catch (err) {
-          started.reject(err);
-          return;
-        }
-        started.resolve(prepared.run);
-        // A run's batches are long work: their statements get the long bound, not a request's.
-        await withLongStatements(this.env.DATABASE_LONG_STATEMENT_TIMEOUT_MS, () =>
-          this.execute(prepared.run, prepared.ctx, prepared.decision),
-        );
-      })
-      .then(async (outcome) => {
-        if (outcome.acquired) return;
-        const current = await this.runningRun(live.id);
+    const run = async () => {
+      let prepared: { run: SyncRunRecord; ctx: SyncContext; decision: ModeDecision };
+      try {
+        prepared = await this.open(input);
+      } catch (err) {
+        started.reject(err);
+        return;
+      }
+      started.resolve(prepared.run);
+      // A run's batches are long work: their statements get the long bound, not a request's.
+      await withLongStatements(this.env.DATABASE_LONG_STATEMENT_TIMEOUT_MS, () =>
+        this.execute(prepared.run, prepared.ctx, prepared.decision),
+      );
+    };
+    const work = this.whenLockFree(live.id, run)
+      .then((current) => {
+        if (current === 'ran') return;
         started.reject(
           new SyncError(
             SyncErrorCode.RUN_IN_PROGRESS,
@@ -148,16 +147,19 @@ export class RunSyncUseCase implements OnModuleDestroy {
   }
 
   /**
-   * The run that holds the connection's lock. Its holder commits the run row a moment after taking
-   * the lock (issue #16: two POSTs at once answered 409 with `runId: null`), so look again briefly.
+   * Runs `fn` under the connection's lock, or answers the run that holds it. A held lock with no
+   * in_progress row is a moment, not a run: a winner that has not committed its row yet (issue #16:
+   * two POSTs at once answered 409 with `runId: null`), or a finished run — or a replica's reclaimer
+   * check — about to release it (a start right after "completed" answered 409). So look and try again.
    */
-  private async runningRun(connectionId: string): Promise<SyncRunRecord | null> {
-    for (let attempt = 0; attempt < RUNNING_RUN_LOOKUPS; attempt++) {
+  private async whenLockFree(connectionId: string, fn: () => Promise<void>): Promise<'ran' | SyncRunRecord | null> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.locks.tryWithLock(syncLockName(connectionId), fn);
+      if (outcome.acquired) return 'ran';
       const current = await this.runs.findInProgress(connectionId).catch(() => null);
-      if (current) return current;
-      await new Promise((resolve) => setTimeout(resolve, RUNNING_RUN_LOOKUP_INTERVAL_MS));
+      if (current || attempt >= LOCK_ATTEMPTS) return current;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_INTERVAL_MS));
     }
-    return null;
   }
 
   /** Under the lock: decide the mode, reclaim a dead owner's row, insert the run and its first step. */
