@@ -40,7 +40,7 @@ const declared = eventFiles.flatMap((file) =>
 // Required after the module files so it sees the same class objects.
 const { AUDITED_EVENTS, NOT_AUDITED } =
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after the module files above, not hoisted
-  require('../../src/modules/audit/application/audited-events') as typeof import('../../src/modules/audit/application/audited-events');
+  require('../../src/modules/audit/domain/audited-events') as typeof import('../../src/modules/audit/domain/audited-events');
 
 const names = (classes: Iterable<DomainEventClass>) => [...new Set([...classes].map((c) => c.eventName))].sort();
 

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { STORED_API_KEYS } from '../../shared/domain/principal';
 import { CreateApiKeyUseCase } from './application/create-api-key.use-case';
-import { ListApiKeysUseCase } from './application/list-api-keys.use-case';
+import { ListApiKeysQuery } from './application/list-api-keys.query';
 import { RevokeApiKeyUseCase } from './application/revoke-api-key.use-case';
 import { VerifyApiKeyUseCase } from './application/verify-api-key.use-case';
 import { ApiKeysController } from './http/api-keys.controller';
@@ -20,7 +20,12 @@ import { IssueScimTokenUseCase } from './application/issue-scim-token.use-case';
 import { RevokeScimTokenUseCase } from './application/revoke-scim-token.use-case';
 import { RotateScimTokenUseCase } from './application/rotate-scim-token.use-case';
 import { VerifyScimTokenUseCase } from './application/verify-scim-token.use-case';
-import { TenancyQuery } from './application/tenancy.query';
+import { FindConnectionTenantQuery } from './application/find-connection-tenant.query';
+import { GetScimConnectionQuery } from './application/get-scim-connection.query';
+import { GetTenantQuery } from './application/get-tenant.query';
+import { ListScimConnectionsQuery } from './application/list-scim-connections.query';
+import { ListScimTokensQuery } from './application/list-scim-tokens.query';
+import { ListTenantsQuery } from './application/list-tenants.query';
 import { TenancyFacadeService } from './application/tenancy-facade.service';
 import { RevokeMembershipOnStagedUserDeprovisionedListener } from './application/revoke-membership-on-staged-user-deprovisioned.listener';
 import { MemberProvisionedEvent } from './public/events/member-provisioned.event';
@@ -133,13 +138,18 @@ EventRegistry.register(
     ApiKeyRepository,
     ApiKeyCache,
     CreateApiKeyUseCase,
-    ListApiKeysUseCase,
+    ListApiKeysQuery,
     RevokeApiKeyUseCase,
     VerifyApiKeyUseCase,
     { provide: STORED_API_KEYS, useExisting: VerifyApiKeyUseCase },
     ConnectionTenantResolver,
     ScimConnectionViews,
-    TenancyQuery,
+    GetTenantQuery,
+    ListTenantsQuery,
+    ListScimConnectionsQuery,
+    GetScimConnectionQuery,
+    ListScimTokensQuery,
+    FindConnectionTenantQuery,
     CreateTenantUseCase,
     UpdateTenantUseCase,
     CreateScimConnectionUseCase,

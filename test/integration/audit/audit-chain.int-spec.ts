@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AUDITED_EVENTS } from '../../../src/modules/audit/application/audited-events';
+import { AUDITED_EVENTS } from '../../../src/modules/audit/domain/audited-events';
 import { RecordAuditEntryUseCase } from '../../../src/modules/audit/application/record-audit-entry.use-case';
 import {
   auditHandlerKey,

@@ -5,7 +5,7 @@ import { csvRecord } from '../domain/csv';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
 import { CSV_COLUMNS } from '../infrastructure/audit-export.encoders';
 import { AuditHeadQuery } from './audit-head.query';
-import { toAuditFilter, type AuditQueryInput } from './audit-query';
+import { toAuditFilter, type AuditQueryInput } from './audit-query-common';
 
 export type AuditExportFormat = 'csv' | 'ndjson';
 

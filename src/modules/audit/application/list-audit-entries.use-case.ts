@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEntryRepository, type AuditOrder } from '../infrastructure/audit-entry.repository';
-import { decodeCursor, encodeCursor, toAuditFilter, type AuditQueryInput } from './audit-query';
+import { decodeCursor, encodeCursor, toAuditFilter, type AuditQueryInput } from './audit-query-common';
 
 /** An entry as the admin API shows it (built in SQL, see ENTRY_JSON in the repository). */
 export interface AuditEntryView {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DomainEvent } from '../../../shared/domain/domain-event';
 import { OnDomainEvent } from '../../../shared/events/on-domain-event.decorator';
 import { OnOutboxBatch, type OutboxBatch } from '../../../shared/events/outbox-batch';
-import { AUDITED_EVENTS, type AuditedEvent } from './audited-events';
+import { AUDITED_EVENTS, type AuditedEvent } from '../domain/audited-events';
 import { RecordAuditEntryUseCase } from './record-audit-entry.use-case';
 
 /**

@@ -9,7 +9,7 @@ import { redactSecrets, redactText } from '../domain/redact-secrets';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
 import { IdempotentHandlers } from '../../../shared/events/idempotent-handler';
 import { Metrics } from '../../../shared/metrics/metrics';
-import { AUDITED_EVENTS, type AuditedEvent } from './audited-events';
+import { AUDITED_EVENTS, type AuditedEvent } from '../domain/audited-events';
 
 const text = (s: string | null | undefined): string | null => (s === null || s === undefined ? null : storable(s));
 

@@ -4,7 +4,7 @@ import { chainBreak, type ChainPosition } from '../domain/audit-chain';
 import { AuditChainKeys } from '../domain/audit-chain-keys';
 import { AuditEntryRepository } from '../infrastructure/audit-entry.repository';
 import { AuditError, AuditErrorCode } from '../public/audit.errors';
-import { toAuditFilter } from './audit-query';
+import { toAuditFilter } from './audit-query-common';
 
 export type AuditVerification =
   { ok: true; checked: number } | { ok: false; checked: number; firstBrokenId: string | null; reason: string };

@@ -4,7 +4,7 @@ import { AuditHeadQuery } from '../application/audit-head.query';
 import { ExportAuditTrailUseCase } from '../application/export-audit-trail.use-case';
 import { ListAuditEntriesUseCase } from '../application/list-audit-entries.use-case';
 import { VerifyAuditChainUseCase } from '../application/verify-audit-chain.use-case';
-import type { AuditQueryInput } from '../application/audit-query';
+import type { AuditQueryInput } from '../application/audit-query-common';
 import {
   AuditEventsFilterQueryDto,
   ExportAuditEventsQueryDto,

@@ -3,7 +3,7 @@ import type { StagingScope } from '../../staging/public';
 import { normalizeGroupInput } from '../domain/resource/scim-resource.normalizer';
 import { type Projection, type ScimResult, ScimResourceUseCase } from './scim-common';
 import { groupInput, membersUnlessExcluded, projectGroup } from './scim-group-common';
-import { presentGroup } from './scim-presenter';
+import { presentGroup } from './scim-response-common';
 
 /** POST /Groups (RFC 7644 §3.3). */
 @Injectable()

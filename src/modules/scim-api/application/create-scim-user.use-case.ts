@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { StagingScope } from '../../staging/public';
 import { normalizeUserInput } from '../domain/resource/scim-resource.normalizer';
 import { type Projection, type ScimResult, ScimResourceUseCase } from './scim-common';
-import { presentUser } from './scim-presenter';
-import { userColumns } from './scim-user.columns';
-import { projectUser, scopeManager } from './scim-user-common';
+import { presentUser } from './scim-response-common';
+import { projectUser, scopeManager, userColumns } from './scim-user-common';
 
 /** POST /Users (RFC 7644 §3.3). */
 @Injectable()

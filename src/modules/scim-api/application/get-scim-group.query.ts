@@ -3,7 +3,7 @@ import { ScimError } from '../../../shared/scim/scim-error';
 import type { StagingScope } from '../../staging/public';
 import { type Projection, type ScimResult, ScimResourceUseCase } from './scim-common';
 import { membersUnlessExcluded, projectGroup } from './scim-group-common';
-import { presentGroup } from './scim-presenter';
+import { presentGroup } from './scim-response-common';
 
 /** GET /Groups/{id} (RFC 7644 §3.4.1). */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ScimError } from '../../../shared/scim/scim-error';
 import type { StagingScope } from '../../staging/public';
 import { type Projection, type ScimResult, ScimResourceUseCase } from './scim-common';
-import { presentUser } from './scim-presenter';
+import { presentUser } from './scim-response-common';
 import { projectUser } from './scim-user-common';
 
 /** GET /Users/{id} (RFC 7644 §3.4.1). */

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ScimResourceUseCase } from './scim-common';
 import { type StagedMember, type StagingScope } from '../../staging/public';
 import { projectGroup } from './scim-group-common';
-import { membersExcluded, type ScimListQuery } from './scim-list-query';
-import { listResponse, presentGroup } from './scim-presenter';
+import { membersExcluded, type ScimListQuery } from './scim-list-common';
+import { listResponse, presentGroup } from './scim-response-common';
 
 /** GET /Groups and POST /Groups/.search (RFC 7644 §3.4.2–§3.4.3); members read for the whole page at once. */
 @Injectable()

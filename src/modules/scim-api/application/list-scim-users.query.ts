@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ScimResourceUseCase } from './scim-common';
 import type { StagingScope } from '../../staging/public';
-import type { ScimListQuery } from './scim-list-query';
-import { listResponse, presentUser } from './scim-presenter';
+import type { ScimListQuery } from './scim-list-common';
+import { listResponse, presentUser } from './scim-response-common';
 import { projectUser } from './scim-user-common';
 
 /** GET /Users and POST /Users/.search (RFC 7644 §3.4.2–§3.4.3). */

@@ -3,7 +3,7 @@ import { planGroupPatch } from '../domain/patch/scim-patch.applier';
 import { normalizePatchRequest } from '../domain/patch/scim-patch.normalizer';
 import { expectedVersion, type ScimResult, ScimResourceUseCase, type ScimWriteArgs } from './scim-common';
 import { groupInput, projectGroup } from './scim-group-common';
-import { presentGroup } from './scim-presenter';
+import { presentGroup } from './scim-response-common';
 
 /**
  * PATCH /Groups/{id} (RFC 7644 §3.5.2). Member changes are applied in SQL, O(changed members).

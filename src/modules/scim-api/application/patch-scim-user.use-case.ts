@@ -3,9 +3,8 @@ import { applyUserPatch } from '../domain/patch/scim-patch.applier';
 import { normalizePatchRequest } from '../domain/patch/scim-patch.normalizer';
 import { deepEqual } from '../domain/resource/scim-json';
 import { expectedVersion, type ScimResult, ScimResourceUseCase, type ScimWriteArgs } from './scim-common';
-import { presentUser } from './scim-presenter';
-import { userColumns } from './scim-user.columns';
-import { ENTERPRISE, managerOf, projectUser, scopeManager } from './scim-user-common';
+import { presentUser } from './scim-response-common';
+import { ENTERPRISE, managerOf, projectUser, scopeManager, userColumns } from './scim-user-common';
 
 /** PATCH /Users/{id} (RFC 7644 §3.5.2): every dialect normalised first, then all operations or none. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { normalizeGroupInput } from '../domain/resource/scim-resource.normalizer';
 import { changedKeys, expectedVersion, type ScimResult, ScimResourceUseCase, type ScimWriteArgs } from './scim-common';
 import { groupInput, membersUnlessExcluded, projectGroup } from './scim-group-common';
-import { presentGroup } from './scim-presenter';
+import { presentGroup } from './scim-response-common';
 
 /** PUT /Groups/{id} (RFC 7644 §3.5.1). Member changes are applied in SQL, O(changed members). */
 @Injectable()

@@ -8,9 +8,8 @@ import {
   ScimResourceUseCase,
   type ScimWriteArgs,
 } from './scim-common';
-import { presentUser } from './scim-presenter';
-import { userColumns } from './scim-user.columns';
-import { projectUser, scopeManager } from './scim-user-common';
+import { presentUser } from './scim-response-common';
+import { projectUser, scopeManager, userColumns } from './scim-user-common';
 
 /** PUT /Users/{id} (RFC 7644 §3.5.1). `active` left out keeps its value: Okta's AIW apps PUT profiles. */
 @Injectable()

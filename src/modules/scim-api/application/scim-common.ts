@@ -3,7 +3,7 @@ import type { PatchPath } from '../../../shared/scim/scim-filter.ast';
 import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schema.registry';
 import { StagingFacade, type StagingScope } from '../../staging/public';
 import { ScimError } from '../../../shared/scim/scim-error';
-import { parseEtagList } from './scim-presenter';
+import { parseEtagList } from './scim-response-common';
 import { SCIM_SCHEMA_REGISTRY } from './scim-registry.provider';
 
 export interface Projection {

@@ -2,7 +2,7 @@ import type { ScimSchemaRegistry } from '../../../shared/scim/schemas/scim-schem
 import type { StagingFacade, StageGroupInput, StagingScope } from '../../staging/public';
 import { projectResource } from '../domain/projection/scim-projection';
 import { assertIndexable, type Projection } from './scim-common';
-import { membersExcluded } from './scim-list-query';
+import { membersExcluded } from './scim-list-common';
 
 export function groupInput(resource: Record<string, unknown>, rawPayload: unknown): StageGroupInput {
   const displayName = String(resource.displayName);

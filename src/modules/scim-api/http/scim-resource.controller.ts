@@ -2,9 +2,9 @@ import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, R
 import type { FastifyReply } from 'fastify';
 import type { AppEnv } from '../../../config/env.schema';
 import type { ScimPrincipal } from '../../tenancy/public';
-import { parseListQuery, parseProjection } from '../application/scim-list-query';
-import { etagOf, parseEtagList } from '../application/scim-presenter';
-import type { ScimListQuery } from '../application/scim-list-query';
+import { parseListQuery, parseProjection } from '../application/scim-list-common';
+import { etagOf, parseEtagList } from '../application/scim-response-common';
+import type { ScimListQuery } from '../application/scim-list-common';
 import type { Projection, ScimResult, ScimWriteArgs } from '../application/scim-common';
 import type { StagingScope } from '../../staging/public';
 import { ScimConnection } from './scim-principal.decorator';

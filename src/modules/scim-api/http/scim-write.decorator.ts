@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Projection } from '../application/scim-common';
-import { parseProjection } from '../application/scim-list-query';
+import { parseProjection } from '../application/scim-list-common';
 
 /** What a PUT or PATCH of `/{Users|Groups}/{id}` reads from the request besides the connection. */
 export interface ScimWriteRequest {

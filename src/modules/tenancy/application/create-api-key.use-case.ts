@@ -7,7 +7,7 @@ import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { ApiKeyCreatedEvent } from '../public/events/api-key-created.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import { toApiKeyPayload, type CreatedApiKeyView } from './api-key.views';
+import { toApiKeyPayload, type CreatedApiKeyView } from './api-key-common';
 import { tenantNotFound } from './tenant-common';
 import { isUuid } from '../../../shared/domain/uuid';
 

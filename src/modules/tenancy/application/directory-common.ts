@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
-import { isConnectionId } from '../domain/scim-token';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 import {
   InternalGroupRepository,
@@ -9,9 +8,7 @@ import {
   type InternalGroupRow,
   type SiteRow,
 } from '../infrastructure/internal-group.repository';
-import type { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
-import { connectionNotFound } from './scim-connection-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
 export interface SiteView {
@@ -134,10 +131,4 @@ export async function checkSites(
     );
   }
   return unique;
-}
-
-export async function liveConnectionOrThrow(connections: ScimConnectionRepository, connectionId: string) {
-  const c = isConnectionId(connectionId) ? await connections.findLive(connectionId) : null;
-  if (!c) throw connectionNotFound();
-  return c;
 }

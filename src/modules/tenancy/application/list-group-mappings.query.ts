@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
-import { liveConnectionOrThrow, toMappingView, type GroupMappingView } from './directory-common';
+import { toMappingView, type GroupMappingView } from './directory-common';
+import { liveConnectionOrThrow } from './scim-connection-common';
 
 @Injectable()
 export class ListGroupMappingsQuery {

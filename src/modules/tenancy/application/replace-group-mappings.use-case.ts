@@ -7,13 +7,8 @@ import { InternalGroupRepository } from '../infrastructure/internal-group.reposi
 import { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { GroupMappingsReplacedEvent } from '../public/events/group-mappings-replaced.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import {
-  liveConnectionOrThrow,
-  ruleKey,
-  toMappingView,
-  type GroupMappingInput,
-  type GroupMappingView,
-} from './directory-common';
+import { ruleKey, toMappingView, type GroupMappingInput, type GroupMappingView } from './directory-common';
+import { liveConnectionOrThrow } from './scim-connection-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
 /**

@@ -6,7 +6,7 @@ import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { API_KEY_REVOKED_CHANNEL, RevocationListener } from '../infrastructure/revocation-listener';
 import { ApiKeyRevokedEvent } from '../public/events/api-key-revoked.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import { toApiKeyPayload } from './api-key.views';
+import { toApiKeyPayload } from './api-key-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_ENV, type AppEnv } from '../../../config/env.schema';
-import type { ScimConnectionRecord } from '../infrastructure/scim-connection.repository';
+import { isConnectionId } from '../domain/scim-token';
+import type { ScimConnectionRecord, ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
 
 export interface ScimConnectionView {
@@ -29,4 +30,11 @@ export class ScimConnectionViews {
       createdAt: c.createdAt.toISOString(),
     };
   }
+}
+
+/** A live connection by id; unknown, malformed and deleted ids are all "not found". */
+export async function liveConnectionOrThrow(connections: ScimConnectionRepository, connectionId: string) {
+  const c = isConnectionId(connectionId) ? await connections.findLive(connectionId) : null;
+  if (!c) throw connectionNotFound();
+  return c;
 }

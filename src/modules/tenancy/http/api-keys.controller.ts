@@ -4,7 +4,7 @@ import type { Principal } from '../../../shared/domain/principal';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 import { CreateApiKeyUseCase } from '../application/create-api-key.use-case';
-import { ListApiKeysUseCase } from '../application/list-api-keys.use-case';
+import { ListApiKeysQuery } from '../application/list-api-keys.query';
 import { RevokeApiKeyUseCase } from '../application/revoke-api-key.use-case';
 import { CreateApiKeyRequestDto, ListApiKeysQueryDto } from './dtos/tenant.request.dto';
 
@@ -14,7 +14,7 @@ import { CreateApiKeyRequestDto, ListApiKeysQueryDto } from './dtos/tenant.reque
 export class ApiKeysController {
   constructor(
     private readonly createKey: CreateApiKeyUseCase,
-    private readonly listKeys: ListApiKeysUseCase,
+    private readonly listKeys: ListApiKeysQuery,
     private readonly revokeKey: RevokeApiKeyUseCase,
   ) {}
 

@@ -1,16 +1,16 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { TenantOwnership } from '../../../shared/http/tenant-ownership';
-import { TenancyQuery } from '../application/tenancy.query';
+import { FindConnectionTenantQuery } from '../application/find-connection-tenant.query';
 
 /** Tells the access guard which tenant a SCIM connection belongs to (`kind: 'scim_connection'`). */
 @Injectable()
 export class ConnectionTenantResolver implements OnModuleInit {
   constructor(
     private readonly ownership: TenantOwnership,
-    private readonly queries: TenancyQuery,
+    private readonly connectionTenant: FindConnectionTenantQuery,
   ) {}
 
   onModuleInit(): void {
-    this.ownership.register('scim_connection', (id) => this.queries.tenantOfConnection(id));
+    this.ownership.register('scim_connection', (id) => this.connectionTenant.execute(id));
   }
 }

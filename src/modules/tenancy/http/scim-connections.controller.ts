@@ -3,7 +3,8 @@ import { DeleteScimConnectionUseCase } from '../application/delete-scim-connecti
 import { IssueScimTokenUseCase } from '../application/issue-scim-token.use-case';
 import { RevokeScimTokenUseCase } from '../application/revoke-scim-token.use-case';
 import { RotateScimTokenUseCase } from '../application/rotate-scim-token.use-case';
-import { TenancyQuery } from '../application/tenancy.query';
+import { GetScimConnectionQuery } from '../application/get-scim-connection.query';
+import { ListScimTokensQuery } from '../application/list-scim-tokens.query';
 import { IssueScimTokenRequestDto } from './dtos/tenant.request.dto';
 import { ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
@@ -19,12 +20,13 @@ export class ScimConnectionsController {
     private readonly issueToken: IssueScimTokenUseCase,
     private readonly rotateToken: RotateScimTokenUseCase,
     private readonly revokeToken: RevokeScimTokenUseCase,
-    private readonly queries: TenancyQuery,
+    private readonly getConnection: GetScimConnectionQuery,
+    private readonly listTokens: ListScimTokensQuery,
   ) {}
 
   @Get(':connectionId')
   get(@Param('connectionId') connectionId: string) {
-    return this.queries.getConnectionDetail(connectionId);
+    return this.getConnection.execute(connectionId);
   }
 
   @Delete(':connectionId')
@@ -41,7 +43,7 @@ export class ScimConnectionsController {
 
   @Get(':connectionId/tokens')
   async list(@Param('connectionId') connectionId: string) {
-    return { items: await this.queries.listTokens(connectionId) };
+    return { items: await this.listTokens.execute(connectionId) };
   }
 
   @Post(':connectionId/tokens/:tokenId/rotate')

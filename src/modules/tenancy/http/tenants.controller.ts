@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { CurrentPrincipal } from '../../../shared/http/current-principal.decorator';
 import type { Principal } from '../../../shared/domain/principal';
 import { CreateScimConnectionUseCase } from '../application/create-scim-connection.use-case';
-import { TenancyQuery } from '../application/tenancy.query';
+import { GetTenantQuery } from '../application/get-tenant.query';
+import { ListScimConnectionsQuery } from '../application/list-scim-connections.query';
+import { ListTenantsQuery } from '../application/list-tenants.query';
 import { CreateTenantUseCase } from '../application/create-tenant.use-case';
 import { UpdateTenantUseCase } from '../application/update-tenant.use-case';
 import {
@@ -24,7 +26,9 @@ export class TenantsController {
     private readonly createTenant: CreateTenantUseCase,
     private readonly updateTenant: UpdateTenantUseCase,
     private readonly createConnection: CreateScimConnectionUseCase,
-    private readonly queries: TenancyQuery,
+    private readonly listTenants: ListTenantsQuery,
+    private readonly getTenant: GetTenantQuery,
+    private readonly listConnections: ListScimConnectionsQuery,
   ) {}
 
   /** Tenants are created by admin keys only. */
@@ -40,12 +44,12 @@ export class TenantsController {
   @Get()
   @TenantFrom({ from: 'principal' })
   list(@Query() q: ListTenantsQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.queries.listTenants(q.q, q.cursor, q.limit ?? 100, principal.tenantId);
+    return this.listTenants.execute(q.q, q.cursor, q.limit ?? 100, principal.tenantId);
   }
 
   @Get(':tenantId')
   get(@Param('tenantId') tenantId: string) {
-    return this.queries.getTenant(tenantId);
+    return this.getTenant.execute(tenantId);
   }
 
   @Patch(':tenantId')
@@ -61,6 +65,6 @@ export class TenantsController {
 
   @Get(':tenantId/scim-connections')
   async listScimConnections(@Param('tenantId') tenantId: string) {
-    return { items: await this.queries.listConnections(tenantId) };
+    return { items: await this.listConnections.execute(tenantId) };
   }
 }

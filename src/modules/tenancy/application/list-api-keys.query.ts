@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import { toApiKeyView, type ApiKeyView } from './api-key.views';
+import { toApiKeyView, type ApiKeyView } from './api-key-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
 function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
@@ -17,7 +17,7 @@ function decodeCursor(cursor: string | undefined): { createdAt: string; id: stri
 }
 
 @Injectable()
-export class ListApiKeysUseCase {
+export class ListApiKeysQuery {
   constructor(private readonly keys: ApiKeyRepository) {}
 
   /** Live keys, oldest first; one tenant's when `tenantId` is given. */

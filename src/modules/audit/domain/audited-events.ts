@@ -47,9 +47,9 @@ import {
 } from '../../tenancy/public';
 import type { Actor } from '../../../shared/domain/domain-event';
 import type { AccessChange, AccessChangeReason } from '../../tenancy/public';
-import type { AuditChange } from '../domain/audit-changes';
+import type { AuditChange } from './audit-changes';
 import { ConsoleSignedInEvent, ConsoleSignedOutEvent, type ConsoleSessionEndReason } from '../../console/public';
-import type { AuditSubject, AuditTarget } from '../domain/audit-entry';
+import type { AuditSubject, AuditTarget } from './audit-entry';
 import { AuditTrailPrunedEvent } from '../public/events/audit-trail-pruned.event';
 
 /** What an event means in the trail (the actor, time, tenant and ids come from its metadata). */

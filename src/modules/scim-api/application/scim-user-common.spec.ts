@@ -1,4 +1,4 @@
-import { userColumns, withoutPasswords } from './scim-user.columns';
+import { userColumns, withoutPasswords } from './scim-user-common';
 
 describe(withoutPasswords.name, () => {
   it('drops password keys at any depth, URN-qualified and in any case, and keeps everything else as sent', () => {

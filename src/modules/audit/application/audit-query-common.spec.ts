@@ -1,6 +1,6 @@
 import { AuditError } from '../public/audit.errors';
-import { decodeCursor, encodeCursor, toAuditFilter } from './audit-query';
-import { fromPayload } from './audited-events';
+import { decodeCursor, encodeCursor, toAuditFilter } from './audit-query-common';
+import { fromPayload } from '../domain/audited-events';
 import { DomainEvent } from '../../../shared/domain/domain-event';
 
 describe('audit query helpers', () => {
