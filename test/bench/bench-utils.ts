@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 
 export interface LatencyStats {
@@ -101,7 +102,7 @@ export interface Comparison {
   errors: number;
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
@@ -146,4 +147,15 @@ export function roundLines(c: Comparison, baseName: string, subjectName: string)
       `${baseName} ${fmt(c.base[k].perSecond, 0)}/s p99 ${fmt(c.base[k].p99)} | ${subjectName} ${fmt(c.subject[k].perSecond, 0)}/s p99 ${fmt(c.subject[k].p99)} | ${fmt(ratio, 2)}×`,
     ),
   );
+}
+
+/** Linux clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ, 100 on every common kernel). */
+const USER_HZ = 100;
+
+/** CPU time (user + system) the process has used so far, in ms — from /proc, so Linux only. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5), counted from `state` (field 3) here.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }

@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { adversarialShapes, adversarialUser } from '../utils/adversarial-bodies';
-import { fmt, line, request, verdict } from './bench-utils';
+import { cpuMs, fmt, line, request, verdict } from './bench-utils';
 import { admin, startRoster } from './roster-process';
 
-/** Linux clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ, 100 on every common kernel). */
-const USER_HZ = 100;
 const TARGET_CPU_MS = 100;
-
-/** CPU time (user + system) the process has used so far, in ms — from /proc, so Linux only. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of proc(5), counted from `state` (field 3) here.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
-}
 
 /**
  * Issue #17: the worst body under SCIM_MAX_BODY_BYTES costs ≤ 100 ms of CPU. Each shape is sent

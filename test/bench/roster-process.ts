@@ -10,10 +10,11 @@ export const AUDIT_CHAIN_KEY = 'bench-audit-chain-key-0123456789abcdef0123456789
 export async function startRoster(
   databaseUrl: string,
   env: Record<string, string> = {},
+  node = process.execPath,
 ): Promise<{ base: URL; stop(): Promise<void>; pid: number }> {
   const port = await freePort();
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, join(__dirname, '../../dist/src/main.js')], {
+  const child: ChildProcess = spawn(node, [...profile, join(__dirname, '../../dist/src/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -3,6 +3,7 @@
  * same Node, same PostgreSQL. Targets come from the issues; they are printed, never asserted.
  * Sections: `npm run bench -- scim` (default: all sections that exist); `body` is issue #17's worst-body CPU,
  * `ratelimit` the per-request cost of its replica-wide rate limit.
+ * `runtime` compares Roster's CPU per SCIM request under this Node and BENCH_COMPARE_NODE.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -21,57 +22,14 @@ import { bodySection } from './body-bench';
 import { revokeSection } from './revoke-bench';
 import { consoleSection } from './console-bench';
 import { rateLimitSection } from './ratelimit-bench';
+import { runtimeSection } from './runtime-bench';
+import { entraBody } from './entra-body';
 
 const CONCURRENCY = 20;
 /** Alternating rounds per comparison (BENCH_ROUNDS), calls per round (BENCH_PER_ROUND), warm-up calls per side. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 4000);
 const WARM_UP = 2000;
-
-/** ~1 KB, the shape Entra sends on create (MS SCIM tutorial + enterprise extension + nulls). */
-function entraBody(i: number, run: string): string {
-  const nick = `bench${run}x${i}`;
-  return JSON.stringify({
-    schemas: [
-      'urn:ietf:params:scim:schemas:core:2.0:User',
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-    ],
-    externalId: nick,
-    userName: `${nick}@contoso.example`,
-    active: true,
-    addresses: [
-      {
-        formatted: '1 Microsoft Way, Redmond, WA 98052',
-        streetAddress: '1 Microsoft Way',
-        locality: 'Redmond',
-        region: 'WA',
-        postalCode: '98052',
-        country: 'US',
-        type: 'work',
-        primary: true,
-      },
-    ],
-    displayName: `Bench User ${i}`,
-    emails: [{ primary: true, type: 'work', value: `${nick}@contoso.example` }],
-    meta: { resourceType: 'User' },
-    name: { formatted: `Bench User ${i}`, familyName: `User${i}`, givenName: 'Bench' },
-    phoneNumbers: [
-      { type: 'work', value: '+1 425 555 0100' },
-      { type: 'mobile', value: '+1 425 555 0101' },
-    ],
-    roles: [],
-    title: 'Account Executive',
-    preferredLanguage: 'en-US',
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
-      department: 'Sales',
-      employeeNumber: String(100000 + i),
-      costCenter: 'CC-4200',
-      organization: 'Contoso',
-      division: 'EMEA',
-      manager: null,
-    },
-  });
-}
 
 async function scimSection(databaseUrl: string, out: string[]): Promise<void> {
   const roster = await startRoster(databaseUrl);
@@ -303,6 +261,7 @@ async function main(): Promise<void> {
     revoke: revokeSection,
     console: consoleSection,
     ratelimit: rateLimitSection,
+    runtime: runtimeSection,
   };
   const run = wanted.length ? wanted : Object.keys(sections);
   const db = await createTestDatabase();
