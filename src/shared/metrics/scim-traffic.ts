@@ -60,10 +60,11 @@ export class ScimTraffic {
   restore(buckets: TrafficBucket[]): void {
     for (const b of buckets) {
       const key = `${b.connectionId} ${b.hour}`;
-      const last = Date.parse(b.lastRequestAt);
+      const { lastRequestAt, ...counts } = b;
+      const last = Date.parse(lastRequestAt);
       const cur = this.buckets.get(key);
       if (!cur) {
-        if (this.buckets.size < MAX_KEYS) this.buckets.set(key, { ...b, last });
+        if (this.buckets.size < MAX_KEYS) this.buckets.set(key, { ...counts, last });
         continue;
       }
       cur.requests += b.requests;
@@ -86,13 +87,6 @@ interface Counts {
 
 const HOUR_MS = 3_600_000;
 
-function toBucket(c: Counts): TrafficBucket {
-  return {
-    connectionId: c.connectionId,
-    hour: c.hour,
-    requests: c.requests,
-    clientErrors: c.clientErrors,
-    serverErrors: c.serverErrors,
-    lastRequestAt: new Date(c.last).toISOString(),
-  };
+function toBucket({ last, ...counts }: Counts): TrafficBucket {
+  return { ...counts, lastRequestAt: new Date(last).toISOString() };
 }

@@ -8,6 +8,7 @@ import type { ScimListQuery } from '../application/scim-list-query';
 import type { Projection, ScimResult, ScimWriteArgs } from '../application/scim-common';
 import type { StagingScope } from '../../staging/public';
 import { ScimConnection } from './scim-principal.decorator';
+import { ScimWrite, type ScimWriteRequest } from './scim-write.decorator';
 
 type QueryParams = Record<string, unknown>;
 
@@ -84,13 +85,10 @@ export abstract class ScimResourceController {
   @Put(':id')
   async replace(
     @ScimConnection() p: ScimPrincipal,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Query() q: QueryParams,
-    @Headers('if-match') ifMatch: string | undefined,
+    @ScimWrite() w: ScimWriteRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    const r = await this.useCases.replace.execute(p, id, body, ifMatch, this.base(p), parseProjection(q));
+    const r = await this.useCases.replace.execute(p, w.id, w.body, w.ifMatch, this.base(p), w.projection);
     void res.header('ETag', etagOf(r.version));
     return r.body;
   }
@@ -102,16 +100,12 @@ export abstract class ScimResourceController {
   @Patch(':id')
   async patch(
     @ScimConnection() p: ScimPrincipal,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Query() q: QueryParams,
-    @Headers('if-match') ifMatch: string | undefined,
+    @ScimWrite() w: ScimWriteRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    const projection = parseProjection(q);
-    const r = await this.useCases.patch.execute(p, id, body, ifMatch, this.base(p), projection);
+    const r = await this.useCases.patch.execute(p, w.id, w.body, w.ifMatch, this.base(p), w.projection);
     void res.header('ETag', etagOf(r.version));
-    if (projection.attributes.length === 0 && projection.excludedAttributes.length === 0) {
+    if (w.projection.attributes.length === 0 && w.projection.excludedAttributes.length === 0) {
       void res.status(204);
       return undefined;
     }

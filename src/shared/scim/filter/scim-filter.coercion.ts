@@ -26,6 +26,55 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+interface TimeOfDay {
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly millis: number;
+  readonly offsetMinutes: number;
+}
+
+const MIDNIGHT_UTC: TimeOfDay = { hour: 0, minute: 0, second: 0, millis: 0, offsetMinutes: 0 };
+
+/** `(T|t| )hh:mm:ss[.fraction][Z|±hh:mm|±hhmm]` from `start` to the end of `text`; undefined when it is not one. */
+function parseTimeOfDay(text: string, start: number): TimeOfDay | undefined {
+  const sep = text[start];
+  if (sep !== 'T' && sep !== 't' && sep !== ' ') return undefined;
+  const hour = digitsAt(text, start + 1, 2);
+  const minute = digitsAt(text, start + 4, 2);
+  const second = digitsAt(text, start + 7, 2);
+  if (hour === undefined || minute === undefined || second === undefined) return undefined;
+  if (text[start + 3] !== ':' || text[start + 6] !== ':') return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let i = start + 9;
+  let millis = 0;
+  if (text[i] === '.') {
+    i += 1;
+    const fraction = i;
+    while (i < text.length && text[i] >= '0' && text[i] <= '9') i += 1;
+    if (i === fraction) return undefined;
+    millis = Number(text.slice(fraction, Math.min(i, fraction + 3)).padEnd(3, '0'));
+  }
+  let offsetMinutes = 0;
+  if (i < text.length) {
+    const zone = text[i];
+    if (zone === 'Z' || zone === 'z') {
+      i += 1;
+    } else if (zone === '+' || zone === '-') {
+      const oh = digitsAt(text, i + 1, 2);
+      const colon = text[i + 3] === ':' ? 1 : 0;
+      const om = digitsAt(text, i + 3 + colon, 2);
+      // PostgreSQL accepts offsets up to ±15:59.
+      if (oh === undefined || om === undefined || oh > 15 || om > 59) return undefined;
+      offsetMinutes = (zone === '+' ? 1 : -1) * (oh * 60 + om);
+      i += 5 + colon;
+    } else {
+      return undefined;
+    }
+  }
+  return i === text.length ? { hour, minute, second, millis, offsetMinutes } : undefined;
+}
+
 /**
  * Parses `YYYY-MM-DD[(T|t| )hh:mm:ss[.fraction][Z|±hh:mm|±hhmm]]` by hand (no backtracking regex).
  * RFC 7643 §2.3.5 allows any number of fractional digits; Entra emits 7 (`…34.1234567Z`). Roster
@@ -43,56 +92,13 @@ export function parseScimDateTime(text: string): ScimDateTime | undefined {
   if (text[4] !== '-' || text[7] !== '-') return undefined;
   // PostgreSQL rejects year 0000; so do we (keeps the evaluator and the SQL compiler in agreement).
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let millis = 0;
-  let offsetMinutes = 0;
-  let i = 10;
-  if (i < text.length) {
-    const sep = text[i];
-    if (sep !== 'T' && sep !== 't' && sep !== ' ') return undefined;
-    const h = digitsAt(text, i + 1, 2);
-    const m = digitsAt(text, i + 4, 2);
-    const s = digitsAt(text, i + 7, 2);
-    if (h === undefined || m === undefined || s === undefined) return undefined;
-    if (text[i + 3] !== ':' || text[i + 6] !== ':') return undefined;
-    if (h > 23 || m > 59 || s > 59) return undefined;
-    hour = h;
-    minute = m;
-    second = s;
-    i += 9;
-    if (text[i] === '.') {
-      i += 1;
-      const start = i;
-      while (i < text.length && text[i] >= '0' && text[i] <= '9') i += 1;
-      if (i === start) return undefined;
-      millis = Number(text.slice(start, Math.min(i, start + 3)).padEnd(3, '0'));
-    }
-    if (i < text.length) {
-      const zone = text[i];
-      if (zone === 'Z' || zone === 'z') {
-        i += 1;
-      } else if (zone === '+' || zone === '-') {
-        const oh = digitsAt(text, i + 1, 2);
-        const colon = text[i + 3] === ':' ? 1 : 0;
-        const om = digitsAt(text, i + 3 + colon, 2);
-        // PostgreSQL accepts offsets up to ±15:59.
-        if (oh === undefined || om === undefined || oh > 15 || om > 59) return undefined;
-        offsetMinutes = (zone === '+' ? 1 : -1) * (oh * 60 + om);
-        i += 5 + colon;
-      } else {
-        return undefined;
-      }
-    }
-    if (i !== text.length) return undefined;
-  }
+  const time = text.length > 10 ? parseTimeOfDay(text, 10) : MIDNIGHT_UTC;
+  if (!time) return undefined;
   const date = new Date(0);
   // setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
   date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, millis);
-  const epochMs = date.getTime() - offsetMinutes * 60_000;
+  date.setUTCHours(time.hour, time.minute, time.second, time.millis);
+  const epochMs = date.getTime() - time.offsetMinutes * 60_000;
   const iso = new Date(epochMs).toISOString();
   // The offset may push the instant outside 0001–9999 (PostgreSQL rejects year 0000 input).
   if (!/^\d{4}-/.test(iso) || iso.startsWith('0000')) return undefined;

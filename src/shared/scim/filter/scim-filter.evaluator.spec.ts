@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { scimErrorOf } from '../../../../test/utils/scim-unit-spec';
 import { ScimError } from '../scim-error';
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../scim-filter.ast';
 import type { ScimAttributeDef, ScimAttributeType } from '../scim-schema.types';
@@ -51,16 +52,6 @@ const ctx: FilterEvaluationContext = {
 };
 
 const matches = (element: unknown, filter: string): boolean => matchesFilter(element, parseFilter(filter), ctx);
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw new Error(`expected a ScimError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
 const workEmail = { value: 'Babs.Jensen@Example.com', type: 'work', primary: true, display: 'Babs' };
 

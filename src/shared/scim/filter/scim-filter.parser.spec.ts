@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { scimErrorOf } from '../../../../test/utils/scim-unit-spec';
 import { ScimError } from '../scim-error';
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../scim-filter.ast';
 import {
@@ -39,16 +40,6 @@ const vp = (p: AttrPath | string, filter: FilterNode): FilterNode => ({
   path: typeof p === 'string' ? attr(p) : p,
   filter,
 });
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw new Error(`expected a ScimError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
 // ---------------------------------------------------------------- examples
 

@@ -1,5 +1,5 @@
 import type { ScimSchemaDef } from '../scim-schema.types';
-import { scimAttribute } from './scim-attribute.factory';
+import { scimAttribute, stringAttributes } from './scim-attribute.factory';
 
 /**
  * Extension schemas Roster declares beyond RFC 7643. Declared attributes get typed validation and
@@ -18,10 +18,12 @@ export const ROSTER_USER_EXTENSION_SCHEMA: ScimSchemaDef = {
   name: 'RosterUser',
   description: 'Roster user attributes used for assignments and reporting',
   attributes: [
-    scimAttribute('job_role', 'string', 'Job role of the user (Entra suggestion: userType).'),
-    scimAttribute('company', 'string', 'Company of the user (Entra suggestion: enterprise organization).'),
-    scimAttribute('business_unit', 'string', 'Business unit of the user (Entra suggestion: enterprise costCenter).'),
-    scimAttribute('team_name', 'string', 'Team of the user (Entra suggestion: enterprise division).'),
+    ...stringAttributes({
+      job_role: 'Job role of the user (Entra suggestion: userType).',
+      company: 'Company of the user (Entra suggestion: enterprise organization).',
+      business_unit: 'Business unit of the user (Entra suggestion: enterprise costCenter).',
+      team_name: 'Team of the user (Entra suggestion: enterprise division).',
+    }),
     scimAttribute('security_champion', 'boolean', 'Whether the user is a security champion.'),
   ],
 };

@@ -27,14 +27,19 @@ export function scimAttribute(
   };
 }
 
+/** Single-valued string attributes with the §2.2 defaults, one per `name: description` entry, in order. */
+export function stringAttributes(descriptions: Readonly<Record<string, string>>): ScimAttributeDef[] {
+  return Object.entries(descriptions).map(([name, description]) => scimAttribute(name, 'string', description));
+}
+
 /** `value` sub-attribute of a multi-valued attribute (RFC 7643 §2.4). */
 export function valueSub(description: string, options: AttributeOptions = {}): ScimAttributeDef {
   return scimAttribute('value', 'string', description, options);
 }
 
 /** `display` sub-attribute of a multi-valued attribute (RFC 7643 §2.4). */
-export function displaySub(description: string, options: AttributeOptions = {}): ScimAttributeDef {
-  return scimAttribute('display', 'string', description, options);
+export function displaySub(options: AttributeOptions = {}): ScimAttributeDef {
+  return scimAttribute('display', 'string', 'A human-readable name, primarily used for display purposes.', options);
 }
 
 /** `type` sub-attribute; canonical values are advisory (RFC 7643 §2.4: "MAY"), never enforced on input. */
@@ -47,8 +52,36 @@ export function typeSub(
 }
 
 /** `primary` sub-attribute: "the primary attribute value 'true' MUST appear no more than once" (RFC 7643 §2.4). */
-export function primarySub(description: string): ScimAttributeDef {
-  return scimAttribute('primary', 'boolean', description);
+export function primarySub(): ScimAttributeDef {
+  return scimAttribute(
+    'primary',
+    'boolean',
+    "A Boolean value indicating the 'primary' or preferred attribute value for this attribute.",
+  );
+}
+
+/**
+ * A multi-valued attribute with the RFC 7643 §2.4 sub-attributes `value`, `display`, `type` and
+ * `primary`. `value` is a string described by `value`, or the definition given (a photo's URL).
+ */
+export function multiValuedAttribute(
+  name: string,
+  description: string,
+  sub: {
+    readonly value: string | ScimAttributeDef;
+    readonly type: string;
+    readonly canonicalTypes?: readonly string[];
+  },
+): ScimAttributeDef {
+  return scimAttribute(name, 'complex', description, {
+    multiValued: true,
+    subAttributes: [
+      typeof sub.value === 'string' ? valueSub(sub.value) : sub.value,
+      displaySub(),
+      typeSub(sub.type, sub.canonicalTypes ?? []),
+      primarySub(),
+    ],
+  });
 }
 
 /** The common `id`/`externalId`/`meta` attributes of every resource (RFC 7643 §3.1). */

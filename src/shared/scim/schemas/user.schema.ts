@@ -1,6 +1,15 @@
 import { SCIM_SCHEMA } from '../scim.constants';
 import type { ScimSchemaDef } from '../scim-schema.types';
-import { commonAttributes, displaySub, primarySub, scimAttribute, typeSub, valueSub } from './scim-attribute.factory';
+import {
+  commonAttributes,
+  displaySub,
+  multiValuedAttribute,
+  primarySub,
+  scimAttribute,
+  stringAttributes,
+  typeSub,
+  valueSub,
+} from './scim-attribute.factory';
 
 /** RFC 7643 §4.1 / §8.7.1 core User schema (plus the §3.1 common attributes `id`, `externalId`, `meta`). */
 export const USER_SCHEMA: ScimSchemaDef = {
@@ -21,29 +30,20 @@ export const USER_SCHEMA: ScimSchemaDef = {
       },
     ),
     scimAttribute('name', 'complex', "The components of the user's real name.", {
-      subAttributes: [
-        scimAttribute(
-          'formatted',
-          'string',
+      subAttributes: stringAttributes({
+        formatted:
           'The full name, including all middle names, titles, and suffixes as appropriate, formatted for display.',
-        ),
-        scimAttribute('familyName', 'string', 'The family name of the User, or last name in most Western languages.'),
-        scimAttribute('givenName', 'string', 'The given name of the User, or first name in most Western languages.'),
-        scimAttribute('middleName', 'string', 'The middle name(s) of the User.'),
-        scimAttribute(
-          'honorificPrefix',
-          'string',
-          "The honorific prefix(es) of the User, or title in most Western languages (e.g., 'Ms.').",
-        ),
-        scimAttribute(
-          'honorificSuffix',
-          'string',
-          "The honorific suffix(es) of the User, or suffix in most Western languages (e.g., 'III').",
-        ),
-      ],
+        familyName: 'The family name of the User, or last name in most Western languages.',
+        givenName: 'The given name of the User, or first name in most Western languages.',
+        middleName: 'The middle name(s) of the User.',
+        honorificPrefix: "The honorific prefix(es) of the User, or title in most Western languages (e.g., 'Ms.').",
+        honorificSuffix: "The honorific suffix(es) of the User, or suffix in most Western languages (e.g., 'III').",
+      }),
     }),
-    scimAttribute('displayName', 'string', 'The name of the User, suitable for display to end-users.'),
-    scimAttribute('nickName', 'string', 'The casual way to address the user in real life.'),
+    ...stringAttributes({
+      displayName: 'The name of the User, suitable for display to end-users.',
+      nickName: 'The casual way to address the user in real life.',
+    }),
     scimAttribute(
       'profileUrl',
       'reference',
@@ -52,96 +52,53 @@ export const USER_SCHEMA: ScimSchemaDef = {
         referenceTypes: ['external'],
       },
     ),
-    scimAttribute('title', 'string', "The user's title, such as 'Vice President'."),
-    scimAttribute('userType', 'string', 'Used to identify the relationship between the organization and the user.'),
-    scimAttribute(
-      'preferredLanguage',
-      'string',
-      "Indicates the User's preferred written or spoken language (RFC 7231 Accept-Language format).",
-    ),
-    scimAttribute(
-      'locale',
-      'string',
-      "Used to indicate the User's default location for purposes of localizing items such as currency and date formats.",
-    ),
-    scimAttribute(
-      'timezone',
-      'string',
-      "The User's time zone in the 'Olson' time zone database format, e.g., 'America/Los_Angeles'.",
-    ),
+    ...stringAttributes({
+      title: "The user's title, such as 'Vice President'.",
+      userType: 'Used to identify the relationship between the organization and the user.',
+      preferredLanguage: "Indicates the User's preferred written or spoken language (RFC 7231 Accept-Language format).",
+      locale:
+        "Used to indicate the User's default location for purposes of localizing items such as currency and date formats.",
+      timezone: "The User's time zone in the 'Olson' time zone database format, e.g., 'America/Los_Angeles'.",
+    }),
     scimAttribute('active', 'boolean', "A Boolean value indicating the User's administrative status."),
     // RFC 7643 §4.1.1: writeOnly, returned never. Roster never stores it (Okta sends it on create).
     scimAttribute('password', 'string', "The User's cleartext password. Never stored or returned by this service.", {
       mutability: 'writeOnly',
       returned: 'never',
     }),
-    scimAttribute('emails', 'complex', 'Email addresses for the user.', {
-      multiValued: true,
-      subAttributes: [
-        valueSub('Email addresses for the user (RFC 5321 format).'),
-        displaySub('A human-readable name, primarily used for display purposes.'),
-        typeSub("A label indicating the attribute's function, e.g., 'work' or 'home'.", ['work', 'home', 'other']),
-        primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
-      ],
+    multiValuedAttribute('emails', 'Email addresses for the user.', {
+      value: 'Email addresses for the user (RFC 5321 format).',
+      type: "A label indicating the attribute's function, e.g., 'work' or 'home'.",
+      canonicalTypes: ['work', 'home', 'other'],
     }),
-    scimAttribute('phoneNumbers', 'complex', 'Phone numbers for the User.', {
-      multiValued: true,
-      subAttributes: [
-        valueSub('Phone number of the User.'),
-        displaySub('A human-readable name, primarily used for display purposes.'),
-        typeSub("A label indicating the attribute's function, e.g., 'work', 'home', 'mobile'.", [
-          'work',
-          'home',
-          'mobile',
-          'fax',
-          'pager',
-          'other',
-        ]),
-        primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
-      ],
+    multiValuedAttribute('phoneNumbers', 'Phone numbers for the User.', {
+      value: 'Phone number of the User.',
+      type: "A label indicating the attribute's function, e.g., 'work', 'home', 'mobile'.",
+      canonicalTypes: ['work', 'home', 'mobile', 'fax', 'pager', 'other'],
     }),
-    scimAttribute('ims', 'complex', 'Instant messaging addresses for the User.', {
-      multiValued: true,
-      subAttributes: [
-        valueSub('Instant messaging address for the User.'),
-        displaySub('A human-readable name, primarily used for display purposes.'),
-        typeSub("A label indicating the attribute's function, e.g., 'aim', 'gtalk', 'xmpp'.", [
-          'aim',
-          'gtalk',
-          'icq',
-          'xmpp',
-          'msn',
-          'skype',
-          'qq',
-          'yahoo',
-        ]),
-        primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
-      ],
+    multiValuedAttribute('ims', 'Instant messaging addresses for the User.', {
+      value: 'Instant messaging address for the User.',
+      type: "A label indicating the attribute's function, e.g., 'aim', 'gtalk', 'xmpp'.",
+      canonicalTypes: ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo'],
     }),
-    scimAttribute('photos', 'complex', 'URLs of photos of the User.', {
-      multiValued: true,
-      subAttributes: [
-        scimAttribute('value', 'reference', 'URL of a photo of the User.', { referenceTypes: ['external'] }),
-        displaySub('A human-readable name, primarily used for display purposes.'),
-        typeSub("A label indicating the attribute's function, i.e., 'photo' or 'thumbnail'.", ['photo', 'thumbnail']),
-        primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
-      ],
+    multiValuedAttribute('photos', 'URLs of photos of the User.', {
+      value: scimAttribute('value', 'reference', 'URL of a photo of the User.', { referenceTypes: ['external'] }),
+      type: "A label indicating the attribute's function, i.e., 'photo' or 'thumbnail'.",
+      canonicalTypes: ['photo', 'thumbnail'],
     }),
     scimAttribute('addresses', 'complex', 'A physical mailing address for this User.', {
       multiValued: true,
       subAttributes: [
-        scimAttribute(
-          'formatted',
-          'string',
-          'The full mailing address, formatted for display or use with a mailing label.',
-        ),
-        scimAttribute('streetAddress', 'string', 'The full street address component.'),
-        scimAttribute('locality', 'string', 'The city or locality component.'),
-        scimAttribute('region', 'string', 'The state or region component.'),
-        scimAttribute('postalCode', 'string', 'The zip code or postal code component.'),
-        scimAttribute('country', 'string', 'The country name component (ISO 3166-1 alpha-2 code).'),
+        ...stringAttributes({
+          formatted: 'The full mailing address, formatted for display or use with a mailing label.',
+          streetAddress: 'The full street address component.',
+          locality: 'The city or locality component.',
+          region: 'The state or region component.',
+          postalCode: 'The zip code or postal code component.',
+          country: 'The country name component (ISO 3166-1 alpha-2 code).',
+        }),
         typeSub("A label indicating the attribute's function, e.g., 'work' or 'home'.", ['work', 'home', 'other']),
-        primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
+        primarySub(),
       ],
     }),
     // RFC 7643 §4.1.2: group membership is changed through the Group resource, never the User.
@@ -163,7 +120,7 @@ export const USER_SCHEMA: ScimSchemaDef = {
               referenceTypes: ['User', 'Group'],
             },
           ),
-          displaySub('A human-readable name, primarily used for display purposes.', { mutability: 'readOnly' }),
+          displaySub({ mutability: 'readOnly' }),
           typeSub(
             "A label indicating the attribute's function, e.g., 'direct' or 'indirect'.",
             ['direct', 'indirect'],
@@ -174,37 +131,17 @@ export const USER_SCHEMA: ScimSchemaDef = {
         ],
       },
     ),
-    scimAttribute(
-      'entitlements',
-      'complex',
-      'A list of entitlements for the User that represent a thing the User has.',
-      {
-        multiValued: true,
-        subAttributes: [
-          valueSub('The value of an entitlement.'),
-          displaySub('A human-readable name, primarily used for display purposes.'),
-          typeSub("A label indicating the attribute's function.", []),
-          primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
-        ],
-      },
-    ),
-    scimAttribute('roles', 'complex', 'A list of roles for the User that collectively represent who the User is.', {
-      multiValued: true,
-      subAttributes: [
-        valueSub('The value of a role.'),
-        displaySub('A human-readable name, primarily used for display purposes.'),
-        typeSub("A label indicating the attribute's function.", []),
-        primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
-      ],
+    multiValuedAttribute('entitlements', 'A list of entitlements for the User that represent a thing the User has.', {
+      value: 'The value of an entitlement.',
+      type: "A label indicating the attribute's function.",
     }),
-    scimAttribute('x509Certificates', 'complex', 'A list of certificates issued to the User.', {
-      multiValued: true,
-      subAttributes: [
-        scimAttribute('value', 'binary', 'The value of an X.509 certificate (base64 DER).'),
-        displaySub('A human-readable name, primarily used for display purposes.'),
-        typeSub("A label indicating the attribute's function.", []),
-        primarySub("A Boolean value indicating the 'primary' or preferred attribute value for this attribute."),
-      ],
+    multiValuedAttribute('roles', 'A list of roles for the User that collectively represent who the User is.', {
+      value: 'The value of a role.',
+      type: "A label indicating the attribute's function.",
+    }),
+    multiValuedAttribute('x509Certificates', 'A list of certificates issued to the User.', {
+      value: scimAttribute('value', 'binary', 'The value of an X.509 certificate (base64 DER).'),
+      type: "A label indicating the attribute's function.",
     }),
   ],
 };

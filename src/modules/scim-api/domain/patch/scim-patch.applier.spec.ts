@@ -1,27 +1,16 @@
+// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
 import { loadFixturesForUnitSpecs, UNIT_FIXTURE_IDS, type ScimFixture } from '../../../../../test/utils/scim-fixtures';
+import { patchBody as patch, scimErrorOf, SPEC_URNS } from '../../../../../test/utils/scim-unit-spec';
 import fc from 'fast-check';
 import { parseFilter } from '../../../../shared/scim/filter/scim-filter.parser';
 import { ScimError } from '../../../../shared/scim/scim-error';
-import { SCIM_MESSAGE, SCIM_SCHEMA } from '../../../../shared/scim/scim.constants';
 import { ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
 import { normalizeGroupInput, normalizeUserInput, type ScimResourceJson } from '../resource/scim-resource.normalizer';
 import { applyUserPatch, planGroupPatch, type GroupPatchPlan, type PatchApplyResult } from './scim-patch.applier';
 import { normalizePatchRequest, type CanonicalPatchOp } from './scim-patch.normalizer';
 
-// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
-type Fixture = ScimFixture;
-const loadFixtures = loadFixturesForUnitSpecs;
-const IDS = UNIT_FIXTURE_IDS;
-
-const USER = SCIM_SCHEMA.USER;
-const GROUP = SCIM_SCHEMA.GROUP;
-const ENT = SCIM_SCHEMA.ENTERPRISE_USER;
-const META = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
-const CEN = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
-const CENU = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
-const SJ = 'urn:ietf:params:scim:schemas:extension:SJUserAttributes:2.0:User';
-const MANAGER = IDS['managerId'];
-
+const { USER, GROUP, ENT, META, CEN, CENU, SJ } = SPEC_URNS;
+const { managerId, memberId, userId } = UNIT_FIXTURE_IDS;
 const registry = new ScimSchemaRegistry();
 
 /** A stored (canonical) user as the staging table holds it. */
@@ -41,7 +30,7 @@ const BASE_USER: ScimResourceJson = normalizeUserInput(
     phoneNumbers: [{ value: '555-555-8377', type: 'work' }],
     addresses: [{ type: 'home', locality: 'Hollywood', country: 'USA' }],
     roles: [{ value: 'User', display: 'User', type: 'WindowsAzureActiveDirectoryRole', primary: false }],
-    [ENT]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: MANAGER } },
+    [ENT]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: managerId } },
     [CEN]: { folders: ['Folder 0'] },
     [META]: { costCode: 'CC-1' },
   },
@@ -57,21 +46,10 @@ const without = (resource: ScimResourceJson, mutate: (r: ScimResourceJson) => vo
   mutate(copy);
   return copy;
 };
-const patch = (...ops: unknown[]) => ({ schemas: [SCIM_MESSAGE.PATCH_OP], Operations: ops });
 const applyBody = (resource: ScimResourceJson, body: unknown): PatchApplyResult =>
   applyUserPatch(resource, normalizePatchRequest(body, 'User', registry), registry);
 const planBody = (resource: ScimResourceJson, body: unknown): GroupPatchPlan =>
   planGroupPatch(resource, normalizePatchRequest(body, 'Group', registry), registry);
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -86,7 +64,7 @@ const emails = (r: ScimResourceJson) => r['emails'] as Array<Record<string, unkn
 
 describe('scim-patch.applier', () => {
   describe('recorded IdP requests — one per quirk', () => {
-    const userExpectations: Record<string, (f: Fixture) => void> = {
+    const userExpectations: Record<string, (f: ScimFixture) => void> = {
       'entra/patch-user-capitalised-ops': (f) => {
         const { resource, changedAttributes } = applyBody(BASE_USER, f.body);
         expect(resource).toMatchObject({
@@ -136,7 +114,11 @@ describe('scim-patch.applier', () => {
       },
       'entra/patch-user-pathless-nested-urn-object': (f) => {
         const { resource } = applyBody(BASE_USER, f.body);
-        expect(resource[ENT]).toEqual({ employeeNumber: '701984', department: 'Finance', manager: { value: MANAGER } });
+        expect(resource[ENT]).toEqual({
+          employeeNumber: '701984',
+          department: 'Finance',
+          manager: { value: managerId },
+        });
         // Complex replace merges: familyName survives (RFC 7644 §3.5.2.3).
         expect(resource['name']).toEqual({ givenName: 'Kkom', familyName: 'Jensen' });
         expect(resource['title']).toBe('Lead');
@@ -182,7 +164,7 @@ describe('scim-patch.applier', () => {
       'entra/patch-user-manager-bare-string': (f) => {
         const noManager = without(BASE_USER, (r) => delete (r[ENT] as ScimResourceJson)['manager']);
         const { resource, changedAttributes } = applyBody(noManager, f.body);
-        expect((resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: MANAGER });
+        expect((resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: managerId });
         expect(changedAttributes).toEqual([`${ENT}:manager`]);
       },
       'entra/patch-user-manager-unknown': (f) => {
@@ -193,7 +175,7 @@ describe('scim-patch.applier', () => {
       },
       'entra/patch-user-manager-array-form': (f) => {
         const other = without(BASE_USER, (r) => ((r[ENT] as ScimResourceJson)['manager'] = { value: 'someone-else' }));
-        expect((applyBody(other, f.body).resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: MANAGER });
+        expect((applyBody(other, f.body).resource[ENT] as ScimResourceJson)['manager']).toEqual({ value: managerId });
       },
       'entra/patch-user-manager-remove-by-filter': (f) => {
         const { resource, changedAttributes } = applyBody(BASE_USER, f.body);
@@ -265,37 +247,37 @@ describe('scim-patch.applier', () => {
       },
     };
 
-    const groupExpectations: Record<string, (f: Fixture) => void> = {
+    const groupExpectations: Record<string, (f: ScimFixture) => void> = {
       'entra/patch-group-add-members-ref-null': (f) => {
         expect(planBody(BASE_GROUP, f.body)).toEqual({
           resource: BASE_GROUP,
           changedAttributes: ['members'],
-          members: { add: [{ value: IDS['memberId'] }], remove: [] },
+          members: { add: [{ value: memberId }], remove: [] },
         });
       },
       'entra/patch-group-add-unknown-members': (f) => {
         // Planned like any member; Staging leaves out the ids the connection does not know (e2e).
         expect(planBody(BASE_GROUP, f.body).members.add.map((m) => m.value)).toEqual([
-          IDS['memberId'],
+          memberId,
           '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50',
           'not-a-user-id',
         ]);
       },
       'entra/patch-group-add-multiple-members': (f) => {
         expect(planBody(BASE_GROUP, f.body).members).toEqual({
-          add: [{ value: IDS['memberId'] }, { value: IDS['userId'] }],
+          add: [{ value: memberId }, { value: userId }],
           remove: [],
         });
       },
       'entra/patch-group-remove-member-value-list': (f) => {
-        expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [], remove: [IDS['memberId']] });
+        expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [], remove: [memberId] });
       },
       'entra/patch-group-remove-member-filter': (f) => {
-        expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [], remove: [IDS['memberId']] });
+        expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [], remove: [memberId] });
       },
       'entra/patch-group-remove-absent-member': (f) => {
         // Idempotent: the planner never needs the member list; the caller's DELETE affects 0 rows.
-        expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [], remove: [IDS['userId']] });
+        expect(planBody(BASE_GROUP, f.body).members).toEqual({ add: [], remove: [userId] });
       },
       'entra/patch-group-replace-display-name': (f) => {
         const plan = planBody(BASE_GROUP, f.body);
@@ -310,8 +292,8 @@ describe('scim-patch.applier', () => {
       },
       'okta/patch-group-mixed-remove-add-members': (f) => {
         expect(planBody(BASE_GROUP, f.body).members).toEqual({
-          add: [{ value: IDS['userId'], display: 'test.user@okta.local' }],
-          remove: [IDS['memberId']],
+          add: [{ value: userId, display: 'test.user@okta.local' }],
+          remove: [memberId],
         });
       },
       'okta/patch-group-replace-members': (f) => {
@@ -319,14 +301,14 @@ describe('scim-patch.applier', () => {
           add: [],
           remove: [],
           replaceAll: [
-            { value: IDS['memberId'], display: 'member@okta.local' },
-            { value: IDS['userId'], display: 'test.user@okta.local' },
+            { value: memberId, display: 'member@okta.local' },
+            { value: userId, display: 'test.user@okta.local' },
           ],
         });
       },
     };
 
-    const fixtures = loadFixtures().filter(([, f]) => f.method === 'PATCH');
+    const fixtures = loadFixturesForUnitSpecs().filter(([, f]) => f.method === 'PATCH');
     it.each(fixtures.map(([name, f]) => [`${name} — ${f.quirk}`, name, f] as const))('%s', (_title, name, f) => {
       const check = f.path.startsWith('/Groups') ? groupExpectations[name] : userExpectations[name];
       if (!check) throw new Error(`no expectation for fixture ${name}`);
@@ -690,7 +672,7 @@ describe('scim-patch.applier', () => {
   });
 
   describe('properties', () => {
-    const fixtureBodies = loadFixtures()
+    const fixtureBodies = loadFixturesForUnitSpecs()
       .filter(([, f]) => f.method === 'PATCH' && f.path.startsWith('/Users'))
       .map(([, f]) => f.body);
     const paths = [
@@ -708,7 +690,7 @@ describe('scim-patch.applier', () => {
       'roles',
       'roles[primary eq "True"].value',
       `${ENT}:manager`,
-      `${ENT}:manager[value eq "${MANAGER}"]`,
+      `${ENT}:manager[value eq "${managerId}"]`,
       `${ENT}:employeeNumber`,
       `${CEN}:folders`,
       `${META}:costCode`,

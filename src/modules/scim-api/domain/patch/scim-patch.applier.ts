@@ -12,6 +12,7 @@ import {
   stableJson,
   valueKey,
 } from '../resource/scim-json';
+import { KeyIndex } from '../resource/scim-key-index';
 import {
   extensionContainer,
   normalizeMemberList,
@@ -228,7 +229,7 @@ function applyAttributeOps(
   registry: ScimSchemaRegistry,
 ): PatchApplyResult {
   const work = structuredClone<ScimResourceJson>(resource);
-  const state: ApplyState = { keys: new AppliedKeys(), budget: PATCH_ELEMENT_BUDGET };
+  const state: ApplyState = { keys: new KeyIndex(), budget: PATCH_ELEMENT_BUDGET };
   for (const { op, index, target } of ops)
     applyOperation(work, op, target, `Operations[${index}]`, resourceType, registry, state);
   const after = orderResource(work, resourceType, registry);
@@ -245,52 +246,8 @@ function applyAttributeOps(
 export const PATCH_ELEMENT_BUDGET = 100_000;
 
 interface ApplyState {
-  readonly keys: AppliedKeys;
+  readonly keys: KeyIndex;
   budget: number;
-}
-
-/**
- * Case-insensitive own-key lookup in the objects a PATCH writes to, indexed once per object and
- * kept current after each operation (which writes or deletes one key), so n operations cost O(n).
- */
-class AppliedKeys {
-  private readonly maps = new WeakMap<object, Map<string, string>>();
-
-  find(obj: ScimResourceJson, name: string): string | undefined {
-    if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
-    const m = this.index(obj);
-    const key = m.get(name.toLowerCase());
-    return key !== undefined && Object.prototype.hasOwnProperty.call(obj, key) ? key : undefined;
-  }
-
-  /** Records that `key` of `obj` was written or deleted. */
-  touched(obj: ScimResourceJson, key: string): void {
-    const m = this.index(obj);
-    const lower = key.toLowerCase();
-    if (Object.prototype.hasOwnProperty.call(obj, key)) m.set(lower, key);
-    else if (m.get(lower) === key) m.delete(lower);
-  }
-
-  container(resource: ScimResourceJson, schemaId: string, create: boolean): ScimResourceJson | undefined {
-    const key = this.find(resource, schemaId);
-    const existing = key === undefined ? undefined : resource[key];
-    if (isPlainObject(existing)) return existing;
-    if (!create) return undefined;
-    const container: ScimResourceJson = {};
-    resource[key ?? schemaId] = container;
-    this.touched(resource, key ?? schemaId);
-    return container;
-  }
-
-  private index(obj: object): Map<string, string> {
-    let m = this.maps.get(obj);
-    if (!m) {
-      m = new Map();
-      for (const k of Object.keys(obj)) if (!m.has(k.toLowerCase())) m.set(k.toLowerCase(), k);
-      this.maps.set(obj, m);
-    }
-    return m;
-  }
 }
 
 function charge(state: ApplyState, values: unknown, where: string): void {
@@ -339,7 +296,11 @@ function applyOperation(
     if (value === undefined) return; // unassigned value: nothing to add
   }
 
-  const container = extension ? state.keys.container(work, schemaId, op.op !== 'remove') : work;
+  const container = !extension
+    ? work
+    : op.op === 'remove'
+      ? state.keys.existingContainer(work, schemaId)
+      : state.keys.container(work, schemaId);
   if (!container) return; // remove inside an absent extension
   const key = state.keys.find(container, def.name) ?? def.name;
   charge(state, container[key], where);
@@ -367,7 +328,7 @@ function applyOpen(
   subName: string | undefined,
   op: CanonicalPatchOp['op'],
   value: unknown,
-  keys: AppliedKeys,
+  keys: KeyIndex,
 ): void {
   if (subName !== undefined) {
     const parent = isPlainObject(container[key]) ? (container[key] as ScimResourceJson) : undefined;

@@ -1,4 +1,6 @@
+// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
 import { loadFixturesForUnitSpecs, UNIT_FIXTURE_IDS } from '../../../../../test/utils/scim-fixtures';
+import { patchBody as patch, replaceNode, scimErrorOf, SPEC_URNS } from '../../../../../test/utils/scim-unit-spec';
 import fc from 'fast-check';
 import { parseFilter } from '../../../../shared/scim/filter/scim-filter.parser';
 import { ScimError } from '../../../../shared/scim/scim-error';
@@ -6,21 +8,13 @@ import { SCIM_MESSAGE, SCIM_SCHEMA } from '../../../../shared/scim/scim.constant
 import { ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
 import { MAX_PATCH_OPERATIONS, normalizePatchRequest, type CanonicalPatchOp } from './scim-patch.normalizer';
 
-// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
-const loadFixtures = loadFixturesForUnitSpecs;
-const IDS = UNIT_FIXTURE_IDS;
-
-const ENT = SCIM_SCHEMA.ENTERPRISE_USER;
-const META = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
-const CEN = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
-const CENU = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
-const SJ = 'urn:ietf:params:scim:schemas:extension:SJUserAttributes:2.0:User';
 const WORK = parseFilter('type eq "work"');
 
+const { ENT, META, CEN, CENU, SJ } = SPEC_URNS;
+const { managerId, memberId, userId } = UNIT_FIXTURE_IDS;
 const registry = new ScimSchemaRegistry();
 const user = (body: unknown) => normalizePatchRequest(body, 'User', registry);
 const group = (body: unknown) => normalizePatchRequest(body, 'Group', registry);
-const patch = (...ops: unknown[]) => ({ schemas: [SCIM_MESSAGE.PATCH_OP], Operations: ops });
 
 /** Canonical op builders for the expectations. */
 const at = (attr: string, subAttr?: string) => ({ path: { attr, ...(subAttr ? { subAttr } : {}) } });
@@ -30,16 +24,6 @@ const filtered = (attr: string, filter: string, subAttr?: string, schema?: strin
   valueFilter: parseFilter(filter),
   ...(subAttr ? { subAttr } : {}),
 });
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe(normalizePatchRequest.name, () => {
   describe('recorded IdP requests — one per quirk', () => {
@@ -72,7 +56,7 @@ describe(normalizePatchRequest.name, () => {
       ],
       'entra/patch-user-pathless-nested-urn-object': [
         { op: 'replace', path: ext(ENT, 'department'), value: 'Finance' },
-        { op: 'replace', path: ext(ENT, 'manager'), value: { value: IDS['managerId'] } },
+        { op: 'replace', path: ext(ENT, 'manager'), value: { value: managerId } },
         { op: 'replace', path: at('name'), value: { givenName: 'Kkom' } },
         { op: 'replace', path: at('title'), value: 'Lead' },
       ],
@@ -95,14 +79,10 @@ describe(normalizePatchRequest.name, () => {
       'entra/patch-user-add-mobile-phone': [
         { op: 'add', path: filtered('phoneNumbers', 'type eq "mobile"', 'value'), value: '+1 555 0100' },
       ],
-      'entra/patch-user-manager-bare-string': [
-        { op: 'add', path: ext(ENT, 'manager'), value: { value: IDS['managerId'] } },
-      ],
-      'entra/patch-user-manager-array-form': [
-        { op: 'add', path: ext(ENT, 'manager'), value: { value: IDS['managerId'] } },
-      ],
+      'entra/patch-user-manager-bare-string': [{ op: 'add', path: ext(ENT, 'manager'), value: { value: managerId } }],
+      'entra/patch-user-manager-array-form': [{ op: 'add', path: ext(ENT, 'manager'), value: { value: managerId } }],
       'entra/patch-user-manager-remove-by-filter': [
-        { op: 'remove', path: filtered('manager', `value eq "${IDS['managerId']}"`, undefined, ENT) },
+        { op: 'remove', path: filtered('manager', `value eq "${managerId}"`, undefined, ENT) },
       ],
       'entra/patch-user-roles-stringified-json': [
         {
@@ -126,35 +106,25 @@ describe(normalizePatchRequest.name, () => {
         { op: 'replace', path: ext(SJ, 'security_champion'), value: true },
         { op: 'replace', path: ext(SJ, 'team_name'), value: 'AppSec' },
       ],
-      'entra/patch-group-add-members-ref-null': [
-        { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }] },
-      ],
+      'entra/patch-group-add-members-ref-null': [{ op: 'add', path: at('members'), value: [{ value: memberId }] }],
       'entra/patch-group-add-unknown-members': [
         {
           op: 'add',
           path: at('members'),
-          value: [
-            { value: IDS['memberId'] },
-            { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' },
-            { value: 'not-a-user-id' },
-          ],
+          value: [{ value: memberId }, { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' }, { value: 'not-a-user-id' }],
         },
       ],
       'entra/patch-user-manager-unknown': [
         { op: 'add', path: ext(ENT, 'manager'), value: { value: '0d3e4c52-9a51-4d6b-8f3a-5b1c2d3e4f50' } },
       ],
       'entra/patch-group-add-multiple-members': [
-        { op: 'add', path: at('members'), value: [{ value: IDS['memberId'] }, { value: IDS['userId'] }] },
+        { op: 'add', path: at('members'), value: [{ value: memberId }, { value: userId }] },
       ],
       'entra/patch-group-remove-member-value-list': [
-        { op: 'remove', path: at('members'), value: [{ value: IDS['memberId'] }] },
+        { op: 'remove', path: at('members'), value: [{ value: memberId }] },
       ],
-      'entra/patch-group-remove-member-filter': [
-        { op: 'remove', path: filtered('members', `value eq "${IDS['memberId']}"`) },
-      ],
-      'entra/patch-group-remove-absent-member': [
-        { op: 'remove', path: at('members'), value: [{ value: IDS['userId'] }] },
-      ],
+      'entra/patch-group-remove-member-filter': [{ op: 'remove', path: filtered('members', `value eq "${memberId}"`) }],
+      'entra/patch-group-remove-absent-member': [{ op: 'remove', path: at('members'), value: [{ value: userId }] }],
       'entra/patch-group-replace-display-name': [
         { op: 'replace', path: at('displayName'), value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' },
       ],
@@ -164,22 +134,22 @@ describe(normalizePatchRequest.name, () => {
       'okta/patch-user-password-pathless': [],
       'okta/patch-group-rename-pathless': [{ op: 'replace', path: at('displayName'), value: 'Test SCIMv2 renamed' }],
       'okta/patch-group-mixed-remove-add-members': [
-        { op: 'remove', path: filtered('members', `value eq "${IDS['memberId']}"`) },
-        { op: 'add', path: at('members'), value: [{ value: IDS['userId'], display: 'test.user@okta.local' }] },
+        { op: 'remove', path: filtered('members', `value eq "${memberId}"`) },
+        { op: 'add', path: at('members'), value: [{ value: userId, display: 'test.user@okta.local' }] },
       ],
       'okta/patch-group-replace-members': [
         {
           op: 'replace',
           path: at('members'),
           value: [
-            { value: IDS['memberId'], display: 'member@okta.local' },
-            { value: IDS['userId'], display: 'test.user@okta.local' },
+            { value: memberId, display: 'member@okta.local' },
+            { value: userId, display: 'test.user@okta.local' },
           ],
         },
       ],
     };
 
-    const fixtures = loadFixtures().filter(([, f]) => f.method === 'PATCH');
+    const fixtures = loadFixturesForUnitSpecs().filter(([, f]) => f.method === 'PATCH');
     it.each(fixtures.map(([name, f]) => [`${name} — ${f.quirk}`, name, f] as const))('%s', (_title, name, f) => {
       const ops = expected[name];
       if (!ops) throw new Error(`no expectation for fixture ${name}`);
@@ -370,7 +340,7 @@ describe(normalizePatchRequest.name, () => {
   });
 
   describe('properties', () => {
-    const fixtureBodies = loadFixtures()
+    const fixtureBodies = loadFixturesForUnitSpecs()
       .filter(([, f]) => f.method === 'PATCH')
       .map(([, f]) => f.body);
     const mutated = fc
@@ -436,18 +406,3 @@ describe(normalizePatchRequest.name, () => {
     });
   });
 });
-
-function replaceNode(root: unknown, pick: number, replacement: unknown): unknown {
-  const nodes: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => (nodes.push({ parent: v, key: i }), walk(x)));
-    else if (typeof v === 'object' && v !== null)
-      Object.entries(v).forEach(([k, x]) => (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x)));
-  };
-  const copy = structuredClone(root);
-  walk(copy);
-  if (nodes.length === 0) return replacement;
-  const { parent, key } = nodes[pick % nodes.length];
-  (parent as Record<string | number, unknown>)[key] = replacement;
-  return copy;
-}

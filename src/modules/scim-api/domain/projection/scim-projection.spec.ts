@@ -1,20 +1,12 @@
+// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
 import { loadFixturesForUnitSpecs, type ScimFixture } from '../../../../../test/utils/scim-fixtures';
+import { SPEC_URNS } from '../../../../../test/utils/scim-unit-spec';
 import { parseAttributeList } from '../../../../shared/scim/filter/scim-filter.parser';
-import { SCIM_SCHEMA } from '../../../../shared/scim/scim.constants';
 import { scimAttribute } from '../../../../shared/scim/schemas/scim-attribute.factory';
 import { ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
 import { projectResource } from './scim-projection';
 
-// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
-type Fixture = ScimFixture;
-const loadFixtures = loadFixturesForUnitSpecs;
-
-const USER = SCIM_SCHEMA.USER;
-const GROUP = SCIM_SCHEMA.GROUP;
-const ENT = SCIM_SCHEMA.ENTERPRISE_USER;
-const META = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
-const SJ = 'urn:ietf:params:scim:schemas:extension:SJUserAttributes:2.0:User';
-
+const { USER, GROUP, ENT, META, SJ } = SPEC_URNS;
 const registry = new ScimSchemaRegistry();
 const meta = {
   resourceType: 'User',
@@ -59,7 +51,7 @@ const project = (attributes?: string, excludedAttributes?: string, full = FULL_U
 
 describe(projectResource.name, () => {
   describe('recorded IdP requests — one per quirk', () => {
-    const expectations: Record<string, (f: Fixture) => void> = {
+    const expectations: Record<string, (f: ScimFixture) => void> = {
       'entra/get-group-excluded-members': (f) => {
         const query = new URLSearchParams(f.path.slice(f.path.indexOf('?') + 1));
         const out = projectResource(
@@ -80,7 +72,7 @@ describe(projectResource.name, () => {
       },
     };
     // GET /Schemas (entra/get-schemas-discovery) is a discovery document, covered by scim-discovery.documents.spec.
-    const fixtures = loadFixtures().filter(([, f]) => f.method === 'GET' && !f.path.startsWith('/Schemas'));
+    const fixtures = loadFixturesForUnitSpecs().filter(([, f]) => f.method === 'GET' && !f.path.startsWith('/Schemas'));
     it.each(fixtures.map(([name, f]) => [`${name} — ${f.quirk}`, name, f] as const))('%s', (_title, name, f) => {
       const check = expectations[name];
       if (!check) throw new Error(`no expectation for fixture ${name}`);

@@ -1,7 +1,8 @@
+// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
 import { loadFixturesForUnitSpecs, UNIT_FIXTURE_IDS, type ScimFixture } from '../../../../../test/utils/scim-fixtures';
+import { replaceNode, scimErrorOf, SPEC_URNS } from '../../../../../test/utils/scim-unit-spec';
 import fc from 'fast-check';
 import { ScimError } from '../../../../shared/scim/scim-error';
-import { SCIM_SCHEMA } from '../../../../shared/scim/scim.constants';
 import { scimAttribute } from '../../../../shared/scim/schemas/scim-attribute.factory';
 import { ENTERPRISE_USER_SCHEMA } from '../../../../shared/scim/schemas/enterprise-user.schema';
 import { ScimSchemaRegistry } from '../../../../shared/scim/schemas/scim-schema.registry';
@@ -12,31 +13,10 @@ import {
   type NormalizedUserInput,
 } from './scim-resource.normalizer';
 
-// Recorded IdP requests (test/fixtures/scim/<idp>/*.json), placeholders substituted.
-type Fixture = ScimFixture;
-const loadFixtures = loadFixturesForUnitSpecs;
-const IDS = UNIT_FIXTURE_IDS;
-
-const USER = SCIM_SCHEMA.USER;
-const GROUP = SCIM_SCHEMA.GROUP;
-const ENT = SCIM_SCHEMA.ENTERPRISE_USER;
-const META = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
-const CEN = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
-const CENU = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
-const SJ = 'urn:ietf:params:scim:schemas:extension:SJUserAttributes:2.0:User';
 const ROSTER = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
 
+const { USER, GROUP, ENT, META, CEN, CENU, SJ } = SPEC_URNS;
 const registry = new ScimSchemaRegistry();
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 function expectNoNulls(value: unknown, path = '$'): void {
   expect([path, value]).not.toEqual([path, null]);
@@ -47,7 +27,7 @@ function expectNoNulls(value: unknown, path = '$'): void {
 
 describe('scim-resource.normalizer', () => {
   describe('fixture files', () => {
-    it.each(loadFixtures().map(([name, f]) => [name, f] as const))(
+    it.each(loadFixturesForUnitSpecs().map(([name, f]) => [name, f] as const))(
       '%s is a well-formed recorded request',
       (_name, f) => {
         expect(f.quirk).toMatch(/^(#\d+(\/#\d+)*|2\.\d+) \S/);
@@ -63,10 +43,10 @@ describe('scim-resource.normalizer', () => {
   });
 
   describe('recorded IdP requests — one per quirk', () => {
-    const user = (f: Fixture): NormalizedUserInput => normalizeUserInput(f.body, registry);
-    const group = (f: Fixture): NormalizedGroupInput => normalizeGroupInput(f.body, registry);
+    const user = (f: ScimFixture): NormalizedUserInput => normalizeUserInput(f.body, registry);
+    const group = (f: ScimFixture): NormalizedGroupInput => normalizeGroupInput(f.body, registry);
 
-    const expectations: Record<string, (f: Fixture) => void> = {
+    const expectations: Record<string, (f: ScimFixture) => void> = {
       'entra/post-user-enterprise-nulls-roles-meta': (f) => {
         const r = user(f);
         expect(r.resource).toEqual({
@@ -102,7 +82,7 @@ describe('scim-resource.normalizer', () => {
       },
       'entra/post-user-manager-bare-string': (f) => {
         const r = user(f);
-        expect(r.resource[ENT]).toEqual({ manager: { value: IDS['managerId'] } });
+        expect(r.resource[ENT]).toEqual({ manager: { value: UNIT_FIXTURE_IDS['managerId'] } });
         expect(r.resource[CENU]).toEqual({ tag: '701984' });
         expect(r.resource['schemas']).toEqual([USER, ENT, CENU]);
         expect(r.resource).not.toHaveProperty('id');
@@ -248,7 +228,7 @@ describe('scim-resource.normalizer', () => {
       },
     };
 
-    const fixtures = loadFixtures().filter(([, f]) => f.method === 'POST' || f.method === 'PUT');
+    const fixtures = loadFixturesForUnitSpecs().filter(([, f]) => f.method === 'POST' || f.method === 'PUT');
     it.each(fixtures.map(([name, f]) => [`${name} — ${f.quirk}`, name, f] as const))('%s', (_title, name, f) => {
       const check = expectations[name];
       if (!check) throw new Error(`no expectation for fixture ${name}`);
@@ -616,7 +596,7 @@ describe('scim-resource.normalizer', () => {
   });
 
   describe('properties', () => {
-    const fixtureBodies = loadFixtures()
+    const fixtureBodies = loadFixturesForUnitSpecs()
       .filter(([, f]) => f.body !== null && (f.method === 'POST' || f.method === 'PUT'))
       .map(([, f]) => f.body);
 
@@ -661,18 +641,3 @@ describe('scim-resource.normalizer', () => {
     });
   });
 });
-
-function replaceNode(root: unknown, pick: number, replacement: unknown): unknown {
-  const nodes: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => (nodes.push({ parent: v, key: i }), walk(x)));
-    else if (typeof v === 'object' && v !== null)
-      Object.entries(v).forEach(([k, x]) => (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x)));
-  };
-  const copy = structuredClone(root);
-  walk(copy);
-  if (nodes.length === 0) return replacement;
-  const { parent, key } = nodes[pick % nodes.length];
-  (parent as Record<string | number, unknown>)[key] = replacement;
-  return copy;
-}

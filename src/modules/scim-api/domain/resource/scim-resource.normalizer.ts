@@ -15,6 +15,7 @@ import {
   stripNulls,
   valueKey,
 } from './scim-json';
+import { KeyIndex } from './scim-key-index';
 
 /**
  * POST/PUT body → canonical stored resource (the contract with the staging tables):
@@ -245,47 +246,6 @@ function buildResource(body: unknown, resourceType: ScimResourceTypeName, regist
     }
   }
   return { resource, rawMembers };
-}
-
-/**
- * Case-insensitive own-key lookup on the objects one request builds: each object's keys are indexed
- * once, so assigning n attributes costs O(n), not the O(n²) of a key scan per assignment.
- */
-class KeyIndex {
-  private readonly maps = new WeakMap<object, Map<string, string>>();
-
-  find(obj: Record<string, unknown>, name: string): string | undefined {
-    if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
-    return this.index(obj).get(name.toLowerCase());
-  }
-
-  set(obj: Record<string, unknown>, key: string, value: unknown): void {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-      const m = this.index(obj);
-      if (!m.has(key.toLowerCase())) m.set(key.toLowerCase(), key);
-    }
-    obj[key] = value;
-  }
-
-  /** The object under an extension URN key, created on demand (see extensionContainer). */
-  container(resource: ScimResourceJson, schemaId: string): ScimResourceJson {
-    const key = this.find(resource, schemaId);
-    const existing = key === undefined ? undefined : resource[key];
-    if (isPlainObject(existing)) return existing;
-    const container: ScimResourceJson = {};
-    this.set(resource, key ?? schemaId, container);
-    return container;
-  }
-
-  private index(obj: object): Map<string, string> {
-    let m = this.maps.get(obj);
-    if (!m) {
-      m = new Map();
-      for (const k of Object.keys(obj)) if (!m.has(k.toLowerCase())) m.set(k.toLowerCase(), k);
-      this.maps.set(obj, m);
-    }
-    return m;
-  }
 }
 
 function assignAttribute(
