@@ -24,6 +24,25 @@ const toInt = ({ value }: { value: unknown }) =>
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/**
+ * An integer variable of at least `min` (and at most `max`), given as a string. The checks are
+ * applied bottom-up, as stacked decorators would be, so a bad value's problems keep their order.
+ */
+const IsEnvInt =
+  (min: number, max?: number): PropertyDecorator =>
+  (target, key) => {
+    if (max !== undefined) Max(max)(target, key);
+    Min(min)(target, key);
+    IsInt()(target, key);
+    Transform(toInt)(target, key);
+  };
+
+/** A boolean variable: `1`, `true`, `yes`, `on` (any case) are true, any other text false. */
+const IsEnvBoolean = (): PropertyDecorator => (target, key) => {
+  IsBoolean()(target, key);
+  Transform(toBool)(target, key);
+};
+
 /** A cron expression the scheduler accepts (5 fields, or 6 with seconds). */
 const IsCronExpression = (options?: ValidationOptions) =>
   ValidateBy(
@@ -80,10 +99,7 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsEnvInt(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -105,20 +121,14 @@ export class EnvironmentVariables {
    * At least 4: each outbox lane (2) holds a connection while its handlers run on others, so a
    * smaller pool could leave the handlers waiting for the connection their own relay holds.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(4)
-  @Max(200)
+  @IsEnvInt(4, 200)
   DATABASE_POOL_SIZE = 20;
 
   /**
    * How long a request waits for a database connection (a new one, or a free one of the pool)
    * before it is answered 503: an unreachable server must not hold an IdP's requests open.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IsEnvInt(100, 600_000)
   DATABASE_CONNECT_TIMEOUT_MS = 10_000;
 
   /**
@@ -126,31 +136,21 @@ export class EnvironmentVariables {
    * answers nothing: the connection is discarded and the request answered 503) and by the server
    * (statement_timeout). Long work — exports, sync batches, migrations — has its own bound below.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IsEnvInt(100, 600_000)
   DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
 
   /** The bound of one statement of long work: an audit export, a sync batch, a migration. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(24 * 3_600_000)
+  @IsEnvInt(1000, 24 * 3_600_000)
   DATABASE_LONG_STATEMENT_TIMEOUT_MS = 600_000;
 
   /** Run pending migrations at boot under an advisory lock (compose runs them as a separate step). */
-  @Transform(toBool)
-  @IsBoolean()
+  @IsEnvBoolean()
   DATABASE_MIGRATE_ON_BOOT = true;
 
   @IsString()
   DATA_DIR = '.data';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(65535)
+  @IsEnvInt(1024, 65535)
   EMBEDDED_PG_PORT = 54329;
 
   /**
@@ -198,20 +198,14 @@ export class EnvironmentVariables {
   TRUST_PROXY?: number | string[];
 
   /** Port of the Prometheus `/metrics` listener (never the public port); 0 switches it off. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsEnvInt(0, 65535)
   METRICS_PORT = 9464;
 
   /**
    * On SIGTERM, how long /health/ready answers 503 while requests are still served, before the
    * listener closes: a load balancer's probe interval, so it stops routing here first.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(120_000)
+  @IsEnvInt(0, 120_000)
   SHUTDOWN_DRAIN_MS = 0;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
@@ -222,35 +216,23 @@ export class EnvironmentVariables {
   LOG_FORMAT?: 'json' | 'pretty';
 
   /** Largest accepted SCIM request body; larger → 413 (advertised in ServiceProviderConfig). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @IsEnvInt(1024)
   SCIM_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
   /** Most values one multi-valued SCIM attribute may hold (emails, roles, …); more → 400 invalidValue. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IsEnvInt(1, 1_000_000)
   SCIM_MAX_MULTI_VALUED = 10_000;
 
   /** Largest page a SCIM list returns (ServiceProviderConfig filter.maxResults). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @IsEnvInt(1, 10000)
   SCIM_MAX_RESULTS = 1000;
 
   /** Per-connection SCIM request rate; 0 disables the limit. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IsEnvInt(0)
   SCIM_RATE_LIMIT_PER_SECOND = 100;
 
   /** Failed SCIM authentications per minute per client address and per connection id; 0 disables. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IsEnvInt(0)
   SCIM_AUTH_FAILURES_PER_MINUTE = 30;
 
   /** Failed API-key authentications (admin API bearers, console sign-ins) per minute per client address; 0 disables. */
@@ -260,29 +242,20 @@ export class EnvironmentVariables {
   ADMIN_AUTH_FAILURES_PER_MINUTE = 30;
 
   /** Extra requests a connection may burst above the per-second rate. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IsEnvInt(0)
   SCIM_RATE_LIMIT_BURST = 200;
 
   /** Scheduled jobs (outbox relay polling excluded) can be switched off for API-only replicas. */
-  @Transform(toBool)
-  @IsBoolean()
+  @IsEnvBoolean()
   CRON_ENABLED = true;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(50)
+  @IsEnvInt(50)
   OUTBOX_POLL_INTERVAL_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IsEnvInt(1, 100)
   OUTBOX_MAX_ATTEMPTS = 10;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @IsEnvBoolean()
   OUTBOX_RELAY_ENABLED = true;
 
   /** Provisioning sync runs (UTC): hourly 06:00–18:00 Monday–Friday by default. */
@@ -294,25 +267,18 @@ export class EnvironmentVariables {
   SYNC_DEPROVISION_CRON = '*/15 6-18 * * 1-5';
 
   /** Scheduled sync runs in this process (also off when CRON_ENABLED=false); manual runs always work. */
-  @Transform(toBool)
-  @IsBoolean()
+  @IsEnvBoolean()
   SYNC_CRON_ENABLED = true;
 
   /**
    * A provisioning run is a full reconciliation when the connection had no completed full run in
    * this many hours — and always for the first run of a UTC day. 0: every run is full.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(24 * 31)
+  @IsEnvInt(0, 24 * 31)
   SYNC_FULL_RECONCILE_HOURS = 24;
 
   /** Staged users read, decided and written per batch (one Tenancy transaction each). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(5000)
+  @IsEnvInt(1, 5000)
   SYNC_BATCH_SIZE = 1000;
 
   /** Days audit entries are kept; unset = forever. Pruned daily, oldest first; the chain stays verifiable. */
@@ -331,27 +297,19 @@ export class EnvironmentVariables {
   AUDIT_RETENTION_DAYS?: number;
 
   /** An end-user session ends after this long without introspection (sliding). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IsEnvInt(60)
   SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60;
 
   /** An end-user session ends this long after it was created, however active. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IsEnvInt(60)
   SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
 
   /** An admin console sign-in ends after this long without a request (sliding). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IsEnvInt(60)
   CONSOLE_SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60;
 
   /** An admin console sign-in ends this long after it began, however active. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IsEnvInt(60)
   CONSOLE_SESSION_ABSOLUTE_TIMEOUT_SECONDS = 8 * 60 * 60;
 }
 

@@ -18,14 +18,29 @@ function descriptionOf(cls: DomainEventClass, payload: object): AuditDescription
   return entry.describe(payload, event, entry.action);
 }
 
+/** A SCIM user's update as staging writes it before issue #18: the changed attributes only. */
+const userUpdate = (extra: object = {}) => ({
+  connectionId: 'c',
+  stagedUserId: 'u',
+  externalId: 'x',
+  changedAttributes: ['title'],
+  ...extra,
+});
+
+/** A provisioning by sync as tenancy writes it before issue #18: no email or access. */
+const provisioning = (extra: object = {}) => ({
+  accountId: 'acc',
+  membershipId: 'm',
+  connectionId: 'c',
+  stagedUserId: 'u',
+  syncRunId: null,
+  reactivated: false,
+  ...extra,
+});
+
 describe('AUDITED_EVENTS on payloads written before issue #18 (still in the outbox)', () => {
   it('describes them without a subject, changes or access, as before', () => {
-    const updated = descriptionOf(StagedUserUpdatedEvent, {
-      connectionId: 'c',
-      stagedUserId: 'u',
-      externalId: 'x',
-      changedAttributes: ['title'],
-    });
+    const updated = descriptionOf(StagedUserUpdatedEvent, userUpdate());
     expect(updated.subject).toBeNull();
     expect(updated.summary).toBe('SCIM user u (externalId "x") updated: title');
     expect(updated.details).not.toHaveProperty('changes');
@@ -42,14 +57,7 @@ describe('AUDITED_EVENTS on payloads written before issue #18 (still in the outb
     expect(skipped.subject).toBeNull();
     expect(skipped.summary).toBe('Sync run r skipped 2 SCIM users: no email 2');
 
-    const provisioned = descriptionOf(MemberProvisionedEvent, {
-      accountId: 'acc',
-      membershipId: 'm',
-      connectionId: 'c',
-      stagedUserId: 'u',
-      syncRunId: null,
-      reactivated: false,
-    });
+    const provisioned = descriptionOf(MemberProvisionedEvent, provisioning());
     expect(provisioned.subject).toEqual({ accountId: 'acc' });
     expect(provisioned.summary).toBe('Account acc provisioned as a member from SCIM user u');
 
@@ -79,41 +87,38 @@ describe('AUDITED_EVENTS on current payloads', () => {
   };
 
   it('names the subject, the old and new values and the access given with the rule and key behind it', () => {
-    const updated = descriptionOf(StagedUserUpdatedEvent, {
-      connectionId: 'c',
-      stagedUserId: 'u',
-      externalId: 'x',
-      changedAttributes: ['title'],
-      subject: { userName: 'ada', email: 'ada@acme.example' },
-      changes: [{ attribute: 'title', old: 'Engineer', new: 'Auditor' }],
-    });
+    const updated = descriptionOf(
+      StagedUserUpdatedEvent,
+      userUpdate({
+        subject: { userName: 'ada', email: 'ada@acme.example' },
+        changes: [{ attribute: 'title', old: 'Engineer', new: 'Auditor' }],
+      }),
+    );
     expect(updated.subject).toEqual({ userName: 'ada', email: 'ada@acme.example' });
     expect(updated.summary).toBe('SCIM user u (externalId "x") updated: title "Engineer" → "Auditor"');
 
-    const provisioned = descriptionOf(MemberProvisionedEvent, {
-      accountId: 'acc',
-      membershipId: 'm',
-      connectionId: 'c',
-      stagedUserId: 'u',
-      syncRunId: 'r',
-      reactivated: false,
-      email: 'ada@acme.example',
-      access: [
-        {
-          change: 'given',
-          ...access,
-          reason: 'sync_decision',
-          rules: [
-            {
-              scimGroupDisplayName: 'Auditors',
-              scimGroupExternalId: null,
-              createdAt: '2026-01-01T00:00:00.000Z',
-              createdBy: { type: 'admin', keyId: 'k1', keyName: 'ops', scope: 'admin' },
-            },
-          ],
-        },
-      ],
-    });
+    const provisioned = descriptionOf(
+      MemberProvisionedEvent,
+      provisioning({
+        syncRunId: 'r',
+        email: 'ada@acme.example',
+        access: [
+          {
+            change: 'given',
+            ...access,
+            reason: 'sync_decision',
+            rules: [
+              {
+                scimGroupDisplayName: 'Auditors',
+                scimGroupExternalId: null,
+                createdAt: '2026-01-01T00:00:00.000Z',
+                createdBy: { type: 'admin', keyId: 'k1', keyName: 'ops', scope: 'admin' },
+              },
+            ],
+          },
+        ],
+      }),
+    );
     expect(provisioned.subject).toEqual({ email: 'ada@acme.example', accountId: 'acc' });
     expect(provisioned.summary).toBe(
       'ada@acme.example (account acc) provisioned as a member from SCIM user u by sync run r; given internal group "Auditors" (permissions: audit.read; sites: Berlin) — sync decision, via mapping rule SCIM group "Auditors" added by API key "ops" (id k1) at 2026-01-01T00:00:00.000Z',

@@ -11,6 +11,9 @@ import {
   StagedUserDeletedEvent,
   StagedUserReactivatedEvent,
   StagedUserUpdatedEvent,
+  type StagedChangesPayload,
+  type StagedGroupPayload,
+  type StagedUserPayload,
 } from '../../staging/public';
 import { SessionCreatedEvent, SessionsTerminatedEvent } from '../../sessions/public';
 import {
@@ -194,6 +197,39 @@ function mappingsText(changes: readonly AuditChange[] | undefined): string | nul
   }`;
 }
 
+/** An entry about a staged user; `what` ends the summary `SCIM user u1 (externalId "x") …`. */
+function stagedUser(p: StagedUserPayload, what: string, details: Record<string, unknown> = {}): AuditDescription {
+  return {
+    target: scimUser(p.stagedUserId),
+    targetLabel: p.externalId,
+    subject: scimPerson(p.subject),
+    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} ${what}`,
+    details: { connectionId: p.connectionId, externalId: p.externalId, ...details },
+  };
+}
+/** An entry about a staged group, named by its displayName where the event carries it, else its externalId. */
+function stagedGroup(
+  p: StagedGroupPayload & { displayName?: string },
+  what: string,
+  details: Record<string, unknown> = {},
+): AuditDescription {
+  return {
+    target: scimGroup(p.stagedGroupId),
+    targetLabel: p.externalId,
+    summary: `SCIM group ${p.stagedGroupId}${p.displayName ? ` ("${p.displayName}")` : externalId(p.externalId)} ${what}`,
+    details: { connectionId: p.connectionId, externalId: p.externalId, ...details },
+  };
+}
+/** What an IdP's update changed: the first old → new values, else the attribute names. */
+const stagedChangesText = (p: StagedChangesPayload) =>
+  changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes);
+/** An update's `details`: the attribute names, and old and new values where the event carries them. */
+const stagedChanges = (p: StagedChangesPayload) => ({
+  changedAttributes: p.changedAttributes,
+  ...(p.changes ? { changes: p.changes } : {}),
+  ...(p.changesOmitted ? { changesOmitted: p.changesOmitted } : {}),
+});
+
 /** A mapping rule removed by an admin is a mapping change; the rest is the IdP taking the group away. */
 const accessRevokedReason = (cause: string): AccessChangeReason =>
   cause === 'group_mapping_removed' ? 'mapping_change' : 'idp_removal';
@@ -273,71 +309,24 @@ export const AUDITED_EVENTS: readonly AuditedEvent[] = [
     details: { connectionId: p.connectionId },
   })),
   // Staging: every SCIM mutation (actor scim: connection + token)
-  audited(StagedUserCreatedEvent, 'scim_user.created', (p) => ({
-    target: scimUser(p.stagedUserId),
-    targetLabel: p.externalId,
-    subject: scimPerson(p.subject),
-    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} created, ${p.active ? 'active' : 'inactive'}`,
-    details: { connectionId: p.connectionId, externalId: p.externalId, active: p.active },
-  })),
-  audited(StagedUserUpdatedEvent, 'scim_user.updated', (p) => ({
-    target: scimUser(p.stagedUserId),
-    targetLabel: p.externalId,
-    subject: scimPerson(p.subject),
-    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} updated: ${changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes)}`,
-    details: {
-      connectionId: p.connectionId,
-      externalId: p.externalId,
-      changedAttributes: p.changedAttributes,
-      ...(p.changes ? { changes: p.changes } : {}),
-      ...(p.changesOmitted ? { changesOmitted: p.changesOmitted } : {}),
-    },
-  })),
-  audited(StagedUserDeactivatedEvent, 'scim_user.deactivated', (p) => ({
-    target: scimUser(p.stagedUserId),
-    targetLabel: p.externalId,
-    subject: scimPerson(p.subject),
-    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} deactivated (active=false)`,
-    details: { connectionId: p.connectionId, externalId: p.externalId, active: false },
-  })),
-  audited(StagedUserReactivatedEvent, 'scim_user.reactivated', (p) => ({
-    target: scimUser(p.stagedUserId),
-    targetLabel: p.externalId,
-    subject: scimPerson(p.subject),
-    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} reactivated (active=true)`,
-    details: { connectionId: p.connectionId, externalId: p.externalId, active: true },
-  })),
-  audited(StagedUserDeletedEvent, 'scim_user.deleted', (p) => ({
-    target: scimUser(p.stagedUserId),
-    targetLabel: p.externalId,
-    subject: scimPerson(p.subject),
-    summary: `SCIM user ${p.stagedUserId}${externalId(p.externalId)} deleted`,
-    details: { connectionId: p.connectionId, externalId: p.externalId },
-  })),
-  audited(StagedGroupCreatedEvent, 'scim_group.created', (p) => ({
-    target: scimGroup(p.stagedGroupId),
-    targetLabel: p.externalId,
-    summary: `SCIM group ${p.stagedGroupId}${externalId(p.externalId)} created`,
-    details: { connectionId: p.connectionId, externalId: p.externalId },
-  })),
-  audited(StagedGroupUpdatedEvent, 'scim_group.updated', (p) => ({
-    target: scimGroup(p.stagedGroupId),
-    targetLabel: p.externalId,
-    summary: `SCIM group ${p.stagedGroupId}${p.displayName ? ` ("${p.displayName}")` : externalId(p.externalId)} updated: ${changesText(p.changes, p.changesOmitted) ?? list(p.changedAttributes)}`,
-    details: {
-      connectionId: p.connectionId,
-      externalId: p.externalId,
-      changedAttributes: p.changedAttributes,
-      ...(p.changes ? { changes: p.changes } : {}),
-      ...(p.changesOmitted ? { changesOmitted: p.changesOmitted } : {}),
-    },
-  })),
-  audited(StagedGroupDeletedEvent, 'scim_group.deleted', (p) => ({
-    target: scimGroup(p.stagedGroupId),
-    targetLabel: p.externalId,
-    summary: `SCIM group ${p.stagedGroupId}${externalId(p.externalId)} deleted`,
-    details: { connectionId: p.connectionId, externalId: p.externalId },
-  })),
+  audited(StagedUserCreatedEvent, 'scim_user.created', (p) =>
+    stagedUser(p, `created, ${p.active ? 'active' : 'inactive'}`, { active: p.active }),
+  ),
+  audited(StagedUserUpdatedEvent, 'scim_user.updated', (p) =>
+    stagedUser(p, `updated: ${stagedChangesText(p)}`, stagedChanges(p)),
+  ),
+  audited(StagedUserDeactivatedEvent, 'scim_user.deactivated', (p) =>
+    stagedUser(p, 'deactivated (active=false)', { active: false }),
+  ),
+  audited(StagedUserReactivatedEvent, 'scim_user.reactivated', (p) =>
+    stagedUser(p, 'reactivated (active=true)', { active: true }),
+  ),
+  audited(StagedUserDeletedEvent, 'scim_user.deleted', (p) => stagedUser(p, 'deleted')),
+  audited(StagedGroupCreatedEvent, 'scim_group.created', (p) => stagedGroup(p, 'created')),
+  audited(StagedGroupUpdatedEvent, 'scim_group.updated', (p) =>
+    stagedGroup(p, `updated: ${stagedChangesText(p)}`, stagedChanges(p)),
+  ),
+  audited(StagedGroupDeletedEvent, 'scim_group.deleted', (p) => stagedGroup(p, 'deleted')),
   audited(StagedMembershipChangedEvent, 'scim_group.members_changed', (p) => ({
     target: scimGroup(p.stagedGroupId),
     summary: `Members of SCIM group ${p.stagedGroupId} changed: ${p.addedCount} added, ${p.removedCount} removed${p.replaced ? ' (member list replaced)' : ''}`,

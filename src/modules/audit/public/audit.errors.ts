@@ -1,30 +1,15 @@
-import { DomainError, type DomainErrorKind } from '../../../shared/domain/domain-error';
+import { CodedDomainError, errorCodes, type ErrorCodeOf } from '../../../shared/domain/coded-domain-error';
 
-/** Error codes Audit raises; the HTTP edge maps them by `kind`. */
-export enum AuditErrorCode {
+/** Error codes Audit raises, each with the kind the HTTP edge maps it by. */
+export const AuditErrorCode = errorCodes('AUDIT', {
   /** A `cursor` this API did not hand out. */
-  INVALID_CURSOR = 'AUDIT.INVALID_CURSOR',
+  INVALID_CURSOR: 'invalid',
   /** `from` is not before `to`. */
-  INVALID_RANGE = 'AUDIT.INVALID_RANGE',
+  INVALID_RANGE: 'invalid',
   /** Query parameters that only go together (or never together) were given otherwise. */
-  INVALID_COMBINATION = 'AUDIT.INVALID_COMBINATION',
-}
-
-const KIND: Record<AuditErrorCode, DomainErrorKind> = {
-  [AuditErrorCode.INVALID_CURSOR]: 'invalid',
-  [AuditErrorCode.INVALID_RANGE]: 'invalid',
-  [AuditErrorCode.INVALID_COMBINATION]: 'invalid',
-};
+  INVALID_COMBINATION: 'invalid',
+});
+export type AuditErrorCode = ErrorCodeOf<typeof AuditErrorCode>;
 
 /** An error of the audit API; `details` name the offending query parameter. */
-export class AuditError extends DomainError {
-  readonly kind: DomainErrorKind;
-  constructor(
-    readonly code: AuditErrorCode,
-    message: string,
-    details: ReadonlyArray<{ field: string; problem: string }> = [],
-  ) {
-    super(message, details);
-    this.kind = KIND[code];
-  }
-}
+export class AuditError extends CodedDomainError<AuditErrorCode> {}

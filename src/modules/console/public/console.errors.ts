@@ -1,22 +1,9 @@
-import { DomainError, type DomainErrorKind } from '../../../shared/domain/domain-error';
+import { CodedDomainError, errorCodes, type ErrorCodeOf } from '../../../shared/domain/coded-domain-error';
 
-export enum ConsoleErrorCode {
-  INVALID_KEY = 'CONSOLE.INVALID_KEY',
-  KEY_NOT_ALLOWED = 'CONSOLE.KEY_NOT_ALLOWED',
-}
+export const ConsoleErrorCode = errorCodes('CONSOLE', {
+  INVALID_KEY: 'unauthorized',
+  KEY_NOT_ALLOWED: 'forbidden',
+});
+export type ConsoleErrorCode = ErrorCodeOf<typeof ConsoleErrorCode>;
 
-const KIND: Record<ConsoleErrorCode, DomainErrorKind> = {
-  [ConsoleErrorCode.INVALID_KEY]: 'unauthorized',
-  [ConsoleErrorCode.KEY_NOT_ALLOWED]: 'forbidden',
-};
-
-export class ConsoleError extends DomainError {
-  readonly kind: DomainErrorKind;
-  constructor(
-    readonly code: ConsoleErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.kind = KIND[code];
-  }
-}
+export class ConsoleError extends CodedDomainError<ConsoleErrorCode> {}

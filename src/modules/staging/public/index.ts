@@ -3,6 +3,7 @@ export * from './staging.facade';
 export * from './staging.types';
 export * from './staging-sync.types';
 export * from './staging.errors';
+export * from './events/staged-event.types';
 export * from './events/staged-user-created.event';
 export * from './events/staged-user-updated.event';
 export * from './events/staged-user-deactivated.event';

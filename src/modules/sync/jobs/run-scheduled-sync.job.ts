@@ -89,9 +89,11 @@ export class RunScheduledSyncJob implements OnApplicationBootstrap {
       } catch (err) {
         if (
           err instanceof SyncError &&
-          [SyncErrorCode.RUN_IN_PROGRESS, SyncErrorCode.SLOT_ALREADY_RUN, SyncErrorCode.CONNECTION_NOT_FOUND].includes(
-            err.code,
-          )
+          new Set<SyncErrorCode>([
+            SyncErrorCode.RUN_IN_PROGRESS,
+            SyncErrorCode.SLOT_ALREADY_RUN,
+            SyncErrorCode.CONNECTION_NOT_FOUND,
+          ]).has(err.code)
         ) {
           result.skipped.push({ connectionId: connection.id, reason: err.code });
         } else {

@@ -1,32 +1,23 @@
-import { DomainError, type DomainErrorKind } from '../../../shared/domain/domain-error';
+import { CodedDomainError, errorCodes, type ErrorCodeOf } from '../../../shared/domain/coded-domain-error';
 
-export enum SyncErrorCode {
-  RUN_NOT_FOUND = 'SYNC.RUN_NOT_FOUND',
-  CONNECTION_NOT_FOUND = 'SYNC.CONNECTION_NOT_FOUND',
+export const SyncErrorCode = errorCodes('SYNC', {
+  RUN_NOT_FOUND: 'not_found',
+  CONNECTION_NOT_FOUND: 'not_found',
   /** A run of the connection is in progress (`runId` names it). */
-  RUN_IN_PROGRESS = 'SYNC.RUN_IN_PROGRESS',
+  RUN_IN_PROGRESS: 'conflict',
   /** A scheduled run of this connection already ran for this schedule slot (another replica). */
-  SLOT_ALREADY_RUN = 'SYNC.SLOT_ALREADY_RUN',
-  INVALID_CURSOR = 'SYNC.INVALID_CURSOR',
-}
+  SLOT_ALREADY_RUN: 'conflict',
+  INVALID_CURSOR: 'invalid',
+});
+export type SyncErrorCode = ErrorCodeOf<typeof SyncErrorCode>;
 
-const KIND: Record<SyncErrorCode, DomainErrorKind> = {
-  [SyncErrorCode.RUN_NOT_FOUND]: 'not_found',
-  [SyncErrorCode.CONNECTION_NOT_FOUND]: 'not_found',
-  [SyncErrorCode.RUN_IN_PROGRESS]: 'conflict',
-  [SyncErrorCode.SLOT_ALREADY_RUN]: 'conflict',
-  [SyncErrorCode.INVALID_CURSOR]: 'invalid',
-};
-
-export class SyncError extends DomainError {
-  readonly kind: DomainErrorKind;
+export class SyncError extends CodedDomainError<SyncErrorCode> {
   constructor(
-    readonly code: SyncErrorCode,
+    code: SyncErrorCode,
     message: string,
     /** For RUN_IN_PROGRESS: the running run. */
     readonly runId: string | null = null,
   ) {
-    super(message);
-    this.kind = KIND[code];
+    super(code, message);
   }
 }

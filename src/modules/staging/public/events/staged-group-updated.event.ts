@@ -1,18 +1,13 @@
 import { DomainEvent } from '../../../../shared/domain/domain-event';
-import type { AuditChange } from '../../../audit/public';
+import type { StagedChangesPayload, StagedGroupPayload } from './staged-event.types';
 
-/** An IdP changed a group's attributes (not its members). */
-export class StagedGroupUpdatedEvent extends DomainEvent<{
-  connectionId: string;
-  stagedGroupId: string;
-  externalId: string | null;
-  changedAttributes: string[];
+interface StagedGroupUpdatedPayload extends StagedGroupPayload, StagedChangesPayload {
   /** The group's displayName after the change (absent in events written before it was added). */
   displayName?: string;
-  /** Old and new values (audit-changes.ts: secrets masked, bounded); absent in older events. */
-  changes?: AuditChange[];
-  changesOmitted?: number;
-}> {
+}
+
+/** An IdP changed a group's attributes (not its members). */
+export class StagedGroupUpdatedEvent extends DomainEvent<StagedGroupUpdatedPayload> {
   static override readonly eventName = 'staging.group.updated';
   static override readonly version = 1;
 }
