@@ -236,9 +236,7 @@ export class EnvironmentVariables {
   SCIM_AUTH_FAILURES_PER_MINUTE = 30;
 
   /** Failed API-key authentications (admin API bearers, console sign-ins) per minute per client address; 0 disables. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IsEnvInt(0)
   ADMIN_AUTH_FAILURES_PER_MINUTE = 30;
 
   /** Extra requests a connection may burst above the per-second rate. */
