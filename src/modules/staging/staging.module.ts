@@ -5,6 +5,7 @@ import { StagedResourcesController } from './http/staged-resources.controller';
 import { StagedGroupRepository } from './infrastructure/staged-group.repository';
 import { StagedUserRepository } from './infrastructure/staged-user.repository';
 import { StagedSyncRepository } from './infrastructure/staged-sync.repository';
+import { StagedAdminRepository } from './infrastructure/staged-admin.repository';
 import { StagedGroupCreatedEvent } from './public/events/staged-group-created.event';
 import { StagedGroupDeletedEvent } from './public/events/staged-group-deleted.event';
 import { StagedGroupMembersLeftEvent } from './public/events/staged-group-members-left.event';
@@ -39,6 +40,7 @@ EventRegistry.register(
     StagedUserRepository,
     StagedGroupRepository,
     StagedSyncRepository,
+    StagedAdminRepository,
     { provide: StagingFacade, useClass: StagingFacadeService },
   ],
   exports: [StagingFacade],

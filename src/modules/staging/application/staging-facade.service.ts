@@ -18,9 +18,10 @@ import { StagedUserUpdatedEvent } from '../public/events/staged-user-updated.eve
 import { StagingError, StagingErrorCode } from '../public/staging.errors';
 import { StagingFacade } from '../public/staging.facade';
 import type {
-  MemberChanges,
   StageGroupInput,
+  StagedAdminPage,
   StagedGroupAdminRow,
+  StagedGroupChange,
   StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
@@ -29,6 +30,7 @@ import type {
   StagedUserAdminFilter,
   StagedUserAdminRecord,
   StagedUserAdminRow,
+  StagedUserChange,
   StagedUserRecord,
   StagedUserSubject,
   StageUserInput,
@@ -37,6 +39,7 @@ import type {
 import { StagedGroupRepository, type RemovedMember } from '../infrastructure/staged-group.repository';
 import { StagedUserRepository } from '../infrastructure/staged-user.repository';
 import { StagedSyncRepository } from '../infrastructure/staged-sync.repository';
+import { StagedAdminRepository, type AdminKeyset, type AdminPage } from '../infrastructure/staged-admin.repository';
 import type {
   SyncChangeQuery,
   SyncOutcomeRecord,
@@ -82,6 +85,7 @@ export class StagingFacadeService extends StagingFacade {
     private readonly groups: StagedGroupRepository,
     private readonly events: EventBus,
     private readonly syncReads: StagedSyncRepository,
+    private readonly admin: StagedAdminRepository,
   ) {
     super();
   }
@@ -131,11 +135,7 @@ export class StagingFacadeService extends StagingFacade {
   async modifyUser(
     scope: StagingScope,
     id: string,
-    mutate: (
-      current: StagedUserRecord,
-    ) =>
-      | { input: StageUserInput; changedAttributes: string[] }
-      | Promise<{ input: StageUserInput; changedAttributes: string[] }>,
+    mutate: (current: StagedUserRecord) => StagedUserChange | Promise<StagedUserChange>,
     expectedVersion?: number,
   ): Promise<StagedUserRecord> {
     try {
@@ -234,11 +234,7 @@ export class StagingFacadeService extends StagingFacade {
   modifyGroup(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedGroupRecord) => {
-      input: StageGroupInput;
-      changedAttributes: string[];
-      members: MemberChanges;
-    },
+    mutate: (current: StagedGroupRecord) => StagedGroupChange,
     expectedVersion?: number,
   ): Promise<StagedGroupRecord> {
     return this.tx.run(async () => {
@@ -357,29 +353,21 @@ export class StagingFacadeService extends StagingFacade {
     cursor: string | undefined,
     limit: number,
     filter: StagedUserAdminFilter = {},
-  ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }> {
-    const rows = await this.users.adminList(connectionId, decodeCursor(cursor), limit, filter);
-    const last = rows.at(-1);
-    // The cursor carries created_at at full (microsecond) precision: a millisecond ISO string would
-    // skip or repeat rows created within the same millisecond.
-    return {
-      items: rows.map(({ cursorAt: _c, ...item }) => item),
-      nextCursor: rows.length === limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
-    };
+  ): Promise<StagedAdminPage<StagedUserAdminRow>> {
+    return withNextCursor(await this.admin.listUsers(connectionId, decodeCursor(cursor), limit, filter), limit);
   }
 
   async adminGetUser(connectionId: string, id: string): Promise<StagedUserAdminRecord | null> {
     if (!isUuid(id)) return null;
-    return this.users.adminGet(connectionId, id.toLowerCase());
+    return this.admin.getUser(connectionId, id.toLowerCase());
   }
 
   async adminListGroups(
     connectionId: string,
     cursor: string | undefined,
     limit: number,
-  ): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }> {
-    const page = await this.groups.adminList(connectionId, decodeCursor(cursor), limit);
-    return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
+  ): Promise<StagedAdminPage<StagedGroupAdminRow>> {
+    return withNextCursor(await this.admin.listGroups(connectionId, decodeCursor(cursor), limit), limit);
   }
 
   listUsersForSync(scope: StagingScope, selection: SyncUserSelection): Promise<SyncUserPage> {
@@ -502,11 +490,16 @@ function subjectOf(user: { userName: string; primaryEmail: string | null }): Sta
   return { userName: user.userName, email: user.primaryEmail };
 }
 
-function encodeCursor(row: { createdAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString('base64url');
+/** A full page may have a successor: its cursor is the last row's exact keyset position. */
+function withNextCursor<T>(page: AdminPage<T>, limit: number): StagedAdminPage<T> {
+  return { items: page.items, nextCursor: page.items.length === limit && page.last ? encodeCursor(page.last) : null };
 }
 
-function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+function encodeCursor(keyset: AdminKeyset): string {
+  return Buffer.from(JSON.stringify([keyset.createdAt, keyset.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): AdminKeyset | undefined {
   if (!cursor) return undefined;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];

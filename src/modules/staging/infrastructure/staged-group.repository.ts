@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { FirstLoadStatistics } from './first-load-statistics';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { sqlRows } from '../../../shared/database/sql';
 import type { OutboxStatement } from '../../../shared/events/event-bus';
 import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-schema.registry';
 import type {
-  StagedGroupAdminRow,
   StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
@@ -16,13 +14,7 @@ import type {
   StagingScope,
 } from '../public/staging.types';
 import type { SqlFilterTarget } from './scim-filter-to-sql';
-import {
-  ADMIN_CURSOR_AT,
-  adminPage,
-  scimListPage,
-  type AdminCursorRow,
-  type AdminPage,
-} from './staged-user.repository';
+import { StagedTableRepository } from './staged-table.repository';
 import { jsonText } from '../../../shared/http/json-body';
 import { isUuid } from '../../../shared/domain/uuid';
 
@@ -51,6 +43,14 @@ export interface RemovedMember {
 
 const COLUMNS = `g.id, g.display_name, g.external_id, g.resource, g.version, g.created_at, g.updated_at`;
 
+/** The group's own columns, in the order of `insert`'s `$4`…`$7` and `update`'s. */
+const ownColumns = (input: StageGroupInput): unknown[] => [
+  input.displayName,
+  input.externalId,
+  JSON.stringify(input.resource),
+  jsonText(input.rawPayload ?? null),
+];
+
 const toRecord = (r: GroupRow): StagedGroupRecord => ({
   id: r.id,
   displayName: r.display_name,
@@ -62,15 +62,10 @@ const toRecord = (r: GroupRow): StagedGroupRecord => ({
 });
 
 @Injectable()
-export class StagedGroupRepository {
-  /** See FirstLoadStatistics: a fresh install's first 100 groups get the table analysed. */
-  readonly statistics: FirstLoadStatistics;
-
-  constructor(
-    private readonly tx: TransactionHost,
-    dataSource: DataSource,
-  ) {
-    this.statistics = new FirstLoadStatistics(dataSource, 'staging.scim_group', 100);
+export class StagedGroupRepository extends StagedTableRepository<GroupRow> {
+  /** A fresh install's first 100 groups get the table analysed (FirstLoadStatistics). */
+  constructor(tx: TransactionHost, dataSource: DataSource) {
+    super(tx, dataSource, 'staging.scim_group', GROUP_TARGET, 100);
   }
 
   async insert(scope: StagingScope, id: string, input: StageGroupInput): Promise<StagedGroupRecord> {
@@ -78,29 +73,15 @@ export class StagedGroupRepository {
       this.tx.manager,
       `INSERT INTO staging.scim_group AS g (id, tenant_id, connection_id, display_name, external_id, resource, raw_payload)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING ${COLUMNS}`,
-      [
-        id,
-        scope.tenantId,
-        scope.connectionId,
-        input.displayName,
-        input.externalId,
-        JSON.stringify(input.resource),
-        jsonText(input.rawPayload ?? null),
-      ],
+      [id, scope.tenantId, scope.connectionId, ...ownColumns(input)],
     );
     this.statistics.noteInserted(1);
     return toRecord(row);
   }
 
   async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedGroupRecord | null> {
-    if (!isUuid(id)) return null;
-    const rows = await sqlRows<GroupRow>(
-      this.tx.manager,
-      `SELECT ${COLUMNS} FROM staging.scim_group g
-        WHERE g.id = $1 AND g.tenant_id = $2 AND g.connection_id = $3 AND g.deleted_at IS NULL ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
-      [id, scope.tenantId, scope.connectionId],
-    );
-    return rows[0] ? toRecord(rows[0]) : null;
+    const row = await this.findLive(scope, id, COLUMNS, opts.forUpdate);
+    return row ? toRecord(row) : null;
   }
 
   /** Updates the (locked) row and writes its events' outbox rows in the same statement. */
@@ -111,41 +92,23 @@ export class StagedGroupRepository {
     bumpVersion: boolean,
     outbox: OutboxStatement,
   ): Promise<StagedGroupRecord> {
-    const params: unknown[] = [
+    const row = await this.updateLocked(
+      scope,
       id,
-      scope.tenantId,
-      scope.connectionId,
-      input.displayName,
-      input.externalId,
-      JSON.stringify(input.resource),
-      jsonText(input.rawPayload ?? null),
-      bumpVersion,
-    ];
-    const events = outbox.render(params.length + 1);
-    const [row] = await sqlRows<GroupRow>(
-      this.tx.manager,
-      `WITH g AS (
-         UPDATE staging.scim_group g
-            SET display_name = $4, external_id = $5, resource = $6::jsonb, raw_payload = $7::jsonb,
-                version = g.version + CASE WHEN $8 THEN 1 ELSE 0 END, updated_at = clock_timestamp()
-          WHERE g.id = $1 AND g.tenant_id = $2 AND g.connection_id = $3 AND g.deleted_at IS NULL
-         RETURNING g.*),
-       o AS (${events.sql})
-       SELECT ${COLUMNS} FROM g`,
-      [...params, ...events.params],
+      {
+        set: `display_name = $4, external_id = $5, resource = $6::jsonb, raw_payload = $7::jsonb,
+              version = g.version + CASE WHEN $8 THEN 1 ELSE 0 END`,
+        values: [...ownColumns(input), bumpVersion],
+        select: COLUMNS,
+      },
+      outbox,
     );
-    if (!row) throw new Error(`staged group ${id} vanished under its row lock`);
-    outbox.committed();
     return toRecord(row);
   }
 
   /** Marks the group deleted and drops its member rows; returns the users that were its members. */
   async markDeleted(scope: StagingScope, id: string): Promise<string[]> {
-    await this.tx.manager.query(
-      `UPDATE staging.scim_group SET deleted_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
-        WHERE id = $1 AND tenant_id = $2 AND connection_id = $3 AND deleted_at IS NULL`,
-      [id, scope.tenantId, scope.connectionId],
-    );
+    await this.markRowDeleted(scope, id);
     // Its own members, and its places in other groups (a deleted group is nobody's member).
     const rows = await sqlRows<{ member_id: string; group_id: string; member_type: string }>(
       this.tx.manager,
@@ -176,13 +139,7 @@ export class StagedGroupRepository {
   }
 
   async list(scope: StagingScope, query: StagedListQuery): Promise<StagedPage<StagedGroupRecord>> {
-    return scimListPage<GroupRow, StagedGroupRecord>(this.tx, scope, query, {
-      table: 'staging.scim_group',
-      alias: 'g',
-      target: GROUP_TARGET,
-      select: COLUMNS,
-      map: toRecord,
-    });
+    return this.listPage(scope, query, COLUMNS, toRecord);
   }
 
   /**
@@ -316,45 +273,5 @@ export class StagedGroupRepository {
       result.get(r.group_id)?.push(member);
     }
     return result;
-  }
-
-  async adminList(
-    connectionId: string,
-    cursor: { createdAt: string; id: string } | undefined,
-    limit: number,
-  ): Promise<AdminPage<StagedGroupAdminRow>> {
-    const params: unknown[] = [connectionId, limit];
-    let keyset = '';
-    if (cursor) {
-      params.push(cursor.createdAt, cursor.id);
-      keyset = `AND (g.created_at, g.id) > ($3::timestamptz, $4::uuid)`;
-    }
-    const rows = await sqlRows<
-      AdminCursorRow & {
-        display_name: string;
-        external_id: string | null;
-        deleted_at: Date | null;
-        created_at: Date;
-        updated_at: Date;
-        member_count: number;
-      }
-    >(
-      this.tx.manager,
-      `SELECT g.id, g.display_name, g.external_id, g.deleted_at, g.created_at, g.updated_at,
-              (SELECT count(*) FROM staging.scim_group_member m WHERE m.group_id = g.id)::int AS member_count,
-              ${ADMIN_CURSOR_AT('g')}
-         FROM staging.scim_group g WHERE g.connection_id = $1 ${keyset}
-        ORDER BY g.created_at, g.id LIMIT $2`,
-      params,
-    );
-    return adminPage(rows, (r) => ({
-      id: r.id,
-      displayName: r.display_name,
-      externalId: r.external_id,
-      memberCount: r.member_count,
-      deleted: r.deleted_at !== null,
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
-    }));
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { FirstLoadStatistics } from './first-load-statistics';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { OUTBOX_COLUMNS, type OutboxStatement } from '../../../shared/events/event-bus';
 import { StatementBatcher } from '../../../shared/database/statement-batcher';
@@ -9,15 +8,13 @@ import { DEFAULT_SCIM_SCHEMA_REGISTRY } from '../../../shared/scim/schemas/scim-
 import type {
   StagedListQuery,
   StagedPage,
-  StagedUserAdminFilter,
-  StagedUserAdminRecord,
-  StagedUserAdminRow,
   StagedUserRecord,
   StageUserInput,
   StagingScope,
 } from '../public/staging.types';
-import { compileScimFilter, compileSortExpression, type SqlFilterTarget } from './scim-filter-to-sql';
-import { matchesAtMostOne, userNameEquality } from './scim-filter-plan';
+import type { SqlFilterTarget } from './scim-filter-to-sql';
+import { userNameEquality } from './scim-filter-plan';
+import { StagedTableRepository } from './staged-table.repository';
 import { jsonText } from '../../../shared/http/json-body';
 import { isUuid } from '../../../shared/domain/uuid';
 
@@ -98,6 +95,15 @@ interface UserNameLookup {
   userName: string;
 }
 
+/** The user's own scalar columns (the JSON ones travel apart), in INSERT_USERS_SQL's and `update`'s order. */
+const ownColumns = (input: StageUserInput): unknown[] => [
+  input.userName,
+  input.externalId,
+  input.displayName,
+  input.active,
+  input.primaryEmail,
+];
+
 const toRecord = (r: UserRow): StagedUserRecord => ({
   id: r.id,
   userName: r.user_name,
@@ -112,7 +118,7 @@ const toRecord = (r: UserRow): StagedUserRecord => ({
 });
 
 @Injectable()
-export class StagedUserRepository {
+export class StagedUserRepository extends StagedTableRepository<UserRow> {
   /**
    * Concurrent creates share statements. Two in flight: under load the batches grow (measured at
    * 20 clients: ~3 rows a statement with two in flight, ~7 with one), and one statement waiting on
@@ -138,14 +144,9 @@ export class StagedUserRepository {
     },
   );
 
-  /** See FirstLoadStatistics: a fresh install's first 500 users get the table analysed. */
-  readonly statistics: FirstLoadStatistics;
-
-  constructor(
-    private readonly tx: TransactionHost,
-    dataSource: DataSource,
-  ) {
-    this.statistics = new FirstLoadStatistics(dataSource, 'staging.scim_user', 500);
+  /** A fresh install's first 500 users get the table analysed (FirstLoadStatistics). */
+  constructor(tx: TransactionHost, dataSource: DataSource) {
+    super(tx, dataSource, 'staging.scim_user', USER_TARGET, 500);
   }
 
   /**
@@ -166,16 +167,7 @@ export class StagedUserRepository {
     const rawPayloads: string[] = [];
     const events: unknown[][] = Array.from({ length: OUTBOX_COLUMNS.length + 1 }, () => []);
     for (const { scope, id, input, outbox } of items) {
-      [
-        id,
-        scope.tenantId,
-        scope.connectionId,
-        input.userName,
-        input.externalId,
-        input.displayName,
-        input.active,
-        input.primaryEmail,
-      ].forEach((v, k) => users[k].push(v));
+      [id, scope.tenantId, scope.connectionId, ...ownColumns(input)].forEach((v, k) => users[k].push(v));
       resources.push(JSON.stringify(input.resource));
       rawPayloads.push(jsonText(input.rawPayload ?? null));
       for (const row of outbox.rows()) [id, ...row].forEach((v, k) => events[k].push(v));
@@ -231,16 +223,9 @@ export class StagedUserRepository {
   }
 
   async find(scope: StagingScope, id: string, opts: { forUpdate?: boolean } = {}): Promise<StagedUserRecord | null> {
-    if (!isUuid(id)) return null;
-    const rows = await sqlRows<UserRow>(
-      this.tx.manager,
-      `SELECT ${COLUMNS}, ${opts.forUpdate ? `'[]'::json AS groups` : GROUPS_SQL}
-         FROM staging.scim_user u
-        WHERE u.id = $1 AND u.tenant_id = $2 AND u.connection_id = $3 AND u.deleted_at IS NULL
-        ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
-      [id, scope.tenantId, scope.connectionId],
-    );
-    return rows[0] ? toRecord(rows[0]) : null;
+    const groups = opts.forUpdate ? `'[]'::json AS groups` : GROUPS_SQL;
+    const row = await this.findLive(scope, id, `${COLUMNS}, ${groups}`, opts.forUpdate);
+    return row ? toRecord(row) : null;
   }
 
   /** Updates the (locked) row and writes its events' outbox rows in the same statement. */
@@ -250,43 +235,23 @@ export class StagedUserRepository {
     input: StageUserInput,
     outbox: OutboxStatement,
   ): Promise<StagedUserRecord> {
-    const params: unknown[] = [
+    const row = await this.updateLocked(
+      scope,
       id,
-      scope.tenantId,
-      scope.connectionId,
-      input.userName,
-      input.externalId,
-      input.displayName,
-      input.active,
-      input.primaryEmail,
-      JSON.stringify(input.resource),
-      jsonText(input.rawPayload ?? null),
-    ];
-    const events = outbox.render(params.length + 1);
-    const [row] = await sqlRows<UserRow>(
-      this.tx.manager,
-      `WITH u AS (
-         UPDATE staging.scim_user u
-            SET user_name = $4, external_id = $5, display_name = $6, active = $7, primary_email = $8, resource = $9::jsonb,
-                raw_payload = $10::jsonb, version = u.version + 1, updated_at = clock_timestamp()
-          WHERE u.id = $1 AND u.tenant_id = $2 AND u.connection_id = $3 AND u.deleted_at IS NULL
-         RETURNING u.*),
-       o AS (${events.sql})
-       SELECT ${COLUMNS}, ${GROUPS_SQL} FROM u`,
-      [...params, ...events.params],
+      {
+        set: `user_name = $4, external_id = $5, display_name = $6, active = $7, primary_email = $8, resource = $9::jsonb,
+              raw_payload = $10::jsonb, version = u.version + 1`,
+        values: [...ownColumns(input), JSON.stringify(input.resource), jsonText(input.rawPayload ?? null)],
+        select: `${COLUMNS}, ${GROUPS_SQL}`,
+      },
+      outbox,
     );
-    if (!row) throw new Error(`staged user ${id} vanished under its row lock`);
-    outbox.committed();
     return toRecord(row);
   }
 
   /** Soft delete: the row stays for Sync and audit; its memberships go. */
   async markDeleted(scope: StagingScope, id: string): Promise<void> {
-    await this.tx.manager.query(
-      `UPDATE staging.scim_user SET deleted_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
-        WHERE id = $1 AND tenant_id = $2 AND connection_id = $3 AND deleted_at IS NULL`,
-      [id, scope.tenantId, scope.connectionId],
-    );
+    await this.markRowDeleted(scope, id);
     await this.tx.manager.query(`DELETE FROM staging.scim_group_member WHERE member_id = $1 AND connection_id = $2`, [
       id,
       scope.connectionId,
@@ -304,210 +269,6 @@ export class StagedUserRepository {
       const rec = await this.lookups.submit({ scope, userName });
       return { totalResults: rec ? 1 : 0, items: rec ? [rec] : [] };
     }
-    return scimListPage<UserRow, StagedUserRecord>(this.tx, scope, query, {
-      table: 'staging.scim_user',
-      alias: 'u',
-      target: USER_TARGET,
-      select: `${COLUMNS}, ${GROUPS_SQL}`,
-      map: toRecord,
-    });
+    return this.listPage(scope, query, `${COLUMNS}, ${GROUPS_SQL}`, toRecord);
   }
-
-  /**
-   * The console's table: keyset-paged on (created_at, id) — no count — with optional filters that
-   * each have an index (userName/email equality; the partial indexes of inactive/deleted and skipped
-   * users), so a page answers in bounded time however many users the connection has.
-   */
-  async adminList(
-    connectionId: string,
-    cursor: { createdAt: string; id: string } | undefined,
-    limit: number,
-    filter: StagedUserAdminFilter = {},
-  ): Promise<Array<StagedUserAdminRow & { cursorAt: string }>> {
-    const params: unknown[] = [connectionId, limit];
-    const where: string[] = [];
-    if (cursor) {
-      params.push(cursor.createdAt, cursor.id);
-      where.push(`(u.created_at, u.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    if (filter.q) {
-      params.push(filter.q);
-      const q = `lower($${params.length})`;
-      // One arm per index (the live userName index is partial on deleted_at IS NULL): a BitmapOr.
-      where.push(
-        `((lower(u.user_name) = ${q} AND u.deleted_at IS NULL) OR (lower(u.user_name) = ${q} AND u.deleted_at IS NOT NULL) OR lower(u.primary_email) = ${q})`,
-      );
-    }
-    if (filter.status === 'active') where.push(`u.deleted_at IS NULL AND u.active`);
-    if (filter.status === 'inactive') where.push(`u.deleted_at IS NULL AND NOT u.active`);
-    if (filter.status === 'deleted') where.push(`u.deleted_at IS NOT NULL`);
-    if (filter.skipReason) {
-      params.push(filter.skipReason);
-      where.push(`u.sync_skip_reason = $${params.length}`);
-    }
-    const rows = await sqlRows<AdminUserRow & { cursor_at: string }>(
-      this.tx.manager,
-      `SELECT u.id, u.user_name, u.external_id, u.display_name, u.primary_email, u.active, u.deleted_at, u.created_at, u.updated_at,
-              u.synced_at, u.sync_skip_reason,
-              to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-         FROM staging.scim_user u WHERE u.connection_id = $1 ${where.map((w) => `AND ${w}`).join(' ')}
-        ORDER BY u.created_at, u.id LIMIT $2`,
-      params,
-    );
-    return rows.map((r) => ({ ...toAdminRow(r), cursorAt: r.cursor_at }));
-  }
-
-  /** One staged user as the console shows it: the stored resource and the last raw body the IdP sent. */
-  async adminGet(connectionId: string, id: string): Promise<StagedUserAdminRecord | null> {
-    const [r] = await sqlRows<AdminUserRow & { resource: Record<string, unknown>; raw_payload: unknown }>(
-      this.tx.manager,
-      `SELECT u.id, u.user_name, u.external_id, u.display_name, u.primary_email, u.active, u.deleted_at, u.created_at, u.updated_at,
-              u.synced_at, u.sync_skip_reason, u.resource, u.raw_payload
-         FROM staging.scim_user u WHERE u.connection_id = $1 AND u.id = $2`,
-      [connectionId, id],
-    );
-    return r ? { ...toAdminRow(r), resource: r.resource, raw: r.raw_payload ?? null } : null;
-  }
-}
-
-interface AdminUserRow {
-  id: string;
-  user_name: string;
-  external_id: string | null;
-  display_name: string | null;
-  primary_email: string | null;
-  active: boolean;
-  deleted_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  synced_at: Date | null;
-  sync_skip_reason: string | null;
-}
-
-const toAdminRow = (r: AdminUserRow): StagedUserAdminRow => ({
-  id: r.id,
-  userName: r.user_name,
-  externalId: r.external_id,
-  displayName: r.display_name,
-  email: r.primary_email,
-  active: r.active,
-  deleted: r.deleted_at !== null,
-  createdAt: r.created_at.toISOString(),
-  updatedAt: r.updated_at.toISOString(),
-  syncedAt: r.synced_at ? r.synced_at.toISOString() : null,
-  syncSkipReason: r.sync_skip_reason,
-});
-
-/**
- * A SCIM list page (RFC 7644 §3.4.2) of one connection's live users or groups: the filter compiled
- * to SQL, `sortBy` with creation order as the tie-break (stable pages), else creation order.
- */
-export function scimListPage<R extends { total?: string }, T>(
-  tx: TransactionHost,
-  scope: StagingScope,
-  query: StagedListQuery,
-  resource: { table: string; alias: string; target: SqlFilterTarget; select: string; map: (r: R) => T },
-): Promise<StagedPage<T>> {
-  const { alias: a, target } = resource;
-  const params: unknown[] = [scope.tenantId, scope.connectionId];
-  let where = `${a}.tenant_id = $1 AND ${a}.connection_id = $2 AND ${a}.deleted_at IS NULL`;
-  if (query.filter) where += ` AND (${compileScimFilter(query.filter, target, params)})`;
-  const dir = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
-  const order = query.sortBy
-    ? `${compileSortExpression(query.sortBy, target)} ${dir} NULLS LAST, ${a}.created_at ${dir}, ${a}.id ${dir}`
-    : `${a}.created_at, ${a}.id`;
-  return pageQuery<R, T>(tx, {
-    table: resource.table,
-    alias: a,
-    filtered: query.filter !== undefined,
-    atMostOne: query.filter !== undefined && matchesAtMostOne(query.filter, target),
-    where,
-    params,
-    order,
-    select: resource.select,
-    startIndex: query.startIndex,
-    count: query.count,
-    map: resource.map,
-  });
-}
-
-/**
- * One round trip for a page and its total (`count(*) OVER ()`); a second, count-only query only
- * when the page is empty (count=0 or startIndex past the end) and the total is still unknown.
- */
-export async function pageQuery<R extends { total?: string }, T>(
-  tx: TransactionHost,
-  q: {
-    table: string;
-    alias: string;
-    where: string;
-    params: unknown[];
-    order: string;
-    select: string;
-    startIndex: number;
-    count: number;
-    filtered: boolean;
-    /** The filter matches at most one row (see matchesAtMostOne). */
-    atMostOne?: boolean;
-    map: (r: R) => T;
-  },
-): Promise<StagedPage<T>> {
-  const offset = Math.max(0, q.startIndex - 1);
-  const from = `${q.table} ${q.alias}`;
-  if (q.atMostOne && q.count > 0 && offset === 0) {
-    // A unique-key lookup: the first page is the row itself and totalResults its count — no sort,
-    // no window, no materialised CTE (a plain index lookup, like the raw driver's).
-    const rows = await sqlRows<R>(tx.manager, `SELECT ${q.select} FROM ${from} WHERE ${q.where}`, q.params);
-    return { totalResults: rows.length, items: rows.map(q.map) };
-  }
-  if (q.count > 0) {
-    // The page size is a literal, not a parameter (an integer the list parser validated): with
-    // `LIMIT $n` the generic plan of the prepared statement costs more than a custom one, so
-    // PostgreSQL would plan every execution again (see sqlRows); inlined, the few page sizes clients
-    // use each keep a generic plan. The offset stays a parameter (custom plans, as before) except on
-    // the first page — every lookup by filter — so paging through a connection cannot fill the
-    // bounded set of prepared-statement names with one text per page.
-    if (!Number.isSafeInteger(q.count) || !Number.isSafeInteger(offset))
-      throw new Error('page bounds must be integers');
-    const params = offset === 0 ? q.params : [...q.params, offset];
-    const limit = offset === 0 ? `LIMIT ${q.count}` : `LIMIT ${q.count} OFFSET $${params.length}`;
-    // With a filter, evaluate it first (MATERIALIZED), then order and page the matches: otherwise the
-    // planner may walk the (connection_id, created_at) index to satisfy ORDER BY … LIMIT and filter
-    // a million rows on the way instead of using the userName index (measured: 11 s vs < 1 ms).
-    const sql = q.filtered
-      ? `WITH m AS MATERIALIZED (SELECT * FROM ${from} WHERE ${q.where})
-         SELECT ${q.select}, count(*) OVER () AS total FROM m ${q.alias} ORDER BY ${q.order} ${limit}`
-      : `SELECT ${q.select}, count(*) OVER () AS total FROM ${from} WHERE ${q.where} ORDER BY ${q.order} ${limit}`;
-    const rows = await sqlRows<R>(tx.manager, sql, params);
-    if (rows.length > 0) return { totalResults: Number(rows[0].total), items: rows.map(q.map) };
-  }
-  const [{ total }] = await sqlRows<{ total: string }>(
-    tx.manager,
-    `SELECT count(*) AS total FROM ${from} WHERE ${q.where}`,
-    q.params,
-  );
-  return { totalResults: Number(total), items: [] };
-}
-
-/** An admin listing page and where the next one starts (the last row's exact keyset position). */
-export interface AdminPage<T> {
-  items: T[];
-  last: { createdAt: string; id: string } | null;
-}
-
-/**
- * The row's created_at in UTC with all six fractional digits, for the keyset cursor: a JS Date (ms)
- * would round 12:00:00.000400 and .000900 to the same instant and page the second row twice.
- */
-export const ADMIN_CURSOR_AT = (alias: string) =>
-  `to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
-
-export interface AdminCursorRow {
-  id: string;
-  cursor_at: string;
-}
-
-export function adminPage<R extends AdminCursorRow, T>(rows: R[], map: (r: R) => T): AdminPage<T> {
-  const last = rows[rows.length - 1];
-  return { items: rows.map(map), last: last ? { createdAt: last.cursor_at, id: last.id } : null };
 }

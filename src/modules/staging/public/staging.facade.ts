@@ -1,7 +1,8 @@
 import type {
-  MemberChanges,
   StageGroupInput,
+  StagedAdminPage,
   StagedGroupAdminRow,
+  StagedGroupChange,
   StagedGroupName,
   StagedGroupRecord,
   StagedListQuery,
@@ -10,6 +11,7 @@ import type {
   StagedUserAdminFilter,
   StagedUserAdminRecord,
   StagedUserAdminRow,
+  StagedUserChange,
   StagedUserRecord,
   StageUserInput,
   StagingScope,
@@ -33,11 +35,7 @@ export abstract class StagingFacade {
   abstract modifyUser(
     scope: StagingScope,
     id: string,
-    mutate: (
-      current: StagedUserRecord,
-    ) =>
-      | { input: StageUserInput; changedAttributes: string[] }
-      | Promise<{ input: StageUserInput; changedAttributes: string[] }>,
+    mutate: (current: StagedUserRecord) => StagedUserChange | Promise<StagedUserChange>,
     expectedVersion?: number,
   ): Promise<StagedUserRecord>;
   /** Which of `ids` are live users of this connection (lower-cased); inside a write, under its transaction. */
@@ -54,11 +52,7 @@ export abstract class StagingFacade {
   abstract modifyGroup(
     scope: StagingScope,
     id: string,
-    mutate: (current: StagedGroupRecord) => {
-      input: StageGroupInput;
-      changedAttributes: string[];
-      members: MemberChanges;
-    },
+    mutate: (current: StagedGroupRecord) => StagedGroupChange,
     expectedVersion?: number,
   ): Promise<StagedGroupRecord>;
   abstract deleteGroup(scope: StagingScope, id: string, expectedVersion?: number): Promise<void>;
@@ -81,13 +75,13 @@ export abstract class StagingFacade {
     cursor: string | undefined,
     limit: number,
     filter?: StagedUserAdminFilter,
-  ): Promise<{ items: StagedUserAdminRow[]; nextCursor: string | null }>;
+  ): Promise<StagedAdminPage<StagedUserAdminRow>>;
   abstract adminGetUser(connectionId: string, id: string): Promise<StagedUserAdminRecord | null>;
   abstract adminListGroups(
     connectionId: string,
     cursor: string | undefined,
     limit: number,
-  ): Promise<{ items: StagedGroupAdminRow[]; nextCursor: string | null }>;
+  ): Promise<StagedAdminPage<StagedGroupAdminRow>>;
 
   // ---- Sync's door: batch reads of a connection's staged data, and the outcome Sync reached ----
 

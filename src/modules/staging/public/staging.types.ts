@@ -74,6 +74,19 @@ export interface MemberChanges {
   readonly replaceAll?: readonly StagedMember[];
 }
 
+/** What a `modifyUser` mutation returns: the user's new state and the attributes it changed. */
+export interface StagedUserChange {
+  input: StageUserInput;
+  changedAttributes: string[];
+}
+
+/** What a `modifyGroup` mutation returns: the group's new state, the attributes and members it changed. */
+export interface StagedGroupChange {
+  input: StageGroupInput;
+  changedAttributes: string[];
+  members: MemberChanges;
+}
+
 export interface StagedListQuery {
   readonly filter?: FilterNode;
   readonly sortBy?: AttrPath;
@@ -86,6 +99,12 @@ export interface StagedListQuery {
 export interface StagedPage<T> {
   readonly totalResults: number;
   readonly items: T[];
+}
+
+/** A keyset page of the admin visibility API; `nextCursor` is null on the last page. */
+export interface StagedAdminPage<T> {
+  items: T[];
+  nextCursor: string | null;
 }
 
 /** Rows of the admin visibility API. */
