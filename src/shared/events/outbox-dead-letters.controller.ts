@@ -1,17 +1,12 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { ValidateRequests } from '../http/request-validation';
+import { IsOptional, Matches } from 'class-validator';
+import { IsPageLimit, ValidateRequests } from '../http/request-validation';
 import { AllowScopes } from '../http/route-access';
 import { OutboxDeadLettersRepository } from './outbox-dead-letters.repository';
 import { OutboxRelay } from './outbox-relay';
 
 export class ListDeadLettersQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsPageLimit(500)
   limit?: number;
 
   /** `next` of the previous page. */

@@ -1,5 +1,6 @@
-import { UsePipes, ValidationPipe } from '@nestjs/common';
-import { Matches, ValidateIf } from 'class-validator';
+import { applyDecorators, UsePipes, ValidationPipe } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { RequestValidationException } from './http-errors';
 
 /** DTO validation (class-validator) for the admin API and the host product's API. */
@@ -27,3 +28,21 @@ export const IsOptionalNotNull = () => ValidateIf((_object, value) => value !== 
 
 /** A name needs a visible character: names are stored trimmed, and `" "` would become `""`. */
 export const IsNotBlank = () => Matches(/\S/, { message: '$property must not be blank' });
+
+/**
+ * One property decorator made of several, listed top to bottom as they would be stacked. TypeScript
+ * applies a stack bottom-up and class-validator reports a field's problems in that order, so the
+ * list is applied the same way.
+ */
+export const Stacked = (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  applyDecorators(...[...decorators].reverse());
+
+/** `?limit=` of a listing: absent, or an integer from 1 to `max` (a query string's value is text). */
+export const IsPageLimit = (max: number) =>
+  Stacked(
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
+  );

@@ -47,14 +47,12 @@ const toRow = (r: SessionDbRow): SessionRow => ({
 export class SessionRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async insert(row: {
-    id: string;
-    tenantId: string;
-    accountId: string;
-    tokenHash: Buffer;
-    idleSeconds: number;
-    absoluteSeconds: number;
-  }): Promise<SessionRow> {
+  async insert(
+    row: Pick<SessionRow, 'id' | 'tenantId' | 'accountId' | 'tokenHash'> & {
+      idleSeconds: number;
+      absoluteSeconds: number;
+    },
+  ): Promise<SessionRow> {
     const [r] = await sqlRows<SessionDbRow>(
       this.tx.manager,
       `INSERT INTO sessions.session (id, tenant_id, account_id, token_hash, idle_expires_at, absolute_expires_at)

@@ -1,9 +1,8 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TenancyError, TenancyErrorCode, TenancyFacade } from '../../tenancy/public';
 import { StagingFacade } from '../public/staging.facade';
-import { ValidateRequests } from '../../../shared/http/request-validation';
+import { IsPageLimit, ValidateRequests } from '../../../shared/http/request-validation';
 import { AllowScopes, TenantFrom } from '../../../shared/http/route-access';
 import { isUuid } from '../../../shared/domain/uuid';
 
@@ -12,11 +11,7 @@ export class StagedListQueryRequestDto {
   @IsString()
   cursor?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IsPageLimit(1000)
   limit?: number;
 }
 

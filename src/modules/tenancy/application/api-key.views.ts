@@ -1,5 +1,6 @@
 import type { PrincipalScope } from '../../../shared/domain/principal';
 import type { ApiKeyRow } from '../infrastructure/api-key.repository';
+import type { ApiKeyPayload } from '../public/events/api-key-event.types';
 
 /** An API key as lists show it: never the secret or its hash. */
 export interface ApiKeyView {
@@ -33,4 +34,13 @@ export const toApiKeyView = (k: ApiKeyRow): ApiKeyView => ({
   createdAt: k.createdAt.toISOString(),
   createdByKeyId: k.createdByKeyId,
   lastUsedAt: k.lastUsedAt ? k.lastUsedAt.toISOString() : null,
+});
+
+/** The key as its events name it: the same fields on creation and revocation. */
+export const toApiKeyPayload = (k: ApiKeyRow): ApiKeyPayload => ({
+  keyId: k.id,
+  name: k.name,
+  scope: k.scope,
+  keyTenantId: k.tenantId,
+  prefix: k.prefix,
 });

@@ -7,7 +7,7 @@ import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { ApiKeyCreatedEvent } from '../public/events/api-key-created.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import type { CreatedApiKeyView } from './api-key.views';
+import { toApiKeyPayload, type CreatedApiKeyView } from './api-key.views';
 import { tenantNotFound } from './tenant-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
@@ -48,12 +48,7 @@ export class CreateApiKeyUseCase {
         prefix: generated.prefix,
         createdByKeyId: creator.keyId,
       });
-      await this.events.publish(
-        new ApiKeyCreatedEvent(
-          { keyId: row.id, name: row.name, scope: row.scope, keyTenantId: row.tenantId, prefix: row.prefix },
-          { tenantId: row.tenantId },
-        ),
-      );
+      await this.events.publish(new ApiKeyCreatedEvent(toApiKeyPayload(row), { tenantId: row.tenantId }));
       return {
         id: row.id,
         name: row.name,

@@ -1,22 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../../shared/database/transaction-host';
-import { EventBus } from '../../../shared/events/event-bus';
-import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
-import { TenantRepository } from '../infrastructure/tenant.repository';
 import { SiteDeletedEvent } from '../public/events/site-deleted.event';
-import { siteNotFound } from './directory-common';
+import { DirectoryUseCaseBase, siteNotFound } from './directory-common';
 import { assertTenantExists } from './tenant-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
-export class DeleteSiteUseCase {
-  constructor(
-    private readonly tx: TransactionHost,
-    private readonly repo: InternalGroupRepository,
-    private readonly tenants: TenantRepository,
-    private readonly events: EventBus,
-  ) {}
-
+export class DeleteSiteUseCase extends DirectoryUseCaseBase {
   async execute(tenantId: string, siteId: string): Promise<void> {
     await assertTenantExists(this.tenants, tenantId);
     if (!isUuid(siteId)) throw siteNotFound();

@@ -1,12 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../../shared/database/transaction-host';
+import { EventBus } from '../../../shared/events/event-bus';
 import { isConnectionId } from '../domain/scim-token';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
-import type {
-  GroupMappingRow,
+import {
   InternalGroupRepository,
-  InternalGroupRow,
-  SiteRow,
+  type GroupMappingRow,
+  type InternalGroupRow,
+  type SiteRow,
 } from '../infrastructure/internal-group.repository';
 import type { ScimConnectionRepository } from '../infrastructure/scim-connection.repository';
+import { TenantRepository } from '../infrastructure/tenant.repository';
 import { connectionNotFound } from './scim-connection-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
@@ -68,7 +72,7 @@ export function normalisePermissions(permissions: readonly string[]): string[] {
   );
 }
 
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
+function isUniqueViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
   return (e?.driverError?.code ?? e?.code) === '23505' && (e?.driverError?.constraint ?? e?.constraint) === constraint;
 }
@@ -79,10 +83,37 @@ export const ruleKey = (displayName: string | null, externalId: string | null, i
 
 export const groupNotFound = () => new TenancyError(TenancyErrorCode.GROUP_NOT_FOUND, 'internal group not found');
 export const siteNotFound = () => new TenancyError(TenancyErrorCode.SITE_NOT_FOUND, 'site not found');
-export const groupNameTaken = () =>
+const groupNameTaken = () =>
   new TenancyError(TenancyErrorCode.GROUP_NAME_TAKEN, 'an internal group with this name already exists in the tenant');
-export const siteNameTaken = () =>
+const siteNameTaken = () =>
   new TenancyError(TenancyErrorCode.SITE_NAME_TAKEN, 'a site with this name already exists in the tenant');
+
+/** The unique index on each kind's name within a tenant, and the error a clash with it is. */
+const NAME_TAKEN = {
+  group: { constraint: 'internal_group__tenant_id_name__uq', error: groupNameTaken },
+  site: { constraint: 'site__tenant_id_name__uq', error: siteNameTaken },
+} as const;
+
+/** What the writes of internal groups and sites share: their dependencies, and how a name clash reads. */
+@Injectable()
+export abstract class DirectoryUseCaseBase {
+  constructor(
+    protected readonly tx: TransactionHost,
+    protected readonly repo: InternalGroupRepository,
+    protected readonly tenants: TenantRepository,
+    protected readonly events: EventBus,
+  ) {}
+
+  /** Runs `write` in a transaction; a name another internal group (or site) of the tenant has is a conflict. */
+  protected async writeNamed<T>(kind: keyof typeof NAME_TAKEN, write: () => Promise<T>): Promise<T> {
+    try {
+      return await this.tx.run(write);
+    } catch (err) {
+      if (isUniqueViolation(err, NAME_TAKEN[kind].constraint)) throw NAME_TAKEN[kind].error();
+      throw err;
+    }
+  }
+}
 
 /** The requested site ids, lower-cased and unique; every one must be a site of the tenant. */
 export async function checkSites(

@@ -14,26 +14,23 @@ export class RecordLastSyncRunOnSyncRunEventsListener {
 
   @OnDomainEvent(SyncRunStartedEvent)
   onStarted(event: SyncRunStartedEvent): Promise<void> {
-    return this.health.recordSyncRun(
-      event.payload.connectionId,
-      event.payload.syncRunId,
-      'in_progress',
-      event.occurredAt,
-    );
+    return this.record(event, 'in_progress');
   }
 
   @OnDomainEvent(SyncRunCompletedEvent)
   onCompleted(event: SyncRunCompletedEvent): Promise<void> {
-    return this.health.recordSyncRun(
-      event.payload.connectionId,
-      event.payload.syncRunId,
-      'completed',
-      event.occurredAt,
-    );
+    return this.record(event, 'completed');
   }
 
   @OnDomainEvent(SyncRunFailedEvent)
   onFailed(event: SyncRunFailedEvent): Promise<void> {
-    return this.health.recordSyncRun(event.payload.connectionId, event.payload.syncRunId, 'failed', event.occurredAt);
+    return this.record(event, 'failed');
+  }
+
+  private record(
+    event: SyncRunStartedEvent | SyncRunCompletedEvent | SyncRunFailedEvent,
+    status: 'in_progress' | 'completed' | 'failed',
+  ): Promise<void> {
+    return this.health.recordSyncRun(event.payload.connectionId, event.payload.syncRunId, status, event.occurredAt);
   }
 }

@@ -5,37 +5,34 @@ import { auditChanges } from '../../audit/public';
 import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
 import { TenantRepository } from '../infrastructure/tenant.repository';
 import { SiteUpdatedEvent } from '../public/events/site-updated.event';
-import { isUniqueViolation, siteNameTaken, siteNotFound, toSiteView, type SiteView } from './directory-common';
+import { DirectoryUseCaseBase, siteNotFound, toSiteView, type SiteView } from './directory-common';
 import { GetSiteQuery } from './get-site.query';
 import { assertTenantExists } from './tenant-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
-export class RenameSiteUseCase {
+export class RenameSiteUseCase extends DirectoryUseCaseBase {
   constructor(
-    private readonly tx: TransactionHost,
-    private readonly repo: InternalGroupRepository,
-    private readonly tenants: TenantRepository,
-    private readonly events: EventBus,
+    tx: TransactionHost,
+    repo: InternalGroupRepository,
+    tenants: TenantRepository,
+    events: EventBus,
     private readonly getSite: GetSiteQuery,
-  ) {}
+  ) {
+    super(tx, repo, tenants, events);
+  }
 
   async execute(tenantId: string, siteId: string, name: string | undefined): Promise<SiteView> {
     await assertTenantExists(this.tenants, tenantId);
     if (!isUuid(siteId)) throw siteNotFound();
     if (name === undefined) return this.getSite.execute(tenantId, siteId);
-    try {
-      return await this.tx.run(async () => {
-        const before = await this.repo.findSite(tenantId, siteId);
-        const site = await this.repo.renameSite(tenantId, siteId, name.trim());
-        if (!site) throw siteNotFound();
-        const changes = auditChanges([['name', before?.name ?? null, site.name]]);
-        await this.events.publish(new SiteUpdatedEvent({ siteId, name: site.name, changes }, { tenantId }));
-        return toSiteView(site);
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'site__tenant_id_name__uq')) throw siteNameTaken();
-      throw err;
-    }
+    return this.writeNamed('site', async () => {
+      const before = await this.repo.findSite(tenantId, siteId);
+      const site = await this.repo.renameSite(tenantId, siteId, name.trim());
+      if (!site) throw siteNotFound();
+      const changes = auditChanges([['name', before?.name ?? null, site.name]]);
+      await this.events.publish(new SiteUpdatedEvent({ siteId, name: site.name, changes }, { tenantId }));
+      return toSiteView(site);
+    });
   }
 }

@@ -6,6 +6,7 @@ import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { API_KEY_REVOKED_CHANNEL, RevocationListener } from '../infrastructure/revocation-listener';
 import { ApiKeyRevokedEvent } from '../public/events/api-key-revoked.event';
 import { TenancyError, TenancyErrorCode } from '../public/tenancy.errors';
+import { toApiKeyPayload } from './api-key.views';
 import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
@@ -29,12 +30,7 @@ export class RevokeApiKeyUseCase {
       if (!row) throw new TenancyError(TenancyErrorCode.API_KEY_NOT_FOUND, 'API key not found');
       delivery = await this.revocations.announce(API_KEY_REVOKED_CHANNEL, row.id);
       this.tx.afterCommit(() => this.cache.invalidateKey(row.id));
-      await this.events.publish(
-        new ApiKeyRevokedEvent(
-          { keyId: row.id, name: row.name, scope: row.scope, keyTenantId: row.tenantId, prefix: row.prefix },
-          { tenantId: row.tenantId },
-        ),
-      );
+      await this.events.publish(new ApiKeyRevokedEvent(toApiKeyPayload(row), { tenantId: row.tenantId }));
     });
     await delivery?.everywhere();
   }

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../../shared/database/transaction-host';
-import { EventBus } from '../../../shared/events/event-bus';
 import { auditChanges } from '../../audit/public';
-import { InternalGroupRepository } from '../infrastructure/internal-group.repository';
-import { TenantRepository } from '../infrastructure/tenant.repository';
 import { InternalGroupUpdatedEvent } from '../public/events/internal-group-updated.event';
 import {
+  DirectoryUseCaseBase,
   checkSites,
-  groupNameTaken,
   groupNotFound,
-  isUniqueViolation,
   normalisePermissions,
   toGroupView,
   type InternalGroupView,
@@ -18,14 +13,7 @@ import { assertTenantExists } from './tenant-common';
 import { isUuid } from '../../../shared/domain/uuid';
 
 @Injectable()
-export class UpdateInternalGroupUseCase {
-  constructor(
-    private readonly tx: TransactionHost,
-    private readonly repo: InternalGroupRepository,
-    private readonly tenants: TenantRepository,
-    private readonly events: EventBus,
-  ) {}
-
+export class UpdateInternalGroupUseCase extends DirectoryUseCaseBase {
   async execute(
     tenantId: string,
     groupId: string,
@@ -33,44 +21,39 @@ export class UpdateInternalGroupUseCase {
   ): Promise<InternalGroupView> {
     await assertTenantExists(this.tenants, tenantId);
     if (!isUuid(groupId)) throw groupNotFound();
-    try {
-      return await this.tx.run(async () => {
-        const before = await this.repo.findGroup(tenantId, groupId, { forUpdate: true });
-        if (!before) throw groupNotFound();
-        const changed: string[] = [];
-        const name = input.name?.trim();
-        const permissions = input.permissions ? normalisePermissions(input.permissions) : undefined;
-        if (name !== undefined && name !== before.name) changed.push('name');
-        if (permissions && permissions.join('\n') !== before.permissions.join('\n')) changed.push('permissions');
-        if (input.siteIds) {
-          const siteIds = await checkSites(this.repo, tenantId, input.siteIds);
-          const current = new Set(before.sites.map((s) => s.id));
-          if (siteIds.length !== current.size || siteIds.some((s) => !current.has(s))) {
-            changed.push('siteIds');
-            await this.repo.replaceGroupSites(groupId, siteIds);
-          }
+    return this.writeNamed('group', async () => {
+      const before = await this.repo.findGroup(tenantId, groupId, { forUpdate: true });
+      if (!before) throw groupNotFound();
+      const changed: string[] = [];
+      const name = input.name?.trim();
+      const permissions = input.permissions ? normalisePermissions(input.permissions) : undefined;
+      if (name !== undefined && name !== before.name) changed.push('name');
+      if (permissions && permissions.join('\n') !== before.permissions.join('\n')) changed.push('permissions');
+      if (input.siteIds) {
+        const siteIds = await checkSites(this.repo, tenantId, input.siteIds);
+        const current = new Set(before.sites.map((s) => s.id));
+        if (siteIds.length !== current.size || siteIds.some((s) => !current.has(s))) {
+          changed.push('siteIds');
+          await this.repo.replaceGroupSites(groupId, siteIds);
         }
-        if (changed.includes('name') || changed.includes('permissions'))
-          await this.repo.updateGroup(tenantId, groupId, { name, permissions });
-        const after = (await this.repo.findGroup(tenantId, groupId))!;
-        if (changed.length > 0) {
-          const changes = auditChanges([
-            ['name', before.name, after.name],
-            ['permissions', before.permissions, after.permissions],
-            ['sites', before.sites.map((s) => s.name), after.sites.map((s) => s.name)],
-          ]);
-          await this.events.publish(
-            new InternalGroupUpdatedEvent(
-              { groupId, changedAttributes: changed, name: after.name, changes },
-              { tenantId },
-            ),
-          );
-        }
-        return toGroupView(after);
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'internal_group__tenant_id_name__uq')) throw groupNameTaken();
-      throw err;
-    }
+      }
+      if (changed.includes('name') || changed.includes('permissions'))
+        await this.repo.updateGroup(tenantId, groupId, { name, permissions });
+      const after = (await this.repo.findGroup(tenantId, groupId))!;
+      if (changed.length > 0) {
+        const changes = auditChanges([
+          ['name', before.name, after.name],
+          ['permissions', before.permissions, after.permissions],
+          ['sites', before.sites.map((s) => s.name), after.sites.map((s) => s.name)],
+        ]);
+        await this.events.publish(
+          new InternalGroupUpdatedEvent(
+            { groupId, changedAttributes: changed, name: after.name, changes },
+            { tenantId },
+          ),
+        );
+      }
+      return toGroupView(after);
+    });
   }
 }

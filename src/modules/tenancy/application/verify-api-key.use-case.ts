@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal, StoredApiKeys } from '../../../shared/domain/principal';
-import { sameHash } from '../domain/scim-token';
-import { hashApiKey, looksLikeApiKey } from '../domain/api-key';
+import { looksLikeApiKey } from '../domain/api-key';
+import { hashSecret, sameHash } from '../domain/hashed-secret';
 import { ApiKeyCache } from '../infrastructure/api-key.cache';
 import { ApiKeyRepository } from '../infrastructure/api-key.repository';
 import { isUuid } from '../../../shared/domain/uuid';
@@ -22,9 +22,9 @@ export class VerifyApiKeyUseCase implements StoredApiKeys {
     return isUuid(keyId) && (await this.keys.isActive(keyId));
   }
 
-  async verify(secret: string): Promise<Principal | null> {
+  async verify(secret: string, beforeLookup?: (keyHashHex: string) => Promise<void>): Promise<Principal | null> {
     if (!looksLikeApiKey(secret)) return null;
-    const hash = hashApiKey(secret);
+    const hash = hashSecret(secret);
     const cacheKey = hash.toString('hex');
     const cached = this.cache.get(cacheKey);
     if (cached && sameHash(cached.hash, hash)) {
@@ -34,6 +34,7 @@ export class VerifyApiKeyUseCase implements StoredApiKeys {
       }
       return cached.principal;
     }
+    await beforeLookup?.(cacheKey);
     const generation = this.cache.currentGeneration();
     const found = await this.keys.findActiveByHash(hash);
     if (!found || !sameHash(found.keyHash, hash)) return null;

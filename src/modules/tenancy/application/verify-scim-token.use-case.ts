@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hashScimToken, sameHash } from '../domain/scim-token';
+import { hashSecret, sameHash } from '../domain/hashed-secret';
 import { ScimTokenCache } from '../infrastructure/scim-token.cache';
 import { ScimTokenRepository } from '../infrastructure/scim-token.repository';
 import type { ScimPrincipal } from '../public/scim-bearer.constants';
@@ -25,7 +25,7 @@ export class VerifyScimTokenUseCase {
     beforeLookup: (tokenHashHex: string) => Promise<void> | void = () => undefined,
   ): Promise<ScimPrincipal | null> {
     if (secret.length < 16 || secret.length > 512) return null;
-    const hash = hashScimToken(secret);
+    const hash = hashSecret(secret);
     const key = hash.toString('hex');
     const cached = this.cache.get(key);
     if (cached && sameHash(cached.hash, hash)) {

@@ -45,14 +45,9 @@ const toRow = (r: Raw): ApiKeyRow => ({
 export class ApiKeyRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async insert(row: {
-    name: string;
-    scope: PrincipalScope;
-    tenantId: string | null;
-    keyHash: Buffer;
-    prefix: string;
-    createdByKeyId: string;
-  }): Promise<ApiKeyRow> {
+  async insert(
+    row: Pick<ApiKeyRow, 'name' | 'scope' | 'tenantId' | 'prefix' | 'createdByKeyId'> & { keyHash: Buffer },
+  ): Promise<ApiKeyRow> {
     const [r] = await sqlRows<Raw>(
       this.tx.manager,
       `INSERT INTO tenancy.api_key (name, scope, tenant_id, key_hash, prefix, created_by_key_id)

@@ -12,9 +12,7 @@ export interface GroupMappingRule {
 }
 
 /** What Sync needs to know about the tenant of a connection before it decides anything. */
-export interface ScimSyncContext {
-  readonly tenantId: string;
-  readonly connectionId: string;
+export interface ScimSyncContext extends ScimMemberScope {
   /** Lower-cased SSO domains of the tenant. */
   readonly ssoDomains: readonly string[];
   readonly mappings: readonly GroupMappingRule[];

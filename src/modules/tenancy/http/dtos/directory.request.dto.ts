@@ -3,18 +3,22 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
-  Max,
-  MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { IsNotBlank, IsOptionalNotNull } from '../../../../shared/http/request-validation';
+import { IsOptionalNotNull, IsPageLimit, Stacked } from '../../../../shared/http/request-validation';
+import { IsName, IsPageCursor } from './request-fields';
+
+/** An internal group's permissions: optional, but up to 500 non-empty strings when given. */
+const IsPermissions = () =>
+  Stacked(IsOptionalNotNull(), IsArray(), ArrayMaxSize(500), IsString({ each: true }), Length(1, 200, { each: true }));
+
+/** An internal group's sites: optional, but up to 1000 site ids when given. */
+const IsSiteIds = () => Stacked(IsOptionalNotNull(), IsArray(), ArrayMaxSize(1000), IsUUID('all', { each: true }));
 
 export class AddMemberRequestDto {
   @IsString()
@@ -23,16 +27,10 @@ export class AddMemberRequestDto {
 }
 
 export class ListMembersQueryDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @IsPageCursor()
   cursor?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(5000)
+  @IsPageLimit(5000)
   limit?: number;
 
   @IsOptional()
@@ -41,58 +39,36 @@ export class ListMembersQueryDto {
 }
 
 export class CreateSiteRequestDto {
-  @IsString()
-  @Length(1, 200)
-  @IsNotBlank()
+  @IsName()
   name: string;
 }
 
 export class UpdateSiteRequestDto {
   @IsOptionalNotNull()
-  @IsString()
-  @Length(1, 200)
-  @IsNotBlank()
+  @IsName()
   name?: string;
 }
 
 export class CreateInternalGroupRequestDto {
-  @IsString()
-  @Length(1, 200)
-  @IsNotBlank()
+  @IsName()
   name: string;
 
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsString({ each: true })
-  @Length(1, 200, { each: true })
+  @IsPermissions()
   permissions?: string[];
 
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @IsUUID('all', { each: true })
+  @IsSiteIds()
   siteIds?: string[];
 }
 
 export class UpdateInternalGroupRequestDto {
   @IsOptionalNotNull()
-  @IsString()
-  @Length(1, 200)
-  @IsNotBlank()
+  @IsName()
   name?: string;
 
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsString({ each: true })
-  @Length(1, 200, { each: true })
+  @IsPermissions()
   permissions?: string[];
 
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @IsUUID('all', { each: true })
+  @IsSiteIds()
   siteIds?: string[];
 }
 

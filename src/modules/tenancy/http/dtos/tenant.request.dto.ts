@@ -1,19 +1,11 @@
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/domain/principal';
-import { IsNotBlank, IsOptionalNotNull } from '../../../../shared/http/request-validation';
+import { IsOptionalNotNull, IsPageLimit, Stacked } from '../../../../shared/http/request-validation';
+import { IsName, IsPageCursor } from './request-fields';
+
+/** A tenant's SSO domains: optional, but up to 100 strings of at most 253 characters when given. */
+const IsSsoDomains = () =>
+  Stacked(IsOptionalNotNull(), IsArray(), ArrayMaxSize(100), IsString({ each: true }), MaxLength(253, { each: true }));
 
 export class ListTenantsQueryDto {
   /** Part of the name, any case. */
@@ -22,45 +14,27 @@ export class ListTenantsQueryDto {
   @MaxLength(200)
   q?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @IsPageCursor()
   cursor?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsPageLimit(500)
   limit?: number;
 }
 
 export class CreateTenantRequestDto {
-  @IsString()
-  @Length(1, 200)
-  @IsNotBlank()
+  @IsName()
   name: string;
 
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(253, { each: true })
+  @IsSsoDomains()
   ssoDomains?: string[];
 }
 
 export class UpdateTenantRequestDto {
   @IsOptionalNotNull()
-  @IsString()
-  @Length(1, 200)
-  @IsNotBlank()
+  @IsName()
   name?: string;
 
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(253, { each: true })
+  @IsSsoDomains()
   ssoDomains?: string[];
 }
 
@@ -72,9 +46,7 @@ export class CreateScimConnectionRequestDto {
 }
 
 export class IssueScimTokenRequestDto {
-  @IsString()
-  @Length(1, 200)
-  @IsNotBlank()
+  @IsName()
   name: string;
 }
 
@@ -97,15 +69,9 @@ export class ListApiKeysQueryDto {
   @IsUUID()
   tenantId?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @IsPageCursor()
   cursor?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IsPageLimit(1000)
   limit?: number;
 }
