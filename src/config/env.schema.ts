@@ -235,6 +235,10 @@ export class EnvironmentVariables {
   @IsEnvInt(0)
   SCIM_AUTH_FAILURES_PER_MINUTE = 30;
 
+  /** Failed API-key authentications (admin API bearers, console sign-ins) per minute per client address; 0 disables. */
+  @IsEnvInt(0)
+  ADMIN_AUTH_FAILURES_PER_MINUTE = 30;
+
   /** Extra requests a connection may burst above the per-second rate. */
   @IsEnvInt(0)
   SCIM_RATE_LIMIT_BURST = 200;

@@ -43,6 +43,7 @@ export async function createTestApp(
     OUTBOX_POLL_INTERVAL_MS: '200',
     SCIM_RATE_LIMIT_PER_SECOND: '0',
     SCIM_AUTH_FAILURES_PER_MINUTE: '0',
+    ADMIN_AUTH_FAILURES_PER_MINUTE: '0',
     PUBLIC_URL: 'https://roster.test',
     METRICS_PORT: '0',
     ...overrides,

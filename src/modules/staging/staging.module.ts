@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EventRegistry } from '../../shared/events/event-registry';
+import { CreateStagedGroupUseCase } from './application/create-staged-group.use-case';
+import { CreateStagedUserUseCase } from './application/create-staged-user.use-case';
+import { DeleteStagedGroupUseCase } from './application/delete-staged-group.use-case';
+import { DeleteStagedUserUseCase } from './application/delete-staged-user.use-case';
+import { ModifyStagedGroupUseCase } from './application/modify-staged-group.use-case';
+import { ModifyStagedUserUseCase } from './application/modify-staged-user.use-case';
+import { RecordSyncOutcomeUseCase } from './application/record-sync-outcome.use-case';
 import { StagingFacadeService } from './application/staging-facade.service';
 import { StagedResourcesController } from './http/staged-resources.controller';
 import { StagedGroupRepository } from './infrastructure/staged-group.repository';
@@ -41,6 +48,13 @@ EventRegistry.register(
     StagedGroupRepository,
     StagedSyncRepository,
     StagedAdminRepository,
+    CreateStagedUserUseCase,
+    ModifyStagedUserUseCase,
+    DeleteStagedUserUseCase,
+    CreateStagedGroupUseCase,
+    ModifyStagedGroupUseCase,
+    DeleteStagedGroupUseCase,
+    RecordSyncOutcomeUseCase,
     { provide: StagingFacade, useClass: StagingFacadeService },
   ],
   exports: [StagingFacade],

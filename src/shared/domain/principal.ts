@@ -29,15 +29,20 @@ export const BOOTSTRAP_PRINCIPAL: Principal = Object.freeze({
  * keys through it, the guard checks bearers with it.
  */
 export abstract class ApiKeyVerifier {
-  /** The key's principal, or null for an unknown, revoked or malformed secret. Never logs the secret. */
-  abstract verify(secret: string): Promise<Principal | null>;
+  /**
+   * The key's principal, or null for an unknown, revoked or malformed secret. Never logs the secret.
+   * Failed lookups are budgeted per client address: past the budget it throws 429 instead of
+   * looking a key up (ADMIN_AUTH_FAILURES_PER_MINUTE).
+   */
+  abstract verify(secret: string, clientAddress: string): Promise<Principal | null>;
   /** False once the key is revoked: a console session made from it ends with it. */
   abstract isActive(keyId: string): Promise<boolean>;
 }
 
 /** The stored (minted) keys, as Tenancy provides them under STORED_API_KEYS: shared/ imports no module. */
 export interface StoredApiKeys {
-  verify(secret: string): Promise<Principal | null>;
+  /** `beforeLookup` runs (and may throw) only when the database is to be asked. */
+  verify(secret: string, beforeLookup?: (keyHashHex: string) => Promise<void>): Promise<Principal | null>;
   isActive(keyId: string): Promise<boolean>;
 }
 

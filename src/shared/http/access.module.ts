@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AdminAuthFailureLimiter } from './admin-auth-failure-limiter';
 import { BootstrapKeyVerifier } from './bootstrap-key.verifier';
 import { ApiKeyVerifier } from '../domain/principal';
 import { TenantOwnership } from './tenant-ownership';
@@ -9,7 +10,7 @@ import { TenantOwnership } from './tenant-ownership';
  */
 @Global()
 @Module({
-  providers: [{ provide: ApiKeyVerifier, useClass: BootstrapKeyVerifier }, TenantOwnership],
+  providers: [{ provide: ApiKeyVerifier, useClass: BootstrapKeyVerifier }, AdminAuthFailureLimiter, TenantOwnership],
   exports: [ApiKeyVerifier, TenantOwnership],
 })
 export class AccessModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { hash, timingSafeEqual } from 'node:crypto';
+import { AdminAuthFailureLimiter } from './admin-auth-failure-limiter';
 import { ADMIN_TOKEN } from './admin-token.constants';
 import {
   ApiKeyVerifier,
@@ -13,7 +14,7 @@ export { BOOTSTRAP_PRINCIPAL };
 
 /**
  * The bootstrap key (ADMIN_TOKEN, compared as SHA-256 digests in constant time), then the keys
- * Tenancy stores (STORED_API_KEYS).
+ * Tenancy stores (STORED_API_KEYS), their lookups budgeted per client address (AdminAuthFailureLimiter).
  */
 @Injectable()
 export class BootstrapKeyVerifier extends ApiKeyVerifier {
@@ -22,14 +23,17 @@ export class BootstrapKeyVerifier extends ApiKeyVerifier {
   constructor(
     @Inject(ADMIN_TOKEN) adminToken: string,
     @Optional() @Inject(STORED_API_KEYS) private readonly stored: StoredApiKeys | null,
+    private readonly limiter: AdminAuthFailureLimiter,
   ) {
     super();
     this.expected = hash('sha256', adminToken, 'buffer');
   }
 
-  verify(secret: string): Promise<Principal | null> {
+  verify(secret: string, clientAddress: string): Promise<Principal | null> {
     if (timingSafeEqual(hash('sha256', secret, 'buffer'), this.expected)) return Promise.resolve(BOOTSTRAP_PRINCIPAL);
-    return this.stored ? this.stored.verify(secret) : Promise.resolve(null);
+    const stored = this.stored;
+    if (!stored) return Promise.resolve(null);
+    return this.limiter.verifyFrom(clientAddress, (beforeLookup) => stored.verify(secret, beforeLookup));
   }
 
   isActive(keyId: string): Promise<boolean> {

@@ -27,8 +27,8 @@ const ERROR_NAME: Record<number, string> = {
 
 /**
  * Errors of the admin and session APIs as `{error, message, details?}`. An unreachable database is a
- * 503 with Retry-After. Unexpected errors are logged once here and answered with a generic 500 and
- * the correlation id — never a stack trace.
+ * 503 with Retry-After; a throttle's 429 has one too. Unexpected errors are logged once here and
+ * answered with a generic 500 and the correlation id — never a stack trace.
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
@@ -54,6 +54,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         typeof res === 'object' && res !== null && 'error' in res && 'details' in res
           ? res
           : { error: ERROR_NAME[status] ?? 'error', message: typeof res === 'string' ? res : exception.message };
+      // A throttle's 429 (AuthFailureLimiter) says when to come back.
+      const retryAfter = (res as { retryAfter?: unknown } | null)?.retryAfter;
+      if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
     } else if (exception instanceof RejectedInput) {
       status = exception.statusCode;
       body =

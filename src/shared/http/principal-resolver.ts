@@ -42,6 +42,6 @@ export class PrincipalResolver {
       return session.principal;
     }
     const match = typeof authorization === 'string' ? BEARER.exec(authorization) : null;
-    return match ? this.keys.verify(match[1]) : null;
+    return match ? this.keys.verify(match[1], req.ip ?? '') : null;
   }
 }

@@ -4,6 +4,8 @@ import type { Principal } from '../domain/principal';
 export interface AuthenticatedRequest {
   method: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The client address Roster records (Fastify's, after TRUST_PROXY). */
+  ip?: string;
   principal?: Principal;
   consoleSessionId?: string;
 }

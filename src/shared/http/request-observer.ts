@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics';
 import type { ScimTraffic } from '../metrics/scim-traffic';
 import type { RequestContextData } from '../context/request-context';
+import { principalOf } from './principal';
 
 const SCIM_RESOURCE: Record<string, [singular: string, plural: string]> = {
   Users: ['user', 'users'],
@@ -71,6 +72,9 @@ export function requestObserver(logger: Logger, metrics: Metrics | undefined, tr
         if (status === 429) metrics.scimThrottled.inc({ connection });
       }
       if (status === 401 && f.api !== 'other') metrics.authFailures.inc({ api: f.api });
+      // A 429 before any principal was resolved is the failed-authentication throttle's.
+      const authenticated = f.api === 'scim' ? principal?.connectionId !== undefined : principalOf(req) !== undefined;
+      if (status === 429 && f.api !== 'other' && !authenticated) metrics.authThrottled.inc({ api: f.api });
     }
     const level = status >= 500 ? 'error' : 'info';
     if (logger.isLevelEnabled(level)) {

@@ -48,6 +48,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly authThrottled = new Counter({
+    name: 'roster_auth_throttled_total',
+    help: 'Requests refused 429 by the failed-authentication throttle (no credential lookup), by API',
+    labelNames: ['api'] as const,
+    registers: [this.registry],
+  });
+
   /** Set by the outbox relay: reads the backlog when scraped. */
   outboxProbe: (() => Promise<OutboxBacklog>) | undefined;
   private probe: Promise<OutboxBacklog | undefined> | undefined;

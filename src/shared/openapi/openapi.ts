@@ -78,6 +78,7 @@ const ERRORS = {
   '400': errorResponse('invalid request (`details` lists each problem)'),
   '401': errorResponse('missing or invalid bearer token'),
   '404': errorResponse('not found'),
+  '429': errorResponse('too many failed authentications from this address; retry after `Retry-After` seconds'),
   '503': errorResponse('database unavailable; retry after `Retry-After` seconds'),
 };
 

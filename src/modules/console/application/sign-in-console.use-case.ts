@@ -4,7 +4,6 @@ import { APP_ENV, type AppEnv } from '../../../config/env.schema';
 import { TransactionHost } from '../../../shared/database/transaction-host';
 import { EventBus } from '../../../shared/events/event-bus';
 import { ApiKeyVerifier, type Principal } from '../../../shared/domain/principal';
-import { RequestContext } from '../../../shared/context/request-context';
 import { consoleSignedIn } from '../domain/console-session-events';
 import { hashConsoleSessionSecret, newConsoleSessionSecret } from '../domain/console-session-secret';
 import { ConsoleSessionRepository } from '../infrastructure/console-session.repository';
@@ -23,14 +22,16 @@ export class SignInConsoleUseCase {
     @Inject(APP_ENV) private readonly env: AppEnv,
   ) {}
 
-  async execute(apiKey: string): Promise<{ secret: string; principal: Principal; expiresAt: Date }> {
-    const principal = await this.keys.verify(apiKey);
+  /** Past the client address's failed-authentication budget, throws 429 without looking the key up. */
+  async execute(
+    apiKey: string,
+    clientAddress: string,
+  ): Promise<{ secret: string; principal: Principal; expiresAt: Date }> {
+    const principal = await this.keys.verify(apiKey, clientAddress);
     if (!principal) {
       // Logged and counted (roster_auth_failures_total{api="admin"}), not audited: anyone can send a
       // wrong key, and the append-only trail must not grow at an anonymous caller's will (docs/console.md).
-      this.logger.warn(
-        `console sign-in refused: not a valid API key (from ${RequestContext.current()?.sourceIp ?? '?'})`,
-      );
+      this.logger.warn(`console sign-in refused: not a valid API key (from ${clientAddress || '?'})`);
       throw new ConsoleError(ConsoleErrorCode.INVALID_KEY, 'this API key is not valid');
     }
     if (principal.scope === 'sessions') {

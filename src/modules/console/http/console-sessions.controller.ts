@@ -44,7 +44,7 @@ export class ConsoleSessionsController {
     if (!consoleRequestIsSameOrigin(req, this.env)) {
       throw new ForbiddenException('sign in from the console (X-Roster-Console header, same origin)');
     }
-    const { secret, principal, expiresAt } = await this.signIn.execute(body.apiKey);
+    const { secret, principal, expiresAt } = await this.signIn.execute(body.apiKey, req.ip ?? '');
     void reply.header('set-cookie', `${this.cookie}=${secret}; ${this.attributes}`).header('cache-control', 'no-store');
     return { principal, expiresAt: expiresAt.toISOString() };
   }

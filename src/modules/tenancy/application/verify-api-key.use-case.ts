@@ -22,7 +22,7 @@ export class VerifyApiKeyUseCase implements StoredApiKeys {
     return isUuid(keyId) && (await this.keys.isActive(keyId));
   }
 
-  async verify(secret: string): Promise<Principal | null> {
+  async verify(secret: string, beforeLookup?: (keyHashHex: string) => Promise<void>): Promise<Principal | null> {
     if (!looksLikeApiKey(secret)) return null;
     const hash = hashSecret(secret);
     const cacheKey = hash.toString('hex');
@@ -34,6 +34,7 @@ export class VerifyApiKeyUseCase implements StoredApiKeys {
       }
       return cached.principal;
     }
+    await beforeLookup?.(cacheKey);
     const generation = this.cache.currentGeneration();
     const found = await this.keys.findActiveByHash(hash);
     if (!found || !sameHash(found.keyHash, hash)) return null;

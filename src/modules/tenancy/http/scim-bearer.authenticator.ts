@@ -58,18 +58,11 @@ export class ScimBearerAuthenticator extends ScimRequestAuthenticator {
     const header = req.headers.authorization;
     if (typeof header !== 'string' || !/^bearer\s/i.test(header)) return null;
     const connectionId = req.params?.connectionId ?? '';
-    const address = req.ip ?? '';
-    let lookedUp: string | undefined;
-    // Past the failure budget of this address or connection: 429 before the lookup (cached tokens never get here).
-    const principal = await this.verify.execute(token, connectionId, async (hashHex) => {
-      await this.limiter.admit(address, connectionId, hashHex);
-      lookedUp = hashHex;
-    });
-    if (!principal || principal.connectionId !== connectionId) {
-      if (lookedUp !== undefined) await this.limiter.failed(address, connectionId);
-      return null;
-    }
-    if (lookedUp !== undefined) this.limiter.succeeded(connectionId, lookedUp);
+    // Past the failure budget of this address or connection: 429 before the lookup (cached tokens never get there).
+    const principal = await this.limiter.verifyOnConnection(req.ip ?? '', connectionId, (beforeLookup) =>
+      this.verify.execute(token, connectionId, beforeLookup),
+    );
+    if (!principal) return null;
     RequestContext.setActor({ type: 'scim', connectionId: principal.connectionId, tokenId: principal.tokenId });
     return principal;
   }
