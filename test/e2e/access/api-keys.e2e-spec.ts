@@ -103,6 +103,7 @@ describe('API keys', () => {
     it.each([
       ['an unknown scope', { name: 'x', scope: 'root' }, 'scope'],
       ['a missing name', { scope: 'admin' }, 'name'],
+      ['a blank name', { name: '   ', scope: 'admin' }, 'name'],
       ['a malformed tenantId', { name: 'x', scope: 'tenant', tenantId: 'nope' }, 'tenantId'],
       ['a tenant key without tenantId', { name: 'x', scope: 'tenant' }, 'tenantId'],
       ['a sessions key without tenantId', { name: 'x', scope: 'sessions' }, 'tenantId'],

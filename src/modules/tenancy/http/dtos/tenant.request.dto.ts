@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PRINCIPAL_SCOPES, type PrincipalScope } from '../../../../shared/domain/principal';
 import { IsOptionalNotNull, IsPageLimit, Stacked } from '../../../../shared/http/request-validation';
 import { IsName, IsPageCursor } from './request-fields';
@@ -51,8 +51,7 @@ export class IssueScimTokenRequestDto {
 }
 
 export class CreateApiKeyRequestDto {
-  @IsString()
-  @Length(1, 200)
+  @IsName()
   name: string;
 
   @IsIn(PRINCIPAL_SCOPES)
