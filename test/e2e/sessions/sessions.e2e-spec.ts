@@ -122,6 +122,24 @@ describe('Sessions', () => {
       expect((await t.admin.delete('/v1/sessions/garbage')).status).toBe(404);
     });
 
+    it('audits a logout with the member as its subject, so a reviewer finds it by email', async () => {
+      const m = await member();
+      const { body } = await createSession(m.f.tenantId, m.email);
+      expect((await t.admin.delete(`/v1/sessions/${body.id}`)).status).toBe(204);
+      await expectEventually(async () => {
+        const res = await t.admin.get(
+          `/admin/v1/audit-events?tenantId=${m.f.tenantId}&subject=${encodeURIComponent(m.email)}&action=session.terminated`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.items).toEqual([
+          expect.objectContaining({
+            action: 'session.terminated',
+            subject: expect.objectContaining({ email: m.email, accountId: m.accountId }),
+          }),
+        ]);
+      });
+    });
+
     it('lists a member’s sessions for the admin', async () => {
       const m = await member();
       const a = await createSession(m.f.tenantId, m.email);

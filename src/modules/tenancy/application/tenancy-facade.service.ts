@@ -60,17 +60,13 @@ export class TenancyFacadeService extends TenancyFacade {
     return row ? { membershipId: row.membership_id, accountId: row.account_id, tenantId, email: row.email } : null;
   }
 
-  async isMembershipActive(tenantId: string, accountId: string): Promise<boolean> {
-    if (!isUuid(tenantId) || !isUuid(accountId)) return false;
-    return this.members.isActive(tenantId, accountId);
-  }
-
   async getMemberAccess(tenantId: string, accountId: string): Promise<MemberAccess | null> {
     if (!isUuid(tenantId) || !isUuid(accountId)) return null;
     const row = await this.members.findByAccount(tenantId, accountId);
     return row
       ? {
           accountId,
+          email: row.email,
           active: row.status === 'active',
           permissions: row.permissions,
           siteIds: row.sites.map((s) => s.id),

@@ -152,15 +152,6 @@ export class MemberRepository {
     return row ?? null;
   }
 
-  async isActive(tenantId: string, accountId: string): Promise<boolean> {
-    const rows = await sqlRows(
-      this.tx.manager,
-      `SELECT 1 FROM tenancy.membership WHERE tenant_id = $1 AND account_id = $2 AND status = 'active'`,
-      [tenantId, accountId],
-    );
-    return rows.length > 0;
-  }
-
   /** Revokes the active SCIM memberships this staged user provisioned: the ones it revoked, with the groups they held. */
   async revokeForStagedUser(
     connectionId: string,

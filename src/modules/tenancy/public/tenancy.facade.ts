@@ -18,6 +18,7 @@ export interface ActiveMembershipRef {
 /** A member's effective access: the union over its internal groups (sorted, unique). */
 export interface MemberAccess {
   readonly accountId: string;
+  readonly email: string;
   readonly active: boolean;
   readonly permissions: readonly string[];
   readonly siteIds: readonly string[];
@@ -48,10 +49,7 @@ export abstract class TenancyFacade {
   /** The account's active membership in the tenant, by email (case-insensitive); null otherwise. */
   abstract findActiveMembership(tenantId: string, email: string): Promise<ActiveMembershipRef | null>;
 
-  /** Whether the membership is still active (the host product's sessions depend on it). */
-  abstract isMembershipActive(tenantId: string, accountId: string): Promise<boolean>;
-
-  /** Permissions and sites of the account's membership in the tenant; null when it has none. */
+  /** The account's membership in the tenant (email, status, permissions, sites); null when it has none. */
   abstract getMemberAccess(tenantId: string, accountId: string): Promise<MemberAccess | null>;
 
   /** Every live SCIM connection (what scheduled sync runs iterate over), oldest first. */

@@ -10,7 +10,7 @@ export class SessionsTerminatedEvent extends DomainEvent<{
   count: number;
   reason: 'logout' | 'membership_revoked';
   membershipRevokedReason: string | null;
-  /** The member's email when the revocation named it: the trail's subject (absent otherwise). */
+  /** The member's email when known (a revocation that named it, a logout): the trail's subject. */
   email?: string;
 }> {
   static override readonly eventName = 'sessions.session.terminated';
