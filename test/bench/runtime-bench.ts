@@ -44,7 +44,8 @@ export async function runtimeSection(databaseUrl: string, out: string[]): Promis
       );
     }
   }
-  for (const node of nodes) {
+  // A Set: comparing a Node with itself (a noise check) prints one summary line.
+  for (const node of new Set(nodes)) {
     const mine = results.filter((x) => x.node === node);
     out.push(
       line(

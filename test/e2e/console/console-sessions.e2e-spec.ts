@@ -22,6 +22,21 @@ describe('console sessions (cookie sign-in, CSRF defence, sign-out)', () => {
     return { res, setCookie, cookie: setCookie.split(';')[0] };
   }
 
+  /** The stored SHA-256 of a cookie's session id. */
+  const hash = (cookie: string) => createHash('sha256').update(cookie.split('=')[1]).digest();
+
+  /** Moves one session past its idle expiry and another past its absolute expiry. */
+  async function expireSessions(idleCookie: string, absoluteCookie: string): Promise<void> {
+    await t.dataSource.query(
+      `UPDATE console.console_session SET idle_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
+      [hash(idleCookie)],
+    );
+    await t.dataSource.query(
+      `UPDATE console.console_session SET absolute_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
+      [hash(absoluteCookie)],
+    );
+  }
+
   it('exchanges the admin key for an HttpOnly, SameSite=Strict, Secure (https PUBLIC_URL) cookie holding no key', async () => {
     const { res, setCookie, cookie } = await signIn();
     expect(res.status).toBe(201);
@@ -104,15 +119,7 @@ describe('console sessions (cookie sign-in, CSRF defence, sign-out)', () => {
   it('refuses a cookie past its idle or absolute expiry', async () => {
     const idle = await signIn();
     const absolute = await signIn();
-    const hash = (c: string) => createHash('sha256').update(c.split('=')[1]).digest();
-    await t.dataSource.query(
-      `UPDATE console.console_session SET idle_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
-      [hash(idle.cookie)],
-    );
-    await t.dataSource.query(
-      `UPDATE console.console_session SET absolute_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
-      [hash(absolute.cookie)],
-    );
+    await expireSessions(idle.cookie, absolute.cookie);
     for (const { cookie } of [idle, absolute]) {
       const res = await t.http.get('/admin/v1/console-sessions/current', { cookie, 'x-roster-console': '1' });
       expect(res.status).toBe(401);
@@ -121,17 +128,16 @@ describe('console sessions (cookie sign-in, CSRF defence, sign-out)', () => {
 
   it('slides the idle expiry on use, never past the absolute expiry', async () => {
     const { cookie } = await signIn();
-    const hash = createHash('sha256').update(cookie.split('=')[1]).digest();
     await t.dataSource.query(
       `UPDATE console.console_session SET idle_expires_at = now() + interval '5 seconds', absolute_expires_at = now() + interval '60 seconds' WHERE id_hash = $1`,
-      [hash],
+      [hash(cookie)],
     );
     const res = await t.http.get('/admin/v1/console-sessions/current', { cookie, 'x-roster-console': '1' });
     expect(res.status).toBe(200);
     const [row] = await t.dataSource.query(
       `SELECT idle_expires_at > now() + interval '30 seconds' AS slid, idle_expires_at <= absolute_expires_at AS capped
          FROM console.console_session WHERE id_hash = $1`,
-      [hash],
+      [hash(cookie)],
     );
     expect(row).toEqual({ slid: true, capped: true });
   });
@@ -161,7 +167,6 @@ describe('console sessions (cookie sign-in, CSRF defence, sign-out)', () => {
   });
   describe('audit: sign-in and sign-out are audit entries, never with the key or the cookie', () => {
     const since = new Date(Date.now() - 60_000).toISOString();
-    const hash = (c: string) => createHash('sha256').update(c.split('=')[1]).digest();
     const sessionIdOf = async (cookie: string): Promise<string> =>
       (await t.dataSource.query(`SELECT id FROM console.console_session WHERE id_hash = $1`, [hash(cookie)]))[0].id;
 
@@ -226,14 +231,7 @@ describe('console sessions (cookie sign-in, CSRF defence, sign-out)', () => {
     it('ends an idle, an absolutely expired and a revoked-key session once when its cookie comes back, with the reason', async () => {
       const idle = await signIn();
       const absolute = await signIn();
-      await t.dataSource.query(
-        `UPDATE console.console_session SET idle_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
-        [hash(idle.cookie)],
-      );
-      await t.dataSource.query(
-        `UPDATE console.console_session SET absolute_expires_at = now() - interval '1 second' WHERE id_hash = $1`,
-        [hash(absolute.cookie)],
-      );
+      await expireSessions(idle.cookie, absolute.cookie);
       const tenant = await t.admin.post('/admin/v1/tenants', { name: `Console revoke ${Date.now()}` });
       const key = await t.admin.post('/admin/v1/api-keys', {
         name: 'to revoke',
